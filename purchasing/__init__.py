@@ -1,0 +1,131 @@
+"""Parc commun: the purchasing centre and equipment lifecycle of a syndicate of local authorities.
+
+``create_app`` is the application factory: ``flask --app purchasing run``.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+
+from purchasing.config import (
+    DEFAULT_SECRET_KEY,
+    PROJECT_ROOT,
+    config_for,
+    environment_overrides,
+    normalise_database_url,
+)
+from purchasing.db_types import render_migration_item
+from purchasing.extensions import csrf, db, login_manager, migrate
+
+
+class ConfigurationError(SystemExit):
+    """Raised at start-up when the configuration is unsafe; the message says what to fix."""
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    instance_path = os.environ.get("INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    env_name = (test_config or {}).get("ENV_NAME") or os.environ.get("PARC_ENV")
+    app.config.from_object(config_for(env_name))
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(environment_overrides())
+    if test_config:
+        app.config.update(test_config)
+    _configure_database_url(app)
+    _refuse_unsafe_production(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
+                     render_as_batch=True, render_item=render_migration_item)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from purchasing import i18n
+
+    i18n.init_app(app)
+
+    with app.app_context():
+        _tune_sqlite(app)
+
+    _register_models()
+    _register_blueprints(app)
+
+    from purchasing import errors
+
+    errors.init_app(app)
+
+    from purchasing import cli
+
+    cli.init_app(app)
+
+    from purchasing import navigation
+
+    navigation.init_app(app)
+    return app
+
+
+def _configure_database_url(app: Flask) -> None:
+    url = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        url = "sqlite:///" + str(Path(app.instance_path) / "parc.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if url.startswith("sqlite"):
+        # SQLite: wait on a locked database instead of failing at once.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 15}}
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    if app.config["ENV_NAME"] != "production":
+        return
+    secret = app.config.get("SECRET_KEY") or ""
+    if secret == DEFAULT_SECRET_KEY or len(secret) < 32:
+        raise ConfigurationError(
+            "Refus de démarrer : en production (PARC_ENV=production), SECRET_KEY doit être défini "
+            "(variable d'environnement SECRET_KEY ou instance/config.py) avec une valeur secrète "
+            "d'au moins 32 caractères, différente de la valeur de développement. "
+            "Exemple : export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\""
+        )
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """Foreign keys on, and real transactions so that SAVEPOINT works (pysqlite's own handling breaks it)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - exercised on every connect
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover
+        conn.exec_driver_sql("BEGIN")
+
+
+def _register_models() -> None:
+    """Import every model module so that metadata is complete (for migrations and relationships)."""
+    from purchasing import models  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from purchasing.accounts.views import bp as accounts_bp
+    from purchasing.main.views import bp as main_bp
+    from purchasing.members.views import bp as members_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(members_bp)

@@ -1,0 +1,95 @@
+"""Login, account and user-administration forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
+
+from purchasing.accounts.models import MEMBER_ROLES, Role
+from purchasing.accounts.services import email_taken
+from purchasing.forms import choices, strip_filter
+
+ROLE_LABELS = {
+    Role.SECRETARY: _l("Secrétaire de l'adhérent"),
+    Role.APPROVER: _l("Approbateur de l'adhérent (élu, DGS)"),
+    Role.PURCHASING_OFFICER: _l("Acheteur du syndicat"),
+    Role.SUSTAINABILITY_OFFICER: _l("Chargé(e) de développement durable"),
+    Role.ADMIN: _l("Administrateur du syndicat"),
+}
+
+LANGUAGE_CHOICES = [("", _l("Celle du navigateur")), ("fr", "Français"), ("en", "English")]
+
+PASSWORD_MIN = 10
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), filters=[strip_filter],
+                       validators=[DataRequired(_l("Saisissez votre adresse e-mail."))],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_l("Saisissez votre mot de passe."))],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), filters=[strip_filter],
+                       validators=[DataRequired(_l("L'adresse e-mail est obligatoire.")),
+                                   Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+                                   Length(max=254)])
+    full_name = StringField(_l("Nom complet"), filters=[strip_filter], validators=[Length(max=200)])
+    role = SelectField(_l("Rôle"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
+                       validators=[DataRequired(_l("Choisissez un rôle."))])
+    member_id = SelectField(_l("Adhérent (secrétaire et approbateur)"), coerce=int, validate_choice=False,
+                            description=_l("Obligatoire pour un secrétaire ou un approbateur ; vide pour le personnel du syndicat."))
+    password = PasswordField(_l("Mot de passe"), render_kw={"autocomplete": "new-password"},
+                             description=_l("Au moins 10 caractères."))
+    is_enabled = BooleanField(_l("Compte actif"), default=True)
+    locale = SelectField(_l("Langue"), choices=choices(LANGUAGE_CHOICES), validators=[Optional()])
+
+    def __init__(self, *args, user_id: int | None = None, member_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._user_id = user_id
+        self.member_id.choices = choices([(0, _l("— Aucun (personnel du syndicat) —"))] + list(member_choices))
+
+    def validate_email(self, field):
+        if email_taken(field.data, exclude_id=self._user_id):
+            raise ValidationError(_l("Un utilisateur a déjà cette adresse e-mail."))
+
+    def validate_member_id(self, field):
+        valid_ids = {choice.value for choice in self.member_id.choices}
+        if field.data not in valid_ids:
+            raise ValidationError(_l("Choisissez un adhérent de la liste."))
+        if self.role.data in MEMBER_ROLES and not field.data:
+            raise ValidationError(_l("Un secrétaire ou un approbateur doit être rattaché à un adhérent."))
+        if self.role.data not in MEMBER_ROLES and field.data:
+            raise ValidationError(_l("Le personnel du syndicat n'est rattaché à aucun adhérent."))
+
+    def validate_password(self, field):
+        if self._user_id is None and not field.data:
+            raise ValidationError(_l("Le mot de passe est obligatoire."))
+        if field.data and len(field.data) < PASSWORD_MIN:
+            raise ValidationError(_l("Le mot de passe doit contenir au moins 10 caractères."))
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Mot de passe actuel"), render_kw={"autocomplete": "current-password"},
+                                     validators=[DataRequired(_l("Saisissez votre mot de passe actuel."))])
+    new_password = PasswordField(_l("Nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
+                                 description=_l("Au moins 10 caractères."),
+                                 validators=[DataRequired(_l("Saisissez un nouveau mot de passe.")),
+                                             Length(min=PASSWORD_MIN, message=_l("Le mot de passe doit contenir au moins 10 caractères."))])
+    confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
+                            validators=[EqualTo("new_password", _l("Les deux mots de passe ne sont pas identiques."))])
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Langue"), choices=choices(LANGUAGE_CHOICES), validators=[Optional()])
+
+
+class UserSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Rechercher (e-mail, nom)"), filters=[strip_filter])
+    role = SelectField(_l("Rôle"), choices=choices([("", _l("Tous"))] + [(r.value, l) for r, l in ROLE_LABELS.items()]),
+                       validators=[Optional()])

@@ -1,0 +1,180 @@
+"""Login, logout, the user's own account, and the administration of users."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from purchasing.accounts import services
+from purchasing.accounts.forms import (
+    ROLE_LABELS,
+    LanguageForm,
+    LoginForm,
+    PasswordChangeForm,
+    UserForm,
+    UserSearchForm,
+)
+from purchasing.accounts.models import Role, User
+from purchasing.auth import roles_required
+from purchasing.extensions import db, login_manager
+from purchasing.members.models import Member
+from purchasing.pagination import paginate
+
+bp = Blueprint("accounts", __name__)
+
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def _safe_next(target: str | None) -> str:
+    """Only redirect to a path of this site after login (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(
+                form.email.data, form.password.data,
+                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
+                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
+            )
+        except services.LoginRefused as refused:
+            db.session.commit()  # the failure count is kept
+            if refused.locked_minutes:
+                flash(_("Trop de tentatives de connexion pour cette adresse. Réessayez dans %(minutes)d minutes.",
+                        minutes=refused.locked_minutes), "error")
+                status = 429
+            else:
+                flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
+                status = 401
+        else:
+            session.clear()
+            login_user(user)
+            db.session.commit()
+            flash(_("Bienvenue, vous êtes connecté(e)."), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    elif form.errors:
+        status = 422
+    return render_template("accounts/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté(e)."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    locale = form.locale.data if form.validate_on_submit() else None
+    if locale not in current_app.config["LANGUAGES"]:
+        locale = None
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        services.set_locale(current_user, locale)
+        db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordChangeForm()
+    status = 200
+    if form.validate_on_submit():
+        from werkzeug.security import check_password_hash
+
+        if not check_password_hash(current_user.password_hash, form.current_password.data):
+            form.current_password.errors.append(_("Le mot de passe actuel est incorrect."))
+            status = 422
+        else:
+            services.set_password(current_user, form.new_password.data)
+            db.session.commit()
+            flash(_("Mot de passe modifié."), "success")
+            return redirect(url_for("accounts.account"))
+    elif form.errors:
+        status = 422
+    language_form = LanguageForm(locale=current_user.locale or "")
+    return render_template("accounts/account.html", form=form, language_form=language_form,
+                           role_labels=ROLE_LABELS), status
+
+
+# --- administration of users -------------------------------------------------------------------
+
+def _member_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Member.id, Member.name, Member.insee_code)
+                              .where(Member.is_active.is_(True)).order_by(Member.search_name))
+    return [(r.id, f"{r.name} ({r.insee_code})" if r.insee_code else r.name) for r in rows]
+
+
+def _data_from(form: UserForm) -> services.UserData:
+    return services.UserData(email=form.email.data, full_name=form.full_name.data or "", role=form.role.data,
+                             member_id=form.member_id.data or None, is_enabled=form.is_enabled.data,
+                             locale=form.locale.data or None)
+
+
+@bp.get("/admin/users")
+@roles_required(Role.ADMIN)
+def users():
+    form = UserSearchForm(request.args)
+    form.validate()
+    pagination = paginate(services.search_users(form.q.data or "", form.role.data or None)
+                          .options(db.joinedload(User.member)))
+    return render_template("accounts/users.html", form=form, pagination=pagination, role_labels=ROLE_LABELS)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def create_user():
+    form = UserForm(member_choices=_member_choices())
+    if form.validate_on_submit():
+        user = services.create_user(_data_from(form), form.password.data)
+        db.session.commit()
+        flash(_("Utilisateur %(email)s créé.", email=user.email), "success")
+        return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    form = UserForm(obj=user, user_id=user.id, member_choices=_member_choices())
+    if request.method == "GET":
+        form.member_id.data = user.member_id or 0
+        form.locale.data = user.locale or ""
+        form.password.data = ""
+    if form.validate_on_submit():
+        if user.id == current_user.id and (form.role.data != Role.ADMIN or not form.is_enabled.data):
+            form.role.errors = list(form.role.errors) + [
+                _("Vous ne pouvez pas retirer votre propre rôle d'administrateur ni désactiver votre compte.")]
+        else:
+            services.update_user(user, _data_from(form), new_password=form.password.data or None)
+            db.session.commit()
+            flash(_("Utilisateur %(email)s enregistré.", email=user.email), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=user), 422 if form.errors else 200

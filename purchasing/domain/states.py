@@ -1,0 +1,304 @@
+"""Status machines as data: one table of allowed transitions per kind of record.
+
+Services call ``MACHINE.check(old, new)`` before every status change (and write the audit
+event); nothing else decides whether a transition is allowed. Labels give each status its
+French and English name for messages and templates.
+"""
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .errors import InvalidQuantity, PricingError, TransitionNotAllowed
+
+Transitions = frozenset[tuple[str, str]]
+
+
+def _as_pairs(transitions: Iterable[tuple[str, str]] | Mapping[str, Iterable[str]]) -> Transitions:
+    if isinstance(transitions, Mapping):
+        return frozenset((source, target) for source, targets in transitions.items() for target in targets)
+    return frozenset(transitions)
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """Allowed transitions of one kind of record, with status labels in French and English.
+
+    ``transitions`` may be given as pairs or as a mapping from a status to its successors;
+    it is stored as a frozenset of (from, to) pairs.
+    """
+
+    name: str
+    #: pairs or {from: successors}; always a frozenset of pairs after construction
+    transitions: Transitions | Mapping[str, Iterable[str]]
+    initial: str
+    terminal: frozenset[str]
+    labels_fr: Mapping[str, str] = field(compare=False, hash=False)
+    labels_en: Mapping[str, str] = field(compare=False, hash=False)
+    #: subject of the French error message, e.g. "La commande"
+    subject_fr: str = field(default="L'élément", compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "transitions", _as_pairs(self.transitions))
+        object.__setattr__(self, "terminal", frozenset(self.terminal))
+        statuses = self.statuses
+        for labels, language in ((self.labels_fr, "fr"), (self.labels_en, "en")):
+            missing = statuses - set(labels)
+            if missing:
+                raise ValueError(f"{self.name}: no {language} label for {sorted(missing)}")
+        if self.initial not in statuses:
+            raise ValueError(f"{self.name}: initial status {self.initial!r} has no transition")
+        leaving_terminal = {source for source, _ in self.transitions if source in self.terminal}
+        if leaving_terminal:
+            raise ValueError(f"{self.name}: terminal statuses with transitions: {sorted(leaving_terminal)}")
+
+    @property
+    def statuses(self) -> frozenset[str]:
+        return frozenset(status for pair in self.transitions for status in pair) | {self.initial} | self.terminal
+
+    def allowed_from(self, status: str) -> frozenset[str]:
+        """Statuses reachable in one step from ``status`` (empty for a terminal status)."""
+        return frozenset(target for source, target in self.transitions if source == status)
+
+    def is_allowed(self, from_status: str, to_status: str) -> bool:
+        return (from_status, to_status) in self.transitions
+
+    def label(self, status: str, locale: str = "fr") -> str:
+        labels = self.labels_en if locale.lower().startswith("en") else self.labels_fr
+        return labels.get(status, status)
+
+    def check(self, from_status: str, to_status: str) -> None:
+        """Raise TransitionNotAllowed, naming both statuses in French, unless the table allows it."""
+        if self.is_allowed(from_status, to_status):
+            return
+        source, target = self.label(from_status), self.label(to_status)
+        if from_status in self.terminal:
+            message = (
+                f"{self.subject_fr} est au statut final « {source} » : "
+                f"le passage au statut « {target} » n'est plus possible."
+            )
+        else:
+            message = f"{self.subject_fr} ne peut pas passer du statut « {source} » au statut « {target} »."
+        raise TransitionNotAllowed(
+            message,
+            details={
+                "machine": self.name,
+                "from": from_status,
+                "to": to_status,
+                "allowed": sorted(self.allowed_from(from_status)),
+            },
+        )
+
+
+ORDER = StateMachine(
+    name="order",
+    transitions={
+        "draft": {"submitted", "cancelled"},
+        "submitted": {"approved", "rejected", "cancelled"},
+        "approved": {"placed", "cancelled"},
+        "placed": {"partially_delivered", "delivered"},
+        "partially_delivered": {"delivered"},
+    },
+    initial="draft",
+    terminal=frozenset({"rejected", "cancelled", "delivered"}),
+    labels_fr={
+        "draft": "brouillon",
+        "submitted": "soumise",
+        "approved": "approuvée",
+        "rejected": "refusée",
+        "placed": "passée (commande fournisseur)",
+        "partially_delivered": "partiellement livrée",
+        "delivered": "livrée",
+        "cancelled": "annulée",
+    },
+    labels_en={
+        "draft": "draft",
+        "submitted": "submitted",
+        "approved": "approved",
+        "rejected": "rejected",
+        "placed": "placed (supplier purchase order)",
+        "partially_delivered": "partially delivered",
+        "delivered": "delivered",
+        "cancelled": "cancelled",
+    },
+    subject_fr="La commande",
+)
+
+PURCHASE_ORDER = StateMachine(
+    name="purchase_order",
+    transitions={
+        "draft": {"sent", "cancelled"},
+        "sent": {"acknowledged", "partially_delivered", "delivered"},
+        "acknowledged": {"partially_delivered", "delivered"},
+        "partially_delivered": {"delivered"},
+    },
+    initial="draft",
+    terminal=frozenset({"delivered", "cancelled"}),
+    labels_fr={
+        "draft": "brouillon",
+        "sent": "envoyé",
+        "acknowledged": "accusé de réception reçu",
+        "partially_delivered": "partiellement livré",
+        "delivered": "livré",
+        "cancelled": "annulé",
+    },
+    labels_en={
+        "draft": "draft",
+        "sent": "sent",
+        "acknowledged": "acknowledged",
+        "partially_delivered": "partially delivered",
+        "delivered": "delivered",
+        "cancelled": "cancelled",
+    },
+    subject_fr="Le bon de commande",
+)
+
+CAMPAIGN = StateMachine(
+    name="campaign",
+    transitions={
+        "open": {"closed", "cancelled"},
+        "closed": {"ordered", "cancelled"},
+        "ordered": {"delivered"},
+    },
+    initial="open",
+    terminal=frozenset({"delivered", "cancelled"}),
+    labels_fr={
+        "open": "ouvert",
+        "closed": "clos",
+        "ordered": "commandé",
+        "delivered": "livré",
+        "cancelled": "annulé",
+    },
+    labels_en={
+        "open": "open",
+        "closed": "closed",
+        "ordered": "ordered",
+        "delivered": "delivered",
+        "cancelled": "cancelled",
+    },
+    subject_fr="L'achat groupé",
+)
+
+TENDER = StateMachine(
+    name="tender",
+    transitions={
+        "draft": {"published", "cancelled"},
+        "published": {"closed", "cancelled"},
+        "closed": {"evaluated", "cancelled"},
+        "evaluated": {"awarded", "unsuccessful", "cancelled"},
+    },
+    initial="draft",
+    terminal=frozenset({"awarded", "unsuccessful", "cancelled"}),
+    labels_fr={
+        "draft": "brouillon",
+        "published": "publiée",
+        "closed": "close (remise des offres terminée)",
+        "evaluated": "évaluée",
+        "awarded": "attribuée",
+        "unsuccessful": "infructueuse",
+        "cancelled": "annulée",
+    },
+    labels_en={
+        "draft": "draft",
+        "published": "published",
+        "closed": "closed (bids received)",
+        "evaluated": "evaluated",
+        "awarded": "awarded",
+        "unsuccessful": "unsuccessful",
+        "cancelled": "cancelled",
+    },
+    subject_fr="La consultation",
+)
+
+_ASSET_ACTIVE = ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool")
+ASSET = StateMachine(
+    name="asset",
+    transitions=frozenset(
+        {
+            ("in_stock", "in_service"),
+            ("in_service", "in_stock"),
+            ("in_service", "in_repair"),
+            ("in_repair", "in_service"),
+            ("in_repair", "in_stock"),
+            ("in_stock", "in_repair"),
+            ("in_stock", "refurbishing"),
+            ("in_service", "refurbishing"),
+            ("refurbishing", "in_stock"),
+            ("refurbishing", "in_pool"),
+            ("in_stock", "in_pool"),
+            ("in_service", "in_pool"),
+            ("in_pool", "in_stock"),  # withdrawn by its member, or claimed by another one
+        }
+        | {(status, "retired") for status in _ASSET_ACTIVE}
+    ),
+    initial="in_stock",
+    terminal=frozenset({"retired"}),
+    labels_fr={
+        "in_stock": "en stock",
+        "in_service": "en service",
+        "in_repair": "en réparation",
+        "refurbishing": "en reconditionnement",
+        "in_pool": "dans la bourse de réemploi",
+        "retired": "sorti de l'inventaire",
+    },
+    labels_en={
+        "in_stock": "in stock",
+        "in_service": "in service",
+        "in_repair": "in repair",
+        "refurbishing": "refurbishing",
+        "in_pool": "in the reuse pool",
+        "retired": "retired",
+    },
+    subject_fr="L'équipement",
+)
+
+MACHINES: dict[str, StateMachine] = {
+    machine.name: machine for machine in (ORDER, PURCHASE_ORDER, CAMPAIGN, TENDER, ASSET)
+}
+
+
+def order_after_delivery(
+    ordered_qty_by_line: Mapping[Hashable, int],
+    delivered_qty_by_line: Mapping[Hashable, int],
+) -> str:
+    """Order status after a delivery: "delivered" once every line is fully delivered.
+
+    ``delivered_qty_by_line`` holds cumulative quantities delivered so far (missing line = 0).
+    Over-delivery, unknown lines and an empty delivery are refused: they mean a data-entry error.
+    """
+    if not ordered_qty_by_line:
+        raise InvalidQuantity("La commande ne contient aucune ligne.", code="empty_order")
+    unknown = set(delivered_qty_by_line) - set(ordered_qty_by_line)
+    if unknown:
+        raise InvalidQuantity(
+            "Une livraison porte sur une ligne absente de la commande.",
+            details={"lines": sorted(map(str, unknown))},
+        )
+    for line, delivered in delivered_qty_by_line.items():
+        if isinstance(delivered, bool) or not isinstance(delivered, int) or delivered < 0:
+            raise InvalidQuantity(
+                "La quantité livrée doit être un nombre entier positif ou nul.", details={"line": str(line)}
+            )
+        if delivered > ordered_qty_by_line[line]:
+            raise InvalidQuantity(
+                f"La quantité livrée ({delivered}) dépasse la quantité commandée "
+                f"({ordered_qty_by_line[line]}) pour la ligne {line}.",
+                code="over_delivery",
+                details={"line": str(line), "ordered": ordered_qty_by_line[line], "delivered": delivered},
+            )
+    if sum(delivered_qty_by_line.values()) == 0:
+        raise InvalidQuantity("Aucune quantité livrée n'a été saisie.", code="empty_delivery")
+    fully_delivered = all(
+        delivered_qty_by_line.get(line, 0) >= ordered for line, ordered in ordered_qty_by_line.items()
+    )
+    return "delivered" if fully_delivered else "partially_delivered"
+
+
+def approval_needed(order_total_ht: Decimal, threshold_ht: Decimal) -> bool:
+    """True when an approver must decide: above the member's threshold; at or under it, automatic."""
+    for value in (order_total_ht, threshold_ht):
+        if not isinstance(value, Decimal) or not value.is_finite():
+            raise PricingError("Les montants doivent être des nombres décimaux.", code="invalid_amount")
+    if threshold_ht < 0:
+        raise PricingError("Le seuil d'approbation ne peut pas être négatif.", code="invalid_threshold")
+    return order_total_ht > threshold_ht

@@ -1,0 +1,75 @@
+"""Error pages in the layout (HTML) and RFC 9457 problem details under /api/."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from purchasing.extensions import db
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: _l("Requête invalide"),
+    401: _l("Connexion requise"),
+    403: _l("Accès refusé"),
+    404: _l("Page introuvable"),
+    405: _l("Méthode non autorisée"),
+    409: _l("Conflit"),
+    413: _l("Fichier trop volumineux"),
+    422: _l("Données invalides"),
+    429: _l("Trop de requêtes"),
+    500: _l("Erreur interne"),
+}
+
+
+def wants_problem_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def problem(status: int, detail: str, **extra):
+    body = {"type": "about:blank", "title": str(_TITLES.get(status, _l("Erreur"))), "status": status,
+            "detail": detail, **extra}
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _page(status: int, detail: str | None = None):
+    if wants_problem_json():
+        return problem(status, detail or str(_TITLES.get(status, _l("Erreur"))))
+    return render_template("errors/error.html", status=status,
+                           title=str(_TITLES.get(status, _l("Erreur"))), detail=detail), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        db.session.rollback()
+        return _page(400, _("Le formulaire a expiré ou n'est pas valide. Rechargez la page et recommencez."))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        db.session.rollback()
+        status = error.code or 500
+        detail = None
+        if status == 413:
+            detail = _("Le fichier envoyé dépasse la taille autorisée.")
+        elif status == 405:
+            detail = _("Cette adresse n'accepte pas cette méthode.")
+        elif error.description and status in (400, 409, 422):
+            detail = error.description
+        return _page(status, detail)
+
+    @app.errorhandler(Exception)
+    def internal_error(error: Exception):
+        db.session.rollback()
+        log.exception("unhandled error", exc_info=error)
+        if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
+            raise error  # a test that hits a server error fails loudly, with its traceback
+        return _page(500, _("Une erreur inattendue s'est produite. L'équipe technique a été prévenue."))

@@ -1,0 +1,24 @@
+"""Home page by role and a health check for load balancers."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from purchasing.accounts.forms import ROLE_LABELS
+from purchasing.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("accounts.login"))
+    return render_template("main/home.html", role_label=ROLE_LABELS.get(current_user.role, current_user.role))
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")

@@ -1,0 +1,1 @@
+"""Members (adhérents): the local authorities that belong to the syndicate."""

@@ -1,0 +1,84 @@
+"""Member form: field validation, with French messages."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from purchasing.domain.identifiers import is_valid_insee_code, is_valid_siren
+from purchasing.forms import FrenchDecimalField, choices, strip_filter
+from purchasing.members.models import MemberKind
+from purchasing.members.services import insee_taken, siren_taken
+
+KIND_LABELS = {
+    MemberKind.COMMUNE: _l("Commune"),
+    MemberKind.EPCI: _l("EPCI (intercommunalité)"),
+    MemberKind.CCAS: _l("CCAS / CIAS"),
+    MemberKind.SYNDICATE: _l("Syndicat"),
+    MemberKind.OTHER: _l("Autre"),
+}
+
+
+class MemberForm(FlaskForm):
+    kind = SelectField(_l("Type d'adhérent"), choices=choices((k.value, label) for k, label in KIND_LABELS.items()),
+                       validators=[DataRequired(_l("Choisissez le type d'adhérent."))])
+    name = StringField(_l("Nom"), filters=[strip_filter],
+                       validators=[DataRequired(_l("Le nom est obligatoire.")), Length(max=200)])
+    insee_code = StringField(_l("Code INSEE (communes)"), filters=[strip_filter],
+                             description=_l("5 caractères, par exemple 24322 ou 2A004."),
+                             validators=[Length(max=5)])
+    siren = StringField(_l("SIREN"), filters=[strip_filter], description=_l("9 chiffres."),
+                        validators=[DataRequired(_l("Le SIREN est obligatoire."))])
+    population = IntegerField(_l("Population"),
+                              validators=[InputRequired(_l("La population est obligatoire.")),
+                                          NumberRange(min=0, max=100_000_000,
+                                                      message=_l("La population doit être un nombre positif ou nul."))])
+    epci_id = SelectField(_l("EPCI de rattachement"), coerce=int, validate_choice=True,
+                          validators=[Optional()])
+    approval_threshold_ht = FrenchDecimalField(
+        _l("Seuil d'approbation des commandes (€ HT)"),
+        description=_l("Au-delà de ce montant, une commande doit être approuvée par l'élu ou le DGS."),
+        validators=[InputRequired(_l("Le seuil est obligatoire.")),
+                    NumberRange(min=Decimal("0"), max=Decimal("100000000"),
+                                message=_l("Le seuil doit être un montant positif ou nul."))])
+    joined_on = DateField(_l("Date d'adhésion"), default=date.today,
+                          validators=[InputRequired(_l("La date d'adhésion est obligatoire."))])
+    is_active = BooleanField(_l("Adhérent actif"), default=True)
+
+    def __init__(self, *args, member_id: int | None = None, epci_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._member_id = member_id
+        self.epci_id.choices = choices([(0, _l("— Aucun —"))] + list(epci_choices))
+
+    def validate_siren(self, field):
+        if not is_valid_siren(field.data):
+            raise ValidationError(_l("Ce SIREN n'est pas valide : 9 chiffres dont le dernier est une clé de contrôle."))
+        if siren_taken(field.data, exclude_id=self._member_id):
+            raise ValidationError(_l("Un adhérent a déjà ce SIREN."))
+
+    def validate_insee_code(self, field):
+        if self.kind.data != MemberKind.COMMUNE:
+            return
+        if not field.data:
+            raise ValidationError(_l("Le code INSEE est obligatoire pour une commune."))
+        if not is_valid_insee_code(field.data):
+            raise ValidationError(_l("Ce code INSEE n'est pas valide : 5 caractères, par exemple 24322 ou 2A004."))
+        if insee_taken(field.data, exclude_id=self._member_id):
+            raise ValidationError(_l("Une commune a déjà ce code INSEE."))
+
+    def validate_epci_id(self, field):
+        if field.data and self._member_id is not None and field.data == self._member_id:
+            raise ValidationError(_l("Un adhérent ne peut pas être rattaché à lui-même."))
+
+
+class MemberSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Rechercher (nom, code INSEE, SIREN)"), filters=[strip_filter])
+    kind = SelectField(_l("Type"), choices=choices([("", _l("Tous"))] + [(k.value, l) for k, l in KIND_LABELS.items()]),
+                       validators=[Optional()])

@@ -1,0 +1,196 @@
+"""Shared fixtures: one migrated database per test session, one rolled-back transaction per test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
+(e.g. postgresql://postgres@127.0.0.1:5432/test). With CI set, an unreachable PostgreSQL fails the run.
+"""
+from __future__ import annotations
+
+import os
+import re
+from decimal import Decimal
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from purchasing import create_app
+from purchasing.config import normalise_database_url
+from purchasing.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(normalise_database_url(url))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if TEST_DATABASE_URL:
+        try:
+            _reset_postgres(TEST_DATABASE_URL)
+        except Exception as error:  # pragma: no cover - depends on the machine
+            pytest.exit(f"PostgreSQL unreachable at TEST_DATABASE_URL: {error}", returncode=3)
+        return normalise_database_url(TEST_DATABASE_URL)
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    app = create_app({
+        "ENV_NAME": "test",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+    })
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the engine itself; in tests it must use the test's connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def app(_app):
+    """The app with a per-test transaction: whatever a test or its requests commit is rolled back."""
+    with _app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        original_session = db.session
+        # Commits in views and services release a SAVEPOINT only.
+        db.session = db._make_scoped_session({"bind": connection, "join_transaction_mode": "create_savepoint",
+                                              "class_": _ConnectionBoundSession})
+        try:
+            yield _app
+        finally:
+            db.session.remove()
+            db.session = original_session
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (own ``g``, own session), as in production.
+
+    Without it, Flask reuses the test's app context for requests, sharing ``g`` (the cached CSRF
+    token) and the database session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FreshContextClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def is_postgres(app) -> bool:
+    return db.engine.dialect.name == "postgresql"
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+class Browser:
+    """A test client that behaves like a browser: it reads the CSRF token of the page it posts from."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kw):
+        return self.client.get(url, **kw)
+
+    def post_form(self, url, data=None, *, page=None, **kw):
+        page_html = self.client.get(page or url).get_data(as_text=True)
+        payload = {"csrf_token": csrf_from(page_html)}
+        payload.update(data or {})
+        return self.client.post(url, data=payload, **kw)
+
+    def login(self, email, password="password-123"):
+        response = self.post_form("/login", {"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return response
+
+    def logout(self):
+        return self.post_form("/logout", page="/")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+_counter = {"n": 0}
+
+
+def _next() -> int:
+    _counter["n"] += 1
+    return _counter["n"]
+
+
+@pytest.fixture
+def make_member(app):
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.members.models import Member, fold_for_search
+
+    def factory(**kw):
+        n = _next()
+        body = f"{99000000 + n:08d}"
+        data = dict(kind="commune", name=f"Commune test {n}", siren=body + luhn_check_digit(body),
+                    insee_code=f"{(n % 89) + 1:02d}{n % 1000:03d}" if kw.get("kind", "commune") == "commune" else None,
+                    population=500, approval_threshold_ht=Decimal("1000.00"), joined_on=date(2020, 1, 1),
+                    is_active=True)
+        data.update(kw)
+        if data["insee_code"] and data["insee_code"][:2] == "20":
+            data["insee_code"] = "21" + data["insee_code"][2:]
+        member = Member(search_name=fold_for_search(data["name"]), **data)
+        db.session.add(member)
+        db.session.flush()
+        return member
+
+    return factory
+
+
+@pytest.fixture
+def make_user(app):
+    from purchasing.accounts.services import UserData, create_user
+
+    def factory(role="secretary", member=None, email=None, password="password-123", **kw):
+        n = _next()
+        return create_user(UserData(email=email or f"user{n}@test.local", full_name=kw.pop("full_name", f"User {n}"),
+                                    role=role, member_id=member.id if member else None, **kw), password)
+
+    return factory

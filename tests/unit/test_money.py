@@ -1,0 +1,166 @@
+"""Money: Decimal only, half-up to the cent, French parsing and formatting."""
+
+from decimal import Decimal
+
+import pytest
+
+from purchasing.domain.money import (
+    CENT,
+    format_eur,
+    parse_money,
+    round_cents,
+    to_money,
+    ttc,
+    vat_amount,
+)
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("10.005", "10.01"),  # half-up, where banker's rounding would give 10.00
+        ("10.015", "10.02"),
+        ("10.004999", "10.00"),
+        ("-10.005", "-10.01"),  # half-up rounds away from zero
+        ("1034.98965", "1034.99"),
+        ("0.005", "0.01"),
+    ],
+)
+def test_round_cents_is_half_up(raw, expected):
+    assert round_cents(D(raw)) == D(expected)
+    assert round_cents(D(raw)).as_tuple().exponent == -2
+
+
+def test_cent_constant():
+    assert CENT == D("0.01")
+
+
+@pytest.mark.parametrize(("value", "expected"), [("12.5", "12.50"), (7, "7.00"), (D("3.456"), "3.46"), (" 4 ", "4.00")])
+def test_to_money_accepts_str_int_decimal(value, expected):
+    assert to_money(value) == D(expected)
+
+
+@pytest.mark.parametrize("value", [1.5, 0.1, True])
+def test_to_money_refuses_floats_and_bools(value):
+    with pytest.raises(TypeError):
+        to_money(value)
+
+
+@pytest.mark.parametrize("value", ["abc", "NaN", "Infinity", ""])
+def test_to_money_refuses_garbage(value):
+    with pytest.raises(ValueError):
+        to_money(value)
+
+
+def test_round_cents_refuses_float():
+    with pytest.raises(TypeError):
+        round_cents(10.005)
+
+
+def test_vat_and_ttc_at_20_percent():
+    # 1 199,00 × 0,20 = 239,80 ; TTC = 1 438,80
+    assert vat_amount(D("1199.00"), D("0.20")) == D("239.80")
+    assert ttc(D("1199.00"), D("0.20")) == D("1438.80")
+
+
+def test_ttc_is_ht_plus_rounded_vat():
+    # HT 0,125 is first rounded to 0,13; VAT 0,13 × 0,20 = 0,026 -> 0,03; TTC 0,13 + 0,03 = 0,16
+    assert vat_amount(D("0.125"), D("0.20")) == D("0.03")
+    assert ttc(D("0.125"), D("0.20")) == D("0.16")
+    # 19,99 HT at 5,5 %: VAT = 1,09945 -> 1,10 ; TTC = 21,09
+    assert vat_amount(D("19.99"), D("0.055")) == D("1.10")
+    assert ttc(D("19.99"), D("0.055")) == D("21.09")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,56", "1234.56"),
+        ("1234.56", "1234.56"),
+        ("1 234,56 €", "1234.56"),
+        ("1\u202f234,56\u00a0€", "1234.56"),  # what format_eur produces round-trips
+        ("1\u00a0234,56", "1234.56"),
+        ("1.234,56", "1234.56"),
+        ("1,234.56", "1234.56"),
+        ("12,5", "12.50"),
+        ("12", "12.00"),
+        ("€12.30", "12.30"),
+        ("12 EUR", "12.00"),
+        ("  0,99  ", "0.99"),
+        ("1 000 000", "1000000.00"),
+    ],
+)
+def test_parse_money_accepts_french_and_plain_input(text, expected):
+    assert parse_money(text) == D(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc",
+        "NaN",
+        "nan",
+        "inf",
+        "-inf",
+        "Infinity",
+        "",
+        "   ",
+        "€",
+        "1e5",
+        "12,",
+        "1 23,45",  # wrong thousands grouping
+        "12,345",  # three decimals: not a money amount (and ambiguous)
+        "1.234",  # one thousand or one point two? refused
+        "1,234",
+        "10.005",
+        "--5",
+        "5-",
+        "1 234,56 € €",
+        "99999999999999999999999999999999",
+    ],
+)
+def test_parse_money_refuses_garbage_with_french_message(text):
+    with pytest.raises(ValueError) as excinfo:
+        parse_money(text)
+    message = str(excinfo.value)
+    assert any(word in message for word in ("montant", "Montant", "décimales")), message
+
+
+def test_parse_money_refuses_negative_unless_allowed():
+    with pytest.raises(ValueError, match="négatif"):
+        parse_money("-12,50")
+    assert parse_money("-12,50", allow_negative=True) == D("-12.50")
+    assert parse_money("\u22121 234,56 €", allow_negative=True) == D("-1234.56")
+    assert parse_money("-0,00") == D("0.00")  # minus zero is not a negative amount
+
+
+def test_parse_money_refuses_non_str():
+    with pytest.raises(TypeError):
+        parse_money(12.5)
+
+
+def test_format_eur_french_uses_narrow_no_break_space():
+    assert format_eur(D("1234.56")) == "1\u202f234,56\u00a0€"
+    assert format_eur(D("1234567.891")) == "1\u202f234\u202f567,89\u00a0€"
+    assert format_eur(D("0.5")) == "0,50\u00a0€"
+    assert format_eur(D("999")) == "999,00\u00a0€"
+    assert format_eur(D("-1234.5")) == "-1\u202f234,50\u00a0€"
+    assert format_eur(D("10.005")) == "10,01\u00a0€"
+
+
+def test_format_eur_english():
+    assert format_eur(D("1234.56"), locale="en") == "€1,234.56"
+    assert format_eur(D("1234.56"), locale="en_GB") == "€1,234.56"
+    assert format_eur(D("-1000000"), locale="en") == "-€1,000,000.00"
+
+
+def test_format_eur_unknown_locale():
+    with pytest.raises(ValueError):
+        format_eur(D("1"), locale="de")
+
+
+def test_format_then_parse_round_trip():
+    for raw in ("0.01", "12.30", "1234.56", "9876543.21"):
+        assert parse_money(format_eur(D(raw))) == D(raw)
