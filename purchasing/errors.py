@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,17 @@ def _page(status: int, detail: str | None = None):
 
 
 def init_app(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """A business rule refused the operation: 4xx with the rule's message, nothing written."""
+        db.session.rollback()
+        if wants_problem_json():
+            return problem(error.http_status, error.message, code=error.code, **({"details": error.details}
+                                                                                 if error.details else {}))
+        return render_template("errors/error.html", status=error.http_status,
+                               title=str(_TITLES.get(error.http_status, _l("Erreur"))),
+                               detail=error.message), error.http_status
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         db.session.rollback()

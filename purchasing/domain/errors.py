@@ -14,6 +14,8 @@ class DomainError(Exception):
     code: str = "domain_error"
     #: used when no message is given
     default_message: str = "L'opération a été refusée par les règles de gestion."
+    #: the HTTP status the web layer and the API answer with (422: the input breaks a rule)
+    http_status: int = 422
 
     def __init__(
         self,
@@ -36,8 +38,17 @@ class DomainError(Exception):
         return f"{type(self).__name__}(code={self.code!r}, message={self.message!r})"
 
 
+class ConflictError(DomainError):
+    """The operation conflicts with the current state: a claim already taken, a ceiling reached…"""
+
+    code = "conflict"
+    http_status = 409
+
+
 class TransitionNotAllowed(DomainError):
     """A status change that the status machine does not allow."""
+
+    http_status = 409
 
     code = "transition_not_allowed"
     default_message = "Ce changement de statut n'est pas autorisé."

@@ -1,0 +1,1 @@
+"""The catalogue: categories, products and the offers under framework contracts."""

@@ -1,0 +1,1 @@
+"""Framework contracts (accords-cadres): one per awarded lot, with its ceiling."""

@@ -1,0 +1,1 @@
+"""Members' orders: cart (a draft order), submission, approval, placement, delivery."""

@@ -1,0 +1,1 @@
+"""Suppliers: the companies that bid in tenders and hold framework contracts."""
