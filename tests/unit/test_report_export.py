@@ -1,0 +1,55 @@
+"""The report's tables feed the page, the CSV and the XLSX: same figures everywhere; no formula injection."""
+import io
+from datetime import date
+
+import openpyxl
+
+from lifecycle.report_export import report_tables, safe_cell, to_csv, to_xlsx
+from lifecycle.reports import build_report
+from tests.unit.test_reports import assets, purchases  # noqa: F401 - fixtures
+
+LABELS = {key: key for key in [
+    "fleet", "fleet_summary", "category", "total", "indicator", "value", "fleet_count", "average_age",
+    "past_lifetime_share", "lifetimes", "retired_count", "mean_age", "default_lifetime", "purchases", "origin",
+    "units", "amount_ht", "reuse_share", "reuse_target", "retired", "retired_counted", "retired_reused",
+    "retired_reuse_share", "retired_reuse_target", "carbon", "low", "central", "high", "without_factor",
+    "purchases_embodied", "fleet_annual", "avoided_reuse", "avoided_refurbishment", "avoided_longer_use",
+    "end_of_life", "route", "count"]}
+LABELS["categories"] = {"laptop": "=cmd|' /C calc'!A0"}  # a hostile label must not become a formula
+
+
+def _tables(assets, purchases):
+    return report_tables(build_report(assets, purchases, 2026, today=date(2026, 11, 26)), LABELS)
+
+
+def test_xlsx_has_one_sheet_per_section_with_the_same_figures(assets, purchases):  # noqa: F811
+    tables = _tables(assets, purchases)
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(tables, "Rapport")))
+    assert book.sheetnames == [t.key for t in tables]
+    for table in tables:
+        sheet = book[table.key]
+        header = [c.value for c in sheet[2]]
+        assert header == table.columns
+        for offset, row in enumerate(table.rows):
+            values = [c.value for c in sheet[3 + offset]]
+            expected = [float(v) if hasattr(v, "as_tuple") else v for v in row]
+            assert values[1:] == expected[1:], (table.key, values, expected)
+    purchases_sheet = book["purchases"]
+    assert purchases_sheet["C6"].value == 24.5  # reuse share (%), as on the page
+
+
+def test_cells_never_start_a_formula(assets, purchases):  # noqa: F811
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(_tables(assets, purchases), "=HYPERLINK()")))
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert not (isinstance(cell.value, str) and cell.value.startswith("=")), cell.value
+                assert cell.data_type != "f"
+    assert safe_cell("+1") == "'+1" and safe_cell("@x") == "'@x" and safe_cell("ok") == "ok" and safe_cell(3) == 3
+
+
+def test_csv_carries_every_section(assets, purchases):  # noqa: F811
+    text = to_csv(_tables(assets, purchases))
+    for key in ("fleet", "purchases", "retired", "carbon", "end_of_life"):
+        assert key in text
+    assert "'=cmd" in text and "24,5" in text
