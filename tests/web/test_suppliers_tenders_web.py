@@ -1,0 +1,165 @@
+"""Supplier and tender pages: validation messages, sealed bid prices, price-list upload."""
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import func, select
+
+from purchasing.db_types import utcnow
+from purchasing.extensions import db
+from purchasing.suppliers.models import Supplier
+from purchasing.tenders import services
+from purchasing.tenders.models import Bid, BidLine
+from tests.tender_helpers import line, make_supplier, make_tender, price_list_csv, siret, submit
+
+OFFICER = "officer@s.test"
+
+
+@pytest.fixture
+def officer(browser, make_user):
+    make_user(role="purchasing_officer", email=OFFICER)
+    make_user(role="admin", email="admin@s.test")
+    make_user(role="sustainability_officer", email="durab@s.test")
+    browser.login(OFFICER)
+    return browser
+
+
+def test_supplier_created_with_siren_derived(officer):
+    number = siret(9001)
+    response = officer.post_form("/suppliers/new", {"name": "Info Périgord", "siret": number[:3] + " " + number[3:],
+                                                    "is_active": "y"})
+    assert response.status_code == 302
+    supplier = db.session.scalar(select(Supplier).where(Supplier.siret == number))
+    assert supplier.siren == number[:9]
+    assert "Info Périgord" in officer.get("/suppliers/?q=perigord").get_data(as_text=True)
+
+
+def test_supplier_with_bad_siret_is_refused_in_french(officer):
+    response = officer.post_form("/suppliers/new", {"name": "X", "siret": "12345678901234"})
+    assert response.status_code == 422
+    assert "Ce SIRET n" in response.get_data(as_text=True) and "pas valide" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Supplier)) == 0
+
+
+def _live_tender():
+    """A published tender whose deadline is in the future, with a bid holding distinctive prices."""
+    now = utcnow()
+    tender = make_tender("AO-LIVE", publication=now.date(), deadline=now + timedelta(days=10))
+    services.change_tender_status(tender, "published", None, now=now)
+    bid = submit(tender.lots[0], make_supplier("Sealed SA"),
+                 [line("SEAL-1", "4321,87", seuil_1_quantite="10", seuil_1_prix_ht="3987,65")], now=now)
+    db.session.commit()
+    return tender, bid
+
+
+@pytest.mark.parametrize("email", [OFFICER, "admin@s.test", "durab@s.test"])
+def test_no_role_can_read_bid_prices_before_the_deadline(officer, email):
+    tender, bid = _live_tender()
+    lot = tender.lots[0]
+    officer.logout()
+    officer.login(email)
+    urls = ["/tenders/", f"/tenders/{tender.id}", f"/tenders/lots/{lot.id}", f"/tenders/bids/{bid.id}",
+            f"/tenders/{tender.id}/evaluation", f"/tenders/{tender.id}/evaluation.xlsx",
+            f"/tenders/lots/{lot.id}/bids/new", "/suppliers/"]
+    for url in urls:
+        response = officer.get(url)
+        body = response.get_data()
+        for price in (b"4321", b"4 321", b"4\xe2\x80\xaf321", b"3987", b"3\xe2\x80\xaf987", b"SEAL-1"):
+            assert price not in body, (url, price)
+    assert officer.get(f"/tenders/bids/{bid.id}").status_code in (403, 404)
+    assert officer.get(f"/tenders/{tender.id}/evaluation.xlsx").status_code in (403, 404)
+    if email == OFFICER:
+        page = officer.get(f"/tenders/{tender.id}").get_data(as_text=True)
+        assert "Sealed SA" in page  # the fact that a bid was received is visible
+        response = officer.post_form(f"/tenders/bids/{bid.id}/scores",
+                                     {"kind": "technical", "score": "10", "justification": "x"},
+                                     page=f"/tenders/{tender.id}")
+        assert response.status_code == 403
+        response = officer.post_form(f"/tenders/{tender.id}/evaluate", {}, page=f"/tenders/{tender.id}")
+        assert response.status_code == 403
+
+
+def test_upload_form_imports_a_price_list(officer):
+    tender, _ = _live_tender()
+    supplier = make_supplier("Upload SARL")
+    db.session.commit()
+    lot = tender.lots[0]
+    content = price_list_csv([line("U1", "10"), line("U2", "20")])
+    response = officer.post_form(f"/tenders/lots/{lot.id}/bids/new",
+                                 {"supplier_id": str(supplier.id), "price_list": (io.BytesIO(content), "prix.csv")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    bid = db.session.scalar(select(Bid).where(Bid.supplier_id == supplier.id))
+    assert bid.line_count == 2
+
+
+def test_upload_form_with_a_bad_row_imports_nothing_and_lists_the_row(officer):
+    tender, _ = _live_tender()
+    supplier = make_supplier("Bad SARL")
+    db.session.commit()
+    before = db.session.scalar(select(func.count()).select_from(BidLine))
+    content = price_list_csv([line("B1", "10"), line("B2", "abc")])
+    response = officer.post_form(f"/tenders/lots/{tender.lots[0].id}/bids/new",
+                                 {"supplier_id": str(supplier.id), "price_list": (io.BytesIO(content), "prix.csv")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "ligne 3, colonne « prix_unitaire_ht » : prix non numérique « abc »" in html
+    assert db.session.scalar(select(func.count()).select_from(BidLine)) == before
+    assert db.session.scalar(select(Bid).where(Bid.supplier_id == supplier.id)) is None
+
+
+def test_upload_form_refuses_other_file_types(officer):
+    tender, _ = _live_tender()
+    supplier = make_supplier("Type SARL")
+    db.session.commit()
+    response = officer.post_form(f"/tenders/lots/{tender.lots[0].id}/bids/new",
+                                 {"supplier_id": str(supplier.id), "price_list": (io.BytesIO(b"x"), "prix.exe")},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Seuls les fichiers .csv et .xlsx sont acceptés." in response.get_data(as_text=True)
+
+
+def test_templates_download(officer):
+    csv = officer.get("/tenders/price-list-template.csv")
+    assert csv.status_code == 200 and b"reference_fabricant;marque" in csv.data
+    xlsx = officer.get("/tenders/price-list-template.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    assert officer.get("/tenders/price-list-template.pdf").status_code == 404
+
+
+def test_tender_pages_close_due_tenders_on_access(officer):
+    tender = make_tender("AO-AUTO")
+    services.change_tender_status(tender, "published", None, now=datetime(2026, 1, 10, tzinfo=timezone.utc))
+    db.session.commit()
+    assert officer.get("/tenders/").status_code == 200
+    db.session.refresh(tender)
+    assert tender.status == "closed"
+
+
+def test_create_tender_and_publish_refused_with_rule_cited(officer):
+    response = officer.post_form("/tenders/new", {"reference": "AO-2099-01", "title": "Écrans",
+                                                  "publication_date": "2026-09-01",
+                                                  "bid_deadline": "2099-10-01T12:00", "abnormally_low_ratio": "0,7"})
+    assert response.status_code == 302
+    tender_url = response.headers["Location"]
+    response = officer.post_form(tender_url + "/lots", {"number": "1", "title": "Écrans 24", "estimated_amount_ht": "10 000",
+                                                        "max_amount_ht": "20000", "duration_months": "48"},
+                                 page=tender_url)
+    assert response.status_code == 302
+    page = officer.get(tender_url).get_data(as_text=True)
+    assert "L2152-7" in page
+    response = officer.post_form(tender_url + "/status", {"to": "published"}, page=tender_url)
+    assert response.status_code == 422
+    assert "L2152-7" in response.get_data(as_text=True)
+
+
+def test_bad_lot_duration_is_refused(officer):
+    tender = make_tender("AO-DUR")
+    db.session.commit()
+    response = officer.post_form(f"/tenders/{tender.id}/lots", {"number": "5", "title": "x", "estimated_amount_ht": "1",
+                                                               "duration_months": "60"}, page=f"/tenders/{tender.id}")
+    assert response.status_code == 422
+    assert "48 mois" in response.get_data(as_text=True)
