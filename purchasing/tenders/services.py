@@ -517,6 +517,20 @@ def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, act
     return contract
 
 
+def link_existing_contract(lot: TenderLot, contract: FrameworkContract, actor, now: datetime | None = None) -> None:
+    """Record that an existing framework contract (entered before this tender was) results from this lot."""
+    _require_lot_decidable(lot)
+    if contract.tender_lot_id not in (None, lot.id):
+        raise ConflictError(f"L'accord-cadre {contract.reference} est déjà rattaché à un autre lot.",
+                            code="contract_linked")
+    contract.tender_lot_id = lot.id
+    lot.status = LotStatus.AWARDED
+    _event(lot.tender, LotStatus.OPEN, LotStatus.AWARDED, actor,
+           f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", lot=lot)
+    db.session.flush()
+    _decide_tender_if_complete(lot.tender, actor, now or utcnow())
+
+
 def declare_unsuccessful(lot: TenderLot, actor, reason: str, now: datetime | None = None) -> None:
     _require_lot_decidable(lot)
     if not (reason or "").strip():

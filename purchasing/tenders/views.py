@@ -289,3 +289,14 @@ def unsuccessful(lot_id: int):
     db.session.commit()
     flash(_("Lot déclaré infructueux."), "success")
     return redirect(url_for("tenders.show_lot", lot_id=lot.id))
+
+
+@bp.cli.command("close-due")
+def close_due_command() -> None:
+    """Clôt les consultations publiées dont la date limite de remise des offres est passée (tâche planifiée)."""
+    import click
+
+    closed = services.close_due_tenders()
+    db.session.commit()
+    click.echo(f"{len(closed)} consultation(s) close(s)" + (" : " + ", ".join(t.reference for t in closed)
+                                                            if closed else "."))

@@ -236,3 +236,80 @@ def test_award_creates_price_breaks_and_matches_existing_products(app, make_user
                                                                                (50, Decimal("500.00"))]
     assert tender.status == "awarded"
     assert _count(FrameworkContract) >= 1 and _count(PriceBreak) >= 2
+
+
+def test_cli_close_due_closes_past_deadlines(app, runner):
+    tender = published_tender("AO-CLI")
+    result = runner.invoke(args=["tenders", "close-due"])
+    assert result.exit_code == 0, result.output
+    assert "AO-CLI" in result.output
+    db.session.refresh(tender)
+    assert tender.status == "closed"
+
+
+def test_evaluation_hand_computed_with_a_tie_and_an_abnormally_low_bid(app, make_user):
+    """Weights price 60 / technical 40; ratio 0.70.
+
+    Totals HT: A 1000, B 800, C 500, D 800. Median = (800+800)/2 = 800, threshold 560: C abnormally low.
+    Price points: C 60; B, D 60×500/800 = 37.50; A 60×500/1000 = 30.
+    Technical /20 → points: A 20 → 40; B 10 → 20; C 4 → 8; D 10 → 20.
+    Totals: A 70.00, C 68.00, B 57.50, D 57.50 (tie B/D: same price, no env, earlier submission wins: B).
+    """
+    officer = make_user(role="purchasing_officer")
+    tender = published_tender("AO-TIE", criteria=[("price", 60, None), ("technical", 40, None)])
+    lot = tender.lots[0]
+    suppliers = {name: make_supplier(name) for name in "ABCD"}
+    submitted = {"A": "1000", "B": "800", "C": "500", "D": "800"}
+    for offset, (name, price) in enumerate(submitted.items()):
+        submit(lot, suppliers[name], [line(f"R-{name}", price)], now=BEFORE_DEADLINE + timedelta(minutes=offset))
+    services.close_due_tenders(now=AFTER_DEADLINE)
+    marks = {"A": "20", "B": "10", "C": "4", "D": "10"}
+    for bid in lot.bids:
+        services.add_score(bid, "technical", Decimal(marks[bid.supplier.name]), "Mémoire technique analysé.",
+                           officer, now=AFTER_DEADLINE)
+    services.evaluate_tender(tender, officer, now=AFTER_DEADLINE)
+    ranked = services.ranked_bids(lot, now=AFTER_DEADLINE)
+    assert [(b.supplier.name, b.rank, b.total_points) for b in ranked] == [
+        ("A", 1, Decimal("70.00")), ("C", 2, Decimal("68.00")), ("B", 3, Decimal("57.50")), ("D", 4, Decimal("57.50"))]
+    assert [b.supplier.name for b in ranked if b.abnormally_low] == ["C"]
+    b, d = ranked[2], ranked[3]
+    assert "remise la première" in b.tie_break_explanation and "D" in b.tie_break_explanation
+    assert "classée après" in d.tie_break_explanation
+    assert ranked[0].tie_break_explanation is None
+
+
+def test_abnormally_low_ratio_is_configurable_per_tender(app, make_user):
+    officer = make_user(role="purchasing_officer")
+    tender = published_tender("AO-RATIO", criteria=[("price", 100, None)])
+    tender.abnormally_low_ratio = Decimal("0.50")
+    lot = tender.lots[0]
+    for name, price in (("A", "1000"), ("B", "800"), ("C", "500")):
+        submit(lot, make_supplier(name), [line(f"R-{name}", price)])
+    services.close_due_tenders(now=AFTER_DEADLINE)
+    services.evaluate_tender(tender, officer, now=AFTER_DEADLINE)
+    # median 800, threshold 400: 500 is no longer abnormally low
+    assert not any(b.abnormally_low for b in lot.bids)
+
+
+def test_evaluation_sheet_has_every_score_and_justification_and_is_formula_safe(app, make_user):
+    import io
+
+    import openpyxl
+
+    officer = make_user(role="purchasing_officer", full_name="=HYPERLINK(\"x\")")
+    tender = published_tender("AO-XL", criteria=[("price", 70, None), ("technical", 30, None)])
+    lot = tender.lots[0]
+    submit(lot, make_supplier("=cmd|' /C calc'!A0"), [line("X1", "100")])
+    submit(lot, make_supplier("Sûr"), [line("X2", "120")])
+    services.close_due_tenders(now=AFTER_DEADLINE)
+    for bid in lot.bids:
+        services.add_score(bid, "technical", Decimal("15"), "+SUM(1,2) justification écrite", officer,
+                           now=AFTER_DEADLINE)
+    services.evaluate_tender(tender, officer, now=AFTER_DEADLINE)
+    book = openpyxl.load_workbook(io.BytesIO(services.evaluation_xlsx(tender, now=AFTER_DEADLINE)))
+    cells = [cell.value for sheet in book for row in sheet.iter_rows() for cell in row]
+    texts = [v for v in cells if isinstance(v, str)]
+    assert not any(v.startswith(("=", "+", "-", "@")) for v in texts)
+    assert "'+SUM(1,2) justification écrite" in texts
+    assert "'=cmd|' /C calc'!A0" in texts
+    assert book["classement"].max_row == 3 and book["notes"].max_row == 3
