@@ -164,7 +164,7 @@ def load(rng: random.Random) -> str:
     recent = today - timedelta(days=40)
     for reference, title, until, publication, deadline in (
         ("AO-2026-02", "Écrans 2026 (analyse en cours)", "evaluated", recent, _at(recent + timedelta(days=25))),
-        ("AO-2026-03", "Imprimantes 2026 (offres reçues)", "closed", recent, _at(recent + timedelta(days=30))),
+        ("AO-2026-03", "Écrans et stations d'accueil 2026 (offres reçues)", "closed", recent, _at(recent + timedelta(days=30))),
         ("AO-2026-04", "Portables 2027 (remise des offres en cours)", "published", today - timedelta(days=5),
          _at(today + timedelta(days=30))),
         ("AO-2026-05", "Renouvellement des écrans 2027 (brouillon)", "draft", today + timedelta(days=10),
@@ -176,7 +176,7 @@ def load(rng: random.Random) -> str:
         if tender is None:
             continue
         if reference == "AO-2026-06":
-            services.change_tender_status(tender, "cancelled", actor, "Besoin reporté à l'an prochain.")
+            services.change_tender_status(tender, "cancelled", actor, "Besoin reporté à l'an prochain.", now=now)
         created.append(reference)
     total = db.session.scalar(select(db.func.count(Tender.id)))
     return f"Consultations : {len(created)} créées ({total} au total), {len(suppliers)} fournisseurs."

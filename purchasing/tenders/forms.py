@@ -69,11 +69,17 @@ class CriterionForm(FlaskForm):
                                      validators=[Optional()])
 
 
+STATUS_ACTIONS = {"published": _l("Publier"), "closed": _l("Clore"), "cancelled": _l("Annuler")}
+
+
 class StatusForm(FlaskForm):
-    to = SelectField(_l("Nouveau statut"), choices=choices([("published", _l("Publier")), ("closed", _l("Clore")),
-                                                            ("cancelled", _l("Annuler"))]),
-                     validators=[DataRequired()])
-    reason = StringField(_l("Motif"), filters=[strip_filter], validators=[Length(max=500)])
+    to = SelectField(_l("Nouveau statut"), validators=[DataRequired(_l("Choisissez le nouveau statut."))])
+    reason = StringField(_l("Motif"), filters=[strip_filter], description=_l("Obligatoire pour une annulation."),
+                         validators=[Length(max=500)])
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to.choices = choices([(k, label) for k, label in STATUS_ACTIONS.items() if k in allowed])
 
 
 class BidUploadForm(FlaskForm):

@@ -171,6 +171,25 @@ def add_lot(tender: Tender, data: LotInput) -> TenderLot:
     return lot
 
 
+def update_lot(lot: TenderLot, data: LotInput) -> TenderLot:
+    """Change a draft tender's lot (e.g. set its maximum amount before publishing)."""
+    tender = lot.tender
+    _require_editable(tender)
+    if any(other.number == data.number and other.id != lot.id for other in tender.lots):
+        raise ConflictError(f"Le lot n° {data.number} existe déjà.", code="lot_number_taken")
+    if not 1 <= data.duration_months <= 48:
+        raise ProcurementRuleViolation("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4).",
+                                       code="duration_too_long")
+    if data.estimated_amount_ht < 0 or (data.max_amount_ht is not None and data.max_amount_ht <= 0):
+        raise DomainError("Les montants doivent être positifs.", code="invalid_amount")
+    lot.number, lot.title = data.number, data.title.strip()
+    lot.estimated_quantities = data.estimated_quantities.strip()
+    lot.estimated_amount_ht, lot.max_amount_ht = data.estimated_amount_ht, data.max_amount_ht
+    lot.duration_months = data.duration_months
+    db.session.flush()
+    return lot
+
+
 def set_criterion(lot: TenderLot, kind: str, weight: int, environmental_mode: str | None = None) -> AwardCriterion:
     """Add or replace the lot's criterion of this kind."""
     _require_editable(lot.tender)
@@ -224,10 +243,11 @@ def publication_warnings(tender: Tender, on: date | None = None) -> list[Publica
 # --- statuses ----------------------------------------------------------------------------------
 
 
-def _event(tender: Tender, from_status: str, to_status: str, actor, reason: str, lot: TenderLot | None = None):
+def _event(tender: Tender, from_status: str, to_status: str, actor, reason: str, lot: TenderLot | None = None,
+           now: datetime | None = None):
     db.session.add(TenderEvent(tender_id=tender.id, lot_id=lot.id if lot else None,
                                actor_id=getattr(actor, "id", None), from_status=from_status, to_status=to_status,
-                               reason=reason or ""))
+                               reason=reason or "", created_dt=now or utcnow()))
 
 
 def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
@@ -262,7 +282,7 @@ def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
     reason_text = reason
     if warnings and not reason_text:
         reason_text = " ".join(w.message for w in warnings)
-    _event(tender, from_status, to, actor, reason_text)
+    _event(tender, from_status, to, actor, reason_text, now=now)
     db.session.flush()
     return warnings
 
@@ -511,7 +531,7 @@ def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, act
     create_offers(contract, bid_lines(bid, now))
     lot.status = LotStatus.AWARDED
     reason = f"Lot attribué à {bid.supplier.name} (rang {bid.rank}) ; accord-cadre {reference}."
-    _event(lot.tender, LotStatus.OPEN, LotStatus.AWARDED, actor, reason, lot=lot)
+    _event(lot.tender, LotStatus.OPEN, LotStatus.AWARDED, actor, reason, lot=lot, now=now)
     db.session.flush()
     _decide_tender_if_complete(lot.tender, actor, now)
     return contract
@@ -526,7 +546,8 @@ def link_existing_contract(lot: TenderLot, contract: FrameworkContract, actor, n
     contract.tender_lot_id = lot.id
     lot.status = LotStatus.AWARDED
     _event(lot.tender, LotStatus.OPEN, LotStatus.AWARDED, actor,
-           f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", lot=lot)
+           f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", lot=lot,
+           now=now)
     db.session.flush()
     _decide_tender_if_complete(lot.tender, actor, now or utcnow())
 
@@ -537,7 +558,7 @@ def declare_unsuccessful(lot: TenderLot, actor, reason: str, now: datetime | Non
         raise DomainError("Indiquez le motif (aucune offre, offres inappropriées, irrégulières ou inacceptables).",
                           code="reason_required")
     lot.status = LotStatus.UNSUCCESSFUL
-    _event(lot.tender, LotStatus.OPEN, LotStatus.UNSUCCESSFUL, actor, reason.strip(), lot=lot)
+    _event(lot.tender, LotStatus.OPEN, LotStatus.UNSUCCESSFUL, actor, reason.strip(), lot=lot, now=now)
     db.session.flush()
     _decide_tender_if_complete(lot.tender, actor, now or utcnow())
 

@@ -67,6 +67,13 @@ def _bid_or_404(bid_id: int) -> Bid:
     return bid
 
 
+def _lot_input(form: LotForm) -> services.LotInput:
+    return services.LotInput(
+        number=form.number.data, title=form.title.data, estimated_quantities=form.estimated_quantities.data or "",
+        estimated_amount_ht=form.estimated_amount_ht.data, max_amount_ht=form.max_amount_ht.data,
+        duration_months=form.duration_months.data)
+
+
 @bp.get("/")
 @roles_required(*OFFICERS)
 def index():
@@ -111,7 +118,7 @@ def show(tender_id: int):
     return render_template(
         "tenders/show.html", tender=tender, procedure=services.procedure(tender),
         unsealed=services.bids_unsealed(tender), warnings=warnings, violations=violations,
-        events=services.tender_events(tender), status_form=StatusForm(), lot_form=LotForm(formdata=None),
+        events=services.tender_events(tender), status_form=StatusForm(allowed=TENDER.allowed_from(tender.status)), lot_form=LotForm(formdata=None),
         criterion_form=CriterionForm(formdata=None), upload_form=BidUploadForm(supplier_choices=services.supplier_choices()),
         **_labels())
 
@@ -120,9 +127,10 @@ def show(tender_id: int):
 @roles_required(*OFFICERS)
 def change_status(tender_id: int):
     tender = _tender_or_404(tender_id)
-    form = StatusForm()
+    form = StatusForm(allowed=TENDER.allowed_from(tender.status))
     if not form.validate_on_submit():
-        abort(422, _("Statut demandé invalide."))
+        abort(409, _("Ce changement de statut n'est pas possible depuis le statut « %(s)s ».",
+                     s=TENDER.label(tender.status)))
     warnings = services.change_tender_status(tender, form.to.data, current_user, form.reason.data or "")
     db.session.commit()
     for warning in warnings:
@@ -139,13 +147,38 @@ def add_lot(tender_id: int):
     if not form.validate_on_submit():
         abort(422, " ".join(f"{form[name].label.text} : {' '.join(errors)}" for name, errors in form.errors.items()
                             if name in form))
-    services.add_lot(tender, services.LotInput(
-        number=form.number.data, title=form.title.data, estimated_quantities=form.estimated_quantities.data or "",
-        estimated_amount_ht=form.estimated_amount_ht.data, max_amount_ht=form.max_amount_ht.data,
-        duration_months=form.duration_months.data))
+    services.add_lot(tender, _lot_input(form))
     db.session.commit()
     flash(_("Lot ajouté."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id))
+
+
+@bp.route("/lots/<int:lot_id>/edit", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def edit_lot(lot_id: int):
+    lot = _lot_or_404(lot_id)
+    form = LotForm(obj=lot)
+    if form.validate_on_submit():
+        try:
+            services.update_lot(lot, _lot_input(form))
+        except DomainError as error:
+            db.session.rollback()
+            form.number.errors = [*form.number.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("Lot enregistré."), "success")
+            return redirect(url_for("tenders.show", tender_id=lot.tender_id))
+    return render_template("tenders/lot_form.html", form=form, lot=lot), 422 if form.errors else 200
+
+
+@bp.post("/lots/<int:lot_id>/criteria/<kind>/delete")
+@roles_required(*OFFICERS)
+def remove_criterion(lot_id: int, kind: str):
+    lot = _lot_or_404(lot_id)
+    services.remove_criterion(lot, kind)
+    db.session.commit()
+    flash(_("Critère supprimé."), "success")
+    return redirect(url_for("tenders.show", tender_id=lot.tender_id))
 
 
 @bp.post("/lots/<int:lot_id>/criteria")

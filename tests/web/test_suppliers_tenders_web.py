@@ -163,3 +163,38 @@ def test_bad_lot_duration_is_refused(officer):
                                                                "duration_months": "60"}, page=f"/tenders/{tender.id}")
     assert response.status_code == 422
     assert "48 mois" in response.get_data(as_text=True)
+
+
+def test_lot_maximum_amount_set_later_then_published_with_warning_before_august_2026(officer):
+    tender = make_tender("AO-LATER", max_amount=None, criteria=[("price", 70, None), ("technical", 30, None)],
+                         publication=utcnow().date(), deadline=utcnow() + timedelta(days=20))
+    db.session.commit()
+    url = f"/tenders/{tender.id}"
+    response = officer.post_form(url + "/status", {"to": "published"}, page=url)
+    assert response.status_code == 422 and "R2162-4" in response.get_data(as_text=True)
+    lot = tender.lots[0]
+    response = officer.post_form(f"/tenders/lots/{lot.id}/edit", {
+        "number": "1", "title": "Portables", "estimated_amount_ht": "50000", "max_amount_ht": "90 000,00",
+        "duration_months": "48"})
+    assert response.status_code == 302
+    # today is after 21 August 2026: without an environmental criterion the tender is refused
+    response = officer.post_form(url + "/status", {"to": "published"}, page=url)
+    assert response.status_code == 422 and "L2152-7" in response.get_data(as_text=True)
+    response = officer.post_form(f"/tenders/lots/{lot.id}/criteria", {"kind": "environmental", "weight": "10",
+                                                                       "environmental_mode": "scored"}, page=url)
+    assert response.status_code == 302
+    response = officer.post_form(f"/tenders/lots/{lot.id}/criteria/technical/delete", {}, page=url)
+    assert response.status_code == 302
+    response = officer.post_form(f"/tenders/lots/{lot.id}/criteria", {"kind": "technical", "weight": "20"}, page=url)
+    assert response.status_code == 302
+    response = officer.post_form(url + "/status", {"to": "published"}, page=url)
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    db.session.refresh(tender)
+    assert tender.status == "published"
+
+
+def test_status_change_not_allowed_is_409(officer):
+    tender = make_tender("AO-409")
+    db.session.commit()
+    response = officer.post_form(f"/tenders/{tender.id}/status", {"to": "closed"}, page=f"/tenders/{tender.id}")
+    assert response.status_code == 409
