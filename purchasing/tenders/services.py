@@ -118,9 +118,12 @@ class TenderInput:
     abnormally_low_ratio: Decimal = Decimal("0.70")
 
 
-def create_tender(data: TenderInput) -> Tender:
+def _check_tender_input(data: TenderInput, exclude_id: int | None = None) -> str:
     reference = data.reference.strip().upper()
-    if db.session.scalar(select(Tender.id).where(Tender.reference == reference)) is not None:
+    stmt = select(Tender.id).where(Tender.reference == reference)
+    if exclude_id is not None:
+        stmt = stmt.where(Tender.id != exclude_id)
+    if db.session.scalar(stmt) is not None:
         raise ConflictError(f"Une consultation porte déjà la référence {reference}.", code="reference_taken")
     if data.bid_deadline.tzinfo is None:
         raise DomainError("La date limite doit être une date et heure avec fuseau horaire.", code="naive_deadline")
@@ -130,10 +133,25 @@ def create_tender(data: TenderInput) -> Tender:
     if not Decimal("0") < data.abnormally_low_ratio < Decimal("1"):
         raise DomainError("Le seuil d'offre anormalement basse doit être compris entre 0 et 1 (par exemple 0,70).",
                           code="invalid_ratio")
+    return reference
+
+
+def create_tender(data: TenderInput) -> Tender:
+    reference = _check_tender_input(data)
     tender = Tender(reference=reference, title=data.title.strip(), publication_date=data.publication_date,
                     bid_deadline=data.bid_deadline, status=TENDER.initial,
                     abnormally_low_ratio=data.abnormally_low_ratio)
     db.session.add(tender)
+    db.session.flush()
+    return tender
+
+
+def update_tender(tender: Tender, data: TenderInput) -> Tender:
+    _require_editable(tender)
+    tender.reference = _check_tender_input(data, exclude_id=tender.id)
+    tender.title = data.title.strip()
+    tender.publication_date, tender.bid_deadline = data.publication_date, data.bid_deadline
+    tender.abnormally_low_ratio = data.abnormally_low_ratio
     db.session.flush()
     return tender
 
@@ -440,6 +458,11 @@ def ranked_bids(lot: TenderLot, now: datetime | None = None) -> list[Bid]:
     return sorted(lot.bids, key=lambda bid: (bid.rank is None, bid.rank or 0, bid.id))
 
 
+def _number(value) -> float | None:
+    """Points and marks (not money) as spreadsheet numbers."""
+    return None if value is None else float(Decimal(value))
+
+
 def _safe(value):
     """A cell value that a spreadsheet will not run as a formula."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
@@ -458,12 +481,13 @@ def evaluation_xlsx(tender: Tender, now: datetime | None = None) -> bytes:
             ranking.append({
                 "Lot": lot.number, "Rang": bid.rank, "Fournisseur": bid.supplier.name, "SIRET": bid.supplier.siret,
                 "Prix total HT": float(bid.total_price_ht),
-                "Points prix": points.get("price"), "Points technique": points.get("technical"),
-                "Points environnement": points.get("environmental"), "Points délai": points.get("delivery"),
-                "Note technique /20": scores[bid.id]["technical"],
-                "Note environnementale /20": scores[bid.id]["environmental"],
+                "Points prix": _number(points.get("price")), "Points technique": _number(points.get("technical")),
+                "Points environnement": _number(points.get("environmental")),
+                "Points délai": _number(points.get("delivery")),
+                "Note technique /20": _number(scores[bid.id]["technical"]),
+                "Note environnementale /20": _number(scores[bid.id]["environmental"]),
                 "Délai de livraison (jours)": bid.delivery_days,
-                "Total": bid.total_points,
+                "Total": _number(bid.total_points),
                 "Offre anormalement basse": "oui" if bid.abnormally_low else "non",
                 "Départage": bid.tie_break_explanation or "",
             })
@@ -476,9 +500,6 @@ def evaluation_xlsx(tender: Tender, now: datetime | None = None) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, rows in (("classement", ranking), ("notes", entries)):
             frame = pd.DataFrame(rows).map(_safe) if rows else pd.DataFrame({"": []})
-            for column in frame.columns:
-                if frame[column].dtype == object:
-                    frame[column] = frame[column].map(lambda v: str(v) if isinstance(v, Decimal) else v)
             frame.to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
 

@@ -67,6 +67,13 @@ def _bid_or_404(bid_id: int) -> Bid:
     return bid
 
 
+def _tender_input(form: TenderForm) -> services.TenderInput:
+    return services.TenderInput(
+        reference=form.reference.data, title=form.title.data, publication_date=form.publication_date.data,
+        bid_deadline=form.bid_deadline.data.replace(tzinfo=timezone.utc),
+        abnormally_low_ratio=form.abnormally_low_ratio.data)
+
+
 def _lot_input(form: LotForm) -> services.LotInput:
     return services.LotInput(
         number=form.number.data, title=form.title.data, estimated_quantities=form.estimated_quantities.data or "",
@@ -91,10 +98,7 @@ def create():
     form = TenderForm()
     if form.validate_on_submit():
         try:
-            tender = services.create_tender(services.TenderInput(
-                reference=form.reference.data, title=form.title.data, publication_date=form.publication_date.data,
-                bid_deadline=form.bid_deadline.data.replace(tzinfo=timezone.utc),
-                abnormally_low_ratio=form.abnormally_low_ratio.data))
+            tender = services.create_tender(_tender_input(form))
         except DomainError as error:
             db.session.rollback()
             form.reference.errors = [*form.reference.errors, error.message]
@@ -102,7 +106,27 @@ def create():
             db.session.commit()
             flash(_("Consultation « %(ref)s » créée.", ref=tender.reference), "success")
             return redirect(url_for("tenders.show", tender_id=tender.id))
-    return render_template("tenders/form.html", form=form), 422 if form.errors else 200
+    return render_template("tenders/form.html", form=form, tender=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:tender_id>/edit", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def edit(tender_id: int):
+    tender = _tender_or_404(tender_id)
+    form = TenderForm(obj=tender)
+    if request.method == "GET":
+        form.bid_deadline.data = tender.bid_deadline.replace(tzinfo=None)
+    if form.validate_on_submit():
+        try:
+            services.update_tender(tender, _tender_input(form))
+        except DomainError as error:
+            db.session.rollback()
+            form.reference.errors = [*form.reference.errors, error.message]
+        else:
+            db.session.commit()
+            flash(_("Consultation enregistrée."), "success")
+            return redirect(url_for("tenders.show", tender_id=tender.id))
+    return render_template("tenders/form.html", form=form, tender=tender), 422 if form.errors else 200
 
 
 @bp.get("/<int:tender_id>")

@@ -62,6 +62,7 @@ ROUTES: dict[str, Rule] = {
     "suppliers.edit": Rule(OFFICERS, lambda c: f"/suppliers/{c['supplier'].id}/edit", methods=("GET", "POST")),
     "tenders.index": Rule(OFFICERS, lambda c: "/tenders/"),
     "tenders.create": Rule(OFFICERS, lambda c: "/tenders/new", methods=("GET", "POST")),
+    "tenders.edit": Rule(OFFICERS, lambda c: f"/tenders/{c['draft'].id}/edit", methods=("GET", "POST")),
     "tenders.show": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}"),
     "tenders.change_status": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/status", methods=("POST",)),
     "tenders.add_lot": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/lots", methods=("POST",)),
@@ -92,13 +93,14 @@ def ctx(make_member, make_user):
         Role.SUSTAINABILITY_OFFICER: make_user(role=Role.SUSTAINABILITY_OFFICER, email="sustainability_officer@s.test"),
         Role.ADMIN: make_user(role=Role.ADMIN, email="admin@s.test"),
     }
-    from tests.tender_helpers import line, make_supplier, published_tender, submit
+    from tests.tender_helpers import line, make_supplier, make_tender, published_tender, submit
 
     supplier = make_supplier()
     tender = published_tender("AO-ACCESS")  # deadline passed: closed on first access, bids readable
     bid = submit(tender.lots[0], supplier, [line("ACC-1", "100")])
+    draft = make_tender("AO-ACCESS-DRAFT")
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
-            "supplier": supplier, "tender": tender, "lot": tender.lots[0], "bid": bid}
+            "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid}
 
 
 def test_every_route_has_an_access_rule(app):

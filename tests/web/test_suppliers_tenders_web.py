@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
@@ -198,3 +199,41 @@ def test_status_change_not_allowed_is_409(officer):
     db.session.commit()
     response = officer.post_form(f"/tenders/{tender.id}/status", {"to": "closed"}, page=f"/tenders/{tender.id}")
     assert response.status_code == 409
+
+
+def test_edit_draft_tender_and_refuse_a_taken_reference(officer):
+    make_tender("AO-TAKEN")
+    tender = make_tender("AO-EDIT")
+    db.session.commit()
+    url = f"/tenders/{tender.id}/edit"
+    assert officer.get(url).status_code == 200
+    data = {"reference": "AO-TAKEN", "title": "x", "publication_date": "2026-12-01", "bid_deadline": "2027-01-10T12:00",
+            "abnormally_low_ratio": "0,65"}
+    response = officer.post_form(url, data)
+    assert response.status_code == 422 and "AO-TAKEN" in response.get_data(as_text=True)
+    response = officer.post_form(url, dict(data, reference="AO-EDIT-2"))
+    assert response.status_code == 302
+    db.session.refresh(tender)
+    assert tender.reference == "AO-EDIT-2" and tender.abnormally_low_ratio == Decimal("0.6500")
+    assert tender.bid_deadline == datetime(2027, 1, 10, 12, tzinfo=timezone.utc)
+
+
+def test_list_pages_run_a_bounded_number_of_queries(officer):
+    from sqlalchemy import event
+
+    for n in range(30):
+        make_tender(f"AO-Q-{n:02d}", lots=2)
+        make_supplier(f"Q {n}")
+    db.session.commit()
+    for url in ("/tenders/", "/suppliers/"):
+        statements = []
+
+        def count(*args, **kwargs):
+            statements.append(1)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert officer.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        assert len(statements) <= 12, (url, len(statements))  # 30 rows listed: no query per row
