@@ -2,7 +2,7 @@
 
 Revision ID: tenders_01
 Revises: 0003
-Create Date: 2026-11-26 03:40:50.885344
+Create Date: 2026-11-26 03:51:49.116492
 
 """
 from alembic import op
@@ -123,6 +123,7 @@ def upgrade():
     sa.Column('unit_price_ht', sa.Numeric(precision=14, scale=2), nullable=False),
     sa.Column('estimated_quantity', sa.Integer(), nullable=False),
     sa.Column('annual_kgco2e', sa.Numeric(precision=10, scale=2), nullable=True),
+    sa.Column('embodied_kgco2e', sa.Numeric(precision=10, scale=2), nullable=True),
     sa.Column('repairability_index', sa.Numeric(precision=3, scale=1), nullable=True),
     sa.Column('warranty_years', sa.Integer(), nullable=True),
     sa.Column('spare_parts_years', sa.Integer(), nullable=True),

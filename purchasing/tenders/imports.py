@@ -23,6 +23,7 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "prix_unitaire_ht": (True, "Prix unitaire HT en euros (1234,56 ou 1234.56)"),
     "quantite_estimee": (False, "Quantité estimée (entier, 1 par défaut)"),
     "annual_kgco2e": (False, "Empreinte carbone annualisée en kgCO2e par an de service"),
+    "empreinte_kgco2e": (False, "Empreinte carbone de fabrication du fabricant en kgCO2e (fiche PCF)"),
     "indice_reparabilite": (False, "Indice de réparabilité ou de durabilité sur 10"),
     "garantie_ans": (False, "Durée de garantie en années"),
     "pieces_detachees_ans": (False, "Disponibilité des pièces détachées en années"),
@@ -42,9 +43,9 @@ MAX_ROWS = 20_000
 MAX_ERRORS_SHOWN = 200
 
 EXAMPLE_ROWS = [
-    ["LAT-5450-R", "Dell", "Latitude 5450 reconditionné", "laptop", "unité", "612,50", "120", "62", "8,1", "3",
+    ["LAT-5450-R", "Dell", "Latitude 5450 reconditionné", "laptop", "unité", "612,50", "120", "62", "", "8,1", "3",
      "7", "10", "reconditionné", "50", "590,00", "", ""],
-    ["P24H-G5", "HP", "P24h G5", "monitor_24", "unité", "139,00", "80", "", "7,5", "3", "10", "7", "neuf", "", "",
+    ["P24H-G5", "HP", "P24h G5", "monitor_24", "unité", "139,00", "80", "", "310", "7,5", "3", "10", "7", "neuf", "", "",
      "", ""],
 ]
 
@@ -172,7 +173,8 @@ def parse_price_list(frame: pd.DataFrame, category_codes: set[str]) -> list[dict
         else:
             line["unit_price_ht"] = price.quantize(Decimal("0.01"))
         line["estimated_quantity"] = _optional_int(get, row, "quantite_estimee", errors, default=1, minimum=1)
-        for column, key in (("annual_kgco2e", "annual_kgco2e"), ("indice_reparabilite", "repairability_index")):
+        for column, key in (("annual_kgco2e", "annual_kgco2e"), ("empreinte_kgco2e", "embodied_kgco2e"),
+                            ("indice_reparabilite", "repairability_index")):
             raw = get(column)
             value = _decimal(raw) if raw else None
             if raw and (value is None or value < 0):

@@ -167,6 +167,8 @@ class BidLine(db.Model):
     unit_price_ht: Mapped[Decimal] = mapped_column(Money())
     estimated_quantity: Mapped[int] = mapped_column(default=1)
     annual_kgco2e: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    #: manufacturer's embodied footprint (kgCO2e), carried to the catalogue product on award
+    embodied_kgco2e: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     repairability_index: Mapped[Decimal | None] = mapped_column(Numeric(3, 1))
     warranty_years: Mapped[int | None]
     spare_parts_years: Mapped[int | None]

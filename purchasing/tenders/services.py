@@ -298,8 +298,9 @@ def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
     from_status = tender.status
     tender.status = to
     reason_text = reason
-    if warnings and not reason_text:
-        reason_text = " ".join(w.message for w in warnings)
+    if to == "published":
+        reason_text = " ".join(part for part in [reason, procedure(tender).explanation,
+                                                 *(w.message for w in warnings)] if part)
     _event(tender, from_status, to, actor, reason_text, now=now)
     db.session.flush()
     return warnings
@@ -601,6 +602,8 @@ def create_offers(contract: FrameworkContract, lines: list[BidLine]) -> list[Off
                 repairability_index=line.repairability_index,
                 warranty_years=line.warranty_years if line.warranty_years is not None else 2,
                 spare_parts_years=line.spare_parts_years,
+                embodied_kgco2e=float(line.embodied_kgco2e) if line.embodied_kgco2e is not None else None,
+                footprint_source="Bordereau de prix de l'offre" if line.embodied_kgco2e is not None else "",
                 search_text=fold_for_search(f"{line.brand} {line.model} {line.manufacturer_ref}"))
             db.session.add(product)
             existing[key] = product

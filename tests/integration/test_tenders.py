@@ -174,7 +174,8 @@ def test_must_show_scenario_two_lots_three_suppliers_award_and_unsuccessful(app,
                               seuil_1_quantite="10", seuil_1_prix_ht="550"),
                          line("P2", "400", categorie="monitor_24", marque="HP", annual_kgco2e="30")])
     submit(lot1, beta, [line("P1", "500", annual_kgco2e="40", indice_reparabilite="8"),
-                        line("P2", "300", categorie="monitor_24", marque="HP", annual_kgco2e="30")])
+                        line("P2", "300", categorie="monitor_24", marque="HP", annual_kgco2e="30",
+                             empreinte_kgco2e="310", garantie_ans="5")])
     submit(lot1, gamma, [line("Q1", "400", marque="Lenovo", annual_kgco2e="100", indice_reparabilite="4")])
     submit(lot2, alpha, [line("T1", "50", categorie="tablet", marque="Samsung", garantie_ans="2")])
     submit(lot2, beta, [line("T1", "60", categorie="tablet", marque="Samsung", garantie_ans="3")])
@@ -204,6 +205,8 @@ def test_must_show_scenario_two_lots_three_suppliers_award_and_unsuccessful(app,
     assert sorted(o.unit_price_ht for o in offers) == [Decimal("300.00"), Decimal("500.00")]
     assert all(o.valid_from == date(2026, 3, 1) for o in offers)
     assert {o.product.manufacturer_ref for o in offers} == {"P1", "P2"}
+    monitor = next(o.product for o in offers if o.product.manufacturer_ref == "P2")
+    assert monitor.category.code == "monitor_24" and monitor.embodied_kgco2e == 310.0 and monitor.warranty_years == 5
     assert lot1.status == "awarded" and tender.status == "evaluated"
 
     services.declare_unsuccessful(lot2, officer, "Offres inacceptables (budget dépassé).", now=AFTER_DEADLINE)

@@ -82,6 +82,37 @@ def test_no_role_can_read_bid_prices_before_the_deadline(officer, email):
         assert response.status_code == 403
 
 
+SEALED_VALUES = (b"4321", b"4 321", b"4\xe2\x80\xaf321", b"4\xc2\xa0321", b"3987", b"3\xe2\x80\xaf987",
+                 b"3\xc2\xa0987", b"SEAL-1")
+
+
+def test_every_tender_and_supplier_route_keeps_bid_prices_sealed(officer, app):
+    """Every GET route of these areas, and every POST that could reveal prices, for an admin."""
+    tender, bid = _live_tender()
+    lot = tender.lots[0]
+    officer.logout()
+    officer.login("admin@s.test")
+    args = {"tender_id": tender.id, "lot_id": lot.id, "bid_id": bid.id, "supplier_id": bid.supplier_id,
+            "fmt": "xlsx", "kind": "price"}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith(("tenders.", "suppliers.")):
+            continue
+        url = rule.build({name: args[name] for name in rule.arguments}, append_unknown=False)[1]
+        if "GET" in rule.methods:
+            body = officer.get(url).get_data()
+            assert not any(value in body for value in SEALED_VALUES), url
+            checked += 1
+    assert checked >= 12
+    for url, data in ((f"/tenders/{tender.id}/evaluate", {}),
+                      (f"/tenders/bids/{bid.id}/scores", {"kind": "technical", "score": "10", "justification": "x"}),
+                      (f"/tenders/lots/{lot.id}/award", {"bid_id": str(bid.id), "start_on": "2027-01-01",
+                                                         "end_on": "2028-01-01"})):
+        response = officer.post_form(url, data, page=f"/tenders/{tender.id}")
+        assert response.status_code == 403, url
+        assert not any(value in response.get_data() for value in SEALED_VALUES), url
+
+
 def test_upload_form_imports_a_price_list(officer):
     tender, _ = _live_tender()
     supplier = make_supplier("Upload SARL")
