@@ -268,3 +268,56 @@ def test_list_pages_run_a_bounded_number_of_queries(officer):
         finally:
             event.remove(db.engine, "before_cursor_execute", count)
         assert len(statements) <= 12, (url, len(statements))  # 30 rows listed: no query per row
+
+
+def test_web_flow_after_the_deadline_scores_evaluation_export_and_award(officer):
+    from purchasing.catalogue.models import Offer
+    from purchasing.contracts.models import FrameworkContract
+    from purchasing.tenders.models import BidScore
+    from tests.tender_helpers import published_tender
+
+    tender = published_tender("AO-WEB", criteria=[("price", 70, None), ("technical", 30, None)])
+    lot = tender.lots[0]
+    bid_a = submit(lot, make_supplier("Alpha"), [line("W1", "100")])
+    bid_b = submit(lot, make_supplier("Beta"), [line("W1", "150")])
+    db.session.commit()
+    url = f"/tenders/{tender.id}"
+    assert "150,00" in officer.get(url).get_data(as_text=True)  # closed on access: prices readable
+    response = officer.post_form(f"/tenders/bids/{bid_a.id}/scores", {"kind": "technical", "score": "12",
+                                                                        "justification": ""})
+    assert response.status_code == 422 and "justification écrite" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(BidScore)) == 0
+    response = officer.post_form(f"{url}/evaluate", {}, page=url)
+    assert response.status_code == 422 and "incomplète" in response.get_data(as_text=True)
+    for bid, mark in ((bid_a, "12"), (bid_b, "18")):
+        response = officer.post_form(f"/tenders/bids/{bid.id}/scores", {"kind": "technical", "score": mark,
+                                                                          "justification": "Bon mémoire."})
+        assert response.status_code == 302
+    assert officer.post_form(f"{url}/evaluate", {}, page=url).status_code == 302
+    page = officer.get(f"{url}/evaluation").get_data(as_text=True)
+    assert "88,00" in page  # Alpha: 70 + 12/20×30 = 88; Beta: 70×100/150 = 46.67 + 27 = 73.67
+    assert "73,67" in page
+    export = officer.get(f"{url}/evaluation.xlsx")
+    assert export.status_code == 200 and export.data[:2] == b"PK"
+    lot_url = f"/tenders/lots/{lot.id}"
+    response = officer.post_form(f"{lot_url}/award", {"bid_id": str(bid_a.id), "start_on": "2026-03-01",
+                                                      "end_on": "2030-03-01"}, page=lot_url)
+    assert response.status_code == 422 and "au plus 4 ans" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(FrameworkContract)) == 0
+    response = officer.post_form(f"{lot_url}/award", {"bid_id": str(bid_a.id), "start_on": "2026-03-01",
+                                                      "end_on": "2030-02-28"}, page=lot_url)
+    assert response.status_code == 302
+    contract = db.session.scalar(select(FrameworkContract))
+    assert contract.reference == "AC-WEB-L1" and contract.supplier.name == "Alpha"
+    assert db.session.scalar(select(Offer.unit_price_ht).where(Offer.contract_id == contract.id)) == 100
+    page = officer.get(lot_url).get_data(as_text=True)
+    assert "Beta" in page and "73,67" in page  # the other bidder, with rank and score
+
+
+def test_navigation_shows_suppliers_and_tenders_to_officers_only(officer, make_user, browser):
+    home = officer.get("/").get_data(as_text=True)
+    assert 'href="/suppliers/"' in home and 'href="/tenders/"' in home
+    officer.logout()
+    officer.login("durab@s.test")
+    home = officer.get("/").get_data(as_text=True)
+    assert 'href="/suppliers/"' not in home and 'href="/tenders/"' not in home
