@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
@@ -334,8 +335,13 @@ def import_bid(lot: TenderLot, supplier: Supplier, filename: str, content: bytes
     lines = imports.parse_price_list(frame, category_codes())
     bid = db.session.scalar(select(Bid).where(Bid.lot_id == lot.id, Bid.supplier_id == supplier.id))
     if bid is None:
-        bid = Bid(lot_id=lot.id, supplier_id=supplier.id)
-        db.session.add(bid)
+        bid = Bid(lot_id=lot.id, supplier_id=supplier.id, submitted_at=now)
+        try:
+            with db.session.begin_nested():  # two imports of the same supplier's bid at once: one wins
+                db.session.add(bid)
+        except IntegrityError:
+            raise ConflictError("Une offre de ce fournisseur sur ce lot vient d'être enregistrée : rechargez la page.",
+                                code="bid_exists") from None
     else:
         db.session.execute(delete(BidLine).where(BidLine.bid_id == bid.id))
     bid.submitted_at = now

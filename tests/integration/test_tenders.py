@@ -316,3 +316,13 @@ def test_evaluation_sheet_has_every_score_and_justification_and_is_formula_safe(
     assert "'+SUM(1,2) justification écrite" in texts
     assert "'=cmd|' /C calc'!A0" in texts
     assert book["classement"].max_row == 3 and book["notes"].max_row == 3
+
+
+def test_oversized_or_empty_price_list_is_refused(app):
+    tender = published_tender("AO-SIZE")
+    supplier = make_supplier()
+    with pytest.raises(DomainError, match="5 Mo"):
+        services.import_bid(tender.lots[0], supplier, "b.csv", b"x" * (5 * 1024 * 1024 + 1), now=BEFORE_DEADLINE)
+    with pytest.raises(DomainError, match="vide"):
+        services.import_bid(tender.lots[0], supplier, "b.csv", b"", now=BEFORE_DEADLINE)
+    assert _count(BidLine) == 0
