@@ -39,6 +39,8 @@ class FrameworkContract(db.Model):
     committed_ht: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
     #: a contract can be terminated before its end date
     is_terminated: Mapped[bool] = mapped_column(default=False)
+    #: the tender lot whose award created this contract (empty for contracts entered by hand)
+    tender_lot_id: Mapped[int | None] = mapped_column(ForeignKey("tender_lot.id"), index=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     supplier: Mapped[Supplier] = relationship()

@@ -16,6 +16,7 @@ ALL = frozenset(r.value for r in Role)
 STAFF = frozenset({Role.ADMIN, Role.PURCHASING_OFFICER, Role.SUSTAINABILITY_OFFICER})
 MEMBER_ROLES = frozenset({Role.SECRETARY, Role.APPROVER})
 ADMIN = frozenset({Role.ADMIN})
+OFFICERS = frozenset({Role.ADMIN, Role.PURCHASING_OFFICER})
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,29 @@ ROUTES: dict[str, Rule] = {
     "members.edit": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/edit", methods=("GET", "POST"),
                          other_member_url=lambda c: f"/members/{c['member_b'].id}/edit"),
     "members.set_active": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/active", methods=("POST",)),
+    "suppliers.index": Rule(OFFICERS, lambda c: "/suppliers/"),
+    "suppliers.create": Rule(OFFICERS, lambda c: "/suppliers/new", methods=("GET", "POST")),
+    "suppliers.edit": Rule(OFFICERS, lambda c: f"/suppliers/{c['supplier'].id}/edit", methods=("GET", "POST")),
+    "tenders.index": Rule(OFFICERS, lambda c: "/tenders/"),
+    "tenders.create": Rule(OFFICERS, lambda c: "/tenders/new", methods=("GET", "POST")),
+    "tenders.edit": Rule(OFFICERS, lambda c: f"/tenders/{c['draft'].id}/edit", methods=("GET", "POST")),
+    "tenders.show": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}"),
+    "tenders.change_status": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/status", methods=("POST",)),
+    "tenders.add_lot": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/lots", methods=("POST",)),
+    "tenders.edit_lot": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/edit", methods=("GET", "POST")),
+    "tenders.remove_criterion": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/criteria/delivery/delete",
+                                     methods=("POST",)),
+    "tenders.set_criterion": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/criteria", methods=("POST",)),
+    "tenders.price_list_template": Rule(OFFICERS, lambda c: "/tenders/price-list-template.csv"),
+    "tenders.upload_bid": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/bids/new", methods=("GET", "POST")),
+    "tenders.show_bid": Rule(OFFICERS, lambda c: f"/tenders/bids/{c['bid'].id}"),
+    "tenders.add_score": Rule(OFFICERS, lambda c: f"/tenders/bids/{c['bid'].id}/scores", methods=("POST",)),
+    "tenders.evaluate": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/evaluate", methods=("POST",)),
+    "tenders.evaluation": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/evaluation"),
+    "tenders.evaluation_export": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/evaluation.xlsx"),
+    "tenders.show_lot": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}"),
+    "tenders.award": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/award", methods=("POST",)),
+    "tenders.unsuccessful": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/unsuccessful", methods=("POST",)),
 }
 
 
@@ -69,7 +93,14 @@ def ctx(make_member, make_user):
         Role.SUSTAINABILITY_OFFICER: make_user(role=Role.SUSTAINABILITY_OFFICER, email="sustainability_officer@s.test"),
         Role.ADMIN: make_user(role=Role.ADMIN, email="admin@s.test"),
     }
-    return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users}
+    from tests.tender_helpers import line, make_supplier, make_tender, published_tender, submit
+
+    supplier = make_supplier()
+    tender = published_tender("AO-ACCESS")  # deadline passed: closed on first access, bids readable
+    bid = submit(tender.lots[0], supplier, [line("ACC-1", "100")])
+    draft = make_tender("AO-ACCESS-DRAFT")
+    return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
+            "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid}
 
 
 def test_every_route_has_an_access_rule(app):

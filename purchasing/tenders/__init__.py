@@ -1,0 +1,1 @@
+"""Tenders (consultations): lots, award criteria, sealed bids, evaluation and award."""

@@ -1,0 +1,127 @@
+"""Tender forms, with French messages."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from purchasing.forms import FrenchDecimalField, choices, strip_filter
+
+CRITERION_LABELS = {
+    "price": _l("Prix"),
+    "technical": _l("Valeur technique"),
+    "environmental": _l("Performance environnementale"),
+    "delivery": _l("Délai de livraison"),
+}
+MODE_LABELS = {
+    "computed": _l("Calculée à partir des données des offres"),
+    "scored": _l("Notée par les évaluateurs"),
+    "mixed": _l("Moyenne des deux"),
+}
+LOT_STATUS_LABELS = {"open": _l("ouvert"), "awarded": _l("attribué"), "unsuccessful": _l("infructueux")}
+
+
+class TenderForm(FlaskForm):
+    reference = StringField(_l("Référence"), filters=[strip_filter], description=_l("Par exemple AO-2026-01."),
+                            validators=[DataRequired(_l("La référence est obligatoire.")), Length(max=40)])
+    title = StringField(_l("Objet"), filters=[strip_filter],
+                        validators=[DataRequired(_l("L'objet est obligatoire.")), Length(max=300)])
+    publication_date = DateField(_l("Date de publication"),
+                                 validators=[InputRequired(_l("La date de publication est obligatoire."))])
+    bid_deadline = DateTimeLocalField(_l("Date limite de remise des offres (UTC)"), format="%Y-%m-%dT%H:%M",
+                                      validators=[InputRequired(_l("La date limite est obligatoire."))])
+    abnormally_low_ratio = FrenchDecimalField(
+        _l("Seuil d'offre anormalement basse (part de la médiane)"), default=Decimal("0.70"),
+        validators=[InputRequired(_l("Le seuil est obligatoire.")),
+                    NumberRange(min=Decimal("0.01"), max=Decimal("0.99"),
+                                message=_l("Le seuil doit être compris entre 0,01 et 0,99."))])
+
+
+class LotForm(FlaskForm):
+    number = IntegerField(_l("Numéro du lot"), validators=[InputRequired(_l("Le numéro est obligatoire.")),
+                                                           NumberRange(min=1, max=99, message=_l("De 1 à 99."))])
+    title = StringField(_l("Objet du lot"), filters=[strip_filter],
+                        validators=[DataRequired(_l("L'objet du lot est obligatoire.")), Length(max=300)])
+    estimated_quantities = StringField(_l("Quantités estimées"), filters=[strip_filter], validators=[Length(max=200)])
+    estimated_amount_ht = FrenchDecimalField(
+        _l("Montant estimé (€ HT)"), validators=[InputRequired(_l("Le montant estimé est obligatoire.")),
+                                                 NumberRange(min=Decimal("0"), message=_l("Montant positif attendu."))])
+    max_amount_ht = FrenchDecimalField(
+        _l("Montant maximum de l'accord-cadre (€ HT)"), validators=[Optional(), NumberRange(
+            min=Decimal("0.01"), message=_l("Le montant maximum doit être supérieur à zéro."))])
+    duration_months = IntegerField(_l("Durée (mois)"), default=48, validators=[
+        InputRequired(_l("La durée est obligatoire.")),
+        NumberRange(min=1, max=48, message=_l("Un accord-cadre dure de 1 à 48 mois (4 ans)."))])
+
+
+class CriterionForm(FlaskForm):
+    kind = SelectField(_l("Critère"), choices=choices(CRITERION_LABELS.items()),
+                       validators=[DataRequired(_l("Choisissez un critère."))])
+    weight = IntegerField(_l("Pondération (%)"), validators=[
+        InputRequired(_l("La pondération est obligatoire.")),
+        NumberRange(min=1, max=100, message=_l("La pondération est comprise entre 1 et 100."))])
+    environmental_mode = SelectField(_l("Notation environnementale"), choices=choices(MODE_LABELS.items()),
+                                     validators=[Optional()])
+
+
+STATUS_ACTIONS = {"published": _l("Publier"), "closed": _l("Clore"), "cancelled": _l("Annuler")}
+
+
+class StatusForm(FlaskForm):
+    to = SelectField(_l("Nouveau statut"), validators=[DataRequired(_l("Choisissez le nouveau statut."))])
+    reason = StringField(_l("Motif"), filters=[strip_filter], description=_l("Obligatoire pour une annulation."),
+                         validators=[Length(max=500)])
+
+    def __init__(self, *args, allowed=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to.choices = choices([(k, label) for k, label in STATUS_ACTIONS.items() if k in allowed])
+
+
+class BidUploadForm(FlaskForm):
+    supplier_id = SelectField(_l("Fournisseur"), coerce=int,
+                              validators=[DataRequired(_l("Choisissez le fournisseur."))])
+    price_list = FileField(_l("Bordereau de prix (.csv ou .xlsx, 5 Mo au plus)"),
+                           validators=[FileRequired(_l("Joignez le bordereau de prix."))])
+
+    def __init__(self, *args, supplier_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.supplier_id.choices = choices(list(supplier_choices))
+
+
+class ScoreForm(FlaskForm):
+    kind = SelectField(_l("Critère"), choices=choices([("technical", _l("Valeur technique")),
+                                                       ("environmental", _l("Performance environnementale"))]),
+                       validators=[DataRequired()])
+    score = FrenchDecimalField(_l("Note sur 20"), validators=[
+        InputRequired(_l("La note est obligatoire.")),
+        NumberRange(min=Decimal("0"), max=Decimal("20"), message=_l("La note est comprise entre 0 et 20."))])
+    justification = TextAreaField(_l("Justification écrite"), filters=[strip_filter], validators=[
+        DataRequired(_l("La justification écrite de la note est obligatoire.")), Length(max=5000)])
+
+
+class AwardForm(FlaskForm):
+    bid_id = SelectField(_l("Offre retenue"), coerce=int, validators=[DataRequired(_l("Choisissez l'offre."))])
+    start_on = DateField(_l("Début de l'accord-cadre"), default=date.today,
+                         validators=[InputRequired(_l("La date de début est obligatoire."))])
+    end_on = DateField(_l("Fin de l'accord-cadre"), validators=[InputRequired(_l("La date de fin est obligatoire."))])
+
+    def __init__(self, *args, bid_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bid_id.choices = choices(list(bid_choices))
+
+
+class UnsuccessfulForm(FlaskForm):
+    reason = StringField(_l("Motif"), filters=[strip_filter],
+                         validators=[DataRequired(_l("Le motif est obligatoire.")), Length(max=500)])
+
+
+class TenderSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Rechercher (référence, objet)"), filters=[strip_filter])
