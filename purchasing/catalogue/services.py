@@ -233,3 +233,11 @@ def offer_prices(offers, member, today: date) -> list[OfferPrice]:
         breaks = [(b.min_quantity, member_unit_price(b.unit_price_ht, fee)) for b in offer.price_breaks]
         result.append(OfferPrice(offer, fee, unit, vat, with_vat, breaks, band_label))
     return result
+
+
+def refresh_all_products(today: date | None = None) -> int:
+    """Refresh every product's stored sort keys (offers start and expire with time: run it daily)."""
+    products = db.session.scalars(select(Product).options(joinedload(Product.category))).all()
+    for product in products:
+        refresh_product_metrics(product, today)
+    return len(products)

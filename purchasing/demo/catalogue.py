@@ -7,7 +7,7 @@ without its own use phase (lifecycle.carbon.manufacturer_embodied). Prices are i
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -271,4 +271,29 @@ def load(rng: random.Random) -> str:
     db.session.flush()
     for product in products:
         refresh_product_metrics(product)
-    return f"Catalogue : 3 fournisseurs, 3 lots d'accord-cadre, {len(products)} produits créés."
+    campaign = _load_campaign(rng, products)
+    return (f"Catalogue : 3 fournisseurs, 3 lots d'accord-cadre, {len(products)} produits créés, "
+            f"achat groupé « {campaign} » ouvert.")
+
+
+def _load_campaign(rng: random.Random, products: list[Product]) -> str:
+    """An open grouped purchase of 24-inch monitors with a few members' commitments below the next break."""
+    from purchasing.accounts.models import Role, User
+    from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent
+    from purchasing.members.models import Member
+
+    monitor = next(p for p in products if p.category.code == "monitor_24" and p.condition == Condition.NEW)
+    officer = db.session.scalars(select(User).where(User.role == Role.PURCHASING_OFFICER).order_by(User.id)).first()
+    title = f"Écrans {monitor.model} — rentrée des écoles"
+    campaign = Campaign(title=title, offer=monitor.offers[0], deadline=date.today() + timedelta(days=30),
+                        min_quantity=10, max_quantity=200, status="open", created_by_id=officer.id)
+    db.session.add(campaign)
+    db.session.flush()
+    campaign.events.append(CampaignEvent(campaign_id=campaign.id, actor_id=officer.id, to_status="open"))
+    members = db.session.scalars(select(Member).where(Member.kind == "commune", Member.insee_code != "24420")
+                                 .order_by(Member.id).limit(40)).all()
+    for member in rng.sample(members, 5):
+        db.session.add(CampaignCommitment(campaign_id=campaign.id, member_id=member.id,
+                                          quantity=rng.randrange(3, 9)))
+    db.session.flush()
+    return title
