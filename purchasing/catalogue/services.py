@@ -36,9 +36,14 @@ class OfferUnavailable(DomainError):
     default_message = "Cette offre n'existe pas ou ne peut plus être commandée."
 
 
+#: the folded text stays short enough for a B-tree index entry on PostgreSQL (≈2.7 kB at most)
+SEARCH_TEXT_MAX = 2000
+
+
 def search_text_for(product: Product) -> str:
+    """Folded brand, model, reference and description (accents removed, lower case) for word search."""
     return fold_for_search(" ".join([product.brand or "", product.model or "", product.manufacturer_ref or "",
-                                     product.description or ""]))
+                                     product.description or ""]))[:SEARCH_TEXT_MAX]
 
 
 def lifetime_of(product: Product) -> float | None:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from lifecycle import carbon
 from purchasing.accounts.models import Role
 from purchasing.catalogue import services as catalogue
-from purchasing.catalogue.models import Offer, Product
+from purchasing.catalogue.models import Product
 from purchasing.db_types import utcnow
 from purchasing.domain import pricing as domain_pricing
 from purchasing.domain.errors import ConflictError, DomainError

@@ -6,11 +6,10 @@ cannot exceed the ceiling together. Services flush, never commit.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lifecycle.receiving import receive_delivered_line

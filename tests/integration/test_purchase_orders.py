@@ -13,7 +13,7 @@ from purchasing.extensions import db
 from purchasing.orders import services as orders
 from purchasing.pricing import services as pricing
 from purchasing.purchase_orders import services as pos
-from purchasing.purchase_orders.models import Delivery, PurchaseOrder
+from purchasing.purchase_orders.models import Delivery
 
 TODAY = date.today()
 
