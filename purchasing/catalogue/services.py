@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
@@ -176,6 +177,22 @@ def equivalents_in_pool(product: Product, member) -> list:
     return []
 
 
+ATTRIBUTE_LABELS = {
+    "ram_gb": (_l("Mémoire vive"), _l("Go")),
+    "storage_gb": (_l("Stockage"), _l("Go")),
+    "screen_inches": (_l("Écran"), _l("pouces")),
+}
+
+
+def attribute_rows(product: Product) -> list[tuple[str, str]]:
+    """The product's typed attributes as (label, value with unit), known attributes first."""
+    rows = []
+    for key, value in (product.attributes or {}).items():
+        label, unit = ATTRIBUTE_LABELS.get(key, (key, ""))
+        rows.append((label, f"{value} {unit}".strip()))
+    return rows
+
+
 @dataclass
 class ProductSheet:
     """What the product page shows, computed once in the service (no rule in the template)."""
@@ -186,6 +203,7 @@ class ProductSheet:
     durability: durability.DurabilityScore | None
     lifetime: float | None
     reuse_equivalents: list
+    attributes: list[tuple[str, str]]
 
 
 def product_sheet(product: Product, member, today: date) -> ProductSheet:
@@ -195,7 +213,7 @@ def product_sheet(product: Product, member, today: date) -> ProductSheet:
                                         product.condition == Condition.REFURBISHED) if lifetime else None
     return ProductSheet(product=product, offers=orderable_offers(product, today),
                         footprint=footprint_of(product, today.year), durability=score, lifetime=lifetime,
-                        reuse_equivalents=equivalents_in_pool(product, member))
+                        reuse_equivalents=equivalents_in_pool(product, member), attributes=attribute_rows(product))
 
 
 def price_with_vat(unit_ht: Decimal, vat_rate: Decimal) -> tuple[Decimal, Decimal]:
