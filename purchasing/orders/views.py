@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
@@ -45,8 +46,7 @@ def cart():
 @bp.post("/cart/add")
 @roles_required(*MEMBER)
 def add_to_cart():
-    form = CartForm()  # CSRF only
-    if not form.validate_on_submit():
+    if not FlaskForm().validate_on_submit():  # CSRF
         abort(400)
     line = services.add_to_cart(current_user, request.form.get("offer_id"), request.form.get("quantity"),
                                 date.today())
@@ -110,7 +110,7 @@ def show(order_id: int):
 @roles_required(Role.APPROVER)
 def approve(order_id: int):
     order = _order_or_404(order_id)
-    if not CancelForm().validate_on_submit():
+    if not FlaskForm().validate_on_submit():
         abort(400)
     services.approve(order, current_user)
     db.session.commit()

@@ -76,7 +76,7 @@ def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
 
     The member orders become "placed" when the purchase order is sent.
     """
-    contract = db.session.get(FrameworkContract, contract_id)
+    contract = db.session.get(FrameworkContract, contract_id) if contract_id else None
     if contract is None:
         raise ConflictError("Ce contrat n'existe pas.", code="unknown_contract")
     lines = db.session.scalars(_unplaced_lines_stmt().where(Offer.contract_id == contract.id)

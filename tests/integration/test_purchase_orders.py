@@ -161,3 +161,13 @@ def test_admin_creates_a_new_grid_version_and_bad_bands_are_refused(make_grid, b
     old = db.session.scalars(select(TariffGrid).where(TariffGrid.version == 1)).one()
     assert pricing.grid_is_read_only(old) and not pricing.grid_is_read_only(grid)
     assert "Lecture seule" in unescape(browser.get(f"/admin/tariff-grids/{old.id}").get_data(as_text=True))
+
+
+def test_purchase_order_without_contract_or_lines_is_refused(placed, browser, make_user):
+    make_user(role="purchasing_officer", email="po@s.test")
+    browser.login("po@s.test")
+    for data in ({}, {"contract_id": "999999"}):
+        response = browser.post_form("/purchase-orders/create", data, page="/purchase-orders/to-place")
+        assert response.status_code == 409
+    assert db.session.scalars(select(func.count(Delivery.id))).one() == 0
+    assert pos.approved_groups()[0].total_ht == Decimal("3000.00")
