@@ -133,3 +133,36 @@ def load_campaign(campaign_id: int) -> Campaign | None:
         joinedload(Campaign.offer).joinedload(Offer.product), selectinload(Campaign.offer, Offer.price_breaks),
         selectinload(Campaign.commitments).joinedload(CampaignCommitment.member),
         selectinload(Campaign.events))).first()
+
+
+def place_campaign_orders(campaign: Campaign, actor, today: date) -> list:
+    """Closed → ordered: one approved order per participant at the campaign's frozen prices.
+
+    The participants committed before the deadline, so the orders are approved automatically (recorded as
+    such, with the campaign as the reason); purchasing officers then group them into a purchase order.
+    """
+    from purchasing.db_types import utcnow
+    from purchasing.orders.models import Order, OrderLine
+    from purchasing.orders.services import change_order_status
+
+    change_campaign_status(campaign, "ordered", actor)
+    grid = pricing.grid_in_force(today)
+    created = []
+    for commitment in campaign.commitments:
+        order = Order(member_id=commitment.member_id, created_by_id=actor.id, status="draft",
+                      delivery_site=f"{commitment.member.name} (achat groupé : à préciser)",
+                      note=f"Achat groupé « {campaign.title} »", tariff_grid_id=grid.id,
+                      fee_rate=commitment.fee_rate, submitted_dt=utcnow())
+        order.lines = [OrderLine(offer_id=campaign.offer_id, product_id=campaign.offer.product_id,
+                                 quantity=commitment.quantity, base_unit_price_ht=campaign.final_unit_price_ht,
+                                 fee_rate=commitment.fee_rate, unit_price_ht=commitment.unit_price_ht,
+                                 vat_rate=campaign.offer.product.vat_rate,
+                                 line_total_ht=domain.line_total(commitment.unit_price_ht, commitment.quantity))]
+        order.total_ht = order.lines[0].line_total_ht
+        db.session.add(order)
+        db.session.flush()
+        order.reference = f"CMD-{today.year}-{order.id:06d}"
+        change_order_status(order, "submitted", actor, reason=f"Achat groupé « {campaign.title} »")
+        change_order_status(order, "approved", actor, reason="Engagement pris dans l'achat groupé.", automatic=True)
+        created.append(order)
+    return created

@@ -93,3 +93,15 @@ def close(campaign_id: int):
     db.session.commit()
     flash(_("Achat groupé clôturé."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+
+
+@bp.post("/<int:campaign_id>/order")
+@roles_required(*OFFICERS)
+def place_orders(campaign_id: int):
+    campaign = _campaign_or_404(campaign_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    created = services.place_campaign_orders(campaign, current_user, date.today())
+    db.session.commit()
+    flash(_("%(num)s commandes approuvées créées : à grouper en bon de commande.", num=len(created)), "success")
+    return redirect(url_for("purchase_orders.to_place"))

@@ -38,6 +38,16 @@ def test_officer_opens_member_commits_officer_closes(make_grid, make_offer, make
     assert db.session.get(Campaign, campaign.id).status == "closed"
     assert commitment.unit_price_ht == Decimal("204.00")
 
+    assert browser.post_form(f"{url}/order", page=url).status_code == 302
+    db.session.expire_all()
+    from purchasing.orders.models import Order
+
+    order = db.session.scalars(select(Order).where(Order.member_id == member.id)).one()
+    assert order.status == "approved" and order.total_ht == Decimal("1224.00")  # 6 × 204.00
+    assert [(e.to_status, e.is_automatic) for e in order.events] == [("submitted", False), ("approved", True)]
+    assert db.session.get(Campaign, campaign.id).status == "ordered"
+    assert browser.post_form(f"{url}/order", page=url).status_code == 409  # ordered → ordered: not allowed
+
 
 def test_campaign_on_an_unknown_offer_is_refused(make_user, browser):
     make_user(role="purchasing_officer", email="po@s.test")

@@ -98,6 +98,7 @@ ROUTES: dict[str, Rule] = {
     "campaigns.show": Rule(OFFICERS | MEMBER_ROLES, lambda c: f"/campaigns/{c['campaign'].id}"),
     "campaigns.commit": Rule(MEMBER_ROLES, lambda c: f"/campaigns/{c['campaign'].id}/commit", methods=("POST",)),
     "campaigns.close": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/close", methods=("POST",)),
+    "campaigns.place_orders": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/order", methods=("POST",)),
 }
 
 
