@@ -133,3 +133,18 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(members_bp)
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(tenders_bp)
+
+    from purchasing.campaigns.views import bp as campaigns_bp
+    from purchasing.catalogue.views import bp as catalogue_bp
+    from purchasing.notifications import views as notifications_views
+    from purchasing.orders.views import bp as orders_bp
+    from purchasing.pricing.views import bp as pricing_bp
+    from purchasing.purchase_orders.views import bp as purchase_orders_bp
+
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(orders_bp)
+    app.register_blueprint(pricing_bp)
+    app.register_blueprint(purchase_orders_bp)
+    app.register_blueprint(campaigns_bp)
+    app.register_blueprint(notifications_views.bp)
+    notifications_views.init_app(app)

@@ -11,6 +11,7 @@ from purchasing.extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
+    app.cli.add_command(refresh_catalogue_command)
 
 
 @click.command("demo")
@@ -55,3 +56,14 @@ def create_user_command(email: str, role: str, member_id: int | None, full_name:
     user = create_user(UserData(email=email, full_name=full_name, role=role, member_id=member_id), password)
     db.session.commit()
     click.echo(f"Utilisateur {user.email} créé (rôle {user.role}).")
+
+
+@click.command("refresh-catalogue")
+@with_appcontext
+def refresh_catalogue_command() -> None:
+    """Recalcule les clés de tri du catalogue (prix, carbone et coût par an) ; à lancer chaque nuit."""
+    from purchasing.catalogue.services import refresh_all_products
+
+    count = refresh_all_products()
+    db.session.commit()
+    click.echo(f"{count} produits recalculés.")

@@ -9,3 +9,7 @@ from purchasing.members.models import Member  # noqa: F401
 from purchasing.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
 from purchasing.suppliers.models import Supplier  # noqa: F401
 from purchasing.tenders.models import AwardCriterion, Bid, BidLine, BidScore, Tender, TenderEvent, TenderLot  # noqa: F401
+from purchasing.pricing.models import TariffBand, TariffGrid  # noqa: F401
+from purchasing.notifications.models import Notification  # noqa: F401
+from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine  # noqa: F401
+from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent  # noqa: F401

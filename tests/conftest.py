@@ -194,3 +194,57 @@ def make_user(app):
                                     role=role, member_id=member.id if member else None, **kw), password)
 
     return factory
+
+
+# --- catalogue, pricing and orders -------------------------------------------------------------
+
+@pytest.fixture
+def make_grid(app):
+    """A tariff grid: <500: 2 %, 500-999: 3 %, 1000-3499: 5 %, 3500-9999: 7 %, >=10000: 9 % (overridable)."""
+    from purchasing.pricing.services import BandData, create_grid_version
+
+    def factory(effective_from=date(2025, 1, 1), rates=("0.02", "0.03", "0.05", "0.07", "0.09"),
+                deliberation="Délibération n° 2025-14 du comité syndical du 12 juin 2025"):
+        limits = [(0, 499), (500, 999), (1000, 3499), (3500, 9999), (10000, None)]
+        bands = [BandData(f"tranche {low}", low, high, Decimal(rate)) for (low, high), rate in zip(limits, rates)]
+        return create_grid_version(effective_from, deliberation, bands)
+
+    return factory
+
+
+@pytest.fixture
+def make_offer(app):
+    """A product with one offer under an active contract (price breaks: ≥10 and ≥50 by default)."""
+    from sqlalchemy import select
+
+    from purchasing.catalogue.models import Category, Offer, PriceBreak, Product
+    from purchasing.catalogue.services import refresh_product_metrics
+    from purchasing.contracts.models import FrameworkContract
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.suppliers.models import Supplier
+
+    def factory(price="1000.00", breaks=((10, "950.00"), (50, "900.00")), category="laptop", contract=None,
+                valid_until=None, max_amount="1000000.00", committed="0.00", name=None, **product_kw):
+        n = _next()
+        if contract is None:
+            body = f"{77000000 + n:08d}"
+            siren = body + luhn_check_digit(body)
+            siret = siren + "0001" + luhn_check_digit(siren + "0001")
+            supplier = Supplier(name=f"Fournisseur {n}", search_name=f"fournisseur {n}", siret=siret, siren=siren)
+            contract = FrameworkContract(reference=f"AC-T-{n}", title=f"Lot {n}", supplier=supplier,
+                                         start_on=date(2025, 1, 1), end_on=date(2099, 12, 31),
+                                         max_amount_ht=Decimal(max_amount), committed_ht=Decimal(committed))
+            db.session.add(contract)
+        cat = db.session.scalars(select(Category).where(Category.code == category)).one()
+        product = Product(category=cat, brand=product_kw.pop("brand", "Dell"), model=name or f"Latitude test {n}",
+                          manufacturer_ref=f"REF-{n}", description=product_kw.pop("description", "Portable de test"),
+                          **product_kw)
+        offer = Offer(product=product, contract=contract, unit_price_ht=Decimal(price), valid_from=date(2025, 1, 1),
+                      valid_until=valid_until,
+                      price_breaks=[PriceBreak(min_quantity=q, unit_price_ht=Decimal(p)) for q, p in breaks])
+        db.session.add_all([product, offer])
+        db.session.flush()
+        refresh_product_metrics(product)
+        return offer
+
+    return factory

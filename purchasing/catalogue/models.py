@@ -88,7 +88,13 @@ class Product(db.Model):
     holds_storage: Mapped[bool | None]
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
     #: folded brand, model, reference and description, for full-text search
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    search_text: Mapped[str] = mapped_column(Text, default="", index=True)
+    #: precomputed sort keys, refreshed by catalogue.services.refresh_product_metrics whenever the product
+    #: or one of its offers changes: lowest base price HT of the offers valid today, central yearly
+    #: footprint (kgCO2e/year) and cost per year of service at that price
+    min_price_ht: Mapped[Decimal | None] = mapped_column(Money(), index=True)
+    annual_kgco2e: Mapped[float | None] = mapped_column(Float, index=True)
+    cost_per_year_ht: Mapped[Decimal | None] = mapped_column(Money(), index=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     category: Mapped[Category] = relationship()

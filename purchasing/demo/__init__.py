@@ -11,6 +11,8 @@ import random
 #: Order matters: later modules use earlier modules' data.
 DEMO_MODULES = [
     "purchasing.demo.territory",
+    "purchasing.demo.pricing",
+    "purchasing.demo.catalogue",
     "purchasing.demo.tenders",
 ]
 

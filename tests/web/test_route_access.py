@@ -80,11 +80,59 @@ ROUTES: dict[str, Rule] = {
     "tenders.show_lot": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}"),
     "tenders.award": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/award", methods=("POST",)),
     "tenders.unsuccessful": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/unsuccessful", methods=("POST",)),
+    # catalogue, orders, pricing, purchase orders, campaigns, notifications
+    "catalogue.index": Rule(ALL, lambda c: "/catalogue/"),
+    "catalogue.show": Rule(ALL, lambda c: f"/catalogue/products/{c['offer'].product_id}"),
+    "orders.cart": Rule(MEMBER_ROLES, lambda c: "/cart"),
+    "orders.update_cart": Rule(MEMBER_ROLES, lambda c: "/cart", methods=("POST",)),
+    "orders.add_to_cart": Rule(MEMBER_ROLES, lambda c: "/cart/add", methods=("POST",)),
+    "orders.index": Rule(ALL, lambda c: "/orders/"),
+    "orders.to_approve": Rule(frozenset({Role.APPROVER}), lambda c: "/orders/to-approve"),
+    "orders.export": Rule(ALL, lambda c: "/orders/export"),
+    "orders.show": Rule(ALL, lambda c: f"/orders/{c['order_a'].id}",
+                        other_member_url=lambda c: f"/orders/{c['order_b'].id}"),
+    "orders.approve": Rule(frozenset({Role.APPROVER}), lambda c: f"/orders/{c['order_a'].id}/approve",
+                           methods=("POST",), other_member_url=lambda c: f"/orders/{c['order_b'].id}/approve"),
+    "orders.reject": Rule(frozenset({Role.APPROVER}), lambda c: f"/orders/{c['order_a'].id}/reject",
+                          methods=("POST",), other_member_url=lambda c: f"/orders/{c['order_b'].id}/reject"),
+    "orders.cancel": Rule(MEMBER_ROLES, lambda c: f"/orders/{c['order_a'].id}/cancel", methods=("POST",),
+                          other_member_url=lambda c: f"/orders/{c['order_b'].id}/cancel"),
+    "notifications.index": Rule(ALL, lambda c: "/notifications/"),
+    "notifications.mark_read": Rule(ALL, lambda c: "/notifications/read", methods=("POST",)),
+    "pricing.index": Rule(ADMIN, lambda c: "/admin/tariff-grids/"),
+    "pricing.show": Rule(ADMIN, lambda c: f"/admin/tariff-grids/{c['grid'].id}"),
+    "pricing.create": Rule(ADMIN, lambda c: "/admin/tariff-grids/new", methods=("GET", "POST")),
+    "pricing.transparency": Rule(frozenset({Role.ADMIN, Role.SUSTAINABILITY_OFFICER}), lambda c: "/admin/transparency"),
+    "purchase_orders.index": Rule(OFFICERS, lambda c: "/purchase-orders/"),
+    "purchase_orders.to_place": Rule(OFFICERS, lambda c: "/purchase-orders/to-place"),
+    "purchase_orders.create": Rule(OFFICERS, lambda c: "/purchase-orders/create", methods=("POST",)),
+    "purchase_orders.show": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}"),
+    "purchase_orders.send": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/send", methods=("POST",)),
+    "purchase_orders.acknowledge": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/acknowledge",
+                                        methods=("POST",)),
+    "purchase_orders.cancel": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/cancel", methods=("POST",)),
+    "purchase_orders.delivery": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/delivery",
+                                     methods=("GET", "POST")),
+    "purchase_orders.print_view": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/print"),
+    "purchase_orders.export": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/export.csv"),
+    "purchase_orders.contracts": Rule(OFFICERS, lambda c: "/contracts/"),
+    "campaigns.index": Rule(OFFICERS | MEMBER_ROLES, lambda c: "/campaigns/"),
+    "campaigns.create": Rule(OFFICERS, lambda c: "/campaigns/new", methods=("GET", "POST")),
+    "campaigns.show": Rule(OFFICERS | MEMBER_ROLES, lambda c: f"/campaigns/{c['campaign'].id}"),
+    "campaigns.commit": Rule(MEMBER_ROLES, lambda c: f"/campaigns/{c['campaign'].id}/commit", methods=("POST",)),
+    "campaigns.close": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/close", methods=("POST",)),
+    "campaigns.place_orders": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/order", methods=("POST",)),
 }
 
 
 @pytest.fixture
-def ctx(make_member, make_user):
+def ctx(make_member, make_user, make_grid, make_offer):
+    from datetime import date
+
+    from purchasing.campaigns.services import create_campaign
+    from purchasing.orders.services import add_to_cart, get_cart, submit_order, update_cart
+    from purchasing.purchase_orders.services import create_purchase_order
+
     member_a, member_b = make_member(name="Commune A"), make_member(name="Commune B")
     users = {
         Role.SECRETARY: make_user(role=Role.SECRETARY, member=member_a, email="secretary@a.test"),
@@ -99,8 +147,23 @@ def ctx(make_member, make_user):
     tender = published_tender("AO-ACCESS")  # deadline passed: closed on first access, bids readable
     bid = submit(tender.lots[0], supplier, [line("ACC-1", "100")])
     draft = make_tender("AO-ACCESS-DRAFT")
+    grid = make_grid()
+    offer = make_offer(price="100.00")
+    today = date.today()
+    secretary_b = make_user(role=Role.SECRETARY, member=member_b, email="secretary@b.test")
+    orders = {}
+    for key, user in (("order_a", users[Role.SECRETARY]), ("order_b", secretary_b), ("order_placed", secretary_b)):
+        add_to_cart(user, offer.id, 2, today)
+        cart = get_cart(user)
+        update_cart(cart, {}, "Mairie, 1 place de la Mairie", "", today)
+        submit_order(cart, user, today)
+        orders[key] = cart
+    member_b.approval_threshold_ht  # order_b and order_placed are under the threshold: approved
+    po = create_purchase_order(offer.contract_id, users[Role.PURCHASING_OFFICER])
+    campaign = create_campaign(offer.id, "Portables", today, 1, None, users[Role.PURCHASING_OFFICER], today)
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
-            "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid}
+            "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
+            "grid": grid, "offer": offer, "po": po, "campaign": campaign, **orders}
 
 
 def test_every_route_has_an_access_rule(app):

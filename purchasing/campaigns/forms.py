@@ -1,0 +1,23 @@
+"""Campaign forms."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from purchasing.forms import strip_filter
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(_l("Titre"), filters=[strip_filter], validators=[Length(max=200)])
+    offer_id = IntegerField(_l("Numéro de l'offre"), validators=[DataRequired(_l("Indiquez l'offre."))])
+    deadline = DateField(_l("Date limite des engagements"), validators=[DataRequired(_l("La date limite est obligatoire."))])
+    min_quantity = IntegerField(_l("Quantité minimale"), default=1,
+                                validators=[DataRequired(_l("La quantité minimale est obligatoire.")),
+                                            NumberRange(min=1, max=1_000_000)])
+    max_quantity = IntegerField(_l("Quantité maximale"), validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+
+
+class CommitForm(FlaskForm):
+    quantity = StringField(_l("Quantité engagée"), filters=[strip_filter])

@@ -1,0 +1,67 @@
+"""Catalogue pages: browse and search (every role), product sheet with the member's price."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from purchasing.accounts.models import Role
+from purchasing.auth import roles_required
+from purchasing.catalogue import services
+from purchasing.catalogue.forms import AddToCartForm, CatalogueSearchForm
+from purchasing.catalogue.models import Product
+from purchasing.extensions import db
+from purchasing.navigation import ALL_ROLES, register
+from purchasing.pagination import paginate
+from purchasing.pricing import services as pricing
+
+bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
+register("catalogue.index", _l("Catalogue"), ALL_ROLES, order=10)
+
+ALL = tuple(ALL_ROLES)
+
+
+def _fee_rate(today: date) -> Decimal:
+    """Member users see their member's price; staff see the base prices."""
+    if current_user.member is None:
+        return Decimal(0)
+    return pricing.fee_rate_for(current_user.member, today)
+
+
+@bp.get("/")
+@roles_required(*ALL)
+def index():
+    today = date.today()
+    form = CatalogueSearchForm(request.args, categories=services.categories(), brands=services.brands())
+    form.validate()
+    fee_rate = _fee_rate(today)
+    query = services.CatalogueQuery(
+        q=form.q.data or "", category_id=form.category.data or None, condition=form.condition.data or None,
+        brand=form.brand.data or None,
+        price_min=None if form.price_min.errors else form.price_min.data,
+        price_max=None if form.price_max.errors else form.price_max.data,
+        repairability_min=None if form.repairability.errors else form.repairability.data,
+        sort=form.sort.data if form.sort.data in services.SORTS else "name",
+    )
+    pagination = paginate(services.search_products(query, fee_rate))
+    prices = services.displayed_prices(pagination.items, fee_rate)
+    return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices,
+                           is_member=current_user.member is not None)
+
+
+@bp.get("/products/<int:product_id>")
+@roles_required(*ALL)
+def show(product_id: int):
+    today = date.today()
+    product = db.session.get(Product, product_id)
+    if product is None or not product.is_active:
+        abort(404)
+    sheet = services.product_sheet(product, current_user.member, today)
+    offer_prices = services.offer_prices(sheet.offers, current_user.member, today)
+    form = AddToCartForm()
+    can_order = current_user.role in (Role.SECRETARY, Role.APPROVER)
+    return render_template("catalogue/show.html", sheet=sheet, product=product, offer_prices=offer_prices,
+                           form=form, can_order=can_order, today=today)

@@ -1,0 +1,48 @@
+"""In-app notifications. Services flush, never commit."""
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+
+from purchasing.accounts.models import User
+from purchasing.extensions import db
+from purchasing.notifications.models import Notification
+
+
+def notify(users, text: str, link: str = "") -> int:
+    count = 0
+    for user in users:
+        db.session.add(Notification(user_id=user.id, text=text[:500], link=link[:300]))
+        count += 1
+    db.session.flush()
+    return count
+
+
+def users_with_role(role: str, member_id: int | None = None) -> list[User]:
+    stmt = select(User).where(User.role == role, User.is_enabled.is_(True))
+    if member_id is not None:
+        stmt = stmt.where(User.member_id == member_id)
+    return list(db.session.scalars(stmt))
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(select(func.count(Notification.id))
+                             .where(Notification.user_id == user.id, Notification.is_read.is_(False))) or 0
+
+
+def for_user(user):
+    return select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc())
+
+
+def mark_all_read(user) -> None:
+    db.session.execute(update(Notification).where(Notification.user_id == user.id, Notification.is_read.is_(False))
+                       .values(is_read=True))
+    db.session.flush()
+
+
+def link(endpoint: str, **values) -> str:
+    """A path for a notification, also outside a request (CLI, tests, background jobs)."""
+    from flask import current_app, has_request_context, url_for
+
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("localhost").build(endpoint, values)

@@ -1,0 +1,224 @@
+"""Cart and orders: the cart is the user's draft order; prices are frozen on submission.
+
+Every status change goes through :func:`change_order_status` (transition table in
+purchasing.domain.states.ORDER, one OrderEvent per change). Services flush, never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from lifecycle import carbon
+from purchasing.accounts.models import Role
+from purchasing.catalogue import services as catalogue
+from purchasing.catalogue.models import Product
+from purchasing.db_types import utcnow
+from purchasing.domain import pricing as domain_pricing
+from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.money import format_eur, round_cents
+from purchasing.domain.states import ORDER, approval_needed
+from purchasing.extensions import db
+from purchasing.notifications.services import link, notify, users_with_role
+from purchasing.orders.models import Order, OrderEvent, OrderLine
+from purchasing.pricing import services as pricing
+from purchasing.scoping import member_scope
+
+CANCELLABLE = ("draft", "submitted", "approved")
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    http_status = 422
+    default_message = "Le motif du refus est obligatoire."
+
+
+def get_cart(user) -> Order | None:
+    return db.session.scalars(
+        select(Order).options(selectinload(Order.lines).joinedload(OrderLine.product))
+        .where(Order.created_by_id == user.id, Order.status == "draft").order_by(Order.id).limit(1)
+    ).first()
+
+
+def _get_or_create_cart(user) -> Order:
+    cart = get_cart(user)
+    if cart is None:
+        if user.member_id is None:
+            raise ConflictError("Seuls les utilisateurs d'un adhérent ont un panier.", code="no_member")
+        cart = Order(member_id=user.member_id, created_by_id=user.id, status="draft")
+        db.session.add(cart)
+        db.session.flush()
+        db.session.add(OrderEvent(order_id=cart.id, actor_id=user.id, from_status=None, to_status="draft"))
+    return cart
+
+
+def _price_line(line: OrderLine, member, today: date) -> None:
+    price = pricing.member_price(line.offer, member, line.quantity, today)
+    line.base_unit_price_ht = price.base_unit_price_ht
+    line.fee_rate = price.fee_rate
+    line.unit_price_ht = price.unit_price_ht
+    line.vat_rate = line.product.vat_rate
+    line.line_total_ht = domain_pricing.line_total(price.unit_price_ht, line.quantity)
+
+
+def _retotal(order: Order) -> None:
+    order.total_ht = round_cents(sum((line.line_total_ht for line in order.lines), Decimal(0)))
+
+
+def add_to_cart(user, offer_id, quantity, today: date) -> OrderLine:
+    """Add ``quantity`` of an orderable offer to the user's cart (validated before anything is written)."""
+    quantity = domain_pricing.validate_quantity(quantity)
+    offer = catalogue.orderable_offer(offer_id, today)
+    cart = _get_or_create_cart(user)
+    line = next((line for line in cart.lines if line.offer_id == offer.id), None)
+    with db.session.no_autoflush:
+        if line is None:
+            line = OrderLine(offer=offer, product=offer.product, quantity=quantity)
+            _price_line(line, cart.member, today)
+            cart.lines.append(line)
+        else:
+            line.quantity = domain_pricing.validate_quantity(line.quantity + quantity)
+            _price_line(line, cart.member, today)
+    _retotal(cart)
+    db.session.flush()
+    return line
+
+
+def update_cart(cart: Order, quantities: dict[int, object], delivery_site: str, note: str, today: date) -> Order:
+    """Set the lines' quantities (0 removes a line), the delivery site and the note."""
+    _require_status(cart, "draft")
+    checked: dict[int, int] = {}
+    for line in cart.lines:
+        if line.id in quantities:
+            raw = quantities[line.id]
+            checked[line.id] = 0 if str(raw).strip() == "0" else domain_pricing.validate_quantity(raw)
+    for line in list(cart.lines):
+        if checked.get(line.id) == 0:
+            cart.lines.remove(line)
+        elif line.id in checked:
+            line.quantity = checked[line.id]
+            _price_line(line, cart.member, today)
+    cart.delivery_site = (delivery_site or "").strip()[:300]
+    cart.note = (note or "").strip()[:5000]
+    _retotal(cart)
+    db.session.flush()
+    return cart
+
+
+def _require_status(order: Order, status: str) -> None:
+    if order.status != status:
+        raise ConflictError("Cette commande n'est plus un panier : elle ne peut plus être modifiée.",
+                            code="not_a_cart")
+
+
+def change_order_status(order: Order, to_status: str, actor, reason: str = "", automatic: bool = False) -> OrderEvent:
+    """The only way an order changes status: checks the transition table and writes the audit event."""
+    ORDER.check(order.status, to_status)
+    event = OrderEvent(order_id=order.id, actor_id=None if automatic else getattr(actor, "id", None),
+                       from_status=order.status, to_status=to_status, reason=(reason or "").strip(),
+                       is_automatic=automatic)
+    order.status = to_status
+    if to_status in ("approved", "rejected"):
+        order.decided_dt = utcnow()
+    db.session.add(event)
+    order.events.append(event)
+    db.session.flush()
+    return event
+
+
+def _link(order: Order) -> str:
+    return link("orders.show", order_id=order.id)
+
+
+def submit_order(order: Order, actor, today: date) -> Order:
+    """Freeze the prices (grid in force today), submit, and approve automatically at or under the threshold."""
+    if not order.lines:
+        raise ConflictError("Le panier est vide.", code="empty_cart")
+    if not order.delivery_site.strip():
+        raise ConflictError("Indiquez le lieu de livraison avant de soumettre la commande.", code="no_delivery_site")
+    for line in order.lines:
+        catalogue.orderable_offer(line.offer_id, today)
+        _price_line(line, order.member, today)
+    _retotal(order)
+    grid = pricing.grid_in_force(today)
+    order.tariff_grid_id = grid.id
+    order.fee_rate = order.lines[0].fee_rate
+    order.submitted_dt = utcnow()
+    change_order_status(order, "submitted", actor)
+    db.session.flush()
+    order.reference = f"CMD-{today.year}-{order.id:06d}"
+    if approval_needed(order.total_ht, order.member.approval_threshold_ht):
+        notify(users_with_role(Role.APPROVER, order.member_id),
+               f"Commande {order.reference} à approuver ({format_eur(order.total_ht)} HT).", _link(order))
+    else:
+        change_order_status(order, "approved", actor, reason="Montant inférieur ou égal au seuil d'approbation.",
+                            automatic=True)
+        _notify_approved(order)
+    return order
+
+
+def _notify_approved(order: Order) -> None:
+    notify(users_with_role(Role.SECRETARY, order.member_id), f"Commande {order.reference} approuvée.", _link(order))
+    notify(users_with_role(Role.PURCHASING_OFFICER),
+           f"Commande {order.reference} ({order.member.name}) approuvée : à passer au fournisseur.",
+           link("purchase_orders.to_place"))
+
+
+def approve(order: Order, actor) -> Order:
+    change_order_status(order, "approved", actor)
+    _notify_approved(order)
+    return order
+
+
+def reject(order: Order, actor, reason: str) -> Order:
+    if not (reason or "").strip():
+        raise ReasonRequired()
+    change_order_status(order, "rejected", actor, reason=reason)
+    notify(users_with_role(Role.SECRETARY, order.member_id),
+           f"Commande {order.reference} refusée : {reason.strip()}", _link(order))
+    return order
+
+
+def cancel(order: Order, actor, reason: str = "") -> Order:
+    change_order_status(order, "cancelled", actor, reason=reason)
+    return order
+
+
+def orders_for(user, member_id: int | None = None, status: str | None = None):
+    """Orders the user may see (not carts), newest first."""
+    stmt = member_scope(select(Order).options(joinedload(Order.member)).where(Order.status != "draft"), Order, user)
+    if member_id:
+        stmt = stmt.where(Order.member_id == member_id)
+    if status:
+        stmt = stmt.where(Order.status == status)
+    return stmt.order_by(Order.id.desc())
+
+
+def load_order(order_id: int, user) -> Order | None:
+    stmt = member_scope(select(Order).where(Order.id == order_id), Order, user).options(
+        selectinload(Order.lines).joinedload(OrderLine.product).joinedload(Product.category),
+        selectinload(Order.events).joinedload(OrderEvent.actor), joinedload(Order.member))
+    return db.session.scalars(stmt).first()
+
+
+@dataclass
+class OrderCarbon:
+    embodied: carbon.Estimate | None
+    lines_without_factor: int
+
+
+def order_embodied(order: Order, year: int) -> OrderCarbon:
+    """Sum of the products' embodied footprints × quantity, with the range; counts lines without a factor."""
+    total: carbon.Estimate | None = None
+    missing = 0
+    for line in order.lines:
+        footprint = catalogue.footprint_of(line.product, year)
+        if footprint.embodied is None:
+            missing += 1
+            continue
+        part = footprint.embodied.scale(line.quantity)
+        total = part if total is None else total + part
+    return OrderCarbon(total.rounded(1) if total else None, missing)

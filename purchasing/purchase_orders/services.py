@@ -1,0 +1,241 @@
+"""Supplier purchase orders: grouping approved member lines, sending under the contract ceiling, deliveries.
+
+Sending locks the contract row (SELECT … FOR UPDATE on PostgreSQL) and updates
+FrameworkContract.committed_ht in the same transaction, so two purchase orders sent at the same moment
+cannot exceed the ceiling together. Services flush, never commit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from lifecycle.receiving import receive_delivered_line
+from purchasing.accounts.models import Role
+from purchasing.catalogue.models import Offer
+from purchasing.contracts.models import FrameworkContract
+from purchasing.db_types import utcnow
+from purchasing.domain.errors import ConflictError, InvalidQuantity, ProcurementRuleViolation
+from purchasing.domain.money import format_eur, round_cents
+from purchasing.domain.pricing import line_total, validate_quantity
+from purchasing.domain.states import PURCHASE_ORDER, order_after_delivery
+from purchasing.extensions import db
+from purchasing.notifications.services import link, notify, users_with_role
+from purchasing.orders.models import Order, OrderLine
+from purchasing.orders.services import change_order_status
+from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
+
+WARNING_SHARE = Decimal("0.80")
+
+
+@dataclass
+class Group:
+    contract: FrameworkContract
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def total_ht(self) -> Decimal:
+        return round_cents(sum((line.base_unit_price_ht * line.quantity for line in self.lines), Decimal(0)))
+
+
+def _unplaced_lines_stmt():
+    placed = select(PurchaseOrderLine.order_line_id)
+    return (select(OrderLine).join(Order, OrderLine.order_id == Order.id).join(Offer, OrderLine.offer_id == Offer.id)
+            .where(Order.status == "approved", OrderLine.id.not_in(placed)))
+
+
+def approved_groups() -> list[Group]:
+    """Approved member lines not yet on a purchase order, grouped by contract (hence supplier)."""
+    lines = db.session.scalars(
+        _unplaced_lines_stmt().options(
+            joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product),
+            joinedload(OrderLine.offer).joinedload(Offer.contract).joinedload(FrameworkContract.supplier))
+        .order_by(Offer.contract_id, OrderLine.id)
+    ).unique().all()
+    groups: dict[int, Group] = {}
+    for line in lines:
+        groups.setdefault(line.offer.contract_id, Group(line.offer.contract)).lines.append(line)
+    return list(groups.values())
+
+
+def change_po_status(po: PurchaseOrder, to_status: str, actor, reason: str = "") -> PurchaseOrderEvent:
+    """The only way a purchase order changes status (transition table + audit event)."""
+    PURCHASE_ORDER.check(po.status, to_status)
+    event = PurchaseOrderEvent(purchase_order_id=po.id, actor_id=getattr(actor, "id", None), from_status=po.status,
+                               to_status=to_status, reason=(reason or "").strip())
+    po.status = to_status
+    po.events.append(event)
+    db.session.flush()
+    return event
+
+
+def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
+    """A draft purchase order with every approved line under the contract not yet on a purchase order.
+
+    The member orders become "placed" when the purchase order is sent.
+    """
+    contract = db.session.get(FrameworkContract, contract_id) if contract_id else None
+    if contract is None:
+        raise ConflictError("Ce contrat n'existe pas.", code="unknown_contract")
+    lines = db.session.scalars(_unplaced_lines_stmt().where(Offer.contract_id == contract.id)
+                               .options(joinedload(OrderLine.order)).order_by(OrderLine.id)).unique().all()
+    if not lines:
+        raise ConflictError("Aucune ligne approuvée à commander pour ce contrat.", code="nothing_to_place")
+    po = PurchaseOrder(reference="", supplier_id=contract.supplier_id, contract_id=contract.id, status="draft",
+                       created_by_id=actor.id)
+    db.session.add(po)
+    db.session.flush()
+    po.reference = f"BC-{po.created_dt:%Y}-{po.id:05d}"
+    po.events.append(PurchaseOrderEvent(purchase_order_id=po.id, actor_id=actor.id, from_status=None,
+                                        to_status="draft"))
+    for line in lines:
+        po.lines.append(PurchaseOrderLine(order_line=line, quantity=line.quantity,
+                                          unit_price_ht=line.base_unit_price_ht,
+                                          line_total_ht=line_total(line.base_unit_price_ht, line.quantity)))
+    po.total_ht = round_cents(sum((pl.line_total_ht for pl in po.lines), Decimal(0)))
+    db.session.flush()
+    return po
+
+
+def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
+    """Send: refused when committed + total would exceed the contract's maximum amount (row lock held)."""
+    PURCHASE_ORDER.check(po.status, "sent")
+    contract = db.session.scalars(
+        select(FrameworkContract).where(FrameworkContract.id == po.contract_id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one()
+    if contract.committed_ht + po.total_ht > contract.max_amount_ht:
+        remaining = contract.max_amount_ht - contract.committed_ht
+        raise ProcurementRuleViolation(
+            f"Envoi refusé : le bon de commande ({format_eur(po.total_ht)} HT) dépasse le montant restant du "
+            f"contrat {contract.reference} ({format_eur(remaining)} HT disponibles sur "
+            f"{format_eur(contract.max_amount_ht)} HT).",
+            code="contract_ceiling_exceeded",
+            details={"remaining_ht": str(remaining), "total_ht": str(po.total_ht)},
+        )
+    contract.committed_ht = contract.committed_ht + po.total_ht
+    po.sent_dt = utcnow()
+    change_po_status(po, "sent", actor)
+    for order in sorted({pl.order_line.order for pl in po.lines}, key=lambda o: o.id):
+        if order.status == "approved":
+            change_order_status(order, "placed", actor, reason=f"Bon de commande {po.reference}")
+            notify(users_with_role(Role.SECRETARY, order.member_id),
+                   f"Commande {order.reference} transmise au fournisseur ({po.reference}).",
+                   link("orders.show", order_id=order.id))
+    db.session.flush()
+    return po
+
+
+def cancel_purchase_order(po: PurchaseOrder, actor, reason: str = "") -> PurchaseOrder:
+    """Cancel a draft: its lines are released and can go on another purchase order."""
+    change_po_status(po, "cancelled", actor, reason)
+    for pl in list(po.lines):
+        po.lines.remove(pl)
+    db.session.flush()
+    return po
+
+
+def parse_serials(text: str) -> list[str]:
+    return [s.strip() for s in (text or "").splitlines() if s.strip()]
+
+
+def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: dict[int, str], actor) -> list:
+    """Record delivered quantities per purchase-order line (partial allowed); statuses follow.
+
+    For each delivered line, lifecycle.receiving.receive_delivered_line turns the units into assets.
+    """
+    if po.status not in ("sent", "acknowledged", "partially_delivered"):
+        PURCHASE_ORDER.check(po.status, "delivered")
+    lines = {pl.id: pl for pl in po.lines}
+    delivered: dict[int, tuple[int, list[str]]] = {}
+    for line_id, raw in quantities.items():
+        if line_id not in lines or str(raw).strip() in ("", "0"):
+            continue
+        quantity = validate_quantity(raw)
+        pl = lines[line_id]
+        if pl.delivered_quantity + quantity > pl.quantity:
+            raise InvalidQuantity(
+                f"Ligne {pl.order_line.product.name} : {quantity} livrés dépasseraient la quantité commandée "
+                f"({pl.quantity}, déjà {pl.delivered_quantity} livrés).", code="over_delivery")
+        serial_list = parse_serials(serials.get(line_id, ""))
+        if serial_list and len(serial_list) != quantity:
+            raise InvalidQuantity(
+                f"Ligne {pl.order_line.product.name} : {len(serial_list)} numéros de série pour {quantity} "
+                f"unités livrées.", code="serial_count_mismatch")
+        delivered[line_id] = (quantity, serial_list)
+    if not delivered:
+        raise InvalidQuantity("Aucune quantité livrée n'a été saisie.", code="empty_delivery")
+    assets = []
+    touched_orders = set()
+    for line_id, (quantity, serial_list) in delivered.items():
+        pl = lines[line_id]
+        pl.delivered_quantity += quantity
+        pl.order_line.delivered_quantity += quantity
+        db.session.add(Delivery(purchase_order_line_id=pl.id, quantity=quantity, serial_numbers="\n".join(serial_list),
+                                actor_id=actor.id))
+        assets += receive_delivered_line(pl.order_line, quantity, serial_list or None, actor) or []
+        touched_orders.add(pl.order_line.order)
+    new_status = order_after_delivery({pl.id: pl.quantity for pl in po.lines},
+                                      {pl.id: pl.delivered_quantity for pl in po.lines})
+    if new_status != po.status:
+        change_po_status(po, new_status, actor)
+    for order in touched_orders:
+        status = order_after_delivery({ol.id: ol.quantity for ol in order.lines},
+                                      {ol.id: ol.delivered_quantity for ol in order.lines})
+        if status != order.status:
+            change_order_status(order, status, actor)
+        notify(users_with_role(Role.SECRETARY, order.member_id), f"Commande {order.reference} : livraison reçue.",
+               link("orders.show", order_id=order.id))
+    db.session.flush()
+    return assets
+
+
+def list_purchase_orders():
+    return (select(PurchaseOrder).options(joinedload(PurchaseOrder.supplier), joinedload(PurchaseOrder.contract))
+            .order_by(PurchaseOrder.id.desc()))
+
+
+def load_purchase_order(po_id: int) -> PurchaseOrder | None:
+    return db.session.scalars(
+        select(PurchaseOrder).where(PurchaseOrder.id == po_id).options(
+            joinedload(PurchaseOrder.supplier), joinedload(PurchaseOrder.contract),
+            selectinload(PurchaseOrder.events).joinedload(PurchaseOrderEvent.actor),
+            selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line)
+            .joinedload(OrderLine.order).joinedload(Order.member),
+            selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line).joinedload(OrderLine.product))
+    ).first()
+
+
+@dataclass
+class Consumption:
+    contract: FrameworkContract
+    share: Decimal
+
+    @property
+    def percent(self) -> Decimal:
+        return (self.share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def warning(self) -> bool:
+        return self.share >= WARNING_SHARE
+
+
+def contract_consumption() -> list[Consumption]:
+    contracts = db.session.scalars(select(FrameworkContract).options(joinedload(FrameworkContract.supplier))
+                                   .order_by(FrameworkContract.reference))
+    return [Consumption(c, (c.committed_ht / c.max_amount_ht) if c.max_amount_ht else Decimal(0)) for c in contracts]
+
+
+def po_export_rows(po: PurchaseOrder) -> list[dict]:
+    rows = []
+    for pl in po.lines:
+        order = pl.order_line.order
+        rows.append({
+            "Bon de commande": po.reference, "Adhérent": order.member.name, "Commande": order.reference,
+            "Adresse de livraison": order.delivery_site, "Produit": pl.order_line.product.name,
+            "Référence fabricant": pl.order_line.product.manufacturer_ref, "Quantité": pl.quantity,
+            "Prix unitaire HT": str(pl.unit_price_ht), "Total HT": str(pl.line_total_ht),
+        })
+    return rows

@@ -1,0 +1,145 @@
+"""Supplier purchase orders (purchasing officers, admin): grouping, sending, printing, exports, deliveries."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from purchasing.accounts.models import Role
+from purchasing.auth import roles_required
+from purchasing.domain.errors import DomainError
+from purchasing.domain.states import ORDER, PURCHASE_ORDER
+from purchasing.extensions import db
+from purchasing.navigation import register
+from purchasing.orders.exports import frame_response, safe_frame
+from purchasing.pagination import paginate
+from purchasing.purchase_orders import services
+
+bp = Blueprint("purchase_orders", __name__)
+OFFICERS = (Role.PURCHASING_OFFICER, Role.ADMIN)
+register("purchase_orders.index", _l("Bons de commande"), OFFICERS, order=30)
+register("purchase_orders.contracts", _l("Contrats"), OFFICERS, order=40)
+
+
+def _po_or_404(po_id: int):
+    po = services.load_purchase_order(po_id)
+    if po is None:
+        abort(404)
+    return po
+
+
+def _csrf_ok() -> None:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+
+
+@bp.get("/purchase-orders/")
+@roles_required(*OFFICERS)
+def index():
+    pagination = paginate(services.list_purchase_orders())
+    return render_template("purchase_orders/index.html", pagination=pagination, machine=PURCHASE_ORDER)
+
+
+@bp.get("/purchase-orders/to-place")
+@roles_required(*OFFICERS)
+def to_place():
+    return render_template("purchase_orders/to_place.html", groups=services.approved_groups(), form=FlaskForm())
+
+
+@bp.post("/purchase-orders/create")
+@roles_required(*OFFICERS)
+def create():
+    _csrf_ok()
+    po = services.create_purchase_order(request.form.get("contract_id", type=int), current_user)
+    db.session.commit()
+    flash(_("Bon de commande %(ref)s créé.", ref=po.reference), "success")
+    return redirect(url_for("purchase_orders.show", po_id=po.id))
+
+
+@bp.get("/purchase-orders/<int:po_id>")
+@roles_required(*OFFICERS)
+def show(po_id: int):
+    po = _po_or_404(po_id)
+    return render_template("purchase_orders/show.html", po=po, machine=PURCHASE_ORDER, order_machine=ORDER,
+                           form=FlaskForm())
+
+
+@bp.post("/purchase-orders/<int:po_id>/send")
+@roles_required(*OFFICERS)
+def send(po_id: int):
+    _csrf_ok()
+    po = _po_or_404(po_id)
+    services.send_purchase_order(po, current_user)
+    db.session.commit()
+    flash(_("Bon de commande %(ref)s envoyé.", ref=po.reference), "success")
+    return redirect(url_for("purchase_orders.show", po_id=po.id))
+
+
+@bp.post("/purchase-orders/<int:po_id>/acknowledge")
+@roles_required(*OFFICERS)
+def acknowledge(po_id: int):
+    _csrf_ok()
+    po = _po_or_404(po_id)
+    services.change_po_status(po, "acknowledged", current_user)
+    db.session.commit()
+    flash(_("Accusé de réception enregistré."), "success")
+    return redirect(url_for("purchase_orders.show", po_id=po.id))
+
+
+@bp.post("/purchase-orders/<int:po_id>/cancel")
+@roles_required(*OFFICERS)
+def cancel(po_id: int):
+    _csrf_ok()
+    po = _po_or_404(po_id)
+    services.cancel_purchase_order(po, current_user, request.form.get("reason", ""))
+    db.session.commit()
+    flash(_("Bon de commande annulé."), "success")
+    return redirect(url_for("purchase_orders.show", po_id=po.id))
+
+
+@bp.route("/purchase-orders/<int:po_id>/delivery", methods=["GET", "POST"])
+@roles_required(*OFFICERS)
+def delivery(po_id: int):
+    po = _po_or_404(po_id)
+    form = FlaskForm()
+    error = None
+    if form.validate_on_submit():
+        quantities = {pl.id: request.form.get(f"qty-{pl.id}", "") for pl in po.lines}
+        serials = {pl.id: request.form.get(f"serials-{pl.id}", "") for pl in po.lines}
+        try:
+            services.record_delivery(po, quantities, serials, current_user)
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+            po = _po_or_404(po_id)
+        else:
+            db.session.commit()
+            flash(_("Livraison enregistrée."), "success")
+            return redirect(url_for("purchase_orders.show", po_id=po.id))
+    status = 422 if (error or form.errors) else 200
+    return render_template("purchase_orders/delivery.html", po=po, form=form, error=error), status
+
+
+@bp.get("/purchase-orders/<int:po_id>/print")
+@roles_required(*OFFICERS)
+def print_view(po_id: int):
+    return render_template("purchase_orders/print.html", po=_po_or_404(po_id))
+
+
+@bp.get("/purchase-orders/<int:po_id>/export.<fmt>")
+@roles_required(*OFFICERS)
+def export(po_id: int, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    po = _po_or_404(po_id)
+    rows = services.po_export_rows(po)
+    columns = list(rows[0]) if rows else ["Bon de commande"]
+    return frame_response(safe_frame(rows, columns), fmt, po.reference)
+
+
+@bp.get("/contracts/")
+@roles_required(*OFFICERS)
+def contracts():
+    return render_template("purchase_orders/contracts.html", rows=services.contract_consumption())

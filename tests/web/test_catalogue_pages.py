@@ -1,0 +1,119 @@
+"""Catalogue browsing: search, facets, sorts, bounded queries, product sheet."""
+from contextlib import contextmanager
+from decimal import Decimal
+from html import unescape
+
+import pytest
+from sqlalchemy import event
+
+from purchasing.extensions import db
+
+
+@contextmanager
+def count_queries():
+    statements = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+
+
+@pytest.fixture
+def catalogue(make_grid, make_offer, make_member, make_user, browser):
+    make_grid()
+    member = make_member(population=6840)
+    make_user(role="secretary", member=member, email="sec@a.test")
+    offers = {
+        "latitude": make_offer(price="900.00", name="Latitude 5430", brand="Dell", repairability_index=Decimal("8.1"),
+                               description="Portable 14 pouces"),
+        "thinkpad": make_offer(price="1100.00", name="ThinkPad E14", brand="Lenovo",
+                               repairability_index=Decimal("6.0"), expected_lifetime_years=8),
+        "refurb": make_offer(price="350.00", name="Latitude 7490 reconditionné", brand="Dell", condition="refurbished",
+                             refurb_grade="A", repairability_index=Decimal("7.5")),
+        "switch": make_offer(price="129.00", breaks=(), name="GS324", brand="Netgear", category="network_switch"),
+    }
+    browser.login("sec@a.test")
+    return offers
+
+
+def _names(browser, query):
+    html = unescape(browser.get("/catalogue/?" + query).get_data(as_text=True))
+    return [name for name in ("Latitude 5430", "ThinkPad E14", "Latitude 7490", "GS324") if name in html]
+
+
+def test_search_folds_accents_and_case_on_every_word(catalogue, browser):
+    assert _names(browser, "q=LATITUDE") == ["Latitude 5430", "Latitude 7490"]
+    assert _names(browser, "q=dell+reconditionne") == ["Latitude 7490"]
+    assert _names(browser, "q=14+pouces") == ["Latitude 5430"]
+    assert _names(browser, "q=REF-") != []  # manufacturer reference
+
+
+def test_facets(catalogue, browser):
+    assert _names(browser, "condition=refurbished") == ["Latitude 7490"]
+    assert _names(browser, "brand=Lenovo") == ["ThinkPad E14"]
+    assert _names(browser, "repairability=7,5") == ["Latitude 5430", "Latitude 7490"]
+    # member price = base × 1.07: 900 → 963.00, 350 → 374.50, 129 → 138.03
+    assert _names(browser, "price_min=400&price_max=1000") == ["Latitude 5430"]
+    category = catalogue["switch"].product.category_id
+    assert _names(browser, f"category={category}") == ["GS324"]
+
+
+def test_sorts(catalogue, browser):
+    def order(sort):
+        html = unescape(browser.get(f"/catalogue/?sort={sort}").get_data(as_text=True))
+        names = ["Latitude 5430", "ThinkPad E14", "Latitude 7490", "GS324"]
+        return sorted((n for n in names if n in html), key=html.index)
+
+    assert order("price") == ["GS324", "Latitude 7490", "Latitude 5430", "ThinkPad E14"]
+    # cost per year: 350/5+kWh… < 900/5 … ; ThinkPad lasts 8 years: 1100/8 = 137.5 < 900/5 = 180
+    cost = order("cost")
+    assert cost.index("ThinkPad E14") < cost.index("Latitude 5430")
+    carbon = order("carbon")
+    assert carbon[-1] == "GS324"  # no factor: last
+    assert carbon.index("ThinkPad E14") < carbon.index("Latitude 5430")  # same embodied, longer life
+
+
+def test_member_sees_member_price_and_staff_base_price(catalogue, browser, make_user):
+    html = unescape(browser.get("/catalogue/").get_data(as_text=True))
+    assert "963,00" in html
+    browser.logout()
+    make_user(role="purchasing_officer", email="po@s.test")
+    browser.login("po@s.test")
+    html = unescape(browser.get("/catalogue/").get_data(as_text=True))
+    assert "900,00" in html and "963,00" not in html
+
+
+def test_list_page_runs_a_bounded_number_of_queries(make_grid, make_offer, make_member, make_user, browser):
+    make_grid()
+    make_user(role="secretary", member=make_member(population=412), email="sec@q.test")
+    for i in range(24):
+        make_offer(price=str(100 + i), name=f"Modèle {i}")
+    browser.login("sec@q.test")
+    counts = []
+    for per_page in (2, 24):
+        with count_queries() as statements:
+            response = browser.get(f"/catalogue/?per_page={per_page}&sort=carbon")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and counts[0] <= 12, counts
+
+
+def test_product_sheet_shows_prices_vat_carbon_and_durability(catalogue, browser):
+    offer = catalogue["latitude"]
+    html = unescape(browser.get(f"/catalogue/products/{offer.product_id}").get_data(as_text=True))
+    # 900 × 1.07 = 963.00 HT; VAT 192.60; TTC 1 155.60; break at 10: 950 × 1.07 = 1 016.50
+    for text in ("963,00", "192,60", "1\u202f155,60", "1\u202f016,50", "kgCO2e par année de service",
+                 "Score de durabilité", "Ajouter au panier"):
+        assert text in html, text
+    switch = catalogue["switch"]
+    html = unescape(browser.get(f"/catalogue/products/{switch.product_id}").get_data(as_text=True))
+    assert "pas de facteur" in html
+
+
+def test_unknown_product_is_404(catalogue, browser):
+    assert browser.get("/catalogue/products/999999").status_code == 404
