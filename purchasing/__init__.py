@@ -123,9 +123,11 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from purchasing.accounts.views import bp as accounts_bp
+    from purchasing.api import bp as api_bp
     from purchasing.main.views import bp as main_bp
     from purchasing.members.views import bp as members_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(api_bp)

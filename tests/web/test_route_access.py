@@ -44,6 +44,10 @@ ROUTES: dict[str, Rule] = {
     "accounts.logout": Rule(None, lambda c: "/logout", methods=("POST",)),
     "accounts.set_language": Rule(None, lambda c: "/language", methods=("POST",)),
     "accounts.account": Rule(ALL, lambda c: "/account", methods=("GET", "POST")),
+    "accounts.revoke_token": Rule(ALL, lambda c: f"/account/tokens/{c['token'].id}/revoke", methods=("POST",),
+                                  notes="another user's token: 404 (only its owner may revoke it here)"),
+    "accounts.revoke_user_token": Rule(ADMIN, lambda c: f"/admin/users/{_user_id(c)}/tokens/{c['token'].id}/revoke",
+                                       methods=("POST",)),
     "accounts.users": Rule(ADMIN, lambda c: "/admin/users"),
     "accounts.create_user": Rule(ADMIN, lambda c: "/admin/users/new", methods=("GET", "POST")),
     "accounts.edit_user": Rule(ADMIN, lambda c: f"/admin/users/{_user_id(c)}/edit", methods=("GET", "POST")),
@@ -69,11 +73,20 @@ def ctx(make_member, make_user):
         Role.SUSTAINABILITY_OFFICER: make_user(role=Role.SUSTAINABILITY_OFFICER, email="sustainability_officer@s.test"),
         Role.ADMIN: make_user(role=Role.ADMIN, email="admin@s.test"),
     }
-    return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users}
+    from purchasing.api.services import issue_token
+
+    token, _secret = issue_token(users[Role.SECRETARY], "script")
+    return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
+            "token": token}
+
+
+def _web_endpoints(app) -> set[str]:
+    """API routes (``api.*``) have their own access table: tests/api/test_access.py."""
+    return {rule.endpoint for rule in app.url_map.iter_rules() if not rule.endpoint.startswith("api.")}
 
 
 def test_every_route_has_an_access_rule(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    endpoints = _web_endpoints(app)
     missing = endpoints - set(ROUTES)
     assert not missing, f"add an access rule to tests/web/test_route_access.py for: {sorted(missing)}"
     stale = set(ROUTES) - endpoints
@@ -82,6 +95,8 @@ def test_every_route_has_an_access_rule(app):
 
 def test_route_methods_match_the_rules(app):
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            continue
         declared = set(ROUTES[rule.endpoint].methods)
         actual = set(rule.methods) - {"HEAD", "OPTIONS"}
         assert actual == declared, f"{rule.endpoint}: {actual} != {declared}"
