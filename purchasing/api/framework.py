@@ -225,6 +225,13 @@ def _authenticate():
 # --- input ---------------------------------------------------------------------------------------
 
 def _parse_query(model: type[BaseModel]) -> BaseModel:
+    """Query parameters are scalars: a parameter given twice is refused (422), unknown ones are ignored."""
+    repeated = [key for key in model.model_fields if len(request.args.getlist(key)) > 1]
+    if repeated:
+        errors = [{"field": key, "in": "query", "message": _("Une seule valeur attendue."), "code": "repeated"}
+                  for key in repeated]
+        raise ApiAbort(problem(422, _("Données invalides : %(fields)s.", fields=", ".join(repeated)),
+                               errors=errors))
     data = {key: request.args.get(key) for key in model.model_fields if key in request.args}
     try:
         return model.model_validate(data)

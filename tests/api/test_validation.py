@@ -94,3 +94,8 @@ def test_wrong_method_is_405_with_allow(staff_api):
 
 def test_unknown_query_parameters_are_ignored(staff_api):
     assert staff_api.get("/api/v1/members?foo=bar").status_code == 200
+
+
+def test_a_query_parameter_given_twice_is_422(staff_api):
+    problem = _problem(staff_api.get("/api/v1/members?page=1&page=2&q=a"), 422)
+    assert [e["field"] for e in problem["errors"]] == ["page"]
