@@ -23,6 +23,12 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token authentication only, never the session cookie: there is nothing for CSRF to ride on.
 csrf.exempt(bp)
 
+
+@bp.record_once
+def _readable_json(state) -> None:
+    """UTF-8 JSON ("Données", not "Donn\\u00e9es"): the answers are read by people too, in French."""
+    state.app.json.ensure_ascii = False
+
 #: database integer keys; a path id outside this range is a 404, never a driver overflow
 MAX_ID = 2**31 - 1
 ALL_ROLES = frozenset(r.value for r in Role)
