@@ -99,3 +99,34 @@ def test_unknown_query_parameters_are_ignored(staff_api):
 def test_a_query_parameter_given_twice_is_422(staff_api):
     problem = _problem(staff_api.get("/api/v1/members?page=1&page=2&q=a"), 422)
     assert [e["field"] for e in problem["errors"]] == ["page"]
+
+
+def test_a_domain_error_in_an_api_view_is_a_problem_with_its_code_and_nothing_is_written(app, actx):
+    """Services raise DomainError (409 conflict…): the API answers a problem with the stable ``code``."""
+    from flask import Blueprint
+    from sqlalchemy import select
+
+    from purchasing.api.framework import api_route
+    from purchasing.domain.errors import ConflictError
+    from purchasing.extensions import db
+    from purchasing.members.models import Member
+
+    @api_route("/conflict", methods=["POST"], errors=(409,), blueprint=Blueprint("api_test_conflict", __name__))
+    def conflict():
+        """Test only"""
+        actx["member_a"].name = "Renamed"
+        db.session.flush()
+        raise ConflictError("La réserve est déjà prise.", details={"tag": "A-1"})
+
+    with app.test_request_context("/api/v1/conflict", method="POST",
+                                  headers={"Authorization": f"Bearer {actx['tokens']['secretary']}"}):
+        try:
+            conflict()
+        except ConflictError as error:
+            response = app.make_response(app.handle_user_exception(error))
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["code"] == "conflict" and body["details"] == {"tag": "A-1"}
+    assert body["detail"] == "La réserve est déjà prise."
+    assert db.session.scalar(select(Member.name).where(Member.id == actx["member_a"].id)) == "Commune Alpha"
