@@ -48,7 +48,8 @@ Adding an endpoint: one decorator
   returns a SELECT (scoped with ``purchasing.scoping.member_scope``) and the answer is
   ``{"items", "page", "per_page", "total", "pages"}``.
 * ``body``: a pydantic model (415 if not JSON, 400 if malformed, 422 naming the fields).
-* path parameters ``<int:id>`` are documented as integers 1..2**31-1; out of range → 404.
+* path parameters ``<int:id>`` are documented as integers 1..2**31-1; out of range → 404; string path
+  parameters (``<tag>``) with a NUL character or over 200 characters → 404.
 * member-owned objects are loaded with ``get_scoped_or_404`` (another member's object → 404).
 * a ``DomainError`` raised by a service becomes a problem with its status (409, 422…): declare it in ``errors``.
 * every string of a request is ``framework.Text`` (no NUL character, which PostgreSQL refuses).

@@ -322,6 +322,8 @@ def api_route(
                 for name, converter in path_params.items():
                     if converter == "int" and not 0 < kwargs[name] <= MAX_ID:
                         abort(404)
+                    if isinstance(kwargs[name], str) and ("\x00" in kwargs[name] or len(kwargs[name]) > 200):
+                        abort(404)  # e.g. an asset tag: nothing PostgreSQL would refuse reaches a query
                 if not public:
                     user = _authenticate()
                     if roles_set is not None and user.role not in roles_set:

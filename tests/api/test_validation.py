@@ -130,3 +130,23 @@ def test_a_domain_error_in_an_api_view_is_a_problem_with_its_code_and_nothing_is
     assert body["code"] == "conflict" and body["details"] == {"tag": "A-1"}
     assert body["detail"] == "La réserve est déjà prise."
     assert db.session.scalar(select(Member.name).where(Member.id == actx["member_a"].id)) == "Commune Alpha"
+
+
+def test_string_path_parameters_with_nul_or_too_long_are_404(app, actx):
+    from flask import Blueprint
+    from werkzeug.exceptions import NotFound
+
+    from purchasing.api.framework import api_route
+
+    @api_route("/things/<tag>", blueprint=Blueprint("api_test_things", __name__))
+    def thing(tag):
+        """Test only"""
+        return {"tag": tag}
+
+    headers = {"Authorization": f"Bearer {actx['tokens']['admin']}"}
+    for bad in ("a\x00b", "x" * 201):
+        with app.test_request_context("/api/v1/things/x", headers=headers):
+            with pytest.raises(NotFound):
+                thing(tag=bad)
+    with app.test_request_context("/api/v1/things/PC-1", headers=headers):
+        assert thing(tag="PC-1")[0].get_json() == {"tag": "PC-1"}
