@@ -123,6 +123,7 @@ def _register_models() -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from purchasing.accounts.views import bp as accounts_bp
+    from purchasing.api import bp as api_bp
     from purchasing.main.views import bp as main_bp
     from purchasing.members.views import bp as members_bp
     from purchasing.suppliers.views import bp as suppliers_bp
@@ -148,3 +149,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(campaigns_bp)
     app.register_blueprint(notifications_views.bp)
     notifications_views.init_app(app)
+    app.register_blueprint(api_bp)

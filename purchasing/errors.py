@@ -22,6 +22,7 @@ _TITLES = {
     405: _l("Méthode non autorisée"),
     409: _l("Conflit"),
     413: _l("Fichier trop volumineux"),
+    415: _l("Type de contenu non pris en charge"),
     422: _l("Données invalides"),
     429: _l("Trop de requêtes"),
     500: _l("Erreur interne"),
@@ -76,7 +77,12 @@ def init_app(app: Flask) -> None:
             detail = _("Cette adresse n'accepte pas cette méthode.")
         elif error.description and status in (400, 409, 422):
             detail = error.description
-        return _page(status, detail)
+        response = _page(status, detail)
+        if status == 405 and wants_problem_json():
+            allow = dict(error.get_headers()).get("Allow")
+            if allow:
+                response.headers["Allow"] = allow  # RFC 9110: a 405 says which methods are allowed
+        return response
 
     @app.errorhandler(Exception)
     def internal_error(error: Exception):

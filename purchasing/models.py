@@ -13,3 +13,4 @@ from purchasing.pricing.models import TariffBand, TariffGrid  # noqa: F401
 from purchasing.notifications.models import Notification  # noqa: F401
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine  # noqa: F401
 from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent  # noqa: F401
+from purchasing.api.models import ApiToken  # noqa: F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,6 +19,7 @@ from purchasing.accounts.forms import (
     UserSearchForm,
 )
 from purchasing.accounts.models import Role, User
+from purchasing.api import services as api_tokens
 from purchasing.auth import roles_required
 from purchasing.extensions import db, login_manager
 from purchasing.members.models import Member
@@ -119,8 +120,20 @@ def account():
     elif form.errors:
         status = 422
     language_form = LanguageForm(locale=current_user.locale or "")
+    tokens = db.session.scalars(api_tokens.tokens_of(current_user.id).limit(50)).all()
     return render_template("accounts/account.html", form=form, language_form=language_form,
-                           role_labels=ROLE_LABELS), status
+                           role_labels=ROLE_LABELS, tokens=tokens), status
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    """Revoke one of my API tokens (another user's token: 404)."""
+    token = api_tokens.token_of(current_user.id, token_id) or abort(404)
+    api_tokens.revoke_token(token)
+    db.session.commit()
+    flash(_("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.", name=token.name), "success")
+    return redirect(url_for("accounts.account"))
 
 
 # --- administration of users -------------------------------------------------------------------
@@ -177,4 +190,17 @@ def edit_user(user_id: int):
             db.session.commit()
             flash(_("Utilisateur %(email)s enregistré.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=user), 422 if form.errors else 200
+    tokens = db.session.scalars(api_tokens.tokens_of(user.id).limit(50)).all()
+    return render_template("accounts/user_form.html", form=form, user=user, tokens=tokens), \
+        422 if form.errors else 200
+
+
+@bp.post("/admin/users/<int:user_id>/tokens/<int:token_id>/revoke")
+@roles_required(Role.ADMIN)
+def revoke_user_token(user_id: int, token_id: int):
+    """An administrator revokes one API token of a user."""
+    token = api_tokens.token_of(user_id, token_id) or abort(404)
+    api_tokens.revoke_token(token)
+    db.session.commit()
+    flash(_("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.", name=token.name), "success")
+    return redirect(url_for("accounts.edit_user", user_id=user_id))

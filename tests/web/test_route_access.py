@@ -45,6 +45,10 @@ ROUTES: dict[str, Rule] = {
     "accounts.logout": Rule(None, lambda c: "/logout", methods=("POST",)),
     "accounts.set_language": Rule(None, lambda c: "/language", methods=("POST",)),
     "accounts.account": Rule(ALL, lambda c: "/account", methods=("GET", "POST")),
+    "accounts.revoke_token": Rule(ALL, lambda c: f"/account/tokens/{c['token'].id}/revoke", methods=("POST",),
+                                  notes="another user's token: 404 (only its owner may revoke it here)"),
+    "accounts.revoke_user_token": Rule(ADMIN, lambda c: f"/admin/users/{_user_id(c)}/tokens/{c['token'].id}/revoke",
+                                       methods=("POST",)),
     "accounts.users": Rule(ADMIN, lambda c: "/admin/users"),
     "accounts.create_user": Rule(ADMIN, lambda c: "/admin/users/new", methods=("GET", "POST")),
     "accounts.edit_user": Rule(ADMIN, lambda c: f"/admin/users/{_user_id(c)}/edit", methods=("GET", "POST")),
@@ -161,13 +165,21 @@ def ctx(make_member, make_user, make_grid, make_offer):
     member_b.approval_threshold_ht  # order_b and order_placed are under the threshold: approved
     po = create_purchase_order(offer.contract_id, users[Role.PURCHASING_OFFICER])
     campaign = create_campaign(offer.id, "Portables", today, 1, None, users[Role.PURCHASING_OFFICER], today)
+    from purchasing.api.services import issue_token
+
+    token, _secret = issue_token(users[Role.SECRETARY], "script")
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
-            "grid": grid, "offer": offer, "po": po, "campaign": campaign, **orders}
+            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders}
+
+
+def _web_endpoints(app) -> set[str]:
+    """API routes (``api.*``) have their own access table: tests/api/test_access.py."""
+    return {rule.endpoint for rule in app.url_map.iter_rules() if not rule.endpoint.startswith("api.")}
 
 
 def test_every_route_has_an_access_rule(app):
-    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    endpoints = _web_endpoints(app)
     missing = endpoints - set(ROUTES)
     assert not missing, f"add an access rule to tests/web/test_route_access.py for: {sorted(missing)}"
     stale = set(ROUTES) - endpoints
@@ -176,6 +188,8 @@ def test_every_route_has_an_access_rule(app):
 
 def test_route_methods_match_the_rules(app):
     for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("api."):
+            continue
         declared = set(ROUTES[rule.endpoint].methods)
         actual = set(rule.methods) - {"HEAD", "OPTIONS"}
         assert actual == declared, f"{rule.endpoint}: {actual} != {declared}"

@@ -1,0 +1,358 @@
+"""The API's small framework: one decorator registers a route and its OpenAPI operation.
+
+See the package docstring (``purchasing/api/__init__.py``) for how to add an endpoint.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Annotated, Any, Callable, Iterable
+
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+
+
+from purchasing.accounts.models import Role
+from purchasing.errors import problem
+from purchasing.extensions import csrf, db
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# Token authentication only, never the session cookie: there is nothing for CSRF to ride on.
+csrf.exempt(bp)
+
+
+@bp.record_once
+def _readable_json(state) -> None:
+    """UTF-8 JSON ("Données", not "Donn\\u00e9es"): the answers are read by people too, in French."""
+    state.app.json.ensure_ascii = False
+
+#: database integer keys; a path id outside this range is a 404, never a driver overflow
+MAX_ID = 2**31 - 1
+ALL_ROLES = frozenset(r.value for r in Role)
+
+
+#: a string without NUL characters (PostgreSQL refuses them): use it for every string of a request
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details (``application/problem+json``)."""
+
+    model_config = ConfigDict(extra="allow", title="Problem")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    #: validation errors (422): one entry per field
+    errors: list[dict[str, Any]] | None = None
+    #: business-rule errors: stable machine-readable code
+    code: str | None = None
+
+
+class PageQuery(BaseModel):
+    """Pagination parameters shared by every list: ``page`` from 1, ``per_page`` from 1 to 100."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1")
+    per_page: int = Field(25, ge=1, le=100, description="Items per page (default 25, at most 100)")
+
+
+@dataclass
+class Operation:
+    """One documented operation: what the OpenAPI generator (``openapi.py``) reads."""
+
+    rule: str
+    method: str
+    endpoint: str
+    summary: str
+    description: str
+    roles: frozenset | None
+    public: bool
+    body: type[BaseModel] | None
+    query: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    paginated: bool
+    tags: tuple[str, ...]
+    path_params: dict[str, str] = field(default_factory=dict)
+    extra_statuses: tuple[int, ...] = ()
+
+    @property
+    def path(self) -> str:
+        """The OpenAPI path: ``/api/v1/members/{member_id}``."""
+        return bp.url_prefix + re.sub(r"<(?:(\w+):)?(\w+)>", r"{\2}", self.rule)
+
+    @property
+    def error_statuses(self) -> list[int]:
+        statuses = set(self.extra_statuses)
+        if not self.public:
+            statuses.add(401)
+        if self.roles is not None and self.roles != ALL_ROLES:
+            statuses.add(403)
+        if self.path_params:
+            statuses.add(404)
+        if self.query is not None:
+            statuses.add(422)
+        if self.body is not None:
+            statuses.update({400, 415, 422})
+        return sorted(statuses)
+
+
+#: every operation registered with ``api_route``, in registration order
+OPERATIONS: list[Operation] = []
+
+_page_models: dict[type, type[BaseModel]] = {}
+
+
+def page_of(item: type[BaseModel]) -> type[BaseModel]:
+    """The response model of a paginated list of ``item``: ``items``, ``page``, ``per_page``, ``total``, ``pages``."""
+    if item not in _page_models:
+        _page_models[item] = create_model(
+            f"{item.__name__}Page",
+            __config__=ConfigDict(extra="forbid"),
+            items=(list[item], ...),
+            page=(int, ...),
+            per_page=(int, ...),
+            total=(int, ...),
+            pages=(int, ...),
+        )
+    return _page_models[item]
+
+
+def _query_model(query: type[BaseModel] | None, paginated: bool) -> type[BaseModel] | None:
+    if not paginated:
+        return query
+    if query is None:
+        return PageQuery
+    if issubclass(query, PageQuery):
+        return query
+    raise TypeError(f"{query.__name__}: the query model of a paginated list must subclass PageQuery")
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+_MESSAGES = {
+    "missing": lambda e: _("Champ obligatoire."),
+    "extra_forbidden": lambda e: _("Champ inconnu."),
+    "int_type": lambda e: _("Nombre entier attendu."),
+    "int_parsing": lambda e: _("Nombre entier attendu."),
+    "int_from_float": lambda e: _("Nombre entier attendu."),
+    "string_type": lambda e: _("Texte attendu."),
+    "bool_type": lambda e: _("Booléen attendu."),
+    "bool_parsing": lambda e: _("Booléen attendu."),
+    "list_type": lambda e: _("Liste attendue."),
+    "model_type": lambda e: _("Objet JSON attendu."),
+    "model_attributes_type": lambda e: _("Objet JSON attendu."),
+    "dict_type": lambda e: _("Objet JSON attendu."),
+    "greater_than_equal": lambda e: _("Doit être supérieur ou égal à %(limit)s.", limit=e["ctx"]["ge"]),
+    "less_than_equal": lambda e: _("Doit être inférieur ou égal à %(limit)s.", limit=e["ctx"]["le"]),
+    "greater_than": lambda e: _("Doit être strictement supérieur à %(limit)s.", limit=e["ctx"]["gt"]),
+    "less_than": lambda e: _("Doit être strictement inférieur à %(limit)s.", limit=e["ctx"]["lt"]),
+    "string_too_long": lambda e: _("Au plus %(n)s caractères.", n=e["ctx"]["max_length"]),
+    "string_too_short": lambda e: _("Au moins %(n)s caractères.", n=e["ctx"]["min_length"]),
+    "too_long": lambda e: _("Au plus %(n)s éléments.", n=e["ctx"]["max_length"]),
+    "too_short": lambda e: _("Au moins %(n)s éléments.", n=e["ctx"]["min_length"]),
+}
+
+
+def _field_name(loc: Iterable[Any]) -> str:
+    return ".".join(str(part) for part in loc) or "body"
+
+
+def validation_problem(error: ValidationError, where: str):
+    """422 naming each field in error; ``where`` is "body" or "query"."""
+    errors = []
+    for item in error.errors(include_url=False, include_input=False):
+        translate = _MESSAGES.get(item["type"])
+        try:
+            message = translate(item) if translate else item["msg"]
+        except (KeyError, TypeError):
+            message = item["msg"]
+        errors.append({"field": _field_name(item["loc"]), "in": where, "message": message, "code": item["type"]})
+    fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+    return problem(422, _("Données invalides : %(fields)s.", fields=fields), errors=errors)
+
+
+class ApiAbort(Exception):
+    """Raise ``ApiAbort(problem(...))`` to answer with that problem at once (the session is rolled back)."""
+
+    def __init__(self, response):
+        super().__init__("api abort")
+        self.response = response
+
+
+@bp.errorhandler(ApiAbort)
+def _api_abort(stop: ApiAbort):
+    """A view (or the framework) answered early with a problem: nothing it wrote is kept."""
+    db.session.rollback()
+    return stop.response
+
+
+# --- authentication ------------------------------------------------------------------------------
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()
+
+
+def _unauthorized():
+    response = problem(401, _("Jeton d'API manquant, invalide ou révoqué (en-tête Authorization: Bearer …)."))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@bp.before_request
+def _no_session_user():
+    """The API never reads the session cookie for identity: the user comes from the token only."""
+    g._login_user = AnonymousUserMixin()
+
+
+def _authenticate():
+    from purchasing.api.services import user_for_token
+
+    token = _bearer_token()
+    user = user_for_token(token) if token else None
+    if user is None:
+        raise ApiAbort(_unauthorized())
+    g._login_user = user  # flask_login.current_user, read by purchasing.scoping and the services
+    if db.session.dirty:
+        db.session.commit()  # the token's "last used" date
+    return user
+
+
+# --- input ---------------------------------------------------------------------------------------
+
+def _parse_query(model: type[BaseModel]) -> BaseModel:
+    """Query parameters are scalars: a parameter given twice is refused (422), unknown ones are ignored."""
+    repeated = [key for key in model.model_fields if len(request.args.getlist(key)) > 1]
+    if repeated:
+        errors = [{"field": key, "in": "query", "message": _("Une seule valeur attendue."), "code": "repeated"}
+                  for key in repeated]
+        raise ApiAbort(problem(422, _("Données invalides : %(fields)s.", fields=", ".join(repeated)),
+                               errors=errors))
+    data = {key: request.args.get(key) for key in model.model_fields if key in request.args}
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise ApiAbort(validation_problem(error, "query")) from None
+
+
+def _parse_body(model: type[BaseModel]) -> BaseModel:
+    if request.mimetype != "application/json":
+        raise ApiAbort(problem(415, _("Le corps de la requête doit être du JSON (Content-Type: application/json).")))
+    raw = request.get_data(cache=True)
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as error:
+        if any(e["type"] == "json_invalid" for e in error.errors()):
+            raise ApiAbort(problem(400, _("Le corps de la requête n'est pas du JSON valide."))) from None
+        raise ApiAbort(validation_problem(error, "body")) from None
+
+
+# --- output --------------------------------------------------------------------------------------
+
+def _serialise(operation: Operation, result: Any):
+    if isinstance(result, Response):  # a view may answer itself (e.g. a problem)
+        return result
+    if result is None and operation.response is None:
+        return "", operation.status
+    if operation.paginated:
+        query = g.api_query
+        pagination = db.paginate(result, page=query.page, per_page=query.per_page, error_out=False,
+                                 max_per_page=current_app.config["MAX_ITEMS_PER_PAGE"])
+        model = page_of(operation.response)
+        payload = model(items=[operation.response.model_validate(o, from_attributes=True) for o in pagination.items],
+                        page=pagination.page, per_page=pagination.per_page, total=pagination.total or 0,
+                        pages=pagination.pages)
+        return jsonify(payload.model_dump(mode="json")), operation.status
+    if operation.response is None:
+        return jsonify(result), operation.status
+    payload = result if isinstance(result, BaseModel) else operation.response.model_validate(
+        result, from_attributes=True)
+    return jsonify(payload.model_dump(mode="json")), operation.status
+
+
+# --- the decorator -------------------------------------------------------------------------------
+
+def api_route(
+    rule: str,
+    methods: Iterable[str] = ("GET",),
+    *,
+    roles: Iterable[str] | None = None,
+    public: bool = False,
+    body: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    response: type[BaseModel] | None = None,
+    status: int = 200,
+    paginated: bool = False,
+    summary: str = "",
+    tags: Iterable[str] = (),
+    errors: Iterable[int] = (),
+    blueprint: Blueprint | None = None,
+) -> Callable:
+    """Register an API view and its OpenAPI operation (see the package docstring).
+
+    ``roles``: roles allowed (403 otherwise); None: any authenticated user. ``public``: no token.
+    ``body``/``query``: pydantic models, validated before the view runs (422 naming the fields).
+    ``response``: the pydantic model the result is serialised through (ORM objects are read by attribute).
+    ``paginated``: the view returns a SELECT; the answer is ``page_of(response)``.
+    ``errors``: extra statuses the view may answer with (e.g. 409), for the document.
+    ``blueprint``: for tests only (a throw-away blueprint, left out of the document); default ``bp``.
+    """
+    target = blueprint if blueprint is not None else bp
+    methods = [m.upper() for m in methods]
+    roles_set = frozenset(str(r) for r in roles) if roles is not None else None
+    query_model = _query_model(query, paginated)
+    path_params = {name: (conv or "string") for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)}
+
+    def decorator(view: Callable) -> Callable:
+        endpoint = view.__name__
+
+        @wraps(view)
+        def wrapped(**kwargs):
+            try:
+                for name, converter in path_params.items():
+                    if converter == "int" and not 0 < kwargs[name] <= MAX_ID:
+                        abort(404)
+                    if isinstance(kwargs[name], str) and ("\x00" in kwargs[name] or len(kwargs[name]) > 200):
+                        abort(404)  # e.g. an asset tag: nothing PostgreSQL would refuse reaches a query
+                if not public:
+                    user = _authenticate()
+                    if roles_set is not None and user.role not in roles_set:
+                        abort(403)
+                call_kwargs = dict(kwargs)
+                if query_model is not None:
+                    g.api_query = call_kwargs["query"] = _parse_query(query_model)
+                if body is not None:
+                    call_kwargs["body"] = _parse_body(body)
+            except ApiAbort as stop:
+                db.session.rollback()
+                return stop.response
+            return _serialise(operation_by_method[request.method if request.method != "HEAD" else "GET"],
+                              view(**call_kwargs))
+
+        operation_by_method: dict[str, Operation] = {}
+        doc = (view.__doc__ or "").strip()
+        first, _sep, rest = doc.partition("\n")
+        for method in methods:
+            operation = Operation(
+                rule=rule, method=method, endpoint=f"{bp.name}.{endpoint}", summary=summary or first.strip(),
+                description=rest.strip(), roles=roles_set, public=public, body=body, query=query_model,
+                response=response, status=status, paginated=paginated, tags=tuple(tags),
+                path_params=path_params, extra_statuses=tuple(errors),
+            )
+            operation_by_method[method] = operation
+            if target is bp:
+                OPERATIONS.append(operation)
+        target.add_url_rule(rule, endpoint, wrapped, methods=methods, provide_automatic_options=False)
+        return wrapped
+
+    return decorator

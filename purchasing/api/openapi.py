@@ -1,0 +1,123 @@
+"""The OpenAPI 3.1 document, generated from the operations registered with ``api_route``.
+
+Schemas come from the same pydantic models that validate requests and serialise responses, so the
+document cannot drift from the implementation.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from purchasing.api.framework import OPERATIONS, Operation, Problem, bp, page_of
+
+REF = "#/components/schemas/{model}"
+
+_STATUS_TEXT = {
+    200: "OK", 201: "Créé", 204: "Sans contenu", 400: "Requête invalide (JSON mal formé)",
+    401: "Jeton manquant, invalide ou révoqué", 403: "Rôle insuffisant", 404: "Introuvable",
+    409: "Conflit avec l'état actuel", 415: "Le corps doit être du JSON", 422: "Données invalides",
+    429: "Trop de tentatives",
+}
+
+
+def _response_model(op: Operation) -> type[BaseModel] | None:
+    if op.response is None:
+        return None
+    return page_of(op.response) if op.paginated else op.response
+
+
+def _parameters(op: Operation, query_schemas: dict) -> list[dict[str, Any]]:
+    params = []
+    for name, converter in op.path_params.items():
+        schema: dict[str, Any] = {"type": "integer", "minimum": 1, "maximum": 2**31 - 1} if converter == "int" \
+            else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
+    if op.query is not None:
+        schema = query_schemas[op.query]
+        required = set(schema.get("required", ()))
+        for name, prop in schema.get("properties", {}).items():
+            prop = dict(prop)
+            description = prop.pop("description", None)
+            prop.pop("title", None)
+            if "anyOf" in prop:  # an optional parameter is omitted, never sent as null
+                choices = [c for c in prop.pop("anyOf") if c.get("type") != "null"]
+                prop = {**(choices[0] if len(choices) == 1 else {"anyOf": choices}), **prop}
+                if prop.get("default", 0) is None:
+                    prop.pop("default")
+            param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+            if description:
+                param["description"] = description
+            params.append(param)
+    return params
+
+
+def build_document() -> dict[str, Any]:
+    models: set[type[BaseModel]] = {Problem}
+    for op in OPERATIONS:
+        for model in (op.body, _response_model(op)):
+            if model is not None:
+                models.add(model)
+    ordered = sorted(models, key=lambda m: m.__name__)
+    # Requests are validated, responses serialised: one schema each ("validation" / "serialization").
+    pairs = [(m, "serialization") for m in ordered]
+    pairs += [(op.body, "validation") for op in OPERATIONS if op.body is not None]
+    refs, top = models_json_schema(list(dict.fromkeys(pairs)), ref_template=REF)
+    schemas = dict(top.get("$defs", {}))
+
+    query_models = {op.query for op in OPERATIONS if op.query is not None}
+    query_schemas = {m: m.model_json_schema(ref_template=REF) for m in query_models}
+
+    paths: dict[str, dict] = {}
+    for op in OPERATIONS:
+        entry: dict[str, Any] = {
+            "operationId": op.endpoint.replace(".", "_"),
+            "summary": op.summary,
+            "tags": list(op.tags),
+            "responses": {},
+        }
+        if op.description:
+            entry["description"] = op.description
+        if op.roles is not None:
+            entry["x-roles"] = sorted(op.roles)
+        entry["security"] = [] if op.public else [{"bearerAuth": []}]
+        params = _parameters(op, query_schemas)
+        if params:
+            entry["parameters"] = params
+        if op.body is not None:
+            entry["requestBody"] = {"required": True, "content": {"application/json": {
+                "schema": refs[(op.body, "validation")]}}}
+        model = _response_model(op)
+        if model is not None:
+            success = {"application/json": {"schema": refs[(model, "serialization")]}}
+        else:
+            success = {"application/json": {"schema": {"type": "object"}}}
+        entry["responses"][str(op.status)] = {"description": _STATUS_TEXT.get(op.status, "OK"), "content": success}
+        for status in op.error_statuses:
+            entry["responses"][str(status)] = {
+                "description": _STATUS_TEXT.get(status, "Erreur"),
+                "content": {"application/problem+json": {"schema": refs[(Problem, "serialization")]}},
+            }
+        paths.setdefault(op.path, {})[op.method.lower()] = entry
+
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Parc commun API",
+            "version": "1.0.0",
+            "description": "API JSON de la centrale d'achat et du parc : mêmes rôles et même cloisonnement par "
+                           "adhérent que l'application web. Authentification : `POST /api/v1/auth/token`, puis "
+                           "l'en-tête `Authorization: Bearer <jeton>`. Erreurs au format RFC 9457 "
+                           "(`application/problem+json`).",
+        },
+        "servers": [{"url": "/"}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+__all__ = ["build_document", "bp"]
