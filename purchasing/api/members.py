@@ -1,23 +1,25 @@
 """``/api/v1/me`` and ``/api/v1/members``: who am I, and the members I may see."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_login import current_user
 
 from purchasing.api.framework import api_route
 from purchasing.api.schemas import MembersQuery, MemberOut, MeOut
+from purchasing.domain.errors import PricingError
 from purchasing.members import services as members
 from purchasing.members.models import Member
+from purchasing.pricing.services import band_for
 from purchasing.scoping import get_scoped_or_404, member_scope
 
 
 def member_tier(member: Member) -> str | None:
-    """The label of the population band of ``member`` in the tariff grid that applies to it.
-
-    TO COMPLETE after the catalogue branch (issue 3) is merged: it adds the tariff grids; this
-    function should then find the member's band (``purchasing.domain.pricing``) and return its label
-    (e.g. "500 à 1 999 habitants"). Until then there is no grid, so there is no tier: None.
-    """
-    return None
+    """The label of the member's population band in the tariff grid in force today; None without a grid."""
+    try:
+        return band_for(member, date.today())[1].label
+    except PricingError:
+        return None
 
 
 @api_route("/me", response=MeOut, tags=("accounts",))

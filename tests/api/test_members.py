@@ -15,10 +15,14 @@ def test_me_for_staff_has_no_member(api, make_user, token_for):
                     "member": None}
 
 
-def test_member_tier_is_none_until_tariff_grids_exist(make_member):
+def test_member_tier_is_the_band_of_the_grid_in_force(make_member, make_grid):
     from purchasing.api.members import member_tier
 
-    assert member_tier(make_member()) is None
+    member = make_member(population=412)
+    assert member_tier(member) is None  # no grid yet: no tier
+    make_grid()
+    assert member_tier(member) == "tranche 0"
+    assert member_tier(make_member(population=6840)) == "tranche 3500"
 
 
 def test_a_member_user_lists_only_its_member(api, actx):
