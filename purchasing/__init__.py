@@ -125,7 +125,9 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.accounts.views import bp as accounts_bp
     from purchasing.main.views import bp as main_bp
     from purchasing.members.views import bp as members_bp
+    from lifecycle.views import bp as lifecycle_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(members_bp)
+    app.register_blueprint(lifecycle_bp)

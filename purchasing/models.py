@@ -8,3 +8,6 @@ from purchasing.contracts.models import FrameworkContract  # noqa: F401
 from purchasing.members.models import Member  # noqa: F401
 from purchasing.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
 from purchasing.suppliers.models import Supplier  # noqa: F401
+from lifecycle.models import (  # noqa: F401
+    Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, PoolListing, RepairJob, Retirement,
+)

@@ -16,6 +16,7 @@ ALL = frozenset(r.value for r in Role)
 STAFF = frozenset({Role.ADMIN, Role.PURCHASING_OFFICER, Role.SUSTAINABILITY_OFFICER})
 MEMBER_ROLES = frozenset({Role.SECRETARY, Role.APPROVER})
 ADMIN = frozenset({Role.ADMIN})
+MANAGE = frozenset({Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,55 @@ ROUTES: dict[str, Rule] = {
     "members.edit": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/edit", methods=("GET", "POST"),
                          other_member_url=lambda c: f"/members/{c['member_b'].id}/edit"),
     "members.set_active": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/active", methods=("POST",)),
+    # lifecycle
+    "lifecycle.index": Rule(ALL, lambda c: "/lifecycle/"),
+    "lifecycle.scan": Rule(ALL, lambda c: f"/lifecycle/scan?tag={c['asset_a'].tag}", ok=(302,),
+                           other_member_url=lambda c: f"/lifecycle/scan?tag={c['asset_b'].tag}"),
+    "lifecycle.show": Rule(ALL, lambda c: f"/lifecycle/assets/{c['asset_a'].id}",
+                           other_member_url=lambda c: f"/lifecycle/assets/{c['asset_b'].id}"),
+    "lifecycle.barcode": Rule(ALL, lambda c: f"/lifecycle/assets/{c['asset_a'].id}/barcode.svg",
+                              other_member_url=lambda c: f"/lifecycle/assets/{c['asset_b'].id}/barcode.svg"),
+    "lifecycle.labels": Rule(ALL, lambda c: f"/lifecycle/labels?ids={c['asset_a'].id}",
+                             other_member_url=lambda c: f"/lifecycle/labels?ids={c['asset_b'].id}"),
+    **{f"lifecycle.{name}": Rule(MANAGE, (lambda n: lambda c: f"/lifecycle/assets/{c['asset_a'].id}/{n}")(path),
+                                 methods=("POST",),
+                                 other_member_url=(lambda n: lambda c: f"/lifecycle/assets/{c['asset_b'].id}/{n}")(path))
+       for name, path in (("change_status", "status"), ("erasure", "erasure"), ("offer", "offer"),
+                          ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"))},
+    "lifecycle.pool": Rule(ALL, lambda c: "/lifecycle/pool"),
+    "lifecycle.claim": Rule(frozenset({Role.SECRETARY}), lambda c: f"/lifecycle/pool/{c['listing_b'].id}/claim",
+                            methods=("POST",)),
+    "lifecycle.withdraw": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_a'].id}/withdraw", methods=("POST",),
+                               other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/withdraw"),
+    "lifecycle.import_inventory": Rule(MANAGE, lambda c: "/lifecycle/import", methods=("GET", "POST")),
+    "lifecycle.import_template": Rule(MANAGE, lambda c: "/lifecycle/import/template.csv"),
+    "lifecycle.audits": Rule(ALL, lambda c: "/lifecycle/audits", methods=("GET", "POST"),
+                             notes="POST (start an audit): secretary and staff managers only, checked in the view"),
+    "lifecycle.audit_show": Rule(ALL, lambda c: f"/lifecycle/audits/{c['audit_a'].id}",
+                                 other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}"),
+    "lifecycle.audit_scan": Rule(MANAGE, lambda c: f"/lifecycle/audits/{c['audit_a'].id}/scan", methods=("POST",),
+                                 other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/scan"),
+    "lifecycle.audit_close": Rule(MANAGE, lambda c: f"/lifecycle/audits/{c['audit_a'].id}/close", methods=("POST",),
+                                  other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/close"),
 }
+
+
+def _lifecycle_objects(member_a, member_b):
+    from sqlalchemy import select
+
+    from lifecycle import services
+    from purchasing.catalogue.models import Category
+    from purchasing.extensions import db
+
+    laptop = db.session.scalars(select(Category).where(Category.code == "laptop")).one()
+    objects = {}
+    for key, member in (("a", member_a), ("b", member_b)):
+        objects[f"asset_{key}"] = services.create_asset(member_id=member.id, category=laptop, designation="PC",
+                                                        site="Mairie")
+        pooled = services.create_asset(member_id=member.id, category=laptop, designation="PC bourse")
+        objects[f"listing_{key}"] = services.offer_to_pool(pooled, condition="good", note="", actor=None)
+        objects[f"audit_{key}"] = services.start_audit(member.id, "Mairie", None)
+    return objects
 
 
 @pytest.fixture
@@ -69,7 +118,8 @@ def ctx(make_member, make_user):
         Role.SUSTAINABILITY_OFFICER: make_user(role=Role.SUSTAINABILITY_OFFICER, email="sustainability_officer@s.test"),
         Role.ADMIN: make_user(role=Role.ADMIN, email="admin@s.test"),
     }
-    return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users}
+    return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
+            **_lifecycle_objects(member_a, member_b)}
 
 
 def test_every_route_has_an_access_rule(app):
