@@ -92,9 +92,12 @@ def show(asset_id: int):
 
 def _render_show(asset, status=200, **forms):
     repair = services.current_repair(asset)
-    defaults = dict(status_form=StatusForm(formdata=None, obj=asset), erasure_form=ErasureForm(formdata=None),
-                    offer_form=OfferForm(formdata=None), repair_form=RepairForm(formdata=None),
-                    close_form=CloseRepairForm(formdata=None), retire_form=RetireForm(formdata=None))
+    defaults = dict(status_form=StatusForm(formdata=None, obj=asset, prefix="status"),
+                    erasure_form=ErasureForm(formdata=None, prefix="erasure"),
+                    offer_form=OfferForm(formdata=None, prefix="offer"),
+                    repair_form=RepairForm(formdata=None, prefix="repair"),
+                    close_form=CloseRepairForm(formdata=None, prefix="close"),
+                    retire_form=RetireForm(formdata=None, prefix="retire"))
     defaults.update(forms)
     return render_template(
         "lifecycle/show.html", asset=asset, timeline=services.asset_timeline(asset), repair=repair,
@@ -136,7 +139,7 @@ def labels():
 @roles_required(*MANAGE)
 def change_status(asset_id: int):
     asset = _managed_asset(asset_id)
-    form = StatusForm()
+    form = StatusForm(prefix="status")
     if not form.validate_on_submit():
         return _render_show(asset, 422, status_form=form)
     services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
@@ -152,7 +155,7 @@ def change_status(asset_id: int):
 @roles_required(*MANAGE)
 def erasure(asset_id: int):
     asset = _managed_asset(asset_id)
-    form = ErasureForm()
+    form = ErasureForm(prefix="erasure")
     if not form.validate_on_submit():
         return _render_show(asset, 422, erasure_form=form)
     services.record_erasure(asset, method=form.method.data, performed_on=form.performed_on.data,
@@ -166,7 +169,7 @@ def erasure(asset_id: int):
 @roles_required(*MANAGE)
 def offer(asset_id: int):
     asset = _managed_asset(asset_id)
-    form = OfferForm()
+    form = OfferForm(prefix="offer")
     if not form.validate_on_submit():
         return _render_show(asset, 422, offer_form=form)
     services.offer_to_pool(asset, condition=form.condition.data, note=form.note.data or "", actor=current_user)
@@ -179,7 +182,7 @@ def offer(asset_id: int):
 @roles_required(*MANAGE)
 def repair(asset_id: int):
     asset = _managed_asset(asset_id)
-    form = RepairForm()
+    form = RepairForm(prefix="repair")
     if not form.validate_on_submit():
         return _render_show(asset, 422, repair_form=form)
     services.open_repair(asset, kind=form.kind.data, provider=form.provider.data, opened_on=form.opened_on.data,
@@ -196,7 +199,7 @@ def close_repair(asset_id: int):
     job = services.current_repair(asset)
     if job is None:
         abort(404)
-    form = CloseRepairForm()
+    form = CloseRepairForm(prefix="close")
     if not form.validate_on_submit():
         return _render_show(asset, 422, close_form=form)
     services.close_repair(job, work_done=form.work_done.data or [], cost_ht=form.cost_ht.data,
@@ -211,7 +214,7 @@ def close_repair(asset_id: int):
 @roles_required(*MANAGE)
 def retire(asset_id: int):
     asset = _managed_asset(asset_id)
-    form = RetireForm()
+    form = RetireForm(prefix="retire")
     if not form.validate_on_submit():
         return _render_show(asset, 422, retire_form=form)
     services.retire_asset(asset, route=form.route.data, retired_on=form.retired_on.data, actor=current_user,
