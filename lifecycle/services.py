@@ -395,8 +395,11 @@ def close_repair(job: RepairJob, *, work_done: list[str], cost_ht: Decimal | Non
             add_event(asset, "repair_closed", actor, work_done=list(work_done), cost_ht=cost_ht, grade=grade)
             offer_to_pool(asset, condition="good", note=pool_note, actor=actor)
     else:
-        change_asset_status(asset, back_to, actor, kind="repair_closed", work_done=list(work_done),
-                            cost_ht=cost_ht, grade=grade)
+        via_stock = asset.status == "refurbishing" and back_to == "in_service"
+        change_asset_status(asset, "in_stock" if via_stock else back_to, actor, kind="repair_closed",
+                            work_done=list(work_done), cost_ht=cost_ht, grade=grade)
+        if via_stock:
+            change_asset_status(asset, "in_service", actor)
     db.session.flush()
     return job
 

@@ -11,6 +11,7 @@ import random
 #: Order matters: later modules use earlier modules' data.
 DEMO_MODULES = [
     "purchasing.demo.territory",
+    "purchasing.demo.lifecycle",  # keep last: uses the catalogue demo's products when present
 ]
 
 #: Every demo account's password (documented in the README).
