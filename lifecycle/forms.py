@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from purchasing.domain.identifiers import is_valid_siret
@@ -170,5 +170,3 @@ class ScanForm(FlaskForm):
                          description=_l("Scannez une étiquette puis Entrée, ou collez une liste (une par ligne)."),
                          validators=[DataRequired(_l("Saisissez ou scannez au moins une étiquette."))])
 
-
-__all__ = ["IntegerField"]

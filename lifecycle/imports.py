@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
@@ -112,10 +112,15 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
 
 def _parse_date(text: str) -> date | None:
     text = text.strip()
+    if len(text) == 10 and text[4] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(text) from None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
         try:
-            return pd.to_datetime(text, format=fmt).date()
-        except (ValueError, TypeError):
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
             continue
     raise ValueError(text)
 

@@ -6,8 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lifecycle import carbon
@@ -172,7 +172,6 @@ def _past_lifetime_ids():
     today = date.today()
     conditions = []
     categories = db.session.execute(select(Category.id, Category.code)).all()
-    from sqlalchemy import and_, or_
     for category_id, code in categories:
         factor = carbon.category_factor(code)
         if factor and factor.default_lifetime_years:
@@ -198,6 +197,23 @@ def asset_timeline(asset: Asset) -> list[AssetEvent]:
     return list(db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id)
                                    .options(joinedload(AssetEvent.author), joinedload(AssetEvent.from_member),
                                             joinedload(AssetEvent.to_member)).order_by(AssetEvent.id)))
+
+
+def device_category_choices() -> list[tuple[int, str]]:
+    stmt = select(Category.id, Category.label_fr).where(Category.is_device.is_(True))
+    return [tuple(row) for row in db.session.execute(stmt.order_by(Category.sort_order, Category.label_fr))]
+
+
+def member_choices(kind: str | None = None) -> list[tuple[int, str]]:
+    stmt = select(Member.id, Member.name).where(Member.is_active.is_(True)).order_by(Member.name)
+    if kind:
+        stmt = stmt.where(Member.kind == kind)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def assets_for_labels(ids: list[int]) -> list[Asset]:
+    stmt = member_scope(select(Asset), Asset).where(Asset.id.in_(ids)).options(joinedload(Asset.member))
+    return list(db.session.scalars(stmt.order_by(Asset.tag)))
 
 
 def find_by_tag(tag: str) -> Asset | None:
@@ -519,4 +535,3 @@ def audits_query():
     return member_scope(select(Audit), Audit).options(joinedload(Audit.member)).order_by(Audit.id.desc())
 
 
-__all__ = ["func", "selectinload"]

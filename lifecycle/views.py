@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
 
 from lifecycle import imports, services, tags
 from lifecycle.forms import (
@@ -13,14 +12,12 @@ from lifecycle.forms import (
     AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm, PoolFilterForm,
     RepairForm, RetireForm, ScanForm, StatusForm,
 )
-from lifecycle.models import Asset, Audit, PoolListing, RepairJob
+from lifecycle.models import Asset, Audit, PoolListing
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
-from purchasing.catalogue.models import Category
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
-from purchasing.members.models import Member
 from purchasing.pagination import paginate
 from purchasing.scoping import get_scoped_or_404
 
@@ -40,13 +37,11 @@ LABELS = dict(status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS, er
 
 
 def _category_choices():
-    return [(c.id, c.label_fr) for c in db.session.scalars(select(Category).where(Category.is_device.is_(True))
-                                                          .order_by(Category.sort_order, Category.label_fr))]
+    return services.device_category_choices()
 
 
 def _member_choices():
-    return [(m.id, m.name) for m in db.session.scalars(select(Member).where(Member.is_active.is_(True))
-                                                       .order_by(Member.name))]
+    return services.member_choices()
 
 
 def _can_manage(asset_or_member_id) -> bool:
@@ -127,8 +122,7 @@ def labels():
     if not ids:
         flash(_("Cochez au moins un équipement pour imprimer ses étiquettes."), "error")
         return redirect(url_for("lifecycle.index"))
-    from purchasing.scoping import scoped_select
-    assets = list(db.session.scalars(scoped_select(Asset).where(Asset.id.in_(ids)).order_by(Asset.tag)))
+    assets = services.assets_for_labels(ids)
     if not assets:
         abort(404)
     sheet = [{"asset": a, "svg": tags.barcode_svg_inline(a.tag)} for a in assets]
@@ -230,9 +224,7 @@ def retire(asset_id: int):
 @bp.get("/pool")
 @roles_required(*ALL)
 def pool():
-    epcis = [(m.id, m.name) for m in db.session.scalars(select(Member).where(Member.kind == "epci")
-                                                        .order_by(Member.name))]
-    form = PoolFilterForm(request.args, categories=_category_choices(), epcis=epcis)
+    form = PoolFilterForm(request.args, categories=_category_choices(), epcis=services.member_choices("epci"))
     form.validate()
     pagination = paginate(services.pool_query(category_id=form.category_id.data or None,
                                               epci_id=form.epci_id.data or None,
@@ -379,5 +371,3 @@ def audit_close(audit_id: int):
     flash(_("Inventaire physique clôturé : emplacements mis à jour."), "success")
     return redirect(url_for("lifecycle.audit_show", audit_id=audit.id))
 
-
-__all__ = ["RepairJob"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lifecycle import services
-from lifecycle.models import Asset, AssetEvent, PoolListing, Retirement
+from lifecycle.models import Asset, AssetEvent, Retirement
 from lifecycle.receiving import receive_delivered_line
 from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity, TransitionNotAllowed
 from purchasing.extensions import db
@@ -167,3 +167,26 @@ def test_carbon_summary(make_member, make_asset):
     assert summary["estimate"] is not None and summary["estimate"].central > 0
     retired_monitor = make_asset(make_member(), code="software")
     assert services.carbon_summary(retired_monitor)["estimate"] is None
+
+
+def test_storage_equipment_leaving_by_donation_needs_an_erasure(make_member, make_asset):
+    asset = make_asset(make_member())
+    assert asset.holds_storage
+    with pytest.raises(ConflictError) as error:
+        services.retire_asset(asset, route="donated", retired_on=date.today(), actor=None, recipient="Asso")
+    assert "effacement" in error.value.message and asset.status == "in_stock"
+    services.record_erasure(asset, method="nist_clear", performed_on=date.today(), operator="Atelier",
+                            certificate_ref="C-1", actor=None)
+    retirement = services.retire_asset(asset, route="donated", retired_on=date.today(), actor=None,
+                                       recipient="Asso", recipient_siret="")
+    assert retirement.route == "donated" and asset.status == "retired"
+
+
+def test_scan_of_a_single_tag_and_duplicates(make_member, make_asset):
+    member = make_member()
+    asset = make_asset(member, site="Mairie")
+    audit = services.start_audit(member.id, "Mairie", None)
+    assert services.scan_tags(audit, asset.tag.lower()) == 1
+    assert services.scan_tags(audit, asset.tag) == 0
+    with pytest.raises(DomainError):
+        services.scan_tags(audit, "   ")
