@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
@@ -99,6 +99,12 @@ class AssetEvent(db.Model):
     author: Mapped[User | None] = relationship()
     from_member: Mapped[Member | None] = relationship(foreign_keys=[from_member_id])
     to_member: Mapped[Member | None] = relationship(foreign_keys=[to_member_id])
+
+
+@event.listens_for(AssetEvent, "before_update")
+@event.listens_for(AssetEvent, "before_delete")
+def _asset_events_are_immutable(_mapper, _connection, target: AssetEvent) -> None:
+    raise ValueError(f"asset event {target.id} is immutable: write a new event instead")
 
 
 class ErasureMethod(StrEnum):

@@ -190,3 +190,17 @@ def test_scan_of_a_single_tag_and_duplicates(make_member, make_asset):
     assert services.scan_tags(audit, asset.tag) == 0
     with pytest.raises(DomainError):
         services.scan_tags(audit, "   ")
+
+
+def test_asset_events_cannot_be_changed_or_deleted(make_member, make_asset):
+    asset = make_asset(make_member())
+    (created,) = services.asset_timeline(asset)
+    with db.session.begin_nested():
+        created.reason = "réécrit"
+        with pytest.raises(ValueError, match="immutable"):
+            db.session.flush()
+        db.session.expire(created)
+    with db.session.begin_nested():
+        db.session.delete(created)
+        with pytest.raises(ValueError, match="immutable"):
+            db.session.flush()

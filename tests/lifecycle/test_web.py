@@ -170,3 +170,15 @@ def test_audit_through_the_pages(browser, make_member, make_user, make_asset):
     db.session.expire_all()
     assert db.session.get(Asset, asset.id).site == "Mairie"
     assert browser.post_form(f"{audit_url}/close", {}, page=audit_url).status_code in (409,)
+
+
+def test_approver_reads_but_cannot_start_an_audit_or_act(browser, make_member, make_user, make_asset):
+    member = make_member()
+    make_user(role="approver", member=member, email="maire@a.test")
+    asset = make_asset(member)
+    browser.login("maire@a.test")
+    page = f"/lifecycle/assets/{asset.id}"
+    html = browser.get(page).get_data(as_text=True)
+    assert asset.tag in html and "Sortir de l'inventaire" not in html
+    assert browser.post_form("/lifecycle/audits", {"site": "Mairie"}).status_code == 403
+    assert browser.post_form(f"{page}/offer", {"offer-condition": "good"}, page=page).status_code == 403
