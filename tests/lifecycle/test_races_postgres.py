@@ -65,7 +65,15 @@ def _race(work_items):
     barrier = threading.Barrier(len(work_items))
     results: list[str] = [""] * len(work_items)
 
+    from flask import current_app
+
+    flask_app = current_app._get_current_object()
+
     def run(index, work):
+        with flask_app.app_context():
+            _run(index, work)
+
+    def _run(index, work):
         try:
             act = work()  # each transaction reads the row first, then both act at the same moment
             barrier.wait(timeout=10)
@@ -75,6 +83,9 @@ def _race(work_items):
         except ConflictError as error:
             db.session.rollback()
             results[index] = "conflict:" + error.message
+        except Exception as error:  # noqa: BLE001 - reported in the results, failing the test
+            db.session.rollback()
+            results[index] = f"error:{error!r}"
         finally:
             db.session.remove()
 
@@ -135,3 +146,26 @@ def test_two_racing_transitions_one_wins(app, threaded_session):
         events = conn.execute(select(AssetEvent.to_status).where(AssetEvent.asset_id == asset_id,
                                                                  AssetEvent.kind == "status")).scalars().all()
     assert events == [status] and status in ("in_service", "in_repair")
+
+
+def test_concurrent_tag_reservations_never_share_a_number(app, threaded_session):
+    from lifecycle import services
+
+    session, _created = threaded_session
+    year = 2099
+    reserved: list[list[str]] = [[], [], []]
+
+    def reserve(index):
+        def work():
+            return lambda: reserved[index].extend(services.reserve_tags(50, year=year))
+        return work
+
+    try:
+        results = _race([reserve(0), reserve(1), reserve(2)])
+        assert results == ["ok", "ok", "ok"], results
+        tags = [t for chunk in reserved for t in chunk]
+        assert len(tags) == 150 and len(set(tags)) == 150
+        assert sorted(int(t[-6:]) for t in tags) == list(range(1, 151))
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM asset_tag_counter WHERE year = :y"), {"y": year})
