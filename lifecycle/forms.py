@@ -170,3 +170,28 @@ class ScanForm(FlaskForm):
                          description=_l("Scannez une étiquette puis Entrée, ou collez une liste (une par ligne)."),
                          validators=[DataRequired(_l("Saisissez ou scannez au moins une étiquette."))])
 
+
+
+class AssetForm(FlaskForm):
+    """Add one asset by hand (a donation received, or a device missing from the inventory)."""
+
+    member_id = SelectField(_l("Adhérent"), coerce=int, validators=[Optional()])
+    category_id = SelectField(_l("Catégorie"), coerce=int,
+                              validators=[DataRequired(_l("Choisissez la catégorie."))])
+    designation = StringField(_l("Désignation (marque et modèle)"), filters=[strip_filter],
+                              validators=[DataRequired(_l("Indiquez la désignation.")), Length(max=200)])
+    serial_number = StringField(_l("Numéro de série"), filters=[strip_filter], validators=[Length(max=80)])
+    origin = SelectField(_l("Origine"), choices=choices([("donation_received", _l("Don reçu")),
+                                                        ("imported", _l("Import d'inventaire"))]))
+    site = StringField(_l("Site"), filters=[strip_filter], validators=[Length(max=200)])
+    assigned_to = StringField(_l("Attribué à (personne ou service)"), filters=[strip_filter],
+                              validators=[Length(max=200)])
+    acquisition_date = DateField(_l("Date d'acquisition"), validators=[Optional()])
+    purchase_price_ht = FrenchDecimalField(_l("Prix d'achat HT (€)"), validators=[
+        Optional(), NumberRange(min=Decimal("0"), max=Decimal("1000000"),
+                                message=_l("Le prix doit être un montant positif ou nul."))])
+    condition = SelectField(_l("État"), choices=choices(CONDITION_LABELS.items()))
+
+    def validate_acquisition_date(self, field):
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("La date d'acquisition ne peut pas être dans le futur."))

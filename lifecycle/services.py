@@ -130,6 +130,16 @@ def create_asset(*, member_id: int, category: Category, product: Product | None 
     return asset
 
 
+def create_asset_by_hand(*, member_id: int, category_id: int, actor, origin: str, **fields) -> Asset:
+    """A donation received or a device missing from the inventory, entered through the form."""
+    if origin not in (Origin.DONATION, Origin.IMPORTED):
+        raise DomainError("Origine non autorisée pour une saisie manuelle.", code="bad_origin")
+    category = db.session.get(Category, category_id)
+    if category is None or not category.is_device:
+        raise DomainError("Catégorie d'équipement inconnue.", code="unknown_category")
+    return create_asset(member_id=member_id, category=category, actor=actor, origin=origin, **fields)
+
+
 # --- queries -------------------------------------------------------------------------------------
 
 @dataclass

@@ -9,7 +9,7 @@ from flask_login import current_user
 from lifecycle import imports, services, tags
 from lifecycle.forms import (
     CONDITION_LABELS, ERASURE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
-    AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm, PoolFilterForm,
+    AssetForm, AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm, PoolFilterForm,
     RepairForm, RetireForm, ScanForm, StatusForm,
 )
 from lifecycle.models import Asset, Audit, PoolListing
@@ -18,6 +18,7 @@ from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.forms import choices
 from purchasing.pagination import paginate
 from purchasing.scoping import get_scoped_or_404
 
@@ -66,6 +67,29 @@ def index():
         past_lifetime=bool(form.past_lifetime.data))
     pagination = paginate(services.inventory_query(filters))
     return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
+
+
+@bp.route("/assets/new", methods=["GET", "POST"])
+@roles_required(*MANAGE)
+def create_asset():
+    form = AssetForm()
+    form.member_id.choices = _import_member_choices()
+    form.category_id.choices = choices([(0, _("— Choisir —"))] + _category_choices())
+    if form.validate_on_submit():
+        member_id = form.member_id.data if current_user.is_staff else current_user.member_id
+        if not member_id:
+            form.member_id.errors = [_("Choisissez l'adhérent.")]
+        else:
+            asset = services.create_asset_by_hand(
+                member_id=member_id, category_id=form.category_id.data, actor=current_user,
+                serial_number=form.serial_number.data, origin=form.origin.data, designation=form.designation.data,
+                site=form.site.data or "", assigned_to=form.assigned_to.data or "",
+                acquisition_date=form.acquisition_date.data, purchase_price_ht=form.purchase_price_ht.data,
+                condition=form.condition.data)
+            db.session.commit()
+            flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
+            return redirect(url_for("lifecycle.show", asset_id=asset.id))
+    return render_template("lifecycle/asset_form.html", form=form), 422 if form.errors else 200
 
 
 @bp.get("/scan")

@@ -182,3 +182,20 @@ def test_approver_reads_but_cannot_start_an_audit_or_act(browser, make_member, m
     assert asset.tag in html and "Sortir de l'inventaire" not in html
     assert browser.post_form("/lifecycle/audits", {"site": "Mairie"}).status_code == 403
     assert browser.post_form(f"{page}/offer", {"offer-condition": "good"}, page=page).status_code == 403
+
+
+def test_add_an_asset_by_hand_and_refuse_a_duplicate_serial(browser, make_member, make_user, make_asset, category):
+    member, existing = _login_owner(browser, make_member, make_user, make_asset, serial_number="SER-DUP-1")
+    data = {"category_id": str(category("laptop").id), "designation": "Don HP", "serial_number": "SER-NEW-1",
+            "origin": "donation_received", "condition": "good", "purchase_price_ht": "0"}
+    response = browser.post_form("/lifecycle/assets/new", data)
+    assert response.status_code == 302
+    created = db.session.scalars(select(Asset).where(Asset.serial_number == "SER-NEW-1")).one()
+    assert created.member_id == member.id and created.origin == "donation_received" and created.holds_storage
+    count = db.session.scalar(select(func.count()).select_from(Asset))
+    response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="SER-DUP-1"))
+    assert response.status_code == 409
+    assert "« SER-DUP-1 » est déjà enregistré" in response.get_data(as_text=True)
+    response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="X", purchase_price_ht="-5"))
+    assert response.status_code == 422 and "positif ou nul" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Asset)) == count

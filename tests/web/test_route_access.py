@@ -72,6 +72,7 @@ ROUTES: dict[str, Rule] = {
                                  other_member_url=(lambda n: lambda c: f"/lifecycle/assets/{c['asset_b'].id}/{n}")(path))
        for name, path in (("change_status", "status"), ("erasure", "erasure"), ("offer", "offer"),
                           ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"))},
+    "lifecycle.create_asset": Rule(MANAGE, lambda c: "/lifecycle/assets/new", methods=("GET", "POST")),
     "lifecycle.pool": Rule(ALL, lambda c: "/lifecycle/pool"),
     "lifecycle.claim": Rule(frozenset({Role.SECRETARY}), lambda c: f"/lifecycle/pool/{c['listing_b'].id}/claim",
                             methods=("POST",)),
