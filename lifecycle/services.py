@@ -327,6 +327,8 @@ def _take_listing(listing: PoolListing, new_status: str, claimer_id: int | None)
 
 def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
     """Give the asset to ``member_id``: first claim wins; storage needs a recorded erasure first."""
+    if not member_id or db.session.get(Member, member_id) is None:
+        raise DomainError("Choisissez l'adhérent qui reçoit l'équipement.", code="member_required")
     if listing.offering_member_id == member_id:
         raise DomainError("Vous ne pouvez pas réclamer un équipement que votre collectivité propose.",
                           code="own_listing")

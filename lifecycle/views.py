@@ -253,15 +253,19 @@ def pool():
     pagination = paginate(services.pool_query(category_id=form.category_id.data or None,
                                               epci_id=form.epci_id.data or None,
                                               condition=form.condition.data or None))
-    return render_template("lifecycle/pool.html", form=form, pagination=pagination, **LABELS)
+    return render_template("lifecycle/pool.html", form=form, pagination=pagination,
+                           members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
+                           **LABELS)
 
 
 @bp.post("/pool/<int:listing_id>/claim")
-@roles_required(Role.SECRETARY)
+@roles_required(*MANAGE)
 def claim(listing_id: int):
     listing = db.get_or_404(PoolListing, listing_id)
+    # staff claim on behalf of a member chosen on the pool page; secretaries for their own member
+    member_id = request.form.get("member_id", type=int) if current_user.is_staff else current_user.member_id
     try:
-        asset = services.claim_listing(listing, current_user.member_id, current_user)
+        asset = services.claim_listing(listing, member_id, current_user)
     except DomainError as error:
         db.session.rollback()
         return render_template("lifecycle/claim_refused.html", listing=listing, message=error.message), \

@@ -199,3 +199,37 @@ def test_add_an_asset_by_hand_and_refuse_a_duplicate_serial(browser, make_member
     response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="X", purchase_price_ht="-5"))
     assert response.status_code == 422 and "positif ou nul" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Asset)) == count
+
+
+def test_staff_claim_for_a_member_and_pool_queries_are_bounded(browser, make_member, make_user, make_asset):
+    from lifecycle import services
+
+    giver, receiver = make_member(name="Donneuse"), make_member(name="Receveuse")
+    make_user(role="purchasing_officer", email="achats@s.test")
+    browser.login("achats@s.test")
+
+    def pool_queries(n):
+        for _ in range(n):
+            services.offer_to_pool(make_asset(giver, code="monitor_24"), condition="good", note="", actor=None)
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            assert browser.get("/lifecycle/pool").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+        return len(statements)
+
+    assert pool_queries(2) == pool_queries(10)
+    listing = db.session.scalars(select(PoolListing).where(PoolListing.status == "open")
+                                 .order_by(PoolListing.id)).first()
+    response = browser.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
+    assert response.status_code == 422 and "adhérent qui reçoit l" in response.get_data(as_text=True)
+    response = browser.post_form(f"/lifecycle/pool/{listing.id}/claim", {"member_id": str(receiver.id)},
+                                 page="/lifecycle/pool")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Asset, listing.asset_id).member_id == receiver.id

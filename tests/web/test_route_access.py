@@ -74,7 +74,7 @@ ROUTES: dict[str, Rule] = {
                           ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"))},
     "lifecycle.create_asset": Rule(MANAGE, lambda c: "/lifecycle/assets/new", methods=("GET", "POST")),
     "lifecycle.pool": Rule(ALL, lambda c: "/lifecycle/pool"),
-    "lifecycle.claim": Rule(frozenset({Role.SECRETARY}), lambda c: f"/lifecycle/pool/{c['listing_b'].id}/claim",
+    "lifecycle.claim": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_b'].id}/claim",
                             methods=("POST",)),
     "lifecycle.withdraw": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_a'].id}/withdraw", methods=("POST",),
                                other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/withdraw"),
