@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, InvalidQuantity
 from purchasing.extensions import db
 
@@ -23,6 +24,8 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
 
     if not isinstance(quantity, int) or quantity <= 0:
         raise InvalidQuantity("La quantité livrée doit être un nombre entier positif.")
+    if quantity > order_line.quantity:
+        raise InvalidQuantity(f"{quantity} unités reçues pour une ligne de {order_line.quantity} unités commandées.")
     serials = [(s or "").strip() or None for s in (serial_numbers or [])]
     if serials and len(serials) != quantity:
         raise InvalidQuantity(f"{len(serials)} numéros de série pour {quantity} unités livrées : "
@@ -39,11 +42,10 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
     category = product.category
     order = order_line.order
     tags = reserve_tags(quantity)
-    from purchasing.db_types import utcnow
     assets = []
     for index, tag in enumerate(tags):
         asset = Asset(tag=tag, serial_number=serials[index] if serials else None, product_id=product.id,
-                      category_id=category.id, member_id=order.member_id, site=order.delivery_site or "",
+                      category_id=category.id, member_id=order.member_id, site=(order.delivery_site or "")[:200],
                       acquisition_date=utcnow().date(),
                       purchase_price_ht=order_line.unit_price_ht, origin=Origin.DELIVERED,
                       order_line_id=order_line.id, condition="new",

@@ -54,6 +54,10 @@ def test_receiving_creates_one_asset_per_unit(make_member, make_user, make_order
         receive_delivered_line(line, 1, ["S1"], actor)
     with pytest.raises(InvalidQuantity):
         receive_delivered_line(line, 2, ["X"], actor)
+    with pytest.raises(InvalidQuantity):
+        receive_delivered_line(line, 4, None, actor)
+    with pytest.raises(InvalidQuantity):
+        receive_delivered_line(line, 0, None, actor)
 
 
 def test_receiving_uses_product_storage_flag(make_member, make_order_line):
