@@ -209,9 +209,9 @@ def asset_timeline(asset: Asset) -> list[AssetEvent]:
                                             joinedload(AssetEvent.to_member)).order_by(AssetEvent.id)))
 
 
-def device_category_choices() -> list[tuple[int, str]]:
-    stmt = select(Category.id, Category.label_fr).where(Category.is_device.is_(True))
-    return [tuple(row) for row in db.session.execute(stmt.order_by(Category.sort_order, Category.label_fr))]
+def device_category_choices(locale: str = "fr") -> list[tuple[int, str]]:
+    stmt = select(Category).where(Category.is_device.is_(True)).order_by(Category.sort_order, Category.label_fr)
+    return [(c.id, c.label(locale)) for c in db.session.scalars(stmt)]
 
 
 def member_choices(kind: str | None = None) -> list[tuple[int, str]]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,7 +39,7 @@ LABELS = dict(status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS, er
 
 
 def _category_choices():
-    return services.device_category_choices()
+    return services.device_category_choices(str(get_locale() or "fr"))
 
 
 def _member_choices():

@@ -233,3 +233,12 @@ def test_staff_claim_for_a_member_and_pool_queries_are_bounded(browser, make_mem
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Asset, listing.asset_id).member_id == receiver.id
+
+
+def test_inventory_and_asset_pages_in_english(browser, make_member, make_user, make_asset):
+    member, asset = _login_owner(browser, make_member, make_user, make_asset)
+    browser.post_form("/language", {"locale": "en", "next": "/lifecycle/"}, page="/lifecycle/")
+    html = browser.get("/lifecycle/").get_data(as_text=True)
+    assert "Inventory" in html and "Device" in html and ">Laptop<" in html
+    html = browser.get(f"/lifecycle/assets/{asset.id}").get_data(as_text=True)
+    assert "History" in html and "Carbon to date" in html and "in stock" in html
