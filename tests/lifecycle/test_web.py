@@ -133,6 +133,8 @@ def test_repair_and_retirement_through_the_pages(browser, make_member, make_user
     assert asset.tag in browser.get("/lifecycle/?status=retired").get_data(as_text=True)
     html = browser.get(page).get_data(as_text=True)
     assert "Sortie d'inventaire" in html and "Retour de réparation" in html
+    assert "Filière : Recyclé (filière DEEE)" in html and "certificat ECOSYS-77" in html
+    assert "Clavier — grade A — coût 35,50\u00a0€ HT" in html
 
 
 def test_inventory_list_runs_bounded_queries(browser, make_member, make_user, make_asset):
