@@ -208,3 +208,21 @@ def test_asset_events_cannot_be_changed_or_deleted(make_member, make_asset):
         db.session.delete(created)
         with pytest.raises(ValueError, match="immutable"):
             db.session.flush()
+
+
+def test_pool_filters_by_epci_category_and_condition(make_member, make_asset):
+    epci = make_member(kind="epci", name="CC Test", insee_code=None)
+    inside, outside = make_member(epci_id=epci.id), make_member()
+    first = services.offer_to_pool(make_asset(inside, code="monitor_24"), condition="fair", note="", actor=None)
+    second = services.offer_to_pool(make_asset(outside, code="monitor_24"), condition="good", note="", actor=None)
+    third = services.offer_to_pool(make_asset(outside, code="desktop"), condition="good", note="", actor=None)
+
+    def ids(**kw):
+        return {listing.id for listing in db.session.scalars(services.pool_query(**kw)).unique()} & \
+            {first.id, second.id, third.id}
+
+    assert ids(epci_id=epci.id) == {first.id}
+    assert ids(condition="good") == {second.id, third.id}
+    assert ids(category_id=third.category_id) == {third.id}
+    services.withdraw_listing(third, None)
+    assert ids() == {first.id, second.id} and third.asset.status == "in_stock"
