@@ -1,13 +1,17 @@
 """The one public entry from purchasing into lifecycle: a delivered order line becomes assets.
 
 Purchasing's deliveries call :func:`receive_delivered_line` for every delivered line; the lifecycle
-module creates one asset per delivered unit, linked to the order line. Until the lifecycle module
-lands, this hook records nothing and returns an empty list (the delivered quantities are kept on the
-order lines by purchasing itself).
+module creates one asset per delivered unit, linked to the order line, owned by the ordering member.
 """
 from __future__ import annotations
 
 from typing import Any
+
+from sqlalchemy import select
+
+from purchasing.db_types import utcnow
+from purchasing.domain.errors import ConflictError, InvalidQuantity
+from purchasing.extensions import db
 
 
 def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[str] | None, actor: Any) -> list:
@@ -15,4 +19,43 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
 
     ``serial_numbers`` (optional) gives one serial per unit. Flushes, never commits. Returns the assets.
     """
-    return []
+    from lifecycle.models import Asset, Origin
+    from lifecycle.services import add_event, holds_storage_for, reserve_tags
+
+    if not isinstance(quantity, int) or quantity <= 0:
+        raise InvalidQuantity("La quantité livrée doit être un nombre entier positif.")
+    if quantity > order_line.quantity:
+        raise InvalidQuantity(f"{quantity} unités reçues pour une ligne de {order_line.quantity} unités commandées.")
+    serials = [(s or "").strip() or None for s in (serial_numbers or [])]
+    if serials and len(serials) != quantity:
+        raise InvalidQuantity(f"{len(serials)} numéros de série pour {quantity} unités livrées : "
+                              "donnez un numéro par unité, ou aucun.")
+    given = [s for s in serials if s]
+    if len(given) != len(set(given)):
+        raise ConflictError("Un numéro de série est répété dans la livraison.", code="duplicate_serial")
+    if given:
+        taken = list(db.session.scalars(select(Asset.serial_number).where(Asset.serial_number.in_(given))))
+        if taken:
+            raise ConflictError("Numéro(s) de série déjà enregistré(s) : " + ", ".join(sorted(taken)),
+                                code="duplicate_serial")
+    product = order_line.product
+    category = product.category
+    order = order_line.order
+    tags = reserve_tags(quantity)
+    assets = []
+    for index, tag in enumerate(tags):
+        asset = Asset(tag=tag, serial_number=serials[index] if serials else None, product_id=product.id,
+                      category_id=category.id, member_id=order.member_id, site=(order.delivery_site or "")[:200],
+                      acquisition_date=utcnow().date(),
+                      purchase_price_ht=order_line.unit_price_ht, origin=Origin.DELIVERED,
+                      order_line_id=order_line.id, condition="new",
+                      holds_storage=holds_storage_for(product, category), status="in_stock")
+        db.session.add(asset)
+        assets.append(asset)
+    db.session.flush()
+    for asset in assets:
+        add_event(asset, "created", actor, to_status="in_stock", to_member_id=asset.member_id,
+                  origin=Origin.DELIVERED.value, order_line_id=order_line.id,
+                  order_reference=order.reference or "")
+    db.session.flush()
+    return assets

@@ -128,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.members.views import bp as members_bp
     from purchasing.suppliers.views import bp as suppliers_bp
     from purchasing.tenders.views import bp as tenders_bp
+    from lifecycle.views import bp as lifecycle_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -150,3 +151,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_views.bp)
     notifications_views.init_app(app)
     app.register_blueprint(api_bp)
+    app.register_blueprint(lifecycle_bp)

@@ -40,6 +40,9 @@ class Config:
     ITEMS_PER_PAGE = 25
     MAX_ITEMS_PER_PAGE = 100
 
+    # Asset tags: "<prefix>-<year>-<6-digit sequence>", e.g. SDN-2026-000123 (printed as Code 128).
+    ASSET_TAG_PREFIX = "SDN"
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"

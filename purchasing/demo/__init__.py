@@ -14,6 +14,7 @@ DEMO_MODULES = [
     "purchasing.demo.pricing",
     "purchasing.demo.catalogue",
     "purchasing.demo.tenders",
+    "purchasing.demo.lifecycle",  # keep last: uses the catalogue demo's products when present
 ]
 
 #: Every demo account's password (documented in the README).

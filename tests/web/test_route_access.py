@@ -17,6 +17,7 @@ STAFF = frozenset({Role.ADMIN, Role.PURCHASING_OFFICER, Role.SUSTAINABILITY_OFFI
 MEMBER_ROLES = frozenset({Role.SECRETARY, Role.APPROVER})
 ADMIN = frozenset({Role.ADMIN})
 OFFICERS = frozenset({Role.ADMIN, Role.PURCHASING_OFFICER})
+MANAGE = frozenset({Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,56 @@ ROUTES: dict[str, Rule] = {
     "campaigns.commit": Rule(MEMBER_ROLES, lambda c: f"/campaigns/{c['campaign'].id}/commit", methods=("POST",)),
     "campaigns.close": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/close", methods=("POST",)),
     "campaigns.place_orders": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/order", methods=("POST",)),
+    # lifecycle
+    "lifecycle.index": Rule(ALL, lambda c: "/lifecycle/"),
+    "lifecycle.scan": Rule(ALL, lambda c: f"/lifecycle/scan?tag={c['asset_a'].tag}", ok=(302,),
+                           other_member_url=lambda c: f"/lifecycle/scan?tag={c['asset_b'].tag}"),
+    "lifecycle.show": Rule(ALL, lambda c: f"/lifecycle/assets/{c['asset_a'].id}",
+                           other_member_url=lambda c: f"/lifecycle/assets/{c['asset_b'].id}"),
+    "lifecycle.barcode": Rule(ALL, lambda c: f"/lifecycle/assets/{c['asset_a'].id}/barcode.svg",
+                              other_member_url=lambda c: f"/lifecycle/assets/{c['asset_b'].id}/barcode.svg"),
+    "lifecycle.labels": Rule(ALL, lambda c: f"/lifecycle/labels?ids={c['asset_a'].id}",
+                             other_member_url=lambda c: f"/lifecycle/labels?ids={c['asset_b'].id}"),
+    **{f"lifecycle.{name}": Rule(MANAGE, (lambda n: lambda c: f"/lifecycle/assets/{c['asset_a'].id}/{n}")(path),
+                                 methods=("POST",),
+                                 other_member_url=(lambda n: lambda c: f"/lifecycle/assets/{c['asset_b'].id}/{n}")(path))
+       for name, path in (("change_status", "status"), ("erasure", "erasure"), ("offer", "offer"),
+                          ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"))},
+    "lifecycle.create_asset": Rule(MANAGE, lambda c: "/lifecycle/assets/new", methods=("GET", "POST")),
+    "lifecycle.pool": Rule(ALL, lambda c: "/lifecycle/pool"),
+    "lifecycle.claim": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_b'].id}/claim",
+                            methods=("POST",)),
+    "lifecycle.withdraw": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_a'].id}/withdraw", methods=("POST",),
+                               other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/withdraw"),
+    "lifecycle.import_inventory": Rule(MANAGE, lambda c: "/lifecycle/import", methods=("GET", "POST")),
+    "lifecycle.import_template": Rule(MANAGE, lambda c: "/lifecycle/import/template.csv"),
+    "lifecycle.audits": Rule(ALL, lambda c: "/lifecycle/audits", methods=("GET", "POST"),
+                             notes="POST (start an audit): secretary and staff managers only, checked in the view"),
+    "lifecycle.audit_show": Rule(ALL, lambda c: f"/lifecycle/audits/{c['audit_a'].id}",
+                                 other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}"),
+    "lifecycle.audit_scan": Rule(MANAGE, lambda c: f"/lifecycle/audits/{c['audit_a'].id}/scan", methods=("POST",),
+                                 other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/scan"),
+    "lifecycle.audit_close": Rule(MANAGE, lambda c: f"/lifecycle/audits/{c['audit_a'].id}/close", methods=("POST",),
+                                  other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/close"),
 }
+
+
+def _lifecycle_objects(member_a, member_b):
+    from sqlalchemy import select
+
+    from lifecycle import services
+    from purchasing.catalogue.models import Category
+    from purchasing.extensions import db
+
+    laptop = db.session.scalars(select(Category).where(Category.code == "laptop")).one()
+    objects = {}
+    for key, member in (("a", member_a), ("b", member_b)):
+        objects[f"asset_{key}"] = services.create_asset(member_id=member.id, category=laptop, designation="PC",
+                                                        site="Mairie")
+        pooled = services.create_asset(member_id=member.id, category=laptop, designation="PC bourse")
+        objects[f"listing_{key}"] = services.offer_to_pool(pooled, condition="good", note="", actor=None)
+        objects[f"audit_{key}"] = services.start_audit(member.id, "Mairie", None)
+    return objects
 
 
 @pytest.fixture
@@ -170,7 +220,8 @@ def ctx(make_member, make_user, make_grid, make_offer):
     token, _secret = issue_token(users[Role.SECRETARY], "script")
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
-            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders}
+            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders,
+            **_lifecycle_objects(member_a, member_b)}
 
 
 def _web_endpoints(app) -> set[str]:

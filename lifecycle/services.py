@@ -1,0 +1,549 @@
+"""Lifecycle use cases: load, call the domain, add and flush. Never commit (the view does, once)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from lifecycle import carbon
+from lifecycle.models import (
+    Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, Origin, PoolListing, RepairJob,
+    Retirement, RetirementRoute,
+)
+from purchasing.catalogue.models import Category, Product
+from purchasing.db_types import utcnow
+from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
+from purchasing.domain.identifiers import is_valid_siret
+from purchasing.domain.states import ASSET
+from purchasing.extensions import db
+from purchasing.members.models import Member
+from purchasing.scoping import member_scope
+
+ACTIVE_STATUSES = ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool")
+CONDITIONS = ("new", "good", "fair", "poor")
+WORK_KINDS = ("battery", "disk", "memory", "keyboard", "os_reinstalled")
+ERASURE_METHODS = ("nist_clear", "nist_purge", "nist_destroy")
+
+
+# --- tags ----------------------------------------------------------------------------------------
+
+def tag_prefix() -> str:
+    return current_app.config.get("ASSET_TAG_PREFIX", "SDN")
+
+
+def format_tag(year: int, sequence: int, prefix: str | None = None) -> str:
+    return f"{prefix or tag_prefix()}-{year}-{sequence:06d}"
+
+
+def reserve_tags(count: int, year: int | None = None) -> list[str]:
+    """Reserve ``count`` consecutive tags of ``year``; the counter row is locked FOR UPDATE (PostgreSQL)."""
+    year = year or utcnow().year
+    counter = db.session.scalars(
+        select(AssetTagCounter).where(AssetTagCounter.year == year).with_for_update()
+    ).first()
+    if counter is None:
+        # first tag of the year: create the row in a savepoint; a concurrent creator wins, we re-read
+        try:
+            with db.session.begin_nested():
+                db.session.add(AssetTagCounter(year=year, last_value=0))
+        except Exception:  # noqa: BLE001 - unique violation from a concurrent first tag
+            pass
+        counter = db.session.scalars(
+            select(AssetTagCounter).where(AssetTagCounter.year == year).with_for_update()
+        ).one()
+    start = counter.last_value + 1
+    counter.last_value += count
+    db.session.flush()
+    return [format_tag(year, n) for n in range(start, start + count)]
+
+
+# --- events and status ---------------------------------------------------------------------------
+
+def _author_id(actor) -> int | None:
+    return getattr(actor, "id", None)
+
+
+def add_event(asset: Asset, kind: str, actor, *, reason: str = "", from_status=None, to_status=None,
+              from_member_id=None, to_member_id=None, **details) -> AssetEvent:
+    event = AssetEvent(asset_id=asset.id, kind=kind, author_id=_author_id(actor), reason=reason or "",
+                       from_status=from_status, to_status=to_status, from_member_id=from_member_id,
+                       to_member_id=to_member_id, details=_jsonable(details), created_dt=utcnow())
+    db.session.add(event)
+    return event
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, (Decimal, date)):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+def change_asset_status(asset: Asset, to: str, actor, reason: str = "", *, kind: str = "status",
+                        **event_data) -> AssetEvent:
+    """The one way an asset's status changes: checked by the ASSET machine, guarded against races, audited.
+
+    The UPDATE is conditional on the status read: when another transaction changed it first, this one
+    is refused (409) instead of overwriting it.
+    """
+    old = asset.status
+    ASSET.check(old, to)
+    db.session.flush()
+    result = db.session.execute(
+        update(Asset).where(Asset.id == asset.id, Asset.status == old).values(status=to)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise ConflictError("Le statut de l'équipement vient d'être modifié par quelqu'un d'autre : "
+                            "rechargez la page et recommencez.", code="asset_status_changed")
+    set_committed_value(asset, "status", to)
+    return add_event(asset, kind, actor, reason=reason, from_status=old, to_status=to, **event_data)
+
+
+# --- creation ------------------------------------------------------------------------------------
+
+def holds_storage_for(product: Product | None, category: Category) -> bool:
+    if product is not None and product.holds_storage is not None:
+        return bool(product.holds_storage)
+    return bool(category.holds_storage)
+
+
+def create_asset(*, member_id: int, category: Category, product: Product | None = None, actor=None,
+                 origin: str = Origin.IMPORTED, serial_number: str | None = None, **fields) -> Asset:
+    serial_number = (serial_number or "").strip() or None
+    if serial_number and db.session.scalar(select(Asset.id).where(Asset.serial_number == serial_number)):
+        raise ConflictError(f"Le numéro de série « {serial_number} » est déjà enregistré sur un autre équipement.",
+                            code="duplicate_serial")
+    asset = Asset(tag=reserve_tags(1)[0], member_id=member_id, category_id=category.id,
+                  product_id=product.id if product else None, origin=origin, serial_number=serial_number,
+                  holds_storage=holds_storage_for(product, category), status=ASSET.initial, **fields)
+    db.session.add(asset)
+    db.session.flush()
+    add_event(asset, "created", actor, to_status=asset.status, to_member_id=member_id, origin=origin)
+    return asset
+
+
+def create_asset_by_hand(*, member_id: int, category_id: int, actor, origin: str, **fields) -> Asset:
+    """A donation received or a device missing from the inventory, entered through the form."""
+    if origin not in (Origin.DONATION, Origin.IMPORTED):
+        raise DomainError("Origine non autorisée pour une saisie manuelle.", code="bad_origin")
+    category = db.session.get(Category, category_id)
+    if category is None or not category.is_device:
+        raise DomainError("Catégorie d'équipement inconnue.", code="unknown_category")
+    return create_asset(member_id=member_id, category=category, actor=actor, origin=origin, **fields)
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+@dataclass
+class InventoryFilter:
+    member_id: int | None = None
+    category_id: int | None = None
+    status: str | None = None
+    site: str | None = None
+    past_lifetime: bool = False
+    include_retired: bool = False
+
+
+def expected_lifetime(product: Product | None, category: Category) -> float | None:
+    if product is not None and product.expected_lifetime_years:
+        return float(product.expected_lifetime_years)
+    factor = carbon.category_factor(category.code)
+    return factor.default_lifetime_years if factor else None
+
+
+def inventory_query(filters: InventoryFilter):
+    stmt = member_scope(select(Asset), Asset).options(joinedload(Asset.product), joinedload(Asset.category),
+                                                      joinedload(Asset.member))
+    if filters.member_id:
+        stmt = stmt.where(Asset.member_id == filters.member_id)
+    if filters.category_id:
+        stmt = stmt.where(Asset.category_id == filters.category_id)
+    if filters.status:
+        stmt = stmt.where(Asset.status == filters.status)
+    elif not filters.include_retired:
+        stmt = stmt.where(Asset.status != "retired")
+    if filters.site:
+        stmt = stmt.where(Asset.site == filters.site)
+    if filters.past_lifetime:
+        stmt = stmt.where(Asset.id.in_(_past_lifetime_ids()))
+    return stmt.order_by(Asset.id.desc())
+
+
+def _past_lifetime_ids():
+    """Assets acquired longer ago than their expected lifetime (product's, else the category's default)."""
+    today = date.today()
+    conditions = []
+    categories = db.session.execute(select(Category.id, Category.code)).all()
+    for category_id, code in categories:
+        factor = carbon.category_factor(code)
+        if factor and factor.default_lifetime_years:
+            cutoff = _years_before(today, factor.default_lifetime_years)
+            conditions.append(and_(Asset.category_id == category_id, Product.expected_lifetime_years.is_(None),
+                                   Asset.acquisition_date < cutoff))
+    product_rows = db.session.execute(select(Product.id, Product.expected_lifetime_years)
+                                      .where(Product.expected_lifetime_years.is_not(None))).all()
+    for product_id, years in product_rows:
+        conditions.append(and_(Asset.product_id == product_id,
+                               Asset.acquisition_date < _years_before(today, float(years))))
+    if not conditions:
+        return select(Asset.id).where(False)  # noqa: FBT003
+    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(or_(*conditions))
+
+
+def _years_before(day: date, years: float) -> date:
+    from datetime import timedelta
+    return day - timedelta(days=int(round(years * 365.25)))
+
+
+def asset_timeline(asset: Asset) -> list[AssetEvent]:
+    return list(db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id)
+                                   .options(joinedload(AssetEvent.author), joinedload(AssetEvent.from_member),
+                                            joinedload(AssetEvent.to_member)).order_by(AssetEvent.id)))
+
+
+def device_category_choices(locale: str = "fr") -> list[tuple[int, str]]:
+    stmt = select(Category).where(Category.is_device.is_(True)).order_by(Category.sort_order, Category.label_fr)
+    return [(c.id, c.label(locale)) for c in db.session.scalars(stmt)]
+
+
+def member_choices(kind: str | None = None) -> list[tuple[int, str]]:
+    stmt = select(Member.id, Member.name).where(Member.is_active.is_(True)).order_by(Member.name)
+    if kind:
+        stmt = stmt.where(Member.kind == kind)
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def assets_for_labels(ids: list[int]) -> list[Asset]:
+    stmt = member_scope(select(Asset), Asset).where(Asset.id.in_(ids)).options(joinedload(Asset.member))
+    return list(db.session.scalars(stmt.order_by(Asset.tag)))
+
+
+def find_by_tag(tag: str) -> Asset | None:
+    tag = (tag or "").strip().upper()
+    if not tag:
+        return None
+    return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset)).first()
+
+
+def member_sites(member_id: int | None) -> list[str]:
+    stmt = select(Asset.site).where(Asset.site != "").distinct().order_by(Asset.site)
+    if member_id:
+        stmt = stmt.where(Asset.member_id == member_id)
+    return list(db.session.scalars(member_scope(stmt, Asset)))
+
+
+def carbon_summary(asset: Asset, today: date | None = None) -> dict:
+    """Carbon attributed to the asset so far, or the reason there is none ("pas de facteur")."""
+    today = today or date.today()
+    product = asset.product
+    fp = carbon.product_footprint(
+        asset.category.code, year=today.year,
+        years_of_service=expected_lifetime(product, asset.category),
+        embodied_override=product.embodied_kgco2e if product else None,
+        annual_kwh_override=product.annual_kwh if product else None)
+    if fp.embodied is None or fp.years is None or fp.annual_kwh is None or fp.grid_factor is None:
+        return {"estimate": None, "reason": fp.reason}
+    start = asset.acquisition_date or asset.created_dt.date()
+    years_so_far = max((today - start).days, 0) / 365.25
+    estimate = carbon.carbon_to_date(fp.embodied, fp.annual_kwh, fp.grid_factor, years_so_far, fp.years)
+    return {"estimate": estimate.rounded(1), "reason": None, "years": round(years_so_far, 1)}
+
+
+# --- erasure -------------------------------------------------------------------------------------
+
+def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: str, certificate_ref: str,
+                   actor) -> DataErasure:
+    if method not in ERASURE_METHODS:
+        raise DomainError("Méthode d'effacement inconnue.", code="unknown_erasure_method")
+    if asset.status == "retired":
+        raise TransitionNotAllowed("L'équipement est sorti de l'inventaire : aucun effacement ne peut plus "
+                                   "être enregistré.")
+    if not (operator or "").strip():
+        raise DomainError("Indiquez l'opérateur qui a effacé les données.", code="operator_required")
+    erasure = DataErasure(asset_id=asset.id, member_id=asset.member_id, method=method, performed_on=performed_on,
+                          operator=operator.strip(), certificate_ref=(certificate_ref or "").strip(),
+                          author_id=_author_id(actor))
+    db.session.add(erasure)
+    db.session.flush()
+    add_event(asset, "erasure", actor, method=method, performed_on=performed_on, operator=operator.strip(),
+              certificate_ref=erasure.certificate_ref)
+    return erasure
+
+
+def latest_erasure(asset: Asset) -> DataErasure | None:
+    return db.session.scalars(select(DataErasure).where(DataErasure.asset_id == asset.id,
+                                                        DataErasure.member_id == asset.member_id)
+                              .order_by(DataErasure.id.desc())).first()
+
+
+def _check_can_leave(asset: Asset) -> None:
+    """Equipment holding storage leaves its member only after an erasure recorded while it held it."""
+    if asset.holds_storage and latest_erasure(asset) is None:
+        raise ConflictError(
+            f"L'équipement {asset.tag} contient un support de stockage : il ne peut pas quitter "
+            f"« {asset.member.name} » tant qu'un effacement des données (méthode NIST SP 800-88, date, "
+            "opérateur, référence du certificat) n'a pas été enregistré.", code="erasure_required")
+
+
+# --- reuse pool ----------------------------------------------------------------------------------
+
+def offer_to_pool(asset: Asset, *, condition: str, note: str, actor) -> PoolListing:
+    if condition not in CONDITIONS:
+        raise DomainError("État inconnu.", code="unknown_condition")
+    change_asset_status(asset, "in_pool", actor, reason=note, kind="offered", condition=condition)
+    listing = PoolListing(asset_id=asset.id, offering_member_id=asset.member_id, category_id=asset.category_id,
+                          condition=condition, note=(note or "").strip())
+    asset.condition = condition
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
+def withdraw_listing(listing: PoolListing, actor) -> None:
+    claimed = _take_listing(listing, "withdrawn", None)
+    change_asset_status(claimed.asset, "in_stock", actor, reason="Retiré de la bourse", kind="withdrawn")
+
+
+def _take_listing(listing: PoolListing, new_status: str, claimer_id: int | None) -> PoolListing:
+    """Conditional UPDATE … WHERE status='open': the first transaction wins, the others get a 409."""
+    result = db.session.execute(
+        update(PoolListing).where(PoolListing.id == listing.id, PoolListing.status == "open")
+        .values(status=new_status, claimed_by_member_id=claimer_id, claimed_dt=utcnow() if claimer_id else None)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
+                            "à un autre adhérent ou retiré par son propriétaire.", code="listing_taken")
+    db.session.refresh(listing)
+    return listing
+
+
+def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
+    """Give the asset to ``member_id``: first claim wins; storage needs a recorded erasure first."""
+    if not member_id or db.session.get(Member, member_id) is None:
+        raise DomainError("Choisissez l'adhérent qui reçoit l'équipement.", code="member_required")
+    if listing.offering_member_id == member_id:
+        raise DomainError("Vous ne pouvez pas réclamer un équipement que votre collectivité propose.",
+                          code="own_listing")
+    if listing.status != "open":
+        raise ConflictError("Cet équipement n'est plus disponible dans la bourse.", code="listing_taken")
+    asset = listing.asset
+    _check_can_leave(asset)
+    from_member = asset.member_id
+    _take_listing(listing, "claimed", member_id)
+    change_asset_status(asset, "in_stock", actor, reason="Attribué via la bourse de réemploi", kind="claimed",
+                        from_member_id=from_member, to_member_id=member_id)
+    asset.member_id = member_id
+    asset.origin = Origin.POOL
+    asset.site = ""
+    asset.assigned_to = ""
+    db.session.flush()
+    return asset
+
+
+def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None):
+    stmt = (select(PoolListing).where(PoolListing.status == "open")
+            .join(Member, PoolListing.offering_member_id == Member.id)
+            .options(joinedload(PoolListing.asset).joinedload(Asset.product), joinedload(PoolListing.category),
+                     joinedload(PoolListing.offering_member)))
+    if category_id:
+        stmt = stmt.where(PoolListing.category_id == category_id)
+    if epci_id:
+        stmt = stmt.where((Member.epci_id == epci_id) | (Member.id == epci_id))
+    if condition:
+        stmt = stmt.where(PoolListing.condition == condition)
+    if exclude_member_id:
+        stmt = stmt.where(PoolListing.offering_member_id != exclude_member_id)
+    return stmt.order_by(PoolListing.id.desc())
+
+
+def equivalents_in_pool(product: Product, member) -> list[PoolListing]:
+    """Open listings of the same category offered by other members (the catalogue's "reuse first" notice)."""
+    member_id = getattr(member, "id", member)
+    stmt = pool_query(category_id=product.category_id, exclude_member_id=member_id).limit(20)
+    return list(db.session.scalars(stmt).unique())
+
+
+def open_listing_for(asset: Asset) -> PoolListing | None:
+    return db.session.scalars(select(PoolListing).where(PoolListing.asset_id == asset.id,
+                                                        PoolListing.status == "open")).first()
+
+
+# --- repairs -------------------------------------------------------------------------------------
+
+def open_repair(asset: Asset, *, kind: str, provider: str, opened_on: date, actor) -> RepairJob:
+    if kind not in ("repair", "refurbishment"):
+        raise DomainError("Type d'intervention inconnu.", code="unknown_repair_kind")
+    if not (provider or "").strip():
+        raise DomainError("Indiquez l'atelier interne ou le partenaire.", code="provider_required")
+    target = "in_repair" if kind == "repair" else "refurbishing"
+    change_asset_status(asset, target, actor, reason=provider.strip(), kind="repair_opened", repair_kind=kind)
+    job = RepairJob(asset_id=asset.id, member_id=asset.member_id, kind=kind, provider=provider.strip(),
+                    opened_on=opened_on, work_done=[])
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def current_repair(asset: Asset) -> RepairJob | None:
+    return db.session.scalars(select(RepairJob).where(RepairJob.asset_id == asset.id,
+                                                      RepairJob.closed_on.is_(None))).first()
+
+
+def close_repair(job: RepairJob, *, work_done: list[str], cost_ht: Decimal | None, grade: str | None,
+                 closed_on: date, back_to: str, actor, pool_note: str = "") -> RepairJob:
+    if job.closed_on is not None:
+        raise ConflictError("Cette intervention est déjà clôturée.", code="repair_closed")
+    unknown = set(work_done) - set(WORK_KINDS)
+    if unknown:
+        raise DomainError("Travaux inconnus : " + ", ".join(sorted(unknown)), code="unknown_work")
+    if cost_ht is not None and cost_ht < 0:
+        raise DomainError("Le coût ne peut pas être négatif.", code="negative_cost")
+    if grade not in (None, "", "A", "B", "C"):
+        raise DomainError("Le grade doit être A, B ou C.", code="bad_grade")
+    if closed_on < job.opened_on:
+        raise DomainError("La date de fin ne peut pas précéder la date d'ouverture.", code="bad_dates")
+    if back_to not in ("in_stock", "in_pool", "in_service"):
+        raise DomainError("Destination inconnue après l'intervention.", code="bad_destination")
+    asset = job.asset
+    job.work_done, job.cost_ht, job.grade, job.closed_on = list(work_done), cost_ht, grade or None, closed_on
+    if back_to == "in_pool":
+        if asset.status == "in_repair":
+            change_asset_status(asset, "in_stock", actor, kind="repair_closed", work_done=list(work_done),
+                                cost_ht=cost_ht, grade=grade)
+            offer_to_pool(asset, condition="good", note=pool_note, actor=actor)
+        else:
+            add_event(asset, "repair_closed", actor, work_done=list(work_done), cost_ht=cost_ht, grade=grade)
+            offer_to_pool(asset, condition="good", note=pool_note, actor=actor)
+    else:
+        via_stock = asset.status == "refurbishing" and back_to == "in_service"
+        change_asset_status(asset, "in_stock" if via_stock else back_to, actor, kind="repair_closed",
+                            work_done=list(work_done), cost_ht=cost_ht, grade=grade)
+        if via_stock:
+            change_asset_status(asset, "in_service", actor)
+    db.session.flush()
+    return job
+
+
+# --- end of life ---------------------------------------------------------------------------------
+
+ROUTES_LEAVING = {RetirementRoute.REUSED, RetirementRoute.DONATED, RetirementRoute.SOLD}
+
+
+def retire_asset(asset: Asset, *, route: str, retired_on: date, actor, recipient: str = "",
+                 recipient_siret: str = "", certificate_ref: str = "", note: str = "") -> Retirement:
+    routes = {r.value for r in RetirementRoute}
+    if route not in routes:
+        raise DomainError("Filière de sortie inconnue.", code="unknown_route")
+    recipient, certificate_ref = (recipient or "").strip(), (certificate_ref or "").strip()
+    siret = (recipient_siret or "").replace(" ", "").strip()
+    if route == RetirementRoute.WEEE and not certificate_ref:
+        raise DomainError("Le recyclage par la filière DEEE exige la référence du certificat de l'éco-organisme.",
+                          code="weee_certificate_required")
+    if route == RetirementRoute.DONATED and not recipient:
+        raise DomainError("Un don exige le nom du bénéficiaire.", code="recipient_required")
+    if siret and not is_valid_siret(siret):
+        raise DomainError(f"Le SIRET « {siret} » n'est pas valide (14 chiffres avec clé de contrôle).",
+                          code="invalid_siret")
+    if route in ROUTES_LEAVING:
+        _check_can_leave(asset)
+    listing = open_listing_for(asset)
+    if listing is not None:
+        _take_listing(listing, "withdrawn", None)
+    change_asset_status(asset, "retired", actor, reason=note, kind="retired", route=route, recipient=recipient,
+                        certificate_ref=certificate_ref)
+    retirement = Retirement(asset_id=asset.id, member_id=asset.member_id, route=route, retired_on=retired_on,
+                            recipient=recipient, recipient_siret=siret or None, certificate_ref=certificate_ref,
+                            note=(note or "").strip())
+    db.session.add(retirement)
+    db.session.flush()
+    return retirement
+
+
+# --- physical audits -----------------------------------------------------------------------------
+
+def start_audit(member_id: int, site: str, actor) -> Audit:
+    if not (site or "").strip():
+        raise DomainError("Indiquez le site inventorié.", code="site_required")
+    audit = Audit(member_id=member_id, site=site.strip(), author_id=_author_id(actor))
+    db.session.add(audit)
+    db.session.flush()
+    return audit
+
+
+def scan_tags(audit: Audit, raw: str) -> int:
+    if audit.status != "open":
+        raise ConflictError("Cet inventaire physique est clôturé.", code="audit_closed")
+    tags = [t.strip().upper() for t in (raw or "").replace(",", "\n").split() if t.strip()]
+    if not tags:
+        raise DomainError("Saisissez ou scannez au moins une étiquette.", code="no_tag")
+    known = set(db.session.scalars(select(AuditScan.tag).where(AuditScan.audit_id == audit.id)))
+    added = 0
+    for tag in dict.fromkeys(tags):
+        if tag not in known:
+            db.session.add(AuditScan(audit_id=audit.id, tag=tag))
+            added += 1
+    db.session.flush()
+    return added
+
+
+@dataclass
+class AuditResult:
+    found: list[Asset]
+    missing: list[Asset]
+    moved: list[Asset]
+    unexpected_tags: list[str]
+
+
+def audit_result(audit: Audit) -> AuditResult:
+    scanned = list(db.session.scalars(select(AuditScan.tag).where(AuditScan.audit_id == audit.id)))
+    expected = list(db.session.scalars(select(Asset).where(Asset.member_id == audit.member_id,
+                                                           Asset.site == audit.site,
+                                                           Asset.status.in_(ACTIVE_STATUSES))
+                                       .order_by(Asset.tag)))
+    scanned_set = set(scanned)
+    found = [a for a in expected if a.tag in scanned_set]
+    missing = [a for a in expected if a.tag not in scanned_set]
+    expected_tags = {a.tag for a in expected}
+    others = [t for t in scanned if t not in expected_tags]
+    moved: list[Asset] = []
+    if others:
+        moved = list(db.session.scalars(select(Asset).where(Asset.tag.in_(others), Asset.member_id == audit.member_id,
+                                                            Asset.status.in_(ACTIVE_STATUSES))
+                                        .order_by(Asset.tag)))
+    moved_tags = {a.tag for a in moved}
+    unexpected = [t for t in others if t not in moved_tags]
+    return AuditResult(found, missing, moved, unexpected)
+
+
+def close_audit(audit: Audit, actor) -> AuditResult:
+    if audit.status != "open":
+        raise ConflictError("Cet inventaire physique est déjà clôturé.", code="audit_closed")
+    result = audit_result(audit)
+    for asset in result.moved:
+        old_site = asset.site
+        asset.site = audit.site
+        add_event(asset, "moved", actor, reason="Inventaire physique", from_site=old_site, to_site=audit.site,
+                  audit_id=audit.id)
+    for asset in result.missing:
+        add_event(asset, "missing", actor, reason="Non trouvé à l'inventaire physique", site=audit.site,
+                  audit_id=audit.id)
+    for asset in result.found:
+        add_event(asset, "audited", actor, site=audit.site, audit_id=audit.id)
+    audit.status = "closed"
+    audit.closed_dt = utcnow()
+    db.session.flush()
+    return result
+
+
+def audits_query():
+    return member_scope(select(Audit), Audit).options(joinedload(Audit.member)).order_by(Audit.id.desc())
+
+

@@ -1,0 +1,33 @@
+"""Asset tags printed as Code 128 barcodes (python-barcode), and the A4 label sheet layout."""
+from __future__ import annotations
+
+import io
+
+import barcode
+from barcode.writer import SVGWriter
+
+#: A4 sheet of 3 columns × 8 rows (70 × 37 mm labels, the common "24 per sheet" stock)
+LABELS_PER_ROW = 3
+ROWS_PER_PAGE = 8
+LABELS_PER_PAGE = LABELS_PER_ROW * ROWS_PER_PAGE
+
+
+def barcode_svg(tag: str, *, module_width: float = 0.25, module_height: float = 10.0) -> str:
+    """The tag as a Code 128 barcode, an SVG document (sizes in millimetres), with the text underneath."""
+    code = barcode.get("code128", tag, writer=SVGWriter())
+    out = io.BytesIO()
+    code.write(out, options={"module_width": module_width, "module_height": module_height, "quiet_zone": 2.0,
+                             "font_size": 8, "text_distance": 3.0, "compress": False})
+    return out.getvalue().decode("utf-8")
+
+
+def barcode_svg_inline(tag: str) -> str:
+    """The SVG without its XML prolog, for embedding in an HTML page."""
+    svg = barcode_svg(tag)
+    start = svg.find("<svg")
+    return svg[start:] if start >= 0 else svg
+
+
+def pages(items: list, per_page: int = LABELS_PER_PAGE) -> list[list]:
+    """Split ``items`` into pages of ``per_page`` labels."""
+    return [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]

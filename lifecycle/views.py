@@ -1,0 +1,402 @@
+"""Lifecycle pages: inventory, asset page and its actions, tags and labels, reuse pool, import, physical audits."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lifecycle import imports, services, tags
+from lifecycle.forms import (
+    CONDITION_LABELS, ERASURE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
+    AssetForm, AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm, PoolFilterForm,
+    RepairForm, RetireForm, ScanForm, StatusForm,
+)
+from lifecycle.models import Asset, Audit, PoolListing
+from purchasing import navigation
+from purchasing.accounts.models import Role
+from purchasing.auth import roles_required
+from purchasing.domain.errors import DomainError
+from purchasing.extensions import db
+from purchasing.forms import choices
+from purchasing.pagination import paginate
+from purchasing.scoping import get_scoped_or_404
+
+bp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle")
+
+ALL = tuple(Role)
+MANAGE = (Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN)
+
+navigation.register("lifecycle.index", _l("Inventaire"), {r.value for r in ALL}, order=40)
+navigation.register("lifecycle.pool", _l("Bourse de réemploi"), {r.value for r in ALL}, order=42)
+navigation.register("lifecycle.audits", _l("Inventaires physiques"), {r.value for r in ALL}, order=44)
+navigation.register("lifecycle.import_inventory", _l("Import d'inventaire"), {r.value for r in MANAGE}, order=46)
+
+LABELS = dict(status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS, erasure_labels=ERASURE_LABELS,
+              event_labels=EVENT_LABELS, origin_labels=ORIGIN_LABELS, route_labels=ROUTE_LABELS,
+              work_labels=WORK_LABELS)
+
+
+def _category_choices():
+    return services.device_category_choices(str(get_locale() or "fr"))
+
+
+def _member_choices():
+    return services.member_choices()
+
+
+def _can_manage(asset_or_member_id) -> bool:
+    if current_user.role not in MANAGE:
+        return False
+    member_id = getattr(asset_or_member_id, "member_id", asset_or_member_id)
+    return current_user.is_staff or current_user.member_id == member_id
+
+
+# --- inventory -----------------------------------------------------------------------------------
+
+@bp.get("/")
+@roles_required(*ALL)
+def index():
+    form = InventoryFilterForm(request.args, categories=_category_choices(),
+                               sites=services.member_sites(current_user.member_id),
+                               members=_member_choices() if current_user.is_staff else ())
+    form.validate()
+    filters = services.InventoryFilter(
+        member_id=(form.member_id.data or None) if current_user.is_staff else None,
+        category_id=form.category_id.data or None, status=form.status.data or None, site=form.site.data or None,
+        past_lifetime=bool(form.past_lifetime.data))
+    pagination = paginate(services.inventory_query(filters))
+    return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
+
+
+@bp.route("/assets/new", methods=["GET", "POST"])
+@roles_required(*MANAGE)
+def create_asset():
+    form = AssetForm()
+    form.member_id.choices = _import_member_choices()
+    form.category_id.choices = choices([(0, _("— Choisir —"))] + _category_choices())
+    if form.validate_on_submit():
+        member_id = form.member_id.data if current_user.is_staff else current_user.member_id
+        if not member_id:
+            form.member_id.errors = [_("Choisissez l'adhérent.")]
+        else:
+            asset = services.create_asset_by_hand(
+                member_id=member_id, category_id=form.category_id.data, actor=current_user,
+                serial_number=form.serial_number.data, origin=form.origin.data, designation=form.designation.data,
+                site=form.site.data or "", assigned_to=form.assigned_to.data or "",
+                acquisition_date=form.acquisition_date.data, purchase_price_ht=form.purchase_price_ht.data,
+                condition=form.condition.data)
+            db.session.commit()
+            flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
+            return redirect(url_for("lifecycle.show", asset_id=asset.id))
+    return render_template("lifecycle/asset_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/scan")
+@roles_required(*ALL)
+def scan():
+    tag = (request.args.get("tag") or "").strip()
+    asset = services.find_by_tag(tag)
+    if asset is None:
+        return render_template("lifecycle/scan_unknown.html", tag=tag), 404
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.get("/assets/<int:asset_id>")
+@roles_required(*ALL)
+def show(asset_id: int):
+    asset = get_scoped_or_404(Asset, asset_id)
+    return _render_show(asset)
+
+
+def _render_show(asset, status=200, **forms):
+    repair = services.current_repair(asset)
+    defaults = dict(status_form=StatusForm(formdata=None, obj=asset, prefix="status"),
+                    erasure_form=ErasureForm(formdata=None, prefix="erasure"),
+                    offer_form=OfferForm(formdata=None, prefix="offer"),
+                    repair_form=RepairForm(formdata=None, prefix="repair"),
+                    close_form=CloseRepairForm(formdata=None, prefix="close"),
+                    retire_form=RetireForm(formdata=None, prefix="retire"))
+    defaults.update(forms)
+    return render_template(
+        "lifecycle/show.html", asset=asset, timeline=services.asset_timeline(asset), repair=repair,
+        listing=services.open_listing_for(asset), erasure=services.latest_erasure(asset),
+        carbon=services.carbon_summary(asset), lifetime=services.expected_lifetime(asset.product, asset.category),
+        barcode=tags.barcode_svg_inline(asset.tag), can_manage=_can_manage(asset), **defaults, **LABELS), status
+
+
+def _managed_asset(asset_id: int) -> Asset:
+    asset = get_scoped_or_404(Asset, asset_id)
+    if not _can_manage(asset):
+        abort(403)
+    return asset
+
+
+@bp.get("/assets/<int:asset_id>/barcode.svg")
+@roles_required(*ALL)
+def barcode(asset_id: int):
+    asset = get_scoped_or_404(Asset, asset_id)
+    return Response(tags.barcode_svg(asset.tag), mimetype="image/svg+xml")
+
+
+@bp.get("/labels")
+@roles_required(*ALL)
+def labels():
+    ids = [int(i) for i in request.args.getlist("ids") if i.isdigit()][:240]
+    if not ids:
+        flash(_("Cochez au moins un équipement pour imprimer ses étiquettes."), "error")
+        return redirect(url_for("lifecycle.index"))
+    assets = services.assets_for_labels(ids)
+    if not assets:
+        abort(404)
+    sheet = [{"asset": a, "svg": tags.barcode_svg_inline(a.tag)} for a in assets]
+    return render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW)
+
+
+@bp.post("/assets/<int:asset_id>/status")
+@roles_required(*MANAGE)
+def change_status(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = StatusForm(prefix="status")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, status_form=form)
+    services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
+    if form.to.data == "in_service":
+        asset.assigned_to = form.assigned_to.data or asset.assigned_to
+        asset.site = form.site.data or asset.site
+    db.session.commit()
+    flash(_("Statut enregistré."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/erasure")
+@roles_required(*MANAGE)
+def erasure(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = ErasureForm(prefix="erasure")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, erasure_form=form)
+    services.record_erasure(asset, method=form.method.data, performed_on=form.performed_on.data,
+                            operator=form.operator.data, certificate_ref=form.certificate_ref.data, actor=current_user)
+    db.session.commit()
+    flash(_("Effacement des données enregistré."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/offer")
+@roles_required(*MANAGE)
+def offer(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = OfferForm(prefix="offer")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, offer_form=form)
+    services.offer_to_pool(asset, condition=form.condition.data, note=form.note.data or "", actor=current_user)
+    db.session.commit()
+    flash(_("Équipement proposé dans la bourse de réemploi."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/repair")
+@roles_required(*MANAGE)
+def repair(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = RepairForm(prefix="repair")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, repair_form=form)
+    services.open_repair(asset, kind=form.kind.data, provider=form.provider.data, opened_on=form.opened_on.data,
+                         actor=current_user)
+    db.session.commit()
+    flash(_("Intervention ouverte."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/repair/close")
+@roles_required(*MANAGE)
+def close_repair(asset_id: int):
+    asset = _managed_asset(asset_id)
+    job = services.current_repair(asset)
+    if job is None:
+        abort(404)
+    form = CloseRepairForm(prefix="close")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, close_form=form)
+    services.close_repair(job, work_done=form.work_done.data or [], cost_ht=form.cost_ht.data,
+                          grade=form.grade.data or None, closed_on=form.closed_on.data, back_to=form.back_to.data,
+                          actor=current_user)
+    db.session.commit()
+    flash(_("Intervention clôturée."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/retire")
+@roles_required(*MANAGE)
+def retire(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = RetireForm(prefix="retire")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, retire_form=form)
+    services.retire_asset(asset, route=form.route.data, retired_on=form.retired_on.data, actor=current_user,
+                          recipient=form.recipient.data or "", recipient_siret=form.recipient_siret.data or "",
+                          certificate_ref=form.certificate_ref.data or "", note=form.note.data or "")
+    db.session.commit()
+    flash(_("Équipement sorti de l'inventaire."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+# --- reuse pool ----------------------------------------------------------------------------------
+
+@bp.get("/pool")
+@roles_required(*ALL)
+def pool():
+    form = PoolFilterForm(request.args, categories=_category_choices(), epcis=services.member_choices("epci"))
+    form.validate()
+    pagination = paginate(services.pool_query(category_id=form.category_id.data or None,
+                                              epci_id=form.epci_id.data or None,
+                                              condition=form.condition.data or None))
+    return render_template("lifecycle/pool.html", form=form, pagination=pagination,
+                           members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
+                           **LABELS)
+
+
+@bp.post("/pool/<int:listing_id>/claim")
+@roles_required(*MANAGE)
+def claim(listing_id: int):
+    listing = db.get_or_404(PoolListing, listing_id)
+    # staff claim on behalf of a member chosen on the pool page; secretaries for their own member
+    member_id = request.form.get("member_id", type=int) if current_user.is_staff else current_user.member_id
+    try:
+        asset = services.claim_listing(listing, member_id, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return render_template("lifecycle/claim_refused.html", listing=listing, message=error.message), \
+            error.http_status
+    db.session.commit()
+    flash(_("Équipement %(tag)s attribué à votre collectivité.", tag=asset.tag), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/pool/<int:listing_id>/withdraw")
+@roles_required(*MANAGE)
+def withdraw(listing_id: int):
+    listing = db.get_or_404(PoolListing, listing_id)
+    asset = _managed_asset(listing.asset_id)
+    services.withdraw_listing(listing, current_user)
+    db.session.commit()
+    flash(_("Équipement retiré de la bourse."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+# --- import --------------------------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles_required(*MANAGE)
+def import_inventory():
+    form = ImportForm()
+    form.member_id.choices = _import_member_choices()
+    report = None
+    status = 200
+    if form.validate_on_submit():
+        member_id = form.member_id.data if current_user.is_staff else current_user.member_id
+        upload = form.file.data
+        if not member_id:
+            form.member_id.errors = [_("Choisissez l'adhérent dont vous importez l'inventaire.")]
+            status = 422
+        elif upload is None or not getattr(upload, "filename", ""):
+            form.file.errors = [_("Choisissez un fichier .csv ou .xlsx.")]
+            status = 422
+        else:
+            try:
+                report = imports.run_import(upload.filename, upload.read(imports.MAX_BYTES + 1), member_id,
+                                            current_user, dry_run=bool(form.dry_run.data))
+            except DomainError as error:
+                form.file.errors = [error.message]
+                status = 422
+            else:
+                if report.errors:
+                    status = 422
+                elif not form.dry_run.data:
+                    db.session.commit()
+                    flash(_("%(n)s équipements importés.", n=report.imported), "success")
+                    return redirect(url_for("lifecycle.index"))
+    elif form.errors:
+        status = 422
+    return render_template("lifecycle/import.html", form=form, report=report, columns=imports.COLUMNS), status
+
+
+def _import_member_choices():
+    if current_user.is_staff:
+        return [(0, _("— Choisir —"))] + _member_choices()
+    return [(current_user.member_id or 0, current_user.member.name if current_user.member else "")]
+
+
+@bp.get("/import/template.<fmt>")
+@roles_required(*MANAGE)
+def import_template(fmt: str):
+    if fmt == "csv":
+        return Response(imports.template_csv(), mimetype="text/csv",
+                        headers={"Content-Disposition": "attachment; filename=modele-inventaire.csv"})
+    if fmt == "xlsx":
+        return Response(imports.template_xlsx(),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": "attachment; filename=modele-inventaire.xlsx"})
+    abort(404)
+
+
+# --- physical audits -----------------------------------------------------------------------------
+
+@bp.route("/audits", methods=["GET", "POST"])
+@roles_required(*ALL)
+def audits():
+    form = AuditStartForm()
+    form.member_id.choices = _import_member_choices()
+    status = 200
+    if request.method == "POST":
+        if current_user.role not in MANAGE:
+            abort(403)
+        if form.validate_on_submit():
+            member_id = form.member_id.data if current_user.is_staff else current_user.member_id
+            if member_id:
+                audit = services.start_audit(member_id, form.site.data, current_user)
+                db.session.commit()
+                return redirect(url_for("lifecycle.audit_show", audit_id=audit.id))
+            form.member_id.errors = [_("Choisissez l'adhérent.")]
+        status = 422
+    pagination = paginate(services.audits_query())
+    return render_template("lifecycle/audits.html", form=form, pagination=pagination,
+                           can_manage=current_user.role in MANAGE), status
+
+
+@bp.get("/audits/<int:audit_id>")
+@roles_required(*ALL)
+def audit_show(audit_id: int):
+    audit = get_scoped_or_404(Audit, audit_id)
+    return _render_audit(audit)
+
+
+def _render_audit(audit, status=200, form=None):
+    return render_template("lifecycle/audit.html", audit=audit, result=services.audit_result(audit),
+                           form=form or ScanForm(formdata=None), can_manage=_can_manage(audit.member_id)), status
+
+
+@bp.post("/audits/<int:audit_id>/scan")
+@roles_required(*MANAGE)
+def audit_scan(audit_id: int):
+    audit = get_scoped_or_404(Audit, audit_id)
+    form = ScanForm()
+    if not form.validate_on_submit():
+        return _render_audit(audit, 422, form)
+    services.scan_tags(audit, form.tags.data)
+    db.session.commit()
+    return redirect(url_for("lifecycle.audit_show", audit_id=audit.id) + "#scan")
+
+
+@bp.post("/audits/<int:audit_id>/close")
+@roles_required(*MANAGE)
+def audit_close(audit_id: int):
+    audit = get_scoped_or_404(Audit, audit_id)
+    services.close_audit(audit, current_user)
+    db.session.commit()
+    flash(_("Inventaire physique clôturé : emplacements mis à jour."), "success")
+    return redirect(url_for("lifecycle.audit_show", audit_id=audit.id))
+

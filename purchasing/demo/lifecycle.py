@@ -1,0 +1,159 @@
+"""Demo equipment: a few thousand assets across members, some in the reuse pool, repairs, retirements by
+every route and one open physical audit. Bulk inserts; idempotent (the demo serials mark what was loaded).
+
+The moyenne commune (INSEE 24520) offers a laptop holding storage, with no erasure recorded: the petite
+commune's secretary's claim is refused until the moyenne commune records one (the walkthrough of issue 5).
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select
+
+from lifecycle import services
+from lifecycle.models import Asset, AssetEvent, Audit, AuditScan, PoolListing, RetirementRoute
+from purchasing.accounts.models import User
+from purchasing.catalogue.models import Category, Product
+from purchasing.db_types import utcnow
+from purchasing.extensions import db
+from purchasing.members.models import Member
+
+MARK = "DEMO-"
+TOTAL = 3000
+
+#: Generic products (names from the manufacturer footprint reference), created only when a category has none.
+GENERIC = {
+    "laptop": [("Dell", "Latitude 3120", 650), ("Lenovo", "B50-45", 590)],
+    "desktop": [("HP", "Elite Tower 880 G9 Desktop PC", 780), ("Lenovo", "IdeaCentre 3 SFF", 520)],
+    "monitor_24": [("HP", "E22 G4 FHD monitor", 140), ("Dell", "AW2518H Monitor", 190)],
+    "thin_client": [("Dell", "Wyse 5070 Extended Thin Client", 310)],
+    "smartphone": [("Apple", "iPhone 11 64GB", 480)],
+    "tablet": [("Apple", "iPad (10th generation) with 64GB", 390)],
+    "printer_mfp_a4": [("Lexmark", "B3442dw", 230)],
+}
+WEIGHTS = {"laptop": 30, "desktop": 20, "monitor_24": 25, "thin_client": 5, "smartphone": 10, "tablet": 5,
+           "printer_mfp_a4": 5}
+SITES = ["Mairie", "École", "Bibliothèque", "Services techniques", "Salle des fêtes"]
+
+
+def _products(rng: random.Random) -> dict[str, list[Product]]:
+    categories = {c.code: c for c in db.session.scalars(select(Category).where(Category.code.in_(GENERIC)))}
+    result = {}
+    for code, generics in GENERIC.items():
+        category = categories.get(code)
+        if category is None:
+            continue
+        existing = list(db.session.scalars(select(Product).where(Product.category_id == category.id)
+                                           .order_by(Product.id).limit(5)))
+        if not existing:
+            for brand, model, _price in generics:
+                product = Product(category_id=category.id, brand=brand, model=model,
+                                  manufacturer_ref=f"GEN-{code}-{model[:30]}".replace(" ", "-").upper(),
+                                  description="Produit générique de démonstration", attributes={},
+                                  search_text=f"{brand} {model}".lower())
+                db.session.add(product)
+                existing.append(product)
+            db.session.flush()
+        result[code] = existing
+    return result
+
+
+def load(rng: random.Random) -> str:
+    if db.session.scalar(select(func.count()).select_from(Asset).where(Asset.serial_number.like(MARK + "%"))):
+        return "Parc : déjà chargé"
+    products = _products(rng)
+    if not products:
+        return "Parc : aucune catégorie d'équipement"
+    moyenne = db.session.scalars(select(Member).where(Member.insee_code == "24520")).first()
+    petite = db.session.scalars(select(Member).where(Member.insee_code == "24420")).first()
+    others = list(db.session.scalars(select(Member).where(Member.kind.in_(("commune", "epci", "ccas")),
+                                                          Member.is_active.is_(True)).order_by(Member.id)))
+    members = [m for m in (moyenne, petite) if m is not None]
+    members += rng.sample([m for m in others if m not in members], min(80, len(others)))
+    secretary_of = {u.member_id: u for u in db.session.scalars(select(User).where(User.member_id.is_not(None)))}
+    codes = [c for c in WEIGHTS if c in products]
+    weights = [WEIGHTS[c] for c in codes]
+    today = date.today()
+    tags = services.reserve_tags(TOTAL)
+    rows = []
+    for index, tag in enumerate(tags):
+        member = members[0] if index < 60 else (members[1] if index < 90 and len(members) > 1 else rng.choice(members))
+        code = "laptop" if index == 0 and "laptop" in products else rng.choices(codes, weights)[0]
+        product = rng.choice(products[code])
+        price = Decimal(GENERIC[code][0][2]) * Decimal(rng.randint(85, 120)) / 100
+        status = "in_service" if rng.random() < 0.8 else "in_stock"
+        rows.append(dict(
+            tag=tag, serial_number=f"{MARK}{index:06d}", product_id=product.id, category_id=product.category_id,
+            designation="", member_id=member.id, site=rng.choice(SITES), assigned_to=rng.choice(
+                ["Accueil", "Secrétariat", "Direction", "Comptabilité", "Urbanisme", "École", ""]),
+            acquisition_date=today - timedelta(days=rng.randint(30, 365 * 9)),
+            purchase_price_ht=price.quantize(Decimal("0.01")), origin="imported", condition="good",
+            holds_storage=services.holds_storage_for(product, product.category), status="in_stock" if index == 0 else status, created_dt=utcnow()))
+    db.session.execute(insert(Asset), rows)
+    ids = dict(db.session.execute(select(Asset.tag, Asset.id).where(Asset.tag >= tags[0], Asset.tag <= tags[-1])).all())
+    now = utcnow()
+    db.session.execute(insert(AssetEvent), [
+        dict(asset_id=ids[row["tag"]], kind="imported", to_status=row["status"], to_member_id=row["member_id"],
+             reason="Données de démonstration", details={"origin": "imported"}, created_dt=now) for row in rows])
+
+    assets = {a.id: a for a in db.session.scalars(select(Asset).where(Asset.id.in_(list(ids.values())[:400])))}
+    ordered = [assets[ids[t]] for t in tags[:400] if ids[t] in assets]
+    # the walkthrough's laptop: offered by the moyenne commune, storage, no erasure yet
+    first = ordered[0]
+    actor = secretary_of.get(first.member_id)
+    services.offer_to_pool(first, condition="good",
+                           note="Portable de l'accueil, batterie changée l'an dernier. Effacement à prévoir.",
+                           actor=actor)
+    pooled = 1
+    # more listings from other members, erased first when they hold storage
+    for asset in ordered[100:140]:
+        if asset.holds_storage:
+            services.record_erasure(asset, method=rng.choice(services.ERASURE_METHODS[:2]),
+                                    performed_on=today - timedelta(days=rng.randint(1, 60)),
+                                    operator="Atelier du syndicat", certificate_ref=f"EFF-{asset.id}", actor=None)
+        services.offer_to_pool(asset, condition=rng.choice(("good", "fair", "new")),
+                               note=rng.choice(["", "Fonctionne bien", "Quelques rayures", "Remplacé par un neuf"]),
+                               actor=None)
+        pooled += 1
+    # repairs: some closed, some open
+    repaired = 0
+    for asset in ordered[140:170]:
+        kind = rng.choice(("repair", "refurbishment"))
+        job = services.open_repair(asset, kind=kind, provider=rng.choice(["Atelier interne", "Répar'Ordi 24",
+                                                                          "Envie Dordogne"]),
+                                   opened_on=today - timedelta(days=rng.randint(20, 90)), actor=None)
+        if rng.random() < 0.6:
+            services.close_repair(job, work_done=rng.sample(services.WORK_KINDS, rng.randint(1, 3)),
+                                  cost_ht=Decimal(rng.randint(20, 180)), grade=rng.choice("ABC"),
+                                  closed_on=job.opened_on + timedelta(days=rng.randint(3, 15)),
+                                  back_to=rng.choice(("in_stock", "in_service")), actor=None)
+        repaired += 1
+    # retirements by every route
+    retired = 0
+    routes = [r.value for r in RetirementRoute]
+    for index, asset in enumerate(ordered[170:230]):
+        route = routes[index % len(routes)]
+        if route in ("reused_elsewhere", "donated", "sold") and asset.holds_storage:
+            services.record_erasure(asset, method="nist_purge", performed_on=today - timedelta(days=30),
+                                    operator="Atelier du syndicat", certificate_ref=f"EFF-{asset.id}", actor=None)
+        services.retire_asset(
+            asset, route=route, retired_on=today - timedelta(days=rng.randint(1, 300)), actor=None,
+            recipient="Association Emmaüs Connect" if route == "donated" else (
+                "Collège voisin" if route == "reused_elsewhere" else ("Particulier" if route == "sold" else "")),
+            certificate_ref=f"DEEE-{asset.id}" if route == "recycled_weee" else "",
+            note="Données de démonstration")
+        retired += 1
+    # one open physical audit at the moyenne commune's town hall, with a few scans
+    audits = 0
+    if moyenne is not None:
+        audit = services.start_audit(moyenne.id, "Mairie", secretary_of.get(moyenne.id))
+        seen = [a.tag for a in ordered[1:60] if a.member_id == moyenne.id and a.status != "retired"][:12]
+        db.session.execute(insert(AuditScan), [dict(audit_id=audit.id, tag=t, scanned_dt=now) for t in seen])
+        audits = 1
+    db.session.flush()
+    listings = db.session.scalar(select(func.count()).select_from(PoolListing).where(PoolListing.status == "open"))
+    assert listings >= pooled and Audit
+    return (f"Parc : {TOTAL} équipements, {pooled} dans la bourse de réemploi, {repaired} interventions, "
+            f"{retired} sorties d'inventaire, {audits} inventaire physique ouvert")

@@ -1,0 +1,47 @@
+"""The lifecycle demo: thousands of assets, the pool walkthrough of issue 5 as a new user would do it."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from lifecycle.models import Asset, Audit, PoolListing, RepairJob, Retirement, RetirementRoute
+from purchasing.demo import load_demo
+from purchasing.extensions import db
+from purchasing.members.models import Member
+from tests.conftest import Browser
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_demo_walkthrough_offer_refused_claim_erasure_then_both_members_in_timeline(app, client):
+    load_demo(seed=2026)
+    assert _count(Asset) >= 2000
+    assert {r for (r,) in db.session.execute(select(Retirement.route).distinct())} == {r.value for r in RetirementRoute}
+    assert _count(RepairJob) > 0 and _count(Audit, Audit.status == "open") == 1
+    moyenne = db.session.scalars(select(Member).where(Member.insee_code == "24520")).one()
+    listing = db.session.scalars(select(PoolListing).where(PoolListing.offering_member_id == moyenne.id,
+                                                           PoolListing.status == "open")).first()
+    assert listing is not None and listing.asset.holds_storage and listing.asset.category.code == "laptop"
+    tag, asset_id = listing.asset.tag, listing.asset_id
+    before = _count(Asset)
+    load_demo(seed=2026)
+    assert _count(Asset) == before  # idempotent
+
+    petite, moyenne_user = Browser(client), Browser(app.test_client())
+    petite.login("secretaire@petite-commune.demo", "demo")
+    pool = petite.get(f"/lifecycle/pool?category_id={listing.category_id}&per_page=100").get_data(as_text=True)
+    assert tag in pool and moyenne.name in pool
+    refused = petite.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
+    assert refused.status_code == 409 and "effacement des données" in refused.get_data(as_text=True)
+
+    moyenne_user.login("secretaire@moyenne-commune.demo", "demo")
+    page = f"/lifecycle/assets/{asset_id}"
+    assert moyenne_user.post_form(f"{page}/erasure", {
+        "erasure-method": "nist_purge", "erasure-performed_on": "2026-01-05", "erasure-operator": "Atelier",
+        "erasure-certificate_ref": "EFF-DEMO-1"}, page=page).status_code == 302
+
+    claimed = petite.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
+    assert claimed.status_code == 302
+    html = petite.get(page).get_data(as_text=True)
+    assert tag in html and f"de {moyenne.name}" in html and "Saint-Julien-de-Crempse" in html

@@ -1,0 +1,113 @@
+"""Inventory import: every row error reported, all or nothing, 10,000 rows quickly."""
+from __future__ import annotations
+
+import io
+import time
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from lifecycle import imports
+from lifecycle.models import Asset, AssetEvent
+from purchasing.domain.errors import DomainError
+from purchasing.extensions import db
+
+HEADER = ";".join(imports.COLUMN_NAMES)
+
+
+def _row(n, category="laptop", date="2022-03-01", price="650,00", serial=None):
+    serial = serial if serial is not None else f"SN-IMP-{n:06d}"
+    return f"{category};PC {n};;{serial};Mairie;Accueil;{date};{price};good;in_service;oui"
+
+
+def _count(member_id):
+    return db.session.scalar(select(func.count()).select_from(Asset).where(Asset.member_id == member_id))
+
+
+def test_10000_rows_with_3_bad_rows_write_nothing_then_all_go_in(make_member, make_user):
+    member = make_member()
+    user = make_user(member=member)
+    rows = [_row(n) for n in range(10_000)]
+    rows[10] = _row(10, category="toaster")
+    rows[5000] = _row(5000, date="31/02/2023")
+    rows[9999] = _row(9999, price="-12")
+    data = ("\n".join([HEADER, *rows]) + "\n").encode()
+    report = imports.run_import("inventaire.csv", data, member.id, user, dry_run=False)
+    assert [(e.row, e.column) for e in report.errors] == [(12, "category_code"), (5002, "acquisition_date"),
+                                                           (10001, "purchase_price_ht")]
+    assert "toaster" in report.errors[0].reason and "négatif" in report.errors[2].reason.lower()
+    assert _count(member.id) == 0 and report.imported == 0
+
+    rows[10], rows[5000], rows[9999] = _row(10), _row(5000), _row(9999)
+    data = ("\n".join([HEADER, *rows]) + "\n").encode()
+    started = time.perf_counter()
+    report = imports.run_import("inventaire.csv", data, member.id, user, dry_run=False)
+    elapsed = time.perf_counter() - started
+    assert report.ok and report.imported == 10_000
+    assert _count(member.id) == 10_000
+    assert db.session.scalar(select(func.count()).select_from(AssetEvent)
+                             .join(Asset, Asset.id == AssetEvent.asset_id).where(Asset.member_id == member.id)) == 10_000
+    tags = db.session.scalars(select(Asset.tag).where(Asset.member_id == member.id)).all()
+    assert len(set(tags)) == 10_000
+    assert elapsed < 30, elapsed
+
+
+def test_duplicate_serials_in_file_and_in_database(make_member, make_asset):
+    member = make_member()
+    make_asset(member, serial_number="DUP-DB")
+    data = "\n".join([HEADER, _row(1, serial="DUP-FILE"), _row(2, serial="DUP-FILE"), _row(3, serial="DUP-DB")])
+    report = imports.run_import("x.csv", data.encode(), member.id, None, dry_run=True)
+    reasons = {(e.row, e.column): e.reason for e in report.errors}
+    assert set(reasons) == {(3, "serial_number"), (4, "serial_number")}
+    assert "en double dans le fichier" in reasons[(3, "serial_number")]
+    assert "déjà enregistré" in reasons[(4, "serial_number")]
+
+
+def test_dry_run_writes_nothing(make_member):
+    member = make_member()
+    data = "\n".join([HEADER, _row(1), _row(2)]).encode()
+    report = imports.run_import("x.csv", data, member.id, None, dry_run=True)
+    assert report.ok and report.rows == 2 and _count(member.id) == 0
+
+
+def test_xlsx_template_round_trip(make_member):
+    member = make_member()
+    report = imports.run_import("modele.xlsx", imports.template_xlsx(), member.id, None, dry_run=False)
+    assert report.ok and report.imported == 1 and _count(member.id) == 1
+    frame = pd.read_csv(io.BytesIO(imports.template_csv()), sep=";", dtype=str)
+    assert list(frame.columns) == imports.COLUMN_NAMES
+
+
+@pytest.mark.parametrize("name,data,code", [
+    ("inventaire.pdf", b"x", "bad_extension"),
+    ("vide.csv", b"", "empty_file"),
+    ("colonnes.csv", b"foo;bar\n1;2\n", "missing_columns"),
+    ("latin.csv", "category_code\nÉcran\n".encode("latin-1"), "bad_encoding"),
+])
+def test_bad_files_are_refused(name, data, code, make_member):
+    with pytest.raises(DomainError) as error:
+        imports.run_import(name, data, make_member().id, None, dry_run=True)
+    assert error.value.code == code
+
+
+def test_import_page_reports_errors_and_writes_nothing(browser, make_member, make_user):
+    member = make_member()
+    make_user(member=member, email="import@a.test")
+    browser.login("import@a.test")
+    data = "\n".join([HEADER, _row(1), _row(2, category="inconnue")]).encode()
+    response = browser.post_form("/lifecycle/import", {"file": (io.BytesIO(data), "inv.csv"), "dry_run": ""},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Code de catégorie inconnu « inconnue »" in html, html[html.find("<main"):html.find("<main")+3000]
+    assert "1 erreur : rien n" in html
+    assert _count(member.id) == 0
+    response = browser.post_form("/lifecycle/import", {"file": (io.BytesIO(b"x"), "inv.exe"), "dry_run": ""},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 422 and "Format refusé" in response.get_data(as_text=True)
+    good = "\n".join([HEADER, _row(1), _row(2)]).encode()
+    response = browser.post_form("/lifecycle/import", {"file": (io.BytesIO(good), "inv.csv"), "dry_run": ""},
+                                 content_type="multipart/form-data")
+    assert response.status_code == 302 and _count(member.id) == 2
+    assert browser.get("/lifecycle/import/template.xlsx").status_code == 200
