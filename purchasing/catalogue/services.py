@@ -20,6 +20,7 @@ from sqlalchemy.sql import Select
 
 from lifecycle import carbon
 from lifecycle.domain import durability
+from lifecycle import services as lifecycle_services
 from purchasing.catalogue.models import Category, Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.domain.errors import DomainError
@@ -169,12 +170,12 @@ def orderable_offer(offer_id, today: date) -> Offer:
 
 
 def equivalents_in_pool(product: Product, member) -> list:
-    """Equipment equivalent to ``product`` available in the reuse pool, for the "reuse first" notice.
+    """Equipment equivalent to ``product`` (same category) offered by other members in the reuse pool.
 
-    Provided by the lifecycle module (reuse pool, lifecycle issue): until it lands this returns [] and
-    the product page's ``reuse_first`` block stays empty.
+    The reuse pool belongs to the lifecycle module; the product page shows a "reuse first" notice
+    leading there. Staff (no member) see every open listing of the category.
     """
-    return []
+    return lifecycle_services.equivalents_in_pool(product, member)
 
 
 ATTRIBUTE_LABELS = {

@@ -100,3 +100,16 @@ def test_order_approve_place_send_and_deliver_two_laptops(app, browser):
     timeline = [(e.from_status, e.to_status) for e in order.events]
     assert timeline == [(None, "draft"), ("draft", "submitted"), ("submitted", "approved"),
                         ("approved", "placed"), ("placed", "delivered")]
+
+    # Each delivered unit became an asset of the commune, linked to the order line, with its serial.
+    from lifecycle.models import Asset
+
+    assets = db.session.scalars(select(Asset).where(Asset.order_line_id == order.lines[0].id)
+                                .order_by(Asset.serial_number)).all()
+    assert [(a.member_id, a.serial_number, a.status, a.origin) for a in assets] == [
+        (order.member_id, "SN-001", "in_stock", "delivered_order_line"),
+        (order.member_id, "SN-002", "in_stock", "delivered_order_line")]
+    browser.logout()
+    browser.login("secretaire@petite-commune.demo", "demo")
+    inventory = browser.get("/lifecycle/").get_data(as_text=True)
+    assert all(a.tag in inventory for a in assets)
