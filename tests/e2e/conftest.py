@@ -3,6 +3,9 @@
 - ``live_server`` (session): a fresh SQLite file in a temporary INSTANCE_PATH, migrated with
   ``flask db upgrade``, loaded with ``flask demo``, served on a free local port in a subprocess.
   ``live_server.url`` is the base URL; pages use it as their base (``page.goto("/")``).
+  The database is shared by all the journeys of a run: a journey that changes data uses data of its own
+  (a member or user it creates, or one no other journey relies on) and leaves the demo users usable
+  (e.g. switches the language back).
 - ``page`` (per test): a new browser context (no cookies), French, with the server as base URL. After
   the test it fails when a page was loaded without ``check_accessibility(page)``, when a response was a
   5xx, when the page raised a JavaScript error, or when the server logged a traceback; on failure a

@@ -12,6 +12,7 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, expect
 
@@ -104,7 +105,7 @@ def check_accessibility(page: Page) -> None:
             if v.get("impact") not in BLOCKING_IMPACTS:
                 finding = MINOR_FINDINGS.setdefault(v["id"], {"impact": v.get("impact"), "help": v["help"],
                                                               "pages": []})
-                path = page.url.split("#")[0]
+                path = urlsplit(page.url).path
                 if path not in finding["pages"]:
                     finding["pages"].append(path)
         assert not blocking, format_violations(page.url, blocking)
@@ -180,3 +181,13 @@ def focused_element(page: Page) -> dict:
         return {tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name') || '',
                 text: (el.innerText || '').trim(), label: label, role: el.getAttribute('role') || ''};
     }""")
+
+
+def assert_focus_visible(page: Page) -> None:
+    """The focused element shows a focus indicator (an outline or a box shadow), as WCAG 2.4.7 asks."""
+    style = page.evaluate("""() => {
+        const s = getComputedStyle(document.activeElement);
+        return {outline: s.outlineStyle, width: parseFloat(s.outlineWidth) || 0, shadow: s.boxShadow};
+    }""")
+    visible = (style["outline"] != "none" and style["width"] > 0) or style["shadow"] not in ("", "none")
+    assert visible, f"no visible focus indicator on {focused_element(page)}: {style}"

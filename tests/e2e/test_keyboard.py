@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import check_accessibility, focused_element
+from tests.e2e.support import assert_focus_visible, check_accessibility, focused_element
 
 
 def press_tab_until(page: Page, predicate, limit: int = 30) -> dict:
@@ -25,6 +25,7 @@ def test_keyboard_only_sign_in_and_navigation(page: Page):
     page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Aller au contenu")
     expect(skip_link).to_be_focused()
+    assert_focus_visible(page)
     box = skip_link.bounding_box()
     assert box and box["x"] >= 0 and box["y"] >= 0, f"the focused skip link is off screen: {box}"
     page.keyboard.press("Enter")
@@ -33,6 +34,7 @@ def test_keyboard_only_sign_in_and_navigation(page: Page):
     # From the main content, the next Tab is the email field: the header is skipped.
     page.keyboard.press("Tab")
     expect(page.get_by_label("Adresse e-mail")).to_be_focused()
+    assert_focus_visible(page)
     page.keyboard.type("secretaire@moyenne-commune.demo")
     page.keyboard.press("Tab")
     expect(page.get_by_label("Mot de passe", exact=True)).to_be_focused()
@@ -48,12 +50,14 @@ def test_keyboard_only_sign_in_and_navigation(page: Page):
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     expect(page.get_by_role("main").get_by_role("link", name="Mon adhérent")).to_be_focused()
+    assert_focus_visible(page)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Villeneuve-sur-Vézère", level=1)).to_be_visible()
     check_accessibility(page)
 
     # The header's sign-out button is reachable and works with the keyboard too.
     press_tab_until(page, lambda f: f.get("tag") == "button" and f.get("text") == "Se déconnecter")
+    assert_focus_visible(page)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Connexion", level=1)).to_be_visible()
     check_accessibility(page)
