@@ -169,6 +169,7 @@ def go_to(page: Page, label: str) -> None:
     main_nav(page).get_by_role("link", name=label, exact=True).click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert not re.match(r"[45]\d\d — ", page.title()), f"the menu entry {label!r} opened an error page: {page.title()}"
     check_accessibility(page)
 
 

@@ -81,9 +81,7 @@ def test_menu_of_each_role(page: Page, email, role_label, member, must_see, must
 
     # Every entry of the menu opens a page of its own, accessible, with its heading.
     for label in labels:
-        go_to(page, label)
-        expect(page.get_by_role("heading", level=1)).to_be_visible()
-        assert "Erreur" not in page.title(), f"{label} opened an error page: {page.title()}"
+        go_to(page, label)  # fails on an error page or an accessibility violation
 
     logout(page)
     expect(page.get_by_role("status")).to_have_text("Vous êtes déconnecté(e).")
