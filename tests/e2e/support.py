@@ -192,3 +192,13 @@ def assert_focus_visible(page: Page) -> None:
     }""")
     visible = (style["outline"] != "none" and style["width"] > 0) or style["shadow"] not in ("", "none")
     assert visible, f"no visible focus indicator on {focused_element(page)}: {style}"
+
+
+def press_tab_until(page: Page, predicate, limit: int = 30) -> dict:
+    """Press Tab until the focused element satisfies ``predicate``; fail after ``limit`` presses."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = focused_element(page)
+        if predicate(focused):
+            return focused
+    raise AssertionError(f"not reached with {limit} Tab presses; focus is on {focused_element(page)}")

@@ -3,17 +3,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import assert_focus_visible, check_accessibility, focused_element
-
-
-def press_tab_until(page: Page, predicate, limit: int = 30) -> dict:
-    """Press Tab until the focused element satisfies ``predicate``; fail after ``limit`` presses."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        focused = focused_element(page)
-        if predicate(focused):
-            return focused
-    raise AssertionError(f"not reached with {limit} Tab presses; focus is on {focused_element(page)}")
+from tests.e2e.support import assert_focus_visible, check_accessibility, focused_element, press_tab_until
 
 
 def test_keyboard_only_sign_in_and_navigation(page: Page):
