@@ -152,3 +152,7 @@ def _register_blueprints(app: Flask) -> None:
     notifications_views.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(lifecycle_bp)
+
+    from lifecycle.report_views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)
