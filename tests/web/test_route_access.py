@@ -88,6 +88,8 @@ ROUTES: dict[str, Rule] = {
     # catalogue, orders, pricing, purchase orders, campaigns, notifications
     "catalogue.index": Rule(ALL, lambda c: "/catalogue/"),
     "catalogue.show": Rule(ALL, lambda c: f"/catalogue/products/{c['offer'].product_id}"),
+    "catalogue_admin.edit": Rule(OFFICERS, lambda c: f"/catalogue/products/{c['offer'].product_id}/edit",
+                                 methods=("GET", "POST")),
     "orders.cart": Rule(MEMBER_ROLES, lambda c: "/cart"),
     "orders.update_cart": Rule(MEMBER_ROLES, lambda c: "/cart", methods=("POST",)),
     "orders.add_to_cart": Rule(MEMBER_ROLES, lambda c: "/cart/add", methods=("POST",)),
