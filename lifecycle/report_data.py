@@ -132,7 +132,7 @@ def assets_frame(scope: str, scope_id: int | None) -> pd.DataFrame:
                    Category.is_it_equipment.label("is_it"), Asset.status, Asset.origin, Asset.condition,
                    Asset.acquisition_date.label("acquired_on"), Retirement.retired_on,
                    Retirement.route.label("retirement_route"), Product.embodied_kgco2e, Product.annual_kwh,
-                   Product.expected_lifetime_years)
+                   Product.expected_lifetime_years, Product.condition.label("product_condition"))
             .join(Category, Asset.category_id == Category.id)
             .outerjoin(Product, Asset.product_id == Product.id)
             .outerjoin(Retirement, Retirement.asset_id == Asset.id))
@@ -146,10 +146,14 @@ def assets_frame(scope: str, scope_id: int | None) -> pd.DataFrame:
              None if pd.isna(lt) else float(lt))
             for p, c, e, k, lt in frame[["product_id", "category", "embodied_kgco2e", "annual_kwh",
                                          "expected_lifetime_years"]].itertuples(index=False)}
-    carbon = _carbon_frame(keys).drop(columns=["refurb_share"]).drop_duplicates(["product_key", "category"])
+    carbon = _carbon_frame(keys).drop_duplicates(["product_key", "category"])
     frame["product_key"] = frame["product_id"].fillna(-1).astype(int)
     frame = frame.drop(columns=["embodied_kgco2e", "annual_kwh", "expected_lifetime_years"]).merge(
         carbon, on=["product_key", "category"], how="left")
+    # A refurbished device carries (1 − r) of the new device's embodied emissions (carbon-method.md).
+    refurbished = (frame["product_condition"] == "refurbished") & frame["refurb_share"].notna()
+    for bound in ("low", "central", "high"):
+        frame.loc[refurbished, f"embodied_{bound}"] *= 1 - frame.loc[refurbished, "refurb_share"].astype(float)
     frame["is_it"] = frame["is_it"].astype(bool)
     return frame[ASSET_COLUMNS]
 

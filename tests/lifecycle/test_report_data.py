@@ -81,3 +81,16 @@ def test_territory_scope_and_share(world):
     assert p["reuse_share"] == Decimal("0.2453")
     last_year = report_data.build_scope_report("territory", None, THIS_YEAR - 1, date.today())
     assert last_year.purchases["by_origin"]["new"]["units"] == 1
+
+
+def test_refurbished_assets_carry_the_remaining_embodied_share(make_member, make_user, make_offer):
+    from lifecycle.receiving import receive_delivered_line
+
+    member = make_member()
+    user = make_user(role="secretary", member=member)
+    offer = make_offer(price="450.00", condition="refurbished")
+    order = _order(member, user, offer, 1, "450.00", status="placed")
+    receive_delivered_line(order.lines[0], 1, None, user)
+    frame = report_data.assets_frame("member", member.id)
+    # laptop: r = 0.73, so 0.27 × 185.09 remains to be spread over the years of service
+    assert frame["embodied_central"].iloc[0] == pytest.approx(0.27 * LAPTOP)
