@@ -24,7 +24,7 @@ from lifecycle import services as lifecycle_services
 from purchasing.catalogue.models import Category, Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.domain.errors import DomainError
-from purchasing.domain.money import ttc, vat_amount
+from purchasing.domain.money import round_cents, ttc, vat_amount
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
 
@@ -62,7 +62,8 @@ def footprint_of(product: Product, year: int) -> carbon.Footprint:
     )
 
 
-def _offer_valid_clause(today: date):
+def offer_valid_clause(today: date):
+    """SQL condition: the offer is valid today under a contract active today (join FrameworkContract)."""
     return and_(
         Offer.is_active.is_(True), Offer.valid_from <= today,
         or_(Offer.valid_until.is_(None), Offer.valid_until >= today),
@@ -77,7 +78,7 @@ def refresh_product_metrics(product: Product, today: date | None = None) -> Prod
     product.search_text = search_text_for(product)
     product.min_price_ht = db.session.scalar(
         select(func.min(Offer.unit_price_ht)).join(FrameworkContract, Offer.contract_id == FrameworkContract.id)
-        .where(Offer.product_id == product.id, _offer_valid_clause(today))
+        .where(Offer.product_id == product.id, offer_valid_clause(today))
     ) if product.id else None
     footprint = footprint_of(product, today.year)
     product.annual_kgco2e = round(footprint.annual.central, 3) if footprint.annual else None
@@ -152,7 +153,7 @@ def orderable_offers(product: Product, today: date) -> list[Offer]:
     return list(db.session.scalars(
         select(Offer).join(FrameworkContract, Offer.contract_id == FrameworkContract.id)
         .options(selectinload(Offer.price_breaks), joinedload(Offer.contract).joinedload(FrameworkContract.supplier))
-        .where(Offer.product_id == product.id, _offer_valid_clause(today))
+        .where(Offer.product_id == product.id, offer_valid_clause(today))
         .order_by(Offer.unit_price_ht, Offer.id)
     ))
 
@@ -265,3 +266,53 @@ def refresh_all_products(today: date | None = None) -> int:
     for product in products:
         refresh_product_metrics(product, today)
     return len(products)
+
+
+@dataclass(frozen=True)
+class CarbonMethod:
+    """Everything the help page "Comment est calculé le score de durabilité ?" shows, read from the data."""
+
+    durability_formula: str
+    grid_factors: list[tuple[int, float, str]]
+    electricity_price_ht: Decimal
+    electricity_price_year: int
+    #: (category label, avoided share, source)
+    refurbishment_shares: list[tuple[str, float, str]]
+    #: labels of categories whose embodied factor is missing from the reference ("pas de facteur")
+    categories_without_factor: list[str]
+    default_spread: float
+    #: worked example from the laptop category factor (None if the reference lost it)
+    example: dict | None
+
+
+def carbon_method(locale: str, today: date) -> CarbonMethod:
+    english = locale.startswith("en")
+    factors = carbon.load_factors()
+
+    def label(code: str) -> str:
+        factor = factors.get(code)
+        if factor is None:
+            return code
+        return factor.label_en if english else factor.label_fr
+
+    example = None
+    laptop = factors.get("laptop")
+    if laptop and laptop.embodied and laptop.annual_kwh is not None and laptop.default_lifetime_years:
+        footprint = carbon.product_footprint("laptop", year=today.year)
+        kwh = laptop.annual_kwh
+        example = {
+            "label": label("laptop"), "embodied": laptop.embodied, "years": laptop.default_lifetime_years,
+            "kwh": kwh, "grid": footprint.grid_factor, "grid_year": footprint.grid_factor_year,
+            "annual": footprint.annual.rounded(2) if footprint.annual else None,
+            "energy_cost": round_cents(Decimal(str(kwh)) * durability.ELECTRICITY_PRICE_EUR_PER_KWH_HT),
+        }
+    return CarbonMethod(
+        durability_formula=durability.FORMULA_EN if english else durability.FORMULA_FR,
+        grid_factors=carbon.grid_factors(),
+        electricity_price_ht=durability.ELECTRICITY_PRICE_EUR_PER_KWH_HT,
+        electricity_price_year=durability.ELECTRICITY_PRICE_YEAR,
+        refurbishment_shares=[(label(code), share, source) for code, share, source in carbon.refurbishment_shares()],
+        categories_without_factor=[label(code) for code, f in factors.items() if f.embodied is None],
+        default_spread=carbon.DEFAULT_RELATIVE_SPREAD,
+        example=example,
+    )
