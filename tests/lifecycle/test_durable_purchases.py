@@ -194,3 +194,38 @@ def test_help_page_in_english(shop, browser):
     for text in ("How is the durability score calculated?", "Expected lifetime: up to 40 points", "0.0461",
                  "Headset", "Carbon footprint per year of service"):
         assert text in html, text
+
+
+# --- catalogue: cost and carbon per year of service (hand-computed, laptop: 5 years, 29.02 kWh/year) ---
+
+def test_catalogue_cost_per_year_is_price_over_lifetime_plus_energy(make_grid, make_offer, make_member, make_user,
+                                                                    browser):
+    from lifecycle import carbon
+
+    make_grid()
+    make_user(role="purchasing_officer", email="po@cost.test")  # staff: base prices, no service fee
+    latitude = make_offer(price="900.00", name="Latitude 5430")
+    thinkpad = make_offer(price="1100.00", name="ThinkPad E14", expected_lifetime_years=8)
+    frugal = make_offer(price="950.00", name="Frugal 14", annual_kwh=4.0)
+    # 900 / 5 + 29.02 × 0.20 = 180 + 5.804 = 185.80 ; 1100 / 8 + 5.804 = 143.30 ; 950 / 5 + 4 × 0.20 = 190.80
+    assert latitude.product.cost_per_year_ht == Decimal("185.80")
+    assert thinkpad.product.cost_per_year_ht == Decimal("143.30")
+    assert frugal.product.cost_per_year_ht == Decimal("190.80")
+    db.session.commit()
+    browser.login("po@cost.test")
+
+    def order(sort):
+        html = unescape(browser.get(f"/catalogue/?sort={sort}").get_data(as_text=True))
+        names = ("Latitude 5430", "ThinkPad E14", "Frugal 14")
+        return sorted(names, key=html.index), html
+
+    by_cost, html = order("cost")
+    assert by_cost == ["ThinkPad E14", "Latitude 5430", "Frugal 14"]
+    for text in ("185,80\u00a0€", "143,30\u00a0€", "190,80\u00a0€"):
+        assert text in html, text
+    # carbon per year: 185.09 / 8 + 29.02 × EF = 23.14 + … < 185.09 / 5 + 4 × EF < 185.09 / 5 + 29.02 × EF
+    grid = carbon.grid_factor(TODAY.year)
+    assert latitude.product.annual_kgco2e == pytest.approx(round(185.09 / 5 + 29.02 * grid, 3))
+    assert frugal.product.annual_kgco2e == pytest.approx(round(185.09 / 5 + 4.0 * grid, 3))
+    by_carbon, _html = order("carbon")
+    assert by_carbon == ["ThinkPad E14", "Frugal 14", "Latitude 5430"]
