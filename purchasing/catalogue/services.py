@@ -9,7 +9,7 @@ for the rule and lets the list page sort, filter and paginate in one indexed que
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -56,10 +56,21 @@ def lifetime_of(product: Product) -> float | None:
 
 
 def footprint_of(product: Product, year: int) -> carbon.Footprint:
-    return carbon.product_footprint(
+    """The product's footprint; a refurbished product carries only (1 − r) of the new device's embodied
+    emissions (lifecycle.carbon.refurbished_embodied), where the category's avoided share r is sourced."""
+    footprint = carbon.product_footprint(
         product.category.code, years_of_service=product.expected_lifetime_years, year=year,
         embodied_override=product.embodied_kgco2e, annual_kwh_override=product.annual_kwh,
     )
+    if product.condition != Condition.REFURBISHED or footprint.embodied is None:
+        return footprint
+    embodied = carbon.refurbished_embodied(product.category.code, footprint.embodied)
+    if embodied is None:
+        return footprint
+    annual = None
+    if footprint.annual is not None:
+        annual = carbon.annual_footprint(embodied, footprint.years, footprint.annual_kwh, footprint.grid_factor)
+    return replace(footprint, embodied=embodied, annual=annual)
 
 
 def offer_valid_clause(today: date):
@@ -206,6 +217,8 @@ class ProductSheet:
     lifetime: float | None
     reuse_equivalents: list
     attributes: list[tuple[str, str]]
+    #: for a refurbished product, the avoided share r applied to the new device's embodied emissions
+    refurbished_share: float | None = None
 
 
 def product_sheet(product: Product, member, today: date) -> ProductSheet:
@@ -215,7 +228,9 @@ def product_sheet(product: Product, member, today: date) -> ProductSheet:
                                         product.condition == Condition.REFURBISHED) if lifetime else None
     return ProductSheet(product=product, offers=orderable_offers(product, today),
                         footprint=footprint_of(product, today.year), durability=score, lifetime=lifetime,
-                        reuse_equivalents=equivalents_in_pool(product, member), attributes=attribute_rows(product))
+                        reuse_equivalents=equivalents_in_pool(product, member), attributes=attribute_rows(product),
+                        refurbished_share=carbon.refurbished_avoided_share(product.category.code)
+                        if product.condition == Condition.REFURBISHED else None)
 
 
 def price_with_vat(unit_ht: Decimal, vat_rate: Decimal) -> tuple[Decimal, Decimal]:

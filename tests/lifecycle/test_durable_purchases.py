@@ -229,3 +229,18 @@ def test_catalogue_cost_per_year_is_price_over_lifetime_plus_energy(make_grid, m
     assert frugal.product.annual_kgco2e == pytest.approx(round(185.09 / 5 + 4.0 * grid, 3))
     by_carbon, _html = order("carbon")
     assert by_carbon == ["ThinkPad E14", "Frugal 14", "Latitude 5430"]
+
+
+def test_refurbished_product_carries_only_the_unavoided_embodied_share(make_grid, make_offer, make_user, browser):
+    from lifecycle import carbon
+
+    make_grid()
+    make_user(role="purchasing_officer", email="po@refurb.test")
+    refurb = make_offer(price="350.00", breaks=(), name="Latitude 7490 reconditionné", condition="refurbished")
+    # (1 − 0.73) × 185.09 = 49.9743 kgCO2e; per year: 49.9743 / 5 + 29.02 × EF
+    grid = carbon.grid_factor(TODAY.year)
+    assert refurb.product.annual_kgco2e == pytest.approx(round(0.27 * 185.09 / 5 + 29.02 * grid, 3))
+    db.session.commit()
+    browser.login("po@refurb.test")
+    html = unescape(browser.get(f"/catalogue/products/{refurb.product_id}").get_data(as_text=True))
+    assert "Fabrication : 50 kgCO2e" in html and "(73 %)" in html
