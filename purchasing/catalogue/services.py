@@ -94,10 +94,7 @@ def refresh_product_metrics(product: Product, today: date | None = None) -> Prod
     footprint = footprint_of(product, today.year)
     product.annual_kgco2e = round(footprint.annual.central, 3) if footprint.annual else None
     lifetime = lifetime_of(product)
-    kwh = product.annual_kwh
-    if kwh is None:
-        factor = carbon.category_factor(product.category.code)
-        kwh = factor.annual_kwh if factor else None
+    kwh = _annual_kwh_of(product)
     if product.min_price_ht is not None and lifetime:
         product.cost_per_year_ht = durability.cost_per_year_of_service(product.min_price_ht, lifetime, kwh or 0)
     else:
@@ -242,6 +239,31 @@ def displayed_prices(products, fee_rate: Decimal) -> dict[int, Decimal]:
     from purchasing.domain.pricing import member_unit_price
 
     return {p.id: member_unit_price(p.min_price_ht, fee_rate) for p in products if p.min_price_ht is not None}
+
+
+def _annual_kwh_of(product: Product) -> float | None:
+    if product.annual_kwh is not None:
+        return product.annual_kwh
+    factor = carbon.category_factor(product.category.code)
+    return factor.annual_kwh if factor else None
+
+
+def displayed_costs(products, fee_rate: Decimal) -> dict[int, Decimal]:
+    """Cost per year of service shown per product, on the price the user sees (base × (1 + fee)), no query.
+
+    The stored ``cost_per_year_ht`` (the sort key) uses the base price; the fee multiplies every price
+    alike, so the order barely moves, but a member must read the cost on the price it would pay.
+    """
+    if not fee_rate:
+        return {p.id: p.cost_per_year_ht for p in products if p.cost_per_year_ht is not None}
+    prices = displayed_prices(products, fee_rate)
+    costs = {}
+    for product in products:
+        lifetime = lifetime_of(product)
+        if product.id in prices and lifetime:
+            costs[product.id] = durability.cost_per_year_of_service(prices[product.id], lifetime,
+                                                                    _annual_kwh_of(product) or 0)
+    return costs
 
 
 @dataclass

@@ -49,7 +49,8 @@ def index():
     )
     pagination = paginate(services.search_products(query, fee_rate))
     prices = services.displayed_prices(pagination.items, fee_rate)
-    return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices,
+    costs = services.displayed_costs(pagination.items, fee_rate)
+    return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices, costs=costs,
                            is_member=current_user.member is not None)
 
 

@@ -244,3 +244,14 @@ def test_refurbished_product_carries_only_the_unavoided_embodied_share(make_grid
     browser.login("po@refurb.test")
     html = unescape(browser.get(f"/catalogue/products/{refurb.product_id}").get_data(as_text=True))
     assert "Fabrication : 50 kgCO2e" in html and "(73 %)" in html
+
+
+def test_member_reads_the_cost_per_year_on_its_own_price(make_grid, make_offer, make_member, make_user, browser):
+    make_grid()
+    make_user(role="secretary", member=make_member(population=6840), email="sec@cost.test")  # fee 7 %
+    make_offer(price="900.00", name="Latitude 5430")
+    db.session.commit()
+    browser.login("sec@cost.test")
+    html = unescape(browser.get("/catalogue/?sort=cost").get_data(as_text=True))
+    # member price 900 × 1.07 = 963.00; 963 / 5 + 29.02 × 0.20 = 192.60 + 5.804 = 198.40 (base would be 185.80)
+    assert "963,00\u00a0€" in html and "198,40\u00a0€" in html and "185,80" not in html
