@@ -87,6 +87,7 @@ ROUTES: dict[str, Rule] = {
     "tenders.unsuccessful": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/unsuccessful", methods=("POST",)),
     # catalogue, orders, pricing, purchase orders, campaigns, notifications
     "catalogue.index": Rule(ALL, lambda c: "/catalogue/"),
+    "catalogue.durability_help": Rule(ALL, lambda c: "/catalogue/durability-help"),
     "catalogue.show": Rule(ALL, lambda c: f"/catalogue/products/{c['offer'].product_id}"),
     "catalogue_admin.edit": Rule(OFFICERS, lambda c: f"/catalogue/products/{c['offer'].product_id}/edit",
                                  methods=("GET", "POST")),
