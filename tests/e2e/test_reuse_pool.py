@@ -39,6 +39,7 @@ def test_offer_claim_refused_until_erasure_then_accepted(page: Page):
     filters.get_by_label("Catégorie").select_option(label="Ordinateur portable")
     filters.get_by_label("Statut").select_option(label="en service")
     filters.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(re.compile(r"status=in_service"))
     check_accessibility(page)
     first = page.get_by_role("table", name="Équipements de l'inventaire").locator("tbody tr").first
     expect(first).to_contain_text("Ordinateur portable")

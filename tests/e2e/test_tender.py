@@ -131,6 +131,7 @@ def test_closed_tender_evaluated_and_awarded(page: Page):
         expect(page.get_by_role("status").filter(has_text="Note enregistrée.")).to_be_visible()
         check_accessibility(page)
         page.get_by_role("link", name="Retour à la consultation").click()
+        expect(page.get_by_role("heading", name=re.compile(f"^{CLOSED_DEMO_TENDER} — "), level=1)).to_be_visible()
         check_accessibility(page)
     page.get_by_role("button", name="Noter et classer les offres").click()
     expect(page.get_by_role("status").filter(has_text="Offres notées et classées.")).to_be_visible()
