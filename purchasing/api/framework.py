@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 
 from purchasing.accounts.models import Role
+from purchasing.domain.errors import DomainError
 from purchasing.errors import problem
 from purchasing.extensions import csrf, db
 
@@ -178,6 +179,19 @@ def validation_problem(error: ValidationError, where: str):
     return problem(422, _("Données invalides : %(fields)s.", fields=fields), errors=errors)
 
 
+def business_problem(error: DomainError):
+    """A business rule refused a well-formed request: the problem carries the rule's ``code`` and ``details``.
+
+    The API keeps 422 for requests that break the document (each field named); a request the document
+    accepts but a rule refuses (an offer no longer orderable, a serial count that does not match, a missing
+    erasure, a ceiling reached, a transition not allowed…) is a 409 conflict with the current state.
+    Nothing written is kept.
+    """
+    db.session.rollback()
+    status = 409 if error.http_status == 422 else error.http_status
+    return problem(status, error.message, code=error.code, **({"details": error.details} if error.details else {}))
+
+
 class ApiAbort(Exception):
     """Raise ``ApiAbort(problem(...))`` to answer with that problem at once (the session is rolled back)."""
 
@@ -336,8 +350,11 @@ def api_route(
             except ApiAbort as stop:
                 db.session.rollback()
                 return stop.response
-            return _serialise(operation_by_method[request.method if request.method != "HEAD" else "GET"],
-                              view(**call_kwargs))
+            try:
+                result = view(**call_kwargs)
+            except DomainError as error:
+                return business_problem(error)
+            return _serialise(operation_by_method[request.method if request.method != "HEAD" else "GET"], result)
 
         operation_by_method: dict[str, Operation] = {}
         doc = (view.__doc__ or "").strip()
