@@ -12,7 +12,7 @@ from typing import Annotated, Any, Callable, Iterable
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
 
 from purchasing.accounts.models import Role
@@ -34,6 +34,16 @@ def _readable_json(state) -> None:
 MAX_ID = 2**31 - 1
 ALL_ROLES = frozenset(r.value for r in Role)
 
+
+def integral(value):
+    """JSON Schema's "integer" includes 2.0: an integral float is that integer (strict mode refuses it)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: an integer of a request body: accepts 3 and 3.0 (both "integer" in JSON Schema), refuses 2.5, "3", true
+Int = Annotated[int, BeforeValidator(integral)]
 
 #: a string without NUL characters (PostgreSQL refuses them): use it for every string of a request
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]

@@ -7,9 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from annotated_types import Ge, Le
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
-from purchasing.api.framework import PageQuery, Text
+from purchasing.api.framework import Int, PageQuery, Text, integral
 from purchasing.members.models import MemberKind
 
 
@@ -129,8 +130,8 @@ OrderStatus = Literal[tuple(sorted(ORDER.statuses))]  # type: ignore[valid-type]
 
 
 class OrderLineIn(Input):
-    offer_id: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=1, le=DEFAULT_MAX_QUANTITY)
+    offer_id: Int = Field(ge=1, le=MAX_ID)
+    quantity: Int = Field(ge=1, le=DEFAULT_MAX_QUANTITY)
 
 
 class OrderCreate(Input):
@@ -190,13 +191,17 @@ class OrdersQuery(PageQuery):
 
 # --- purchase orders -----------------------------------------------------------------------------
 
+#: a database id in a request body (JSON Schema: integer 1..2**31-1, constraints inside ``anyOf`` when nullable)
+IdIn = Annotated[int, Ge(1), Le(MAX_ID), BeforeValidator(integral)]
+
+
 class PurchaseOrderCreate(Input):
-    order_ids: list[int] = Field(min_length=1, max_length=200, description="Commandes approuvées, même contrat")
+    order_ids: list[IdIn] = Field(min_length=1, max_length=200, description="Commandes approuvées, même contrat")
 
 
 class DeliveryLineIn(Input):
-    order_line_id: int = Field(ge=1, le=MAX_ID)
-    quantity: int = Field(ge=1, le=DEFAULT_MAX_QUANTITY)
+    order_line_id: Int = Field(ge=1, le=MAX_ID)
+    quantity: Int = Field(ge=1, le=DEFAULT_MAX_QUANTITY)
     serial_numbers: list[Text] | None = Field(None, max_length=DEFAULT_MAX_QUANTITY,
                                               description="Un numéro de série par unité livrée, ou aucun")
 
@@ -308,7 +313,7 @@ class PoolOfferIn(Input):
 
 
 class ClaimIn(Input):
-    member_id: int | None = Field(None, ge=1, le=MAX_ID,
+    member_id: IdIn | None = Field(None,
                                   description="Adhérent qui reçoit l'équipement (personnel du syndicat seulement ; "
                                               "un utilisateur d'un adhérent réclame pour le sien)")
 
@@ -390,3 +395,70 @@ class LotOut(Output):
 class TenderDetailOut(TenderOut):
     bids_sealed: bool = Field(description="Vrai tant que les offres sont sous scellés : leurs prix sont absents")
     lots: list[LotOut]
+
+
+# --- sustainability report -----------------------------------------------------------------------
+
+ReportScope = Literal["territory", "epci", "member"]
+
+
+class ReportQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    scope: ReportScope = Field("territory", description="Périmètre : tout le territoire, un EPCI ou un adhérent")
+    id: int | None = Field(None, ge=1, le=MAX_ID, description="Identifiant de l'EPCI ou de l'adhérent "
+                                                             "(sans objet pour le territoire)")
+    year: int = Field(default_factory=lambda: date.today().year, ge=2021, le=2100,
+                      description="Année du rapport (par défaut l'année en cours ; les obligations commencent en 2021)")
+
+
+class CarbonOut(BaseModel):
+    """kg CO2e with its range; ``rows_without_factor``: rows that could not be counted (no factor)."""
+
+    model_config = ConfigDict(title="CarbonFigure")
+    low: float
+    central: float
+    high: float
+    rows_without_factor: int
+
+
+class OriginOut(BaseModel):
+    units: int
+    amount_ht: Decimal
+
+
+class EndOfLifeOut(BaseModel):
+    route: str
+    count: int
+
+
+class SustainabilityReportOut(BaseModel):
+    scope: ReportScope
+    scope_id: int | None
+    scope_name: str
+    year: int
+    reference_date: date = Field(description="Date à laquelle le parc est pris (fin d'année, ou aujourd'hui)")
+    fleet_count: int
+    average_age_years: float | None
+    past_lifetime_share: float | None
+    purchases_by_origin: dict[str, OriginOut]
+    it_amount_ht: Decimal
+    it_reuse_amount_ht: Decimal
+    reuse_share: Decimal | None = Field(description="Part des achats informatiques issus du réemploi ou "
+                                                    "reconditionnés (null sans achat)")
+    reuse_target: Decimal = Field(description="Objectif réglementaire de l'année (loi AGEC art. 58)")
+    reuse_target_source: str
+    retired_counted: int
+    retired_reused: int
+    retired_reuse_share: float | None
+    retired_reuse_target: Decimal | None
+    retired_reuse_target_source: str | None
+    purchases_embodied_kgco2e: CarbonOut
+    fleet_annual_kgco2e: CarbonOut
+    grid_factor: float
+    avoided_kgco2e: CarbonOut = Field(description="Émissions évitées (réemploi + reconditionné), présentées à "
+                                                  "côté de l'empreinte, jamais soustraites")
+    avoided_reuse_kgco2e: CarbonOut
+    avoided_refurbishment_kgco2e: CarbonOut
+    avoided_longer_use_kgco2e_per_year: CarbonOut
+    end_of_life: list[EndOfLifeOut]
