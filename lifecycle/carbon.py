@@ -280,6 +280,14 @@ def _refurbishment_shares() -> dict[str, float]:
     }
 
 
+def refurbishment_shares() -> list[tuple[str, float, str]]:
+    """(category, avoided share r, source) rows of ``refurbishment_shares.csv``, in file order."""
+    return [
+        (row["category"], float(row["avoided_share"]), row["source"])
+        for row in _read_data_csv("refurbishment_shares.csv")
+    ]
+
+
 # --- footprint ----------------------------------------------------------------------------------
 
 

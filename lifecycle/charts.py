@@ -100,6 +100,6 @@ def ranges(labels: Sequence[str], central: Sequence[float], low: Sequence[float]
 
 
 def _fmt(value: float) -> str:
-    if abs(value) >= 100:
+    if abs(value) >= 100 or float(value).is_integer():
         return f"{value:,.0f}".replace(",", "\u202f")
     return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")

@@ -111,7 +111,8 @@ def fleet_on(assets: pd.DataFrame, on: date) -> pd.DataFrame:
     """Assets held on ``on``: acquired by then and not retired by then."""
     acquired = _as_dates(assets["acquired_on"])
     retired = _as_dates(assets["retired_on"])
-    held = (acquired <= pd.Timestamp(on)) & (retired.isna() | (retired > pd.Timestamp(on)))
+    # An asset with no known acquisition date is held (it was imported without one).
+    held = (acquired.isna() | (acquired <= pd.Timestamp(on))) & (retired.isna() | (retired > pd.Timestamp(on)))
     return assets[held]
 
 
@@ -125,12 +126,12 @@ def fleet_section(assets: pd.DataFrame, on: date) -> dict:
                           .sort_index())
     age = _age_years(fleet["acquired_on"], on)
     lifetime = pd.to_numeric(fleet["expected_lifetime_years"], errors="coerce")
-    known = lifetime.notna()
+    known = lifetime.notna() & age.notna()
     past = int(((age > lifetime) & known).sum())
     return {
         "count": int(len(fleet)),
         "by_category_status": by_category_status,
-        "average_age_years": round(float(age.mean()), 2),
+        "average_age_years": round(float(age.mean()), 2) if age.notna().any() else None,
         "past_lifetime_count": past,
         "past_lifetime_share": round(past / int(known.sum()), 4) if known.any() else None,
     }

@@ -144,6 +144,10 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.purchase_orders.views import bp as purchase_orders_bp
 
     app.register_blueprint(catalogue_bp)
+
+    from purchasing.catalogue.admin import bp as catalogue_admin_bp
+
+    app.register_blueprint(catalogue_admin_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(pricing_bp)
     app.register_blueprint(purchase_orders_bp)
@@ -152,3 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     notifications_views.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(lifecycle_bp)
+
+    from lifecycle.report_views import bp as reports_bp
+
+    app.register_blueprint(reports_bp)

@@ -192,13 +192,14 @@ def validation_problem(error: ValidationError, where: str):
 def business_problem(error: DomainError):
     """A business rule refused a well-formed request: the problem carries the rule's ``code`` and ``details``.
 
-    The API keeps 422 for requests that break the document (each field named); a request the document
-    accepts but a rule refuses (an offer no longer orderable, a serial count that does not match, a missing
-    erasure, a ceiling reached, a transition not allowed…) is a 409 conflict with the current state.
-    Nothing written is kept.
+    The API keeps 400 and 422 for requests that break the document (malformed JSON; each field named); a
+    request the document accepts but a rule refuses (an offer no longer orderable, a serial count that does
+    not match, a missing erasure, a ceiling reached, a transition not allowed…) is a 409 conflict with the
+    current state, whatever status the web gives it. 403, 404 and 429 keep their meaning. Nothing written
+    is kept.
     """
     db.session.rollback()
-    status = 409 if error.http_status == 422 else error.http_status
+    status = error.http_status if error.http_status in (403, 404, 409, 429) else 409
     return problem(status, error.message, code=error.code, **({"details": error.details} if error.details else {}))
 
 

@@ -405,7 +405,9 @@ ReportScope = Literal["territory", "epci", "member"]
 class ReportQuery(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    scope: ReportScope = Field("territory", description="Périmètre : tout le territoire, un EPCI ou un adhérent")
+    scope: ReportScope | None = Field(None, description="Périmètre : tout le territoire, un EPCI ou un adhérent "
+                                                        "(par défaut : son adhérent, ou le territoire pour le "
+                                                        "personnel du syndicat)")
     id: int | None = Field(None, ge=1, le=MAX_ID, description="Identifiant de l'EPCI ou de l'adhérent "
                                                              "(sans objet pour le territoire)")
     year: int = Field(default_factory=lambda: date.today().year, ge=2021, le=2100,

@@ -9,7 +9,7 @@ for the rule and lets the list page sort, filter and paginate in one indexed que
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -24,7 +24,7 @@ from lifecycle import services as lifecycle_services
 from purchasing.catalogue.models import Category, Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.domain.errors import DomainError
-from purchasing.domain.money import ttc, vat_amount
+from purchasing.domain.money import round_cents, ttc, vat_amount
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
 
@@ -56,13 +56,25 @@ def lifetime_of(product: Product) -> float | None:
 
 
 def footprint_of(product: Product, year: int) -> carbon.Footprint:
-    return carbon.product_footprint(
+    """The product's footprint; a refurbished product carries only (1 − r) of the new device's embodied
+    emissions (lifecycle.carbon.refurbished_embodied), where the category's avoided share r is sourced."""
+    footprint = carbon.product_footprint(
         product.category.code, years_of_service=product.expected_lifetime_years, year=year,
         embodied_override=product.embodied_kgco2e, annual_kwh_override=product.annual_kwh,
     )
+    if product.condition != Condition.REFURBISHED or footprint.embodied is None:
+        return footprint
+    embodied = carbon.refurbished_embodied(product.category.code, footprint.embodied)
+    if embodied is None:
+        return footprint
+    annual = None
+    if footprint.annual is not None:
+        annual = carbon.annual_footprint(embodied, footprint.years, footprint.annual_kwh, footprint.grid_factor)
+    return replace(footprint, embodied=embodied, annual=annual)
 
 
-def _offer_valid_clause(today: date):
+def offer_valid_clause(today: date):
+    """SQL condition: the offer is valid today under a contract active today (join FrameworkContract)."""
     return and_(
         Offer.is_active.is_(True), Offer.valid_from <= today,
         or_(Offer.valid_until.is_(None), Offer.valid_until >= today),
@@ -77,15 +89,12 @@ def refresh_product_metrics(product: Product, today: date | None = None) -> Prod
     product.search_text = search_text_for(product)
     product.min_price_ht = db.session.scalar(
         select(func.min(Offer.unit_price_ht)).join(FrameworkContract, Offer.contract_id == FrameworkContract.id)
-        .where(Offer.product_id == product.id, _offer_valid_clause(today))
+        .where(Offer.product_id == product.id, offer_valid_clause(today))
     ) if product.id else None
     footprint = footprint_of(product, today.year)
     product.annual_kgco2e = round(footprint.annual.central, 3) if footprint.annual else None
     lifetime = lifetime_of(product)
-    kwh = product.annual_kwh
-    if kwh is None:
-        factor = carbon.category_factor(product.category.code)
-        kwh = factor.annual_kwh if factor else None
+    kwh = _annual_kwh_of(product)
     if product.min_price_ht is not None and lifetime:
         product.cost_per_year_ht = durability.cost_per_year_of_service(product.min_price_ht, lifetime, kwh or 0)
     else:
@@ -152,7 +161,7 @@ def orderable_offers(product: Product, today: date) -> list[Offer]:
     return list(db.session.scalars(
         select(Offer).join(FrameworkContract, Offer.contract_id == FrameworkContract.id)
         .options(selectinload(Offer.price_breaks), joinedload(Offer.contract).joinedload(FrameworkContract.supplier))
-        .where(Offer.product_id == product.id, _offer_valid_clause(today))
+        .where(Offer.product_id == product.id, offer_valid_clause(today))
         .order_by(Offer.unit_price_ht, Offer.id)
     ))
 
@@ -205,6 +214,8 @@ class ProductSheet:
     lifetime: float | None
     reuse_equivalents: list
     attributes: list[tuple[str, str]]
+    #: for a refurbished product, the avoided share r applied to the new device's embodied emissions
+    refurbished_share: float | None = None
 
 
 def product_sheet(product: Product, member, today: date) -> ProductSheet:
@@ -214,7 +225,9 @@ def product_sheet(product: Product, member, today: date) -> ProductSheet:
                                         product.condition == Condition.REFURBISHED) if lifetime else None
     return ProductSheet(product=product, offers=orderable_offers(product, today),
                         footprint=footprint_of(product, today.year), durability=score, lifetime=lifetime,
-                        reuse_equivalents=equivalents_in_pool(product, member), attributes=attribute_rows(product))
+                        reuse_equivalents=equivalents_in_pool(product, member), attributes=attribute_rows(product),
+                        refurbished_share=carbon.refurbished_avoided_share(product.category.code)
+                        if product.condition == Condition.REFURBISHED else None)
 
 
 def price_with_vat(unit_ht: Decimal, vat_rate: Decimal) -> tuple[Decimal, Decimal]:
@@ -226,6 +239,31 @@ def displayed_prices(products, fee_rate: Decimal) -> dict[int, Decimal]:
     from purchasing.domain.pricing import member_unit_price
 
     return {p.id: member_unit_price(p.min_price_ht, fee_rate) for p in products if p.min_price_ht is not None}
+
+
+def _annual_kwh_of(product: Product) -> float | None:
+    if product.annual_kwh is not None:
+        return product.annual_kwh
+    factor = carbon.category_factor(product.category.code)
+    return factor.annual_kwh if factor else None
+
+
+def displayed_costs(products, fee_rate: Decimal) -> dict[int, Decimal]:
+    """Cost per year of service shown per product, on the price the user sees (base × (1 + fee)), no query.
+
+    The stored ``cost_per_year_ht`` (the sort key) uses the base price; the fee multiplies every price
+    alike, so the order barely moves, but a member must read the cost on the price it would pay.
+    """
+    if not fee_rate:
+        return {p.id: p.cost_per_year_ht for p in products if p.cost_per_year_ht is not None}
+    prices = displayed_prices(products, fee_rate)
+    costs = {}
+    for product in products:
+        lifetime = lifetime_of(product)
+        if product.id in prices and lifetime:
+            costs[product.id] = durability.cost_per_year_of_service(prices[product.id], lifetime,
+                                                                    _annual_kwh_of(product) or 0)
+    return costs
 
 
 @dataclass
@@ -275,7 +313,7 @@ def orderable_offers_by_product(product_ids, today: date) -> dict[int, list[Offe
     offers = db.session.scalars(
         select(Offer).join(FrameworkContract, Offer.contract_id == FrameworkContract.id)
         .options(joinedload(Offer.contract).joinedload(FrameworkContract.supplier))
-        .where(Offer.product_id.in_(list(result)), _offer_valid_clause(today))
+        .where(Offer.product_id.in_(list(result)), offer_valid_clause(today))
         .order_by(Offer.product_id, Offer.unit_price_ht, Offer.id))
     for offer in offers:
         result[offer.product_id].append(offer)
@@ -306,3 +344,53 @@ def category_id_for_code(code: str | None) -> int | None:
     if not code:
         return None
     return db.session.scalar(select(Category.id).where(Category.code == code)) or -1
+
+
+@dataclass(frozen=True)
+class CarbonMethod:
+    """Everything the help page "Comment est calculé le score de durabilité ?" shows, read from the data."""
+
+    durability_formula: str
+    grid_factors: list[tuple[int, float, str]]
+    electricity_price_ht: Decimal
+    electricity_price_year: int
+    #: (category label, avoided share, source)
+    refurbishment_shares: list[tuple[str, float, str]]
+    #: labels of categories whose embodied factor is missing from the reference ("pas de facteur")
+    categories_without_factor: list[str]
+    default_spread: float
+    #: worked example from the laptop category factor (None if the reference lost it)
+    example: dict | None
+
+
+def carbon_method(locale: str, today: date) -> CarbonMethod:
+    english = locale.startswith("en")
+    factors = carbon.load_factors()
+
+    def label(code: str) -> str:
+        factor = factors.get(code)
+        if factor is None:
+            return code
+        return factor.label_en if english else factor.label_fr
+
+    example = None
+    laptop = factors.get("laptop")
+    if laptop and laptop.embodied and laptop.annual_kwh is not None and laptop.default_lifetime_years:
+        footprint = carbon.product_footprint("laptop", year=today.year)
+        kwh = laptop.annual_kwh
+        example = {
+            "label": label("laptop"), "embodied": laptop.embodied, "years": laptop.default_lifetime_years,
+            "kwh": kwh, "grid": footprint.grid_factor, "grid_year": footprint.grid_factor_year,
+            "annual": footprint.annual.rounded(2) if footprint.annual else None,
+            "energy_cost": round_cents(Decimal(str(kwh)) * durability.ELECTRICITY_PRICE_EUR_PER_KWH_HT),
+        }
+    return CarbonMethod(
+        durability_formula=durability.FORMULA_EN if english else durability.FORMULA_FR,
+        grid_factors=carbon.grid_factors(),
+        electricity_price_ht=durability.ELECTRICITY_PRICE_EUR_PER_KWH_HT,
+        electricity_price_year=durability.ELECTRICITY_PRICE_YEAR,
+        refurbishment_shares=[(label(code), share, source) for code, share, source in carbon.refurbishment_shares()],
+        categories_without_factor=[label(code) for code, f in factors.items() if f.embodied is None],
+        default_spread=carbon.DEFAULT_RELATIVE_SPREAD,
+        example=example,
+    )

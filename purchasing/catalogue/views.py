@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user
 
 from purchasing.accounts.models import Role
@@ -46,7 +47,8 @@ def index():
     )
     pagination = paginate(services.search_products(query, fee_rate))
     prices = services.displayed_prices(pagination.items, fee_rate)
-    return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices,
+    costs = services.displayed_costs(pagination.items, fee_rate)
+    return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices, costs=costs,
                            is_member=current_user.member is not None)
 
 
@@ -63,3 +65,11 @@ def show(product_id: int):
     can_order = current_user.role in (Role.SECRETARY, Role.APPROVER)
     return render_template("catalogue/show.html", sheet=sheet, product=product, offer_prices=offer_prices,
                            form=form, can_order=can_order, today=today)
+
+
+@bp.get("/durability-help")
+@roles_required(*ALL)
+def durability_help():
+    """How the durability score, carbon and cost per year of service are computed (from the data)."""
+    return render_template("catalogue/durability_help.html",
+                           method=services.carbon_method(str(get_locale()), date.today()))

@@ -14,7 +14,8 @@ DEMO_MODULES = [
     "purchasing.demo.pricing",
     "purchasing.demo.catalogue",
     "purchasing.demo.tenders",
-    "purchasing.demo.lifecycle",  # keep last: uses the catalogue demo's products when present
+    "purchasing.demo.lifecycle",  # uses the catalogue demo's products when present
+    "purchasing.demo.history",  # orders and pool claims over two years, for the reports
 ]
 
 #: Every demo account's password (documented in the README).

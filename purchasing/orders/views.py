@@ -40,7 +40,8 @@ def _order_or_404(order_id: int) -> Order:
 def cart():
     cart = services.get_cart(current_user)
     form = CartForm(obj=cart) if cart else CartForm()
-    return render_template("orders/cart.html", cart=cart, form=form)
+    carbon = services.order_carbon(cart, date.today()) if cart and cart.lines else None
+    return render_template("orders/cart.html", cart=cart, form=form, carbon=carbon)
 
 
 @bp.post("/cart/add")
@@ -63,7 +64,8 @@ def update_cart():
         abort(404)
     form = CartForm()
     if not form.validate_on_submit():
-        return render_template("orders/cart.html", cart=cart, form=form), 422
+        return render_template("orders/cart.html", cart=cart, form=form,
+                               carbon=services.order_carbon(cart, date.today()) if cart.lines else None), 422
     quantities = {line.id: request.form.get(f"qty-{line.id}", str(line.quantity)) for line in cart.lines}
     services.update_cart(cart, quantities, form.delivery_site.data, form.note.data, date.today())
     if request.form.get("action") == "submit":
@@ -100,7 +102,7 @@ def show(order_id: int):
     if order.status == "draft":
         return redirect(url_for("orders.cart"))
     return render_template("orders/show.html", order=order, machine=ORDER,
-                           carbon=services.order_embodied(order, date.today().year),
+                           carbon=services.order_carbon(order, date.today()),
                            reject_form=RejectForm(), cancel_form=CancelForm(),
                            can_decide=current_user.role == Role.APPROVER and order.status == "submitted",
                            can_cancel=order.status in services.CANCELLABLE and current_user.role in MEMBER)
@@ -125,7 +127,7 @@ def reject(order_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return render_template("orders/show.html", order=order, machine=ORDER,
-                               carbon=services.order_embodied(order, date.today().year), reject_form=form,
+                               carbon=services.order_carbon(order, date.today()), reject_form=form,
                                cancel_form=CancelForm(), can_decide=order.status == "submitted",
                                can_cancel=False), 422
     services.reject(order, current_user, form.reason.data)

@@ -84,6 +84,10 @@ API_ROUTES: dict[str, ApiRule] = {
     # tenders: purchasing officers and admin (as on the web)
     "api.list_tenders": ApiRule(OFFICERS, lambda c: "/api/v1/tenders"),
     "api.get_tender": ApiRule(OFFICERS, lambda c: f"/api/v1/tenders/{c['tender'].id}"),
+    # sustainability report: every role; member users only their own member's (another member: 404)
+    "api.sustainability_report": ApiRule(
+        ALL, lambda c: f"/api/v1/reports/sustainability?scope=member&id={c['member_a'].id}&year=2026",
+        other_member_url=lambda c: f"/api/v1/reports/sustainability?scope=member&id={c['member_b'].id}"),
 }
 
 

@@ -87,7 +87,10 @@ ROUTES: dict[str, Rule] = {
     "tenders.unsuccessful": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/unsuccessful", methods=("POST",)),
     # catalogue, orders, pricing, purchase orders, campaigns, notifications
     "catalogue.index": Rule(ALL, lambda c: "/catalogue/"),
+    "catalogue.durability_help": Rule(ALL, lambda c: "/catalogue/durability-help"),
     "catalogue.show": Rule(ALL, lambda c: f"/catalogue/products/{c['offer'].product_id}"),
+    "catalogue_admin.edit": Rule(OFFICERS, lambda c: f"/catalogue/products/{c['offer'].product_id}/edit",
+                                 methods=("GET", "POST")),
     "orders.cart": Rule(MEMBER_ROLES, lambda c: "/cart"),
     "orders.update_cart": Rule(MEMBER_ROLES, lambda c: "/cart", methods=("POST",)),
     "orders.add_to_cart": Rule(MEMBER_ROLES, lambda c: "/cart/add", methods=("POST",)),
@@ -127,6 +130,13 @@ ROUTES: dict[str, Rule] = {
     "campaigns.commit": Rule(MEMBER_ROLES, lambda c: f"/campaigns/{c['campaign'].id}/commit", methods=("POST",)),
     "campaigns.close": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/close", methods=("POST",)),
     "campaigns.place_orders": Rule(OFFICERS, lambda c: f"/campaigns/{c['campaign'].id}/order", methods=("POST",)),
+    # sustainability reports (member roles: their own member only)
+    "reports.sustainability": Rule(ALL, lambda c: f"/reports/sustainability?scope=member&id={c['member_a'].id}",
+                                   other_member_url=lambda c: f"/reports/sustainability?scope=member&id={c['member_b'].id}"),
+    "reports.sustainability_xlsx": Rule(ALL, lambda c: f"/reports/sustainability.xlsx?scope=member&id={c['member_a'].id}",
+                                        other_member_url=lambda c: f"/reports/sustainability.xlsx?scope=member&id={c['member_b'].id}"),
+    "reports.sustainability_csv": Rule(ALL, lambda c: f"/reports/sustainability.csv?scope=member&id={c['member_a'].id}",
+                                       other_member_url=lambda c: f"/reports/sustainability.csv?scope=member&id={c['member_b'].id}"),
     # lifecycle
     "lifecycle.index": Rule(ALL, lambda c: "/lifecycle/"),
     "lifecycle.scan": Rule(ALL, lambda c: f"/lifecycle/scan?tag={c['asset_a'].tag}", ok=(302,),

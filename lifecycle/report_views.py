@@ -1,0 +1,154 @@
+"""Sustainability reports: territory, EPCI or member, per calendar year — HTML with charts, CSV, XLSX, print."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lifecycle import charts, report_data
+from lifecycle.report_export import report_tables, to_csv, to_xlsx
+from lifecycle.reports import RETIREMENT_ROUTES
+from purchasing import navigation
+from purchasing.accounts.models import Role
+from purchasing.auth import roles_required
+from purchasing.catalogue.models import Category
+from purchasing.extensions import db
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+READERS = (Role.SUSTAINABILITY_OFFICER, Role.ADMIN, Role.PURCHASING_OFFICER, Role.SECRETARY, Role.APPROVER)
+navigation.register("reports.sustainability", _l("Rapports durabilité"), READERS, order=70)
+
+FIRST_YEAR = 2020
+
+
+def _labels() -> dict:
+    locale = str(get_locale())
+    categories = {c.code: c.label(locale) for c in db.session.scalars(db.select(Category))}
+    return {
+        "fleet": _("Parc par catégorie et statut"), "fleet_summary": _("Parc : synthèse"),
+        "category": _("Catégorie"), "total": _("Total"), "indicator": _("Indicateur"), "value": _("Valeur"),
+        "fleet_count": _("Équipements en parc"), "average_age": _("Âge moyen (années)"),
+        "past_lifetime_share": _("Part au-delà de la durée de vie attendue (%)"),
+        "lifetimes": _("Durée de vie à la sortie d'inventaire"), "retired_count": _("Sortis"),
+        "mean_age": _("Âge moyen à la sortie (années)"), "default_lifetime": _("Durée de vie par défaut (années)"),
+        "purchases": _("Achats par origine"), "origin": _("Origine"), "units": _("Unités"),
+        "amount_ht": _("Montant HT (€)"), "reuse_share": _("Part réemploi ou reconditionné, informatique et téléphonie (%)"),
+        "reuse_target": _("Objectif légal (%)"),
+        "retired": _("Équipements sortis : part réemployée"), "retired_counted": _("Équipements informatiques de moins de 10 ans sortis"),
+        "retired_reused": _("dont réemployés (réemploi, don, vente)"), "retired_reuse_share": _("Part réemployée (%)"),
+        "retired_reuse_target": _("Objectif légal (%)"),
+        "carbon": _("Carbone (kgCO2e)"), "low": _("Bas"), "central": _("Central"), "high": _("Haut"),
+        "without_factor": _("Lignes sans facteur"),
+        "purchases_embodied": _("Émissions de fabrication des achats de l'année"),
+        "fleet_annual": _("Empreinte annuelle du parc"),
+        "avoided_reuse": _("Évité par le réemploi (bourse)"),
+        "avoided_refurbishment": _("Évité par le reconditionné"),
+        "avoided_longer_use": _("Évité par l'allongement de la durée d'usage (par an)"),
+        "end_of_life": _("Filières de fin de vie"), "route": _("Filière"), "count": _("Nombre"),
+        "categories": categories,
+        "statuses": {"in_stock": _("En stock"), "in_service": _("En service"), "in_repair": _("En réparation"),
+                     "refurbishing": _("En reconditionnement"), "in_pool": _("Dans la bourse"),
+                     "retired": _("Sorti")},
+        "routes": {"reused_elsewhere": _("Réemploi ailleurs"), "donated": _("Don"), "sold": _("Vente"),
+                   "recycled_weee": _("Recyclage DEEE"), "destroyed": _("Destruction"),
+                   "lost_or_stolen": _("Perte ou vol")},
+        "origins": {"new": _("Neuf"), "refurbished": _("Reconditionné"), "reuse_pool": _("Bourse de réemploi")},
+    }
+
+
+def _parse_scope():
+    """Scope and year from the query string; member users are held to their own member."""
+    today = date.today()
+    raw_year = request.args.get("year", str(today.year))
+    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
+    if year is None or not FIRST_YEAR <= year <= today.year + 1:
+        abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
+                                 first=FIRST_YEAR, last=today.year + 1))
+    scope = request.args.get("scope", report_data.default_scope(current_user))
+    if scope not in ("territory", "epci", "member"):
+        abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
+    raw_id = request.args.get("id", "")
+    if raw_id and not (raw_id.isdigit() and len(raw_id) <= 9):
+        abort(404)
+    scope_id = int(raw_id) if raw_id else None
+    # member users held to their member (403/404), an id required below the territory (shared with the API)
+    scope, scope_id, target = report_data.resolve_scope(current_user, scope, scope_id)
+    return scope, scope_id, year, target, today
+
+
+def _build():
+    scope, scope_id, year, target, today = _parse_scope()
+    report = report_data.build_scope_report(scope, scope_id, year, today)
+    labels = _labels()
+    tables = report_tables(report, labels)
+    return scope, scope_id, year, target, report, labels, tables
+
+
+def _charts(report, labels) -> list[str]:
+    fleet = report.fleet.get("by_category_status")
+    svgs = []
+    if fleet is not None and not fleet.empty:
+        totals = fleet.sum(axis=1).sort_values(ascending=False)
+        svgs.append(charts.horizontal_bars([labels["categories"].get(c, c) for c in totals.index],
+                                           [int(v) for v in totals.values], title=labels["fleet"],
+                                           xlabel=_("Nombre d'équipements")))
+    purchases, retired = report.purchases, report.retired
+    shares = [purchases.get("reuse_share"), retired.get("retired_reuse_share")]
+    targets = [purchases.get("reuse_target") or 0, retired.get("retired_reuse_target") or 0]
+    svgs.append(charts.share_against_target(
+        [_("Achats réemploi / reconditionné"), _("Sorties réemployées")],
+        [None if s is None else float(s) for s in shares], [float(t) for t in targets],
+        title=_("Parts réglementaires %(year)d", year=report.year), ylabel=_("Part (%)"),
+        target_label=_("Objectif légal")))
+    carbon = report.carbon
+    items = [("purchases_embodied", carbon["purchases_embodied_kgco2e"], charts.BLUE),
+             ("fleet_annual", carbon["fleet_annual_kgco2e"], charts.BLUE),
+             ("avoided_reuse", carbon["avoided_reuse_kgco2e"], charts.GREEN),
+             ("avoided_refurbishment", carbon["avoided_refurbishment_kgco2e"], charts.GREEN),
+             ("avoided_longer_use", carbon["avoided_longer_use_kgco2e_per_year"], charts.GREEN)]
+    svgs.append(charts.ranges([labels[key] for key, _f, _c in items], [f.central for _k, f, _c in items],
+                              [f.low for _k, f, _c in items], [f.high for _k, f, _c in items],
+                              colors=[c for _k, _f, c in items], title=labels["carbon"],
+                              xlabel=_("kgCO2e (barres : estimation basse – haute)")))
+    eol = dict(zip(report.end_of_life["route"], report.end_of_life["count"]))
+    svgs.append(charts.horizontal_bars([labels["routes"][r] for r in RETIREMENT_ROUTES],
+                                       [int(eol.get(r, 0)) for r in RETIREMENT_ROUTES],
+                                       title=labels["end_of_life"], xlabel=_("Nombre d'équipements")))
+    return svgs
+
+
+def _filename(scope: str, scope_id: int | None, year: int, extension: str) -> str:
+    return f"rapport-durabilite-{scope}{'-' + str(scope_id) if scope_id else ''}-{year}.{extension}"
+
+
+@bp.get("/sustainability")
+@roles_required(*READERS)
+def sustainability():
+    scope, scope_id, year, target, report, labels, tables = _build()
+    return render_template("reports/sustainability.html", scope=scope, scope_id=scope_id, year=year,
+                           target=target, report=report, tables=tables, charts=_charts(report, labels),
+                           years=list(range(date.today().year + 1, FIRST_YEAR - 1, -1)),
+                           epcis=report_data.epci_choices() if current_user.is_staff else [],
+                           print_mode=request.args.get("print") == "1")
+
+
+@bp.get("/sustainability.xlsx")
+@roles_required(*READERS)
+def sustainability_xlsx():
+    scope, scope_id, year, target, report, labels, tables = _build()
+    content = to_xlsx(tables, _("Rapport durabilité %(year)d — %(scope)s", year=year, scope=target))
+    return Response(content, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={_filename(scope, scope_id, year, 'xlsx')}"})
+
+
+@bp.get("/sustainability.csv")
+@roles_required(*READERS)
+def sustainability_csv():
+    scope, scope_id, year, target, report, labels, tables = _build()
+    return Response("\ufeff" + to_csv(tables), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={_filename(scope, scope_id, year, 'csv')}"})

@@ -1,0 +1,96 @@
+"""Report loaders: orders, pool claims and assets of a scope, with hand-computed indicators."""
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from lifecycle import report_data, services
+from purchasing.extensions import db
+from purchasing.orders.models import Order, OrderLine
+
+THIS_YEAR = date.today().year
+LAPTOP = 185.09  # ADEME 2025 laptop, kgCO2e (lifecycle/data/carbon_factors.csv)
+
+
+def _order(member, user, offer, quantity, amount, status="approved", year=THIS_YEAR):
+    decided = datetime(year, 3, 15, 10, tzinfo=timezone.utc)
+    order = Order(member_id=member.id, created_by_id=user.id, status=status, submitted_dt=decided, decided_dt=decided)
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderLine(order_id=order.id, offer_id=offer.id, product_id=offer.product_id, quantity=quantity,
+                             base_unit_price_ht=Decimal(amount) / quantity, fee_rate=Decimal("0"),
+                             unit_price_ht=Decimal(amount) / quantity, vat_rate=Decimal("0.20"),
+                             line_total_ht=Decimal(amount)))
+    db.session.flush()
+    return order
+
+
+@pytest.fixture
+def world(make_member, make_user, make_offer, make_asset):
+    epci = make_member(kind="epci", name="CC Test", insee_code=None)
+    a = make_member(name="Commune A", epci_id=epci.id)
+    b = make_member(name="Commune B")
+    user_a = make_user(role="secretary", member=a)
+    user_b = make_user(role="secretary", member=b)
+    new = make_offer(price="1000.00")
+    refurbished = make_offer(price="450.00", condition="refurbished")
+    _order(a, user_a, new, 2, "2000.00")
+    _order(b, user_b, refurbished, 1, "450.00")
+    _order(a, user_a, new, 5, "5000.00", status="draft")  # not a purchase
+    _order(a, user_a, new, 1, "1000.00", year=THIS_YEAR - 1)  # last year
+    # A gives a laptop through the pool, erased first; B claims it.
+    asset = make_asset(a, "laptop", actor=user_a)
+    services.record_erasure(asset, method="nist_purge", performed_on=date.today(), operator="Atelier",
+                            certificate_ref="EFF-1", actor=user_a)
+    listing = services.offer_to_pool(asset, condition="good", note="", actor=user_a)
+    services.claim_listing(listing, b.id, user_b)
+    return {"epci": epci, "a": a, "b": b}
+
+
+def test_member_scope_counts_only_its_orders(world):
+    report = report_data.build_scope_report("member", world["a"].id, THIS_YEAR, date.today())
+    p = report.purchases
+    assert p["by_origin"]["new"] == {"units": 2, "amount_ht": Decimal("2000.00")}
+    assert p["by_origin"]["refurbished"]["units"] == 0 and p["by_origin"]["reuse_pool"]["units"] == 0
+    assert p["reuse_share"] == Decimal("0.0000")
+    assert report.carbon["purchases_embodied_kgco2e"].central == pytest.approx(2 * LAPTOP)
+
+
+def test_pool_claim_counts_for_the_claiming_member(world):
+    report = report_data.build_scope_report("member", world["b"].id, THIS_YEAR, date.today())
+    p = report.purchases
+    assert p["by_origin"]["reuse_pool"] == {"units": 1, "amount_ht": report_data.POOL_CLAIM_VALUE_HT}
+    # (450 refurbished + 200 pool) / (450 + 200) = 100 %
+    assert p["reuse_share"] == Decimal("1.0000")
+    assert report.carbon["avoided_reuse_kgco2e"].central == pytest.approx(LAPTOP)
+    assert report.carbon["avoided_refurbishment_kgco2e"].central == pytest.approx(0.73 * LAPTOP)
+    assert report.fleet["count"] == 1  # the claimed laptop now belongs to B
+
+
+def test_epci_scope_covers_its_communes(world):
+    report = report_data.build_scope_report("epci", world["epci"].id, THIS_YEAR, date.today())
+    assert report.purchases["by_origin"]["new"]["units"] == 2  # commune A's order
+    assert report.purchases["by_origin"]["refurbished"]["units"] == 0  # B is outside the EPCI
+
+
+def test_territory_scope_and_share(world):
+    report = report_data.build_scope_report("territory", None, THIS_YEAR, date.today())
+    p = report.purchases
+    # IT purchases: 2000 new + 450 refurbished + 200 pool → (650) / 2650
+    assert p["it_amount_ht"] == Decimal("2650.00")
+    assert p["reuse_share"] == Decimal("0.2453")
+    last_year = report_data.build_scope_report("territory", None, THIS_YEAR - 1, date.today())
+    assert last_year.purchases["by_origin"]["new"]["units"] == 1
+
+
+def test_refurbished_assets_carry_the_remaining_embodied_share(make_member, make_user, make_offer):
+    from lifecycle.receiving import receive_delivered_line
+
+    member = make_member()
+    user = make_user(role="secretary", member=member)
+    offer = make_offer(price="450.00", condition="refurbished")
+    order = _order(member, user, offer, 1, "450.00", status="placed")
+    receive_delivered_line(order.lines[0], 1, None, user)
+    frame = report_data.assets_frame("member", member.id)
+    # laptop: r = 0.73, so 0.27 × 185.09 remains to be spread over the years of service
+    assert frame["embodied_central"].iloc[0] == pytest.approx(0.27 * LAPTOP)
