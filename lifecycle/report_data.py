@@ -16,7 +16,9 @@ from sqlalchemy import func, or_, select
 from lifecycle.carbon import category_factor, product_footprint, refurbished_avoided_share
 from lifecycle.models import Asset, PoolListing, Retirement
 from lifecycle.reports import ASSET_COLUMNS, PURCHASE_COLUMNS, Report, build_report, empty_assets, empty_purchases
+from purchasing.accounts.models import MEMBER_ROLES
 from purchasing.catalogue.models import Category, Product
+from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from purchasing.members.models import Member, MemberKind
 from purchasing.orders.models import Order, OrderLine
@@ -45,6 +47,36 @@ def scope_target(scope: str, scope_id: int | None) -> str:
     if scope == "epci" and member.kind != MemberKind.EPCI:
         abort(404)
     return member.name
+
+
+class ScopeIdRequired(DomainError):
+    """An EPCI or member report without saying which one."""
+
+    code = "scope_id_required"
+    http_status = 400
+    default_message = "Choisissez l'EPCI ou l'adhérent."
+
+
+def default_scope(user) -> str:
+    """A member user's report is their member's; staff start from the whole territory."""
+    return "member" if user.role in MEMBER_ROLES else "territory"
+
+
+def resolve_scope(user, scope: str, scope_id: int | None) -> tuple[str, int | None, str]:
+    """Who may see which report (the web page and the API): (scope, scope_id, display name).
+
+    Staff choose any scope. Member users are held to their own member: another scope is a 403, their
+    member is the default, another member a 404 (:func:`scope_target`). An EPCI or member scope without
+    an id is refused (ScopeIdRequired).
+    """
+    if user.role in MEMBER_ROLES:
+        if scope != "member":
+            abort(403)
+        if scope_id is None:
+            scope_id = user.member_id
+    if scope != "territory" and scope_id is None:
+        raise ScopeIdRequired(_("Choisissez l'EPCI ou l'adhérent."))
+    return scope, scope_id, scope_target(scope, scope_id)
 
 
 def _member_filter(column, scope: str, scope_id: int | None):

@@ -13,7 +13,7 @@ from lifecycle import charts, report_data
 from lifecycle.report_export import report_tables, to_csv, to_xlsx
 from lifecycle.reports import RETIREMENT_ROUTES
 from purchasing import navigation
-from purchasing.accounts.models import MEMBER_ROLES, Role
+from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.catalogue.models import Category
 from purchasing.extensions import db
@@ -69,21 +69,15 @@ def _parse_scope():
     if year is None or not FIRST_YEAR <= year <= today.year + 1:
         abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
                                  first=FIRST_YEAR, last=today.year + 1))
-    scope = request.args.get("scope", "member" if current_user.role in MEMBER_ROLES else "territory")
+    scope = request.args.get("scope", report_data.default_scope(current_user))
     if scope not in ("territory", "epci", "member"):
         abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
     raw_id = request.args.get("id", "")
     if raw_id and not (raw_id.isdigit() and len(raw_id) <= 9):
         abort(404)
     scope_id = int(raw_id) if raw_id else None
-    if current_user.role in MEMBER_ROLES:
-        if scope != "member":
-            abort(403)
-        if scope_id is None:
-            scope_id = current_user.member_id
-    if scope != "territory" and scope_id is None:
-        abort(400, description=_("Choisissez l'EPCI ou l'adhérent."))
-    target = report_data.scope_target(scope, scope_id)  # 404 when unknown or out of the user's scope
+    # member users held to their member (403/404), an id required below the territory (shared with the API)
+    scope, scope_id, target = report_data.resolve_scope(current_user, scope, scope_id)
     return scope, scope_id, year, target, today
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lifecycle import carbon
@@ -369,6 +369,29 @@ def equivalents_in_pool(product: Product, member) -> list[PoolListing]:
     member_id = getattr(member, "id", member)
     stmt = pool_query(category_id=product.category_id, exclude_member_id=member_id).limit(20)
     return list(db.session.scalars(stmt).unique())
+
+
+def latest_listing_for_tag(tag: str) -> PoolListing | None:
+    """The latest pool listing of the asset tagged ``tag`` (open, claimed or withdrawn), any member's.
+
+    The pool is shared by the territory: claiming needs no ownership of the asset, and the listing's own
+    status decides (an open one can be claimed; a claimed one is a 409 "taken").
+    """
+    tag = (tag or "").strip().upper()
+    if not tag:
+        return None
+    return db.session.scalars(select(PoolListing).join(Asset, PoolListing.asset_id == Asset.id)
+                              .where(Asset.tag == tag).order_by(PoolListing.id.desc()).limit(1)).first()
+
+
+def asset_with_timeline(tag: str) -> Asset | None:
+    """The caller's asset by tag (scoped: another member's is None), its events loaded in one query."""
+    tag = (tag or "").strip().upper()
+    if not tag:
+        return None
+    return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset).options(
+        joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product),
+        selectinload(Asset.events))).first()
 
 
 def open_listing_for(asset: Asset) -> PoolListing | None:

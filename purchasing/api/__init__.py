@@ -51,7 +51,10 @@ Adding an endpoint: one decorator
 * path parameters ``<int:id>`` are documented as integers 1..2**31-1; out of range → 404; string path
   parameters (``<tag>``) with a NUL character or over 200 characters → 404.
 * member-owned objects are loaded with ``get_scoped_or_404`` (another member's object → 404).
-* a ``DomainError`` raised by a service becomes a problem with its status (409, 422…): declare it in ``errors``.
+* a ``DomainError`` raised by a service becomes a problem with its ``code`` and ``details``: 409 for a
+  rule refusing a well-formed request, whatever status the web gives it (in the API, 400 and 422 only ever
+  mean "the request breaks the document", 422 naming the fields — Schemathesis checks that schema-valid
+  input is never refused so); 403, 404 and 429 keep theirs. Declare 409 in ``errors``.
 * every string of a request is ``framework.Text`` (no NUL character, which PostgreSQL refuses).
 
 Then add the endpoint's access rule in ``tests/api/test_access.py`` (a test fails otherwise) and
@@ -62,7 +65,9 @@ from __future__ import annotations
 
 def _register_modules() -> None:
     """Import the modules whose ``api_route`` decorators fill the blueprint (order = document order)."""
-    from purchasing.api import auth, docs, members  # noqa: F401
+    from purchasing.api import (  # noqa: F401
+        auth, catalogue, docs, lifecycle, members, orders, purchase_orders, reports, tenders,
+    )
 
 
 _register_modules()

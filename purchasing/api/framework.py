@@ -12,10 +12,11 @@ from typing import Annotated, Any, Callable, Iterable
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import AnonymousUserMixin
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, create_model
 
 
 from purchasing.accounts.models import Role
+from purchasing.domain.errors import DomainError
 from purchasing.errors import problem
 from purchasing.extensions import csrf, db
 
@@ -33,6 +34,16 @@ def _readable_json(state) -> None:
 MAX_ID = 2**31 - 1
 ALL_ROLES = frozenset(r.value for r in Role)
 
+
+def integral(value):
+    """JSON Schema's "integer" includes 2.0: an integral float is that integer (strict mode refuses it)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+#: an integer of a request body: accepts 3 and 3.0 (both "integer" in JSON Schema), refuses 2.5, "3", true
+Int = Annotated[int, BeforeValidator(integral)]
 
 #: a string without NUL characters (PostgreSQL refuses them): use it for every string of a request
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
@@ -176,6 +187,20 @@ def validation_problem(error: ValidationError, where: str):
         errors.append({"field": _field_name(item["loc"]), "in": where, "message": message, "code": item["type"]})
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return problem(422, _("Données invalides : %(fields)s.", fields=fields), errors=errors)
+
+
+def business_problem(error: DomainError):
+    """A business rule refused a well-formed request: the problem carries the rule's ``code`` and ``details``.
+
+    The API keeps 400 and 422 for requests that break the document (malformed JSON; each field named); a
+    request the document accepts but a rule refuses (an offer no longer orderable, a serial count that does
+    not match, a missing erasure, a ceiling reached, a transition not allowed…) is a 409 conflict with the
+    current state, whatever status the web gives it. 403, 404 and 429 keep their meaning. Nothing written
+    is kept.
+    """
+    db.session.rollback()
+    status = error.http_status if error.http_status in (403, 404, 409, 429) else 409
+    return problem(status, error.message, code=error.code, **({"details": error.details} if error.details else {}))
 
 
 class ApiAbort(Exception):
@@ -336,8 +361,11 @@ def api_route(
             except ApiAbort as stop:
                 db.session.rollback()
                 return stop.response
-            return _serialise(operation_by_method[request.method if request.method != "HEAD" else "GET"],
-                              view(**call_kwargs))
+            try:
+                result = view(**call_kwargs)
+            except DomainError as error:
+                return business_problem(error)
+            return _serialise(operation_by_method[request.method if request.method != "HEAD" else "GET"], result)
 
         operation_by_method: dict[str, Operation] = {}
         doc = (view.__doc__ or "").strip()

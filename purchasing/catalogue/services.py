@@ -305,6 +305,47 @@ def refresh_all_products(today: date | None = None) -> int:
     return len(products)
 
 
+def orderable_offers_by_product(product_ids, today: date) -> dict[int, list[Offer]]:
+    """Orderable offers of several products at once (one query), cheapest first: for lists (no N+1)."""
+    result: dict[int, list[Offer]] = {pid: [] for pid in product_ids}
+    if not result:
+        return result
+    offers = db.session.scalars(
+        select(Offer).join(FrameworkContract, Offer.contract_id == FrameworkContract.id)
+        .options(joinedload(Offer.contract).joinedload(FrameworkContract.supplier))
+        .where(Offer.product_id.in_(list(result)), offer_valid_clause(today))
+        .order_by(Offer.product_id, Offer.unit_price_ht, Offer.id))
+    for offer in offers:
+        result[offer.product_id].append(offer)
+    return result
+
+
+def member_fee_rate(member, today: date) -> Decimal | None:
+    """The fee rate a member pays on the base prices today; None for staff (no member) or without a grid."""
+    from purchasing.domain.errors import PricingError
+    from purchasing.pricing import services as pricing
+
+    if member is None:
+        return None
+    try:
+        return pricing.fee_rate_for(member, today)
+    except PricingError:
+        return None
+
+
+def active_product(product_id: int) -> Product | None:
+    """An active product (the catalogue never shows the others)."""
+    product = db.session.get(Product, product_id)
+    return product if product is not None and product.is_active else None
+
+
+def category_id_for_code(code: str | None) -> int | None:
+    """The id of the category with this code; -1 for an unknown code (matches nothing); None without a code."""
+    if not code:
+        return None
+    return db.session.scalar(select(Category.id).where(Category.code == code)) or -1
+
+
 @dataclass(frozen=True)
 class CarbonMethod:
     """Everything the help page "Comment est calculé le score de durabilité ?" shows, read from the data."""

@@ -13,8 +13,6 @@ from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.catalogue import services
 from purchasing.catalogue.forms import AddToCartForm, CatalogueSearchForm
-from purchasing.catalogue.models import Product
-from purchasing.extensions import db
 from purchasing.navigation import ALL_ROLES, register
 from purchasing.pagination import paginate
 from purchasing.pricing import services as pricing
@@ -58,8 +56,8 @@ def index():
 @roles_required(*ALL)
 def show(product_id: int):
     today = date.today()
-    product = db.session.get(Product, product_id)
-    if product is None or not product.is_active:
+    product = services.active_product(product_id)
+    if product is None:
         abort(404)
     sheet = services.product_sheet(product, current_user.member, today)
     offer_prices = services.offer_prices(sheet.offers, current_user.member, today)

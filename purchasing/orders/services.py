@@ -89,6 +89,39 @@ def add_to_cart(user, offer_id, quantity, today: date) -> OrderLine:
     return line
 
 
+def create_order(user, lines, today: date, delivery_site: str = "", note: str = "") -> Order:
+    """A new draft order of the user's member with ``lines`` (pairs offer id, quantity), priced today.
+
+    Everything is validated before anything is written (quantities, orderable offers); the same offer
+    given twice is one line with the quantities added. The API's counterpart of the cart.
+    """
+    if user.member_id is None:
+        raise ConflictError("Seuls les utilisateurs d'un adhérent peuvent commander.", code="no_member")
+    quantities: dict[int, int] = {}
+    offers = {}
+    for offer_id, quantity in lines:
+        quantity = domain_pricing.validate_quantity(quantity)
+        offer = catalogue.orderable_offer(offer_id, today)
+        offers[offer.id] = offer
+        quantities[offer.id] = domain_pricing.validate_quantity(quantities.get(offer.id, 0) + quantity)
+    if not quantities:
+        raise ConflictError("Le panier est vide.", code="empty_cart")
+    order = Order(member_id=user.member_id, created_by_id=user.id, status="draft",
+                  delivery_site=(delivery_site or "").strip()[:300], note=(note or "").strip()[:5000])
+    db.session.add(order)
+    db.session.flush()
+    db.session.add(OrderEvent(order_id=order.id, actor_id=user.id, from_status=None, to_status="draft"))
+    with db.session.no_autoflush:
+        for offer_id, quantity in quantities.items():
+            offer = offers[offer_id]
+            line = OrderLine(offer=offer, product=offer.product, quantity=quantity)
+            _price_line(line, order.member, today)
+            order.lines.append(line)
+    _retotal(order)
+    db.session.flush()
+    return order
+
+
 def update_cart(cart: Order, quantities: dict[int, object], delivery_site: str, note: str, today: date) -> Order:
     """Set the lines' quantities (0 removes a line), the delivery site and the note."""
     _require_status(cart, "draft")

@@ -83,6 +83,48 @@ def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
                                .options(joinedload(OrderLine.order)).order_by(OrderLine.id)).unique().all()
     if not lines:
         raise ConflictError("Aucune ligne approuvée à commander pour ce contrat.", code="nothing_to_place")
+    return _new_purchase_order(contract, lines, actor)
+
+
+def create_purchase_order_for_orders(order_ids, actor) -> PurchaseOrder:
+    """A draft purchase order with the lines of the given member orders (the API's way of grouping).
+
+    Every order must exist and be approved, with no line already on a purchase order, and all lines
+    must be under the same framework contract (hence the same supplier).
+    """
+    ids = sorted({int(i) for i in order_ids})
+    if not ids:
+        raise ConflictError("Indiquez au moins une commande.", code="no_orders")
+    orders = db.session.scalars(select(Order).where(Order.id.in_(ids))
+                                .options(selectinload(Order.lines).joinedload(OrderLine.offer))).all()
+    found = {o.id: o for o in orders}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise ConflictError("Commande(s) inconnue(s) : " + ", ".join(map(str, unknown)) + ".",
+                            code="unknown_orders", details={"order_ids": unknown})
+    not_approved = [o for o in orders if o.status != "approved"]
+    if not_approved:
+        raise ConflictError("Seules les commandes approuvées peuvent être passées au fournisseur : "
+                            + ", ".join(f"{o.reference or o.id} ({o.status})" for o in not_approved) + ".",
+                            code="orders_not_approved", details={"order_ids": [o.id for o in not_approved]})
+    lines = [line for o in sorted(orders, key=lambda o: o.id) for line in o.lines]
+    placed = set(db.session.scalars(select(PurchaseOrderLine.order_line_id)
+                                    .where(PurchaseOrderLine.order_line_id.in_([line.id for line in lines]))))
+    if placed:
+        raise ConflictError("Certaines lignes de ces commandes sont déjà sur un bon de commande.",
+                            code="already_placed", details={"order_line_ids": sorted(placed)})
+    contract_ids = {line.offer.contract_id for line in lines}
+    if len(contract_ids) != 1:
+        raise ConflictError("Les commandes relèvent de plusieurs contrats : un bon de commande porte sur un "
+                            "seul contrat (un seul fournisseur).", code="several_contracts",
+                            details={"contract_ids": sorted(contract_ids)})
+    if not lines:
+        raise ConflictError("Aucune ligne à commander.", code="nothing_to_place")
+    contract = db.session.get(FrameworkContract, contract_ids.pop())
+    return _new_purchase_order(contract, lines, actor)
+
+
+def _new_purchase_order(contract: FrameworkContract, lines, actor) -> PurchaseOrder:
     po = PurchaseOrder(reference="", supplier_id=contract.supplier_id, contract_id=contract.id, status="draft",
                        created_by_id=actor.id)
     db.session.add(po)
@@ -190,6 +232,28 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
                link("orders.show", order_id=order.id))
     db.session.flush()
     return assets
+
+
+def record_delivery_by_order_lines(po: PurchaseOrder, lines, actor) -> list:
+    """:func:`record_delivery` with lines given by order line id: (order_line_id, quantity, serials list).
+
+    An order line that is not on this purchase order is refused (422) rather than ignored.
+    """
+    by_order_line = {pl.order_line_id: pl.id for pl in po.lines}
+    unknown = sorted({ol for ol, _q, _s in lines if ol not in by_order_line})
+    if unknown:
+        raise InvalidQuantity("Ligne(s) de commande absente(s) de ce bon de commande : "
+                              + ", ".join(map(str, unknown)) + ".", code="unknown_order_line",
+                              details={"order_line_ids": unknown})
+    quantities: dict[int, object] = {}
+    serials: dict[int, str] = {}
+    for order_line_id, quantity, serial_numbers in lines:
+        pl_id = by_order_line[order_line_id]
+        if pl_id in quantities:
+            raise InvalidQuantity("Une ligne de commande est donnée deux fois.", code="repeated_line")
+        quantities[pl_id] = quantity
+        serials[pl_id] = "\n".join(serial_numbers or [])
+    return record_delivery(po, quantities, serials, actor)
 
 
 def list_purchase_orders():

@@ -56,3 +56,58 @@ def actx(make_member, make_user, token_for):
     }
     tokens = {str(role): token_for(user) for role, user in users.items()}
     return {"member_a": member_a, "member_b": member_b, "users": users, "tokens": tokens}
+
+
+@pytest.fixture
+def make_asset(app):
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from lifecycle import services
+    from purchasing.catalogue.models import Category
+    from purchasing.extensions import db
+
+    def factory(member, code="laptop", actor=None, **kw):
+        kw.setdefault("acquisition_date", date(2024, 1, 15))
+        kw.setdefault("purchase_price_ht", Decimal("800.00"))
+        kw.setdefault("designation", "Portable test")
+        category = db.session.scalars(select(Category).where(Category.code == code)).one()
+        return services.create_asset(member_id=member.id, category=category, actor=actor, **kw)
+
+    return factory
+
+
+@pytest.fixture
+def world(actx, make_grid, make_offer, make_user, make_asset):
+    """actx + a tariff grid, an orderable offer, a submitted order of each member (member B's approved),
+    a draft purchase order of B's order, an asset of each member, a tender with a lot."""
+    from datetime import date, datetime, timedelta, timezone
+
+    from purchasing.orders import services as orders
+    from purchasing.purchase_orders import services as purchase_orders
+    from purchasing.tenders import services as tenders
+
+    make_grid()
+    offer = make_offer(price="500.00")
+    secretary_a = actx["users"][Role.SECRETARY]
+    secretary_b = make_user(role=Role.SECRETARY, member=actx["member_b"], email="secretary@b.test")
+    today = date.today()
+    order_a = orders.create_order(secretary_a, [(offer.id, 1)], today, "Mairie A")
+    orders.submit_order(order_a, secretary_a, today)
+    order_b = orders.create_order(secretary_b, [(offer.id, 1)], today, "Mairie B")
+    orders.submit_order(order_b, secretary_b, today)  # 515 € ≤ 1 000 €: approved automatically
+    assert order_b.status == "approved"
+    officer = actx["users"][Role.PURCHASING_OFFICER]
+    po = purchase_orders.create_purchase_order_for_orders([order_b.id], officer)
+    asset_a = make_asset(actx["member_a"])
+    asset_b = make_asset(actx["member_b"])
+    from lifecycle import services as lifecycle
+
+    lifecycle.offer_to_pool(asset_b, condition="good", note="Bon état", actor=secretary_b)
+    tender = tenders.create_tender(tenders.TenderInput(
+        reference="AO-API-1", title="Postes de travail", publication_date=today,
+        bid_deadline=datetime.now(timezone.utc) + timedelta(days=30)))
+    return {**actx, "offer": offer, "order_a": order_a, "order_b": order_b, "secretary_b": secretary_b, "po": po,
+            "asset_a": asset_a, "asset_b": asset_b, "tender": tender}

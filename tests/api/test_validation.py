@@ -120,16 +120,31 @@ def test_a_domain_error_in_an_api_view_is_a_problem_with_its_code_and_nothing_is
 
     with app.test_request_context("/api/v1/conflict", method="POST",
                                   headers={"Authorization": f"Bearer {actx['tokens']['secretary']}"}):
-        try:
-            conflict()
-        except ConflictError as error:
-            response = app.make_response(app.handle_user_exception(error))
+        response = app.make_response(conflict())  # answered by api_route itself (framework.business_problem)
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     body = response.get_json()
     assert body["code"] == "conflict" and body["details"] == {"tag": "A-1"}
     assert body["detail"] == "La réserve est déjà prise."
     assert db.session.scalar(select(Member.name).where(Member.id == actx["member_a"].id)) == "Commune Alpha"
+
+
+def test_a_rule_refusing_well_formed_input_is_409_not_422(app, actx):
+    """In the API, 422 only means "the request breaks the document"; a service's 422 DomainError is a 409."""
+    from flask import Blueprint
+
+    from purchasing.api.framework import api_route
+    from purchasing.domain.errors import InvalidQuantity
+
+    @api_route("/refused", methods=["POST"], errors=(409,), blueprint=Blueprint("api_test_refused", __name__))
+    def refused():
+        """Test only"""
+        raise InvalidQuantity(code="over_delivery")
+
+    with app.test_request_context("/api/v1/refused", method="POST",
+                                  headers={"Authorization": f"Bearer {actx['tokens']['secretary']}"}):
+        response = app.make_response(refused())
+    assert response.status_code == 409 and response.get_json()["code"] == "over_delivery"
 
 
 def test_string_path_parameters_with_nul_or_too_long_are_404(app, actx):
