@@ -23,7 +23,8 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 READERS = (Role.SUSTAINABILITY_OFFICER, Role.ADMIN, Role.PURCHASING_OFFICER, Role.SECRETARY, Role.APPROVER)
 navigation.register("reports.sustainability", _l("Rapports durabilité"), READERS, order=70)
 
-FIRST_YEAR = 2020
+#: The first year with a legal reuse target (AGEC art. 58, décret 2021-254 from 1 January 2021).
+FIRST_YEAR = 2021
 
 
 def _labels() -> dict:

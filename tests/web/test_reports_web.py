@@ -71,7 +71,7 @@ def test_member_users_see_only_their_member(browser, make_member, make_user):
     assert browser.get(f"/reports/sustainability.xlsx?scope=member&id={other.id}").status_code == 404
 
 
-@pytest.mark.parametrize("query, status", [("?year=1990", 400), ("?year=abc", 400), ("?scope=planet", 400),
+@pytest.mark.parametrize("query, status", [("?year=1990", 400), ("?year=2020", 400), ("?year=abc", 400), ("?scope=planet", 400),
                                            ("?scope=epci", 400), ("?scope=epci&id=999999", 404),
                                            ("?scope=member&id=abc", 404)])
 def test_bad_parameters_are_4xx_with_a_french_message(officer, query, status):
