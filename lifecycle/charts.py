@@ -15,6 +15,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 plt.rcParams.update({
     "svg.fonttype": "none",
@@ -56,6 +57,7 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, title: st
     axis.set_yticks(list(positions), labels=list(labels))
     axis.invert_yaxis()
     axis.set_xlabel(xlabel)
+    axis.xaxis.set_major_formatter(FRENCH_NUMBERS)
     axis.set_title(title, loc="left", fontsize=11, fontweight="bold")
     axis.bar_label(bars, labels=[_fmt(v) for v in values], padding=3)
     axis.margins(x=0.15)
@@ -93,6 +95,7 @@ def ranges(labels: Sequence[str], central: Sequence[float], low: Sequence[float]
     axis.set_yticks(positions, labels=list(labels))
     axis.invert_yaxis()
     axis.set_xlabel(xlabel)
+    axis.xaxis.set_major_formatter(FRENCH_NUMBERS)
     axis.bar_label(bars, labels=[_fmt(v) for v in central], padding=6)
     axis.margins(x=0.25)
     axis.set_title(title, loc="left", fontsize=11, fontweight="bold")
@@ -103,3 +106,7 @@ def _fmt(value: float) -> str:
     if abs(value) >= 100 or float(value).is_integer():
         return f"{value:,.0f}".replace(",", "\u202f")
     return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+
+
+#: Axis ticks written the French way (narrow no-break space between thousands, comma for decimals).
+FRENCH_NUMBERS = FuncFormatter(lambda value, _position: _fmt(value))

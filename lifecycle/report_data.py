@@ -39,6 +39,15 @@ def epci_choices() -> list[tuple[int, str]]:
     return [(r.id, r.name) for r in rows]
 
 
+def epci_of(scope: str, scope_id: int | None) -> int | None:
+    """The EPCI to preselect: the scope itself, or the EPCI a member belongs to."""
+    if scope == "epci":
+        return scope_id
+    if scope == "member" and scope_id is not None:
+        return db.session.scalar(select(Member.epci_id).where(Member.id == scope_id))
+    return None
+
+
 def scope_target(scope: str, scope_id: int | None) -> str:
     """The scope's display name; 404 when the member or EPCI is unknown or outside the user's scope."""
     if scope == "territory":

@@ -135,6 +135,7 @@ def sustainability():
                            target=target, report=report, tables=tables, charts=_charts(report, labels),
                            years=list(range(date.today().year + 1, FIRST_YEAR - 1, -1)),
                            epcis=report_data.epci_choices() if current_user.is_staff else [],
+                           selected_epci=report_data.epci_of(scope, scope_id),
                            print_mode=request.args.get("print") == "1")
 
 

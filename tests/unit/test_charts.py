@@ -27,3 +27,9 @@ def test_ranges_chart_handles_zero_and_missing_share():
 def test_charts_are_deterministic():
     make = lambda: charts.horizontal_bars(["a"], [1], title="t", xlabel="x")  # noqa: E731
     assert make() == make()
+
+
+def test_axis_numbers_are_written_the_french_way():
+    svg = charts.horizontal_bars(["Parc"], [150379.5], title="t", xlabel="kgCO2e")
+    assert "150\u202f380" in svg  # the bar's value
+    assert "100\u202f000" in svg  # an axis tick

@@ -79,3 +79,11 @@ def test_bad_parameters_are_4xx_with_a_french_message(officer, query, status):
     assert response.status_code == status
     if status == 400:
         assert "invalide" in response.get_data(as_text=True) or "Choisissez" in response.get_data(as_text=True)
+
+
+def test_a_members_report_preselects_its_epci(officer, make_member):
+    epci = make_member(kind="epci", name="CC des Tests", insee_code=None)
+    make_member(kind="epci", name="AAA première CC", insee_code=None)
+    member = make_member(name="Commune rattachée", epci_id=epci.id)
+    html = officer.get(f"/reports/sustainability?scope=member&id={member.id}").get_data(as_text=True)
+    assert re.search(rf'<option value="{epci.id}" selected>CC des Tests</option>', html)
