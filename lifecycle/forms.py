@@ -36,7 +36,7 @@ EVENT_LABELS = {"created": _l("Entrée dans l'inventaire"), "status": _l("Change
                 "repair_closed": _l("Retour de réparation ou reconditionnement"), "retired": _l("Sortie d'inventaire"),
                 "moved": _l("Changement de site (inventaire physique)"),
                 "missing": _l("Non trouvé à l'inventaire physique"), "audited": _l("Vu à l'inventaire physique"),
-                "imported": _l("Importé")}
+                "imported": _l("Importé"), "placement": _l("Changement de site ou d'affectation")}
 
 
 class StatusForm(FlaskForm):
@@ -46,6 +46,13 @@ class StatusForm(FlaskForm):
     assigned_to = StringField(_l("Attribué à (personne ou service)"), filters=[strip_filter],
                               validators=[Length(max=200)])
     site = StringField(_l("Site"), filters=[strip_filter], validators=[Length(max=200)])
+    reason = StringField(_l("Motif"), filters=[strip_filter], validators=[Length(max=500)])
+
+
+class PlacementForm(FlaskForm):
+    site = StringField(_l("Site"), filters=[strip_filter], validators=[Length(max=200)])
+    assigned_to = StringField(_l("Attribué à (personne ou service)"), filters=[strip_filter],
+                              validators=[Length(max=200)])
     reason = StringField(_l("Motif"), filters=[strip_filter], validators=[Length(max=500)])
 
 

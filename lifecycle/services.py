@@ -257,6 +257,23 @@ def carbon_summary(asset: Asset, today: date | None = None) -> dict:
     return {"estimate": estimate.rounded(1), "reason": None, "years": round(years_so_far, 1)}
 
 
+# --- place -------------------------------------------------------------------------------------
+
+def update_placement(asset: Asset, *, site: str, assigned_to: str, actor, reason: str = "") -> AssetEvent | None:
+    """Record where the asset is and who uses it; an audited event keeps the previous values."""
+    site, assigned_to = (site or "").strip(), (assigned_to or "").strip()
+    if asset.status == "retired":
+        raise TransitionNotAllowed("Un équipement sorti de l'inventaire ne change plus de site ni d'affectation.",
+                                   code="asset_retired")
+    if (site, assigned_to) == (asset.site or "", asset.assigned_to or ""):
+        return None
+    event = add_event(asset, "placement", actor, reason=reason, from_site=asset.site, to_site=site,
+                      from_assigned_to=asset.assigned_to, to_assigned_to=assigned_to)
+    asset.site, asset.assigned_to = site, assigned_to
+    db.session.flush()
+    return event
+
+
 # --- erasure -------------------------------------------------------------------------------------
 
 def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: str, certificate_ref: str,

@@ -10,8 +10,8 @@ from flask_login import current_user
 from lifecycle import imports, services, tags
 from lifecycle.forms import (
     CONDITION_LABELS, ERASURE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
-    AssetForm, AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm, PoolFilterForm,
-    RepairForm, RetireForm, ScanForm, StatusForm,
+    AssetForm, AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm,
+    PlacementForm, PoolFilterForm, RepairForm, RetireForm, ScanForm, StatusForm,
 )
 from lifecycle.models import Asset, Audit, PoolListing
 from purchasing import navigation
@@ -113,6 +113,7 @@ def show(asset_id: int):
 def _render_show(asset, status=200, **forms):
     repair = services.current_repair(asset)
     defaults = dict(status_form=StatusForm(formdata=None, obj=asset, prefix="status"),
+                    placement_form=PlacementForm(formdata=None, obj=asset, prefix="place"),
                     erasure_form=ErasureForm(formdata=None, prefix="erasure"),
                     offer_form=OfferForm(formdata=None, prefix="offer"),
                     repair_form=RepairForm(formdata=None, prefix="repair"),
@@ -163,10 +164,24 @@ def change_status(asset_id: int):
         return _render_show(asset, 422, status_form=form)
     services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
     if form.to.data == "in_service":
-        asset.assigned_to = form.assigned_to.data or asset.assigned_to
-        asset.site = form.site.data or asset.site
+        services.update_placement(asset, site=form.site.data or asset.site,
+                                  assigned_to=form.assigned_to.data or asset.assigned_to, actor=current_user)
     db.session.commit()
     flash(_("Statut enregistré."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/placement")
+@roles_required(*MANAGE)
+def placement(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = PlacementForm(prefix="place")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, placement_form=form)
+    services.update_placement(asset, site=form.site.data, assigned_to=form.assigned_to.data, actor=current_user,
+                              reason=form.reason.data or "")
+    db.session.commit()
+    flash(_("Site et affectation enregistrés."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
 
 

@@ -150,7 +150,8 @@ ROUTES: dict[str, Rule] = {
     **{f"lifecycle.{name}": Rule(MANAGE, (lambda n: lambda c: f"/lifecycle/assets/{c['asset_a'].id}/{n}")(path),
                                  methods=("POST",),
                                  other_member_url=(lambda n: lambda c: f"/lifecycle/assets/{c['asset_b'].id}/{n}")(path))
-       for name, path in (("change_status", "status"), ("erasure", "erasure"), ("offer", "offer"),
+       for name, path in (("change_status", "status"), ("placement", "placement"), ("erasure", "erasure"),
+                          ("offer", "offer"),
                           ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"))},
     "lifecycle.create_asset": Rule(MANAGE, lambda c: "/lifecycle/assets/new", methods=("GET", "POST")),
     "lifecycle.pool": Rule(ALL, lambda c: "/lifecycle/pool"),
