@@ -33,6 +33,10 @@ PURCHASED_STATUSES = ("approved", "placed", "partially_delivered", "delivered")
 POOL_CLAIM_VALUE_HT = Decimal("200.00")
 
 
+def category_labels(locale: str) -> dict[str, str]:
+    return {c.code: c.label(locale) for c in db.session.scalars(select(Category))}
+
+
 def epci_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Member.id, Member.name).where(Member.kind == MemberKind.EPCI)
                               .order_by(Member.name))

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pandas as pd
 
 from lifecycle.reports import RETIREMENT_ROUTES, CarbonFigure, Report
+from purchasing.spreadsheets import safe_cell
 
 
 @dataclass
@@ -96,16 +97,6 @@ def report_tables(report: Report, labels: dict) -> list[Table]:
     tables.append(Table("end_of_life", lab("end_of_life"), [lab("route"), lab("count")],
                         [[route_name.get(route, route), int(counts.get(route, 0))] for route in RETIREMENT_ROUTES]))
     return tables
-
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """Neutralise spreadsheet formula injection: text starting with = + - @ tab or CR gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _frame(table: Table) -> pd.DataFrame:

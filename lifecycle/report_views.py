@@ -15,8 +15,6 @@ from lifecycle.reports import RETIREMENT_ROUTES
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
-from purchasing.catalogue.models import Category
-from purchasing.extensions import db
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -29,7 +27,7 @@ FIRST_YEAR = 2021
 
 def _labels() -> dict:
     locale = str(get_locale())
-    categories = {c.code: c.label(locale) for c in db.session.scalars(db.select(Category))}
+    categories = report_data.category_labels(locale)
     return {
         "fleet": _("Parc par catégorie et statut"), "fleet_summary": _("Parc : synthèse"),
         "category": _("Catégorie"), "total": _("Total"), "indicator": _("Indicateur"), "value": _("Valeur"),

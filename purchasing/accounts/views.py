@@ -7,7 +7,6 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from purchasing.accounts import services
 from purchasing.accounts.forms import (
@@ -22,7 +21,7 @@ from purchasing.accounts.models import Role, User
 from purchasing.api import services as api_tokens
 from purchasing.auth import roles_required
 from purchasing.extensions import db, login_manager
-from purchasing.members.models import Member
+from purchasing.members import services as member_services
 from purchasing.pagination import paginate
 
 bp = Blueprint("accounts", __name__)
@@ -139,9 +138,7 @@ def revoke_token(token_id: int):
 # --- administration of users -------------------------------------------------------------------
 
 def _member_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Member.id, Member.name, Member.insee_code)
-                              .where(Member.is_active.is_(True)).order_by(Member.search_name))
-    return [(r.id, f"{r.name} ({r.insee_code})" if r.insee_code else r.name) for r in rows]
+    return member_services.active_member_choices()
 
 
 def _data_from(form: UserForm) -> services.UserData:

@@ -54,6 +54,13 @@ def epci_choices() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
+def active_member_choices() -> list[tuple[int, str]]:
+    """Active members for a select: name, with the INSEE code for communes (names repeat across départements)."""
+    rows = db.session.execute(select(Member.id, Member.name, Member.insee_code)
+                              .where(Member.is_active.is_(True)).order_by(Member.search_name))
+    return [(r.id, f"{r.name} ({r.insee_code})" if r.insee_code else r.name) for r in rows]
+
+
 def _apply(member: Member, data: MemberData) -> None:
     member.kind = data.kind
     member.name = data.name.strip()

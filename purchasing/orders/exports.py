@@ -14,16 +14,9 @@ from purchasing.extensions import db
 from purchasing.members.models import Member
 from purchasing.orders.models import Order, OrderLine
 from purchasing.scoping import member_scope
+from purchasing.spreadsheets import safe_cell
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def safe_cell(value):
-    """Text starting with = + - @ tab or CR gets a leading quote, so a spreadsheet never runs it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def safe_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:

@@ -29,6 +29,7 @@ from purchasing.domain.scoring import BidInput, environmental_scores_for_lot, ev
 from purchasing.domain.states import TENDER
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
+from purchasing.spreadsheets import safe_cell
 from purchasing.suppliers.models import Supplier
 from purchasing.tenders import imports
 from purchasing.tenders.models import (
@@ -470,13 +471,6 @@ def _number(value) -> float | None:
     return None if value is None else float(Decimal(value))
 
 
-def _safe(value):
-    """A cell value that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def evaluation_xlsx(tender: Tender, now: datetime | None = None) -> bytes:
     """The evaluation sheet: every bid's scores and every evaluator entry with its justification."""
     require_unsealed(tender, now)
@@ -506,7 +500,7 @@ def evaluation_xlsx(tender: Tender, now: datetime | None = None) -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, rows in (("classement", ranking), ("notes", entries)):
-            frame = pd.DataFrame(rows).map(_safe) if rows else pd.DataFrame({"": []})
+            frame = pd.DataFrame(rows).map(safe_cell) if rows else pd.DataFrame({"": []})
             frame.to_excel(writer, sheet_name=name, index=False)
     return buffer.getvalue()
 

@@ -4,7 +4,8 @@ from datetime import date
 
 import openpyxl
 
-from lifecycle.report_export import report_tables, safe_cell, to_csv, to_xlsx
+from lifecycle.report_export import report_tables, to_csv, to_xlsx
+from purchasing.spreadsheets import safe_cell
 from lifecycle.reports import build_report
 from tests.unit.test_reports import assets, purchases  # noqa: F401 - fixtures
 
