@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from lifecycle.models import Asset, Origin
+from lifecycle.services import add_event, holds_storage_for, reserve_tags
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, InvalidQuantity
 from purchasing.extensions import db
@@ -19,9 +21,6 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
 
     ``serial_numbers`` (optional) gives one serial per unit. Flushes, never commits. Returns the assets.
     """
-    from lifecycle.models import Asset, Origin
-    from lifecycle.services import add_event, holds_storage_for, reserve_tags
-
     if not isinstance(quantity, int) or quantity <= 0:
         raise InvalidQuantity("La quantité livrée doit être un nombre entier positif.")
     if quantity > order_line.quantity:

@@ -15,10 +15,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent
 from purchasing.catalogue import services as catalogue
 from purchasing.catalogue.models import Offer
+from purchasing.db_types import utcnow
 from purchasing.domain import pricing as domain
 from purchasing.domain.errors import ConflictError, InvalidQuantity
 from purchasing.domain.states import CAMPAIGN
 from purchasing.extensions import db
+from purchasing.orders.models import Order, OrderLine
+from purchasing.orders.services import change_order_status
 from purchasing.pricing import services as pricing
 
 
@@ -141,10 +144,6 @@ def place_campaign_orders(campaign: Campaign, actor, today: date) -> list:
     The participants committed before the deadline, so the orders are approved automatically (recorded as
     such, with the campaign as the reason); purchasing officers then group them into a purchase order.
     """
-    from purchasing.db_types import utcnow
-    from purchasing.orders.models import Order, OrderLine
-    from purchasing.orders.services import change_order_status
-
     change_campaign_status(campaign, "ordered", actor)
     grid = pricing.grid_in_force(today)
     created = []

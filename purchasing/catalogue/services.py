@@ -19,14 +19,16 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from lifecycle import carbon
-from lifecycle.domain import durability
 from lifecycle import services as lifecycle_services
+from lifecycle.domain import durability
 from purchasing.catalogue.models import Category, Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import DomainError, PricingError
 from purchasing.domain.money import round_cents, ttc, vat_amount
+from purchasing.domain.pricing import member_unit_price
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
+from purchasing.pricing import services as pricing
 
 SORTS = ("name", "price", "carbon", "cost")
 MAX_SEARCH_WORDS = 8
@@ -236,7 +238,6 @@ def price_with_vat(unit_ht: Decimal, vat_rate: Decimal) -> tuple[Decimal, Decima
 
 def displayed_prices(products, fee_rate: Decimal) -> dict[int, Decimal]:
     """Price shown in the list per product: the lowest base price × (1 + fee), half-up (no query)."""
-    from purchasing.domain.pricing import member_unit_price
 
     return {p.id: member_unit_price(p.min_price_ht, fee_rate) for p in products if p.min_price_ht is not None}
 
@@ -280,8 +281,6 @@ class OfferPrice:
 
 
 def offer_prices(offers, member, today: date) -> list[OfferPrice]:
-    from purchasing.domain.pricing import member_unit_price
-    from purchasing.pricing import services as pricing
 
     band_label = None
     fee = Decimal(0)
@@ -322,8 +321,6 @@ def orderable_offers_by_product(product_ids, today: date) -> dict[int, list[Offe
 
 def member_fee_rate(member, today: date) -> Decimal | None:
     """The fee rate a member pays on the base prices today; None for staff (no member) or without a grid."""
-    from purchasing.domain.errors import PricingError
-    from purchasing.pricing import services as pricing
 
     if member is None:
         return None

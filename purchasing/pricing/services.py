@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from purchasing.domain import pricing as domain
 from purchasing.domain.errors import PricingError
 from purchasing.extensions import db
+from purchasing.members.models import Member
+from purchasing.orders.models import Order, OrderLine
 from purchasing.pricing.models import TariffBand, TariffGrid
 
 
@@ -91,7 +93,6 @@ def member_price(offer, member, quantity: int, on_date: date) -> MemberPrice:
 
 def grid_is_read_only(grid: TariffGrid) -> bool:
     """Older versions, and versions an order already used, cannot be changed."""
-    from purchasing.orders.models import Order
 
     newer = db.session.scalar(select(func.count(TariffGrid.id)).where(TariffGrid.version > grid.version))
     used = db.session.scalar(select(func.count(Order.id)).where(Order.tariff_grid_id == grid.id))
@@ -129,13 +130,6 @@ def fee_rows(start: date, end: date) -> list[domain.FeeRow]:
 
     A line belongs to the band of its order's grid version that contains the member's population.
     """
-    from datetime import datetime, time, timezone
-
-    from sqlalchemy import and_, or_
-
-    from purchasing.members.models import Member
-    from purchasing.orders.models import Order, OrderLine
-
     base = func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity)
     stmt = (
         select(TariffBand.label, base.label("base"), OrderLine.fee_rate)
