@@ -23,6 +23,7 @@ from purchasing.extensions import db
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
 from purchasing.pricing import services as pricing
+from purchasing.transitions import apply_transition
 
 
 class CampaignClosed(ConflictError):
@@ -31,13 +32,8 @@ class CampaignClosed(ConflictError):
 
 
 def change_campaign_status(campaign: Campaign, to_status: str, actor, reason: str = "") -> CampaignEvent:
-    CAMPAIGN.check(campaign.status, to_status)
-    event = CampaignEvent(campaign_id=campaign.id, actor_id=getattr(actor, "id", None), from_status=campaign.status,
-                          to_status=to_status, reason=(reason or "").strip())
-    campaign.status = to_status
-    campaign.events.append(event)
-    db.session.flush()
-    return event
+    event = CampaignEvent(campaign_id=campaign.id, actor_id=getattr(actor, "id", None), reason=(reason or "").strip())
+    return apply_transition(CAMPAIGN, campaign, to_status, event)
 
 
 def create_campaign(offer_id, title: str, deadline: date, min_quantity: int, max_quantity: int | None, actor,

@@ -28,6 +28,7 @@ from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderEvent, OrderLine
 from purchasing.pricing import services as pricing
 from purchasing.scoping import member_scope
+from purchasing.transitions import apply_transition
 
 CANCELLABLE = ("draft", "submitted", "approved")
 
@@ -151,16 +152,11 @@ def _require_status(order: Order, status: str) -> None:
 
 def change_order_status(order: Order, to_status: str, actor, reason: str = "", automatic: bool = False) -> OrderEvent:
     """The only way an order changes status: checks the transition table and writes the audit event."""
-    ORDER.check(order.status, to_status)
     event = OrderEvent(order_id=order.id, actor_id=None if automatic else getattr(actor, "id", None),
-                       from_status=order.status, to_status=to_status, reason=(reason or "").strip(),
-                       is_automatic=automatic)
-    order.status = to_status
+                       reason=(reason or "").strip(), is_automatic=automatic)
+    apply_transition(ORDER, order, to_status, event)
     if to_status in ("approved", "rejected"):
         order.decided_dt = utcnow()
-    db.session.add(event)
-    order.events.append(event)
-    db.session.flush()
     return event
 
 

@@ -26,6 +26,7 @@ from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
+from purchasing.transitions import apply_transition
 
 WARNING_SHARE = Decimal("0.80")
 
@@ -62,13 +63,9 @@ def approved_groups() -> list[Group]:
 
 def change_po_status(po: PurchaseOrder, to_status: str, actor, reason: str = "") -> PurchaseOrderEvent:
     """The only way a purchase order changes status (transition table + audit event)."""
-    PURCHASE_ORDER.check(po.status, to_status)
-    event = PurchaseOrderEvent(purchase_order_id=po.id, actor_id=getattr(actor, "id", None), from_status=po.status,
-                               to_status=to_status, reason=(reason or "").strip())
-    po.status = to_status
-    po.events.append(event)
-    db.session.flush()
-    return event
+    event = PurchaseOrderEvent(purchase_order_id=po.id, actor_id=getattr(actor, "id", None),
+                               reason=(reason or "").strip())
+    return apply_transition(PURCHASE_ORDER, po, to_status, event)
 
 
 def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
