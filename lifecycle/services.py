@@ -6,9 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from lifecycle import carbon
 from lifecycle.models import (
@@ -19,12 +18,34 @@ from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
 from purchasing.domain.identifiers import is_valid_siret
-from purchasing.domain.states import ASSET
+from purchasing.domain.states import ASSET, StateMachine
 from purchasing.extensions import db
 from purchasing.members.models import Member
 from purchasing.scoping import member_scope
+from purchasing.transitions import apply_transition, lock_for_update
 
 ACTIVE_STATUSES = ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool")
+
+#: a pool listing is taken once: claimed by another member or withdrawn by its own
+POOL_LISTING = StateMachine(
+    name="pool_listing",
+    transitions={"open": {"claimed", "withdrawn"}},
+    initial="open",
+    terminal=frozenset({"claimed", "withdrawn"}),
+    labels_fr={"open": "proposé", "claimed": "attribué", "withdrawn": "retiré"},
+    labels_en={"open": "offered", "claimed": "claimed", "withdrawn": "withdrawn"},
+    subject_fr="L'annonce de la bourse",
+)
+#: a physical audit is closed once
+AUDIT = StateMachine(
+    name="asset_audit",
+    transitions={"open": {"closed"}},
+    initial="open",
+    terminal=frozenset({"closed"}),
+    labels_fr={"open": "en cours", "closed": "clôturé"},
+    labels_en={"open": "open", "closed": "closed"},
+    subject_fr="L'inventaire physique",
+)
 CONDITIONS = ("new", "good", "fair", "poor")
 WORK_KINDS = ("battery", "disk", "memory", "keyboard", "os_reinstalled")
 ERASURE_METHODS = ("nist_clear", "nist_purge", "nist_destroy")
@@ -90,20 +111,12 @@ def change_asset_status(asset: Asset, to: str, actor, reason: str = "", *, kind:
                         **event_data) -> AssetEvent:
     """The one way an asset's status changes: checked by the ASSET machine, guarded against races, audited.
 
-    The UPDATE is conditional on the status read: when another transaction changed it first, this one
-    is refused (409) instead of overwriting it.
+    Through the shared conditional transition (purchasing/transitions.py): when another transaction changed
+    the status first, this one is refused (409 ``status_changed``) instead of overwriting it, and writes
+    no event.
     """
     old = asset.status
-    ASSET.check(old, to)
-    db.session.flush()
-    result = db.session.execute(
-        update(Asset).where(Asset.id == asset.id, Asset.status == old).values(status=to)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise ConflictError("Le statut de l'équipement vient d'être modifié par quelqu'un d'autre : "
-                            "rechargez la page et recommencez.", code="asset_status_changed")
-    set_committed_value(asset, "status", to)
+    apply_transition(ASSET, asset, to)
     return add_event(asset, kind, actor, reason=reason, from_status=old, to_status=to, **event_data)
 
 
@@ -329,16 +342,18 @@ def withdraw_listing(listing: PoolListing, actor) -> None:
     change_asset_status(claimed.asset, "in_stock", actor, reason="Retiré de la bourse", kind="withdrawn")
 
 
+def _listing_taken(_current: str | None = None) -> ConflictError:
+    return ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
+                         "à un autre adhérent ou retiré par son propriétaire.", code="listing_taken")
+
+
 def _take_listing(listing: PoolListing, new_status: str, claimer_id: int | None) -> PoolListing:
-    """Conditional UPDATE … WHERE status='open': the first transaction wins, the others get a 409."""
-    result = db.session.execute(
-        update(PoolListing).where(PoolListing.id == listing.id, PoolListing.status == "open")
-        .values(status=new_status, claimed_by_member_id=claimer_id, claimed_dt=utcnow() if claimer_id else None)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:
-        raise ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
-                            "à un autre adhérent ou retiré par son propriétaire.", code="listing_taken")
-    db.session.refresh(listing)
+    """Conditional UPDATE … WHERE status='open' (shared transition): the first transaction wins, the others 409."""
+    if listing.status != "open":
+        raise _listing_taken()
+    apply_transition(POOL_LISTING, listing, new_status,
+                     values={"claimed_by_member_id": claimer_id, "claimed_dt": utcnow() if claimer_id else None},
+                     conflict=_listing_taken)
     return listing
 
 
@@ -519,6 +534,7 @@ def start_audit(member_id: int, site: str, actor) -> Audit:
 
 
 def scan_tags(audit: Audit, raw: str) -> int:
+    lock_for_update(AUDIT, audit, read=True)  # closing waits for a scan being recorded
     if audit.status != "open":
         raise ConflictError("Cet inventaire physique est clôturé.", code="audit_closed")
     tags = [t.strip().upper() for t in (raw or "").replace(",", "\n").split() if t.strip()]
@@ -566,6 +582,7 @@ def audit_result(audit: Audit) -> AuditResult:
 def close_audit(audit: Audit, actor) -> AuditResult:
     if audit.status != "open":
         raise ConflictError("Cet inventaire physique est déjà clôturé.", code="audit_closed")
+    apply_transition(AUDIT, audit, "closed", values={"closed_dt": utcnow()})  # closed twice at once: one wins
     result = audit_result(audit)
     for asset in result.moved:
         old_site = asset.site
@@ -577,8 +594,6 @@ def close_audit(audit: Audit, actor) -> AuditResult:
                   audit_id=audit.id)
     for asset in result.found:
         add_event(asset, "audited", actor, site=audit.site, audit_id=audit.id)
-    audit.status = "closed"
-    audit.closed_dt = utcnow()
     db.session.flush()
     return result
 

@@ -21,3 +21,8 @@ class CampaignForm(FlaskForm):
 
 class CommitForm(FlaskForm):
     quantity = StringField(_l("Quantité engagée"), filters=[strip_filter])
+
+
+class RejectCommitmentForm(FlaskForm):
+    reason = StringField(_l("Motif du refus"), filters=[strip_filter],
+                         validators=[DataRequired(_l("Le motif du refus est obligatoire.")), Length(max=2000)])

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from purchasing.accounts.models import User
 from purchasing.catalogue.models import Offer
 from purchasing.db_types import Money, Rate, UTCDateTime, utcnow
 from purchasing.extensions import db
@@ -41,8 +43,21 @@ class Campaign(db.Model):
     events: Mapped[list[CampaignEvent]] = relationship(cascade="all, delete-orphan", order_by="CampaignEvent.id")
 
 
+class CommitmentStatus(StrEnum):
+    """A commitment's approval (purchasing.campaigns.services.COMMITMENT is its machine)."""
+
+    PENDING = "pending"  # above the member's threshold: waits for the member's approver before the deadline
+    APPROVED = "approved"  # by the approver, or automatically at or under the threshold
+    REJECTED = "rejected"  # by the approver, before the deadline
+    DROPPED = "dropped"  # still pending at closing: left out of the total, its member told
+
+
 class CampaignCommitment(db.Model):
-    """A member's committed quantity; prices are written at closing."""
+    """A member's committed quantity; prices are written at closing.
+
+    Its amount at the price shown when committing decides whether the member's approver must approve it
+    (same threshold as orders); only approved commitments count at closing and become orders.
+    """
 
     __tablename__ = "campaign_commitment"
     __owner_column__ = "member_id"
@@ -58,9 +73,22 @@ class CampaignCommitment(db.Model):
     fee_rate: Mapped[Decimal | None] = mapped_column(Rate())
     unit_price_ht: Mapped[Decimal | None] = mapped_column(Money())
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: one of CommitmentStatus
+    status: Mapped[str] = mapped_column(String(16), default=CommitmentStatus.APPROVED,
+                                        server_default=CommitmentStatus.APPROVED.value, index=True)
+    #: quantity × the member's unit price shown when committing (HT): compared with the approval threshold
+    committed_amount_ht: Mapped[Decimal | None] = mapped_column(Money())
+    #: who committed (last changed the quantity): may not approve it (four-eyes)
+    committed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     campaign: Mapped[Campaign] = relationship(back_populates="commitments")
     member: Mapped[Member] = relationship()
+    committed_by: Mapped[User | None] = relationship(foreign_keys=[committed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    events: Mapped[list[CommitmentEvent]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="CommitmentEvent.id")
 
 
 class CampaignEvent(db.Model):
@@ -73,3 +101,22 @@ class CampaignEvent(db.Model):
     to_status: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class CommitmentEvent(db.Model):
+    """An audited status change of a commitment: who, when, from, to, why. Never updated nor deleted."""
+
+    __tablename__ = "campaign_commitment_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("campaign_commitment.id", ondelete="CASCADE"), index=True)
+    #: empty for an automatic transition (at or under the threshold, dropped at closing)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    quantity: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    is_automatic: Mapped[bool] = mapped_column(default=False)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    actor: Mapped[User | None] = relationship()

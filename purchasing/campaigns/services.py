@@ -1,7 +1,17 @@
 """Grouped campaigns: members commit quantities; at closing the total fixes the price break for everyone.
 
-Status changes go through :func:`change_campaign_status` (CAMPAIGN machine + audit event). Services
-flush, never commit.
+Status changes go through :func:`change_campaign_status` (CAMPAIGN machine + audit event) and, for a
+commitment, :func:`change_commitment_status` (COMMITMENT machine + CommitmentEvent), both through the shared
+conditional transition (purchasing/transitions.py). Services flush, never commit.
+
+Approval (decisions.md, "Reliability"): a commitment whose amount at the price shown when committing exceeds
+the member's approval threshold waits for the member's approver, who decides before the deadline (not at
+closing: the total that fixes the price break must only count commitments the members stand by, and every
+member knows before the deadline whether its commitment counts). At closing, commitments still pending are
+dropped (their members told) before the total is computed; decisions are no longer possible once the
+campaign is closed; the orders created from the approved commitments are approved by those decisions
+(recorded as such in their audit event). Nobody approves a commitment they made (four-eyes), unless the
+member has a single elected user (Member.single_elected_user).
 """
 from __future__ import annotations
 
@@ -12,18 +22,40 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent
+from sqlalchemy.exc import IntegrityError
+
+from purchasing.accounts.models import Role
+from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent, CommitmentEvent, CommitmentStatus
 from purchasing.catalogue import services as catalogue
 from purchasing.catalogue.models import Offer
 from purchasing.db_types import utcnow
 from purchasing.domain import pricing as domain
-from purchasing.domain.errors import ConflictError, InvalidQuantity
-from purchasing.domain.states import CAMPAIGN
+from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity
+from purchasing.domain.money import format_eur
+from purchasing.domain.states import CAMPAIGN, StateMachine, approval_needed
 from purchasing.extensions import db
+from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderLine
-from purchasing.orders.services import change_order_status
+from purchasing.orders.services import change_order_status, check_four_eyes
 from purchasing.pricing import services as pricing
-from purchasing.transitions import apply_transition
+from purchasing.transitions import apply_transition, lock_for_update
+
+#: a commitment's approval; "dropped" is final (still pending at closing)
+COMMITMENT = StateMachine(
+    name="campaign_commitment",
+    transitions={
+        CommitmentStatus.PENDING: {CommitmentStatus.APPROVED, CommitmentStatus.REJECTED, CommitmentStatus.DROPPED},
+        CommitmentStatus.APPROVED: {CommitmentStatus.PENDING},  # a new quantity above the threshold
+        CommitmentStatus.REJECTED: {CommitmentStatus.PENDING, CommitmentStatus.APPROVED},  # committed again
+    },
+    initial=CommitmentStatus.PENDING,
+    terminal=frozenset({CommitmentStatus.DROPPED}),
+    labels_fr={"pending": "en attente d'approbation", "approved": "approuvé", "rejected": "refusé",
+               "dropped": "retiré (non approuvé à la date limite)"},
+    labels_en={"pending": "awaiting approval", "approved": "approved", "rejected": "rejected",
+               "dropped": "dropped (not approved by the deadline)"},
+    subject_fr="L'engagement",
+)
 
 
 class CampaignClosed(ConflictError):
@@ -61,25 +93,155 @@ def total_quantity(campaign: Campaign) -> int:
                              .where(CampaignCommitment.campaign_id == campaign.id)) or 0
 
 
-def commit_quantity(campaign: Campaign, member, quantity, today: date) -> CampaignCommitment:
-    """Set the member's committed quantity (replaces a previous commitment) before the deadline."""
+class CommitmentDecisionClosed(ConflictError):
+    code = "commitment_decision_closed"
+    default_message = ("L'achat groupé est clos ou sa date limite est passée : l'engagement ne peut plus être "
+                       "approuvé ni refusé.")
+
+
+class CommitmentChanged(ConflictError):
+    code = "commitment_changed"
+
+
+def change_commitment_status(commitment: CampaignCommitment, to_status: str, actor, reason: str = "",
+                             automatic: bool = False) -> CommitmentEvent:
+    """The only way a commitment changes status (COMMITMENT machine, conditional update, audit event)."""
+    event = CommitmentEvent(commitment_id=commitment.id, actor_id=None if automatic else getattr(actor, "id", None),
+                            quantity=commitment.quantity, reason=(reason or "").strip(), is_automatic=automatic)
+    decided = {}
+    if to_status in (CommitmentStatus.APPROVED, CommitmentStatus.REJECTED) and not automatic:
+        decided = {"decided_by_id": getattr(actor, "id", None), "decided_dt": utcnow()}
+    elif to_status == CommitmentStatus.PENDING or automatic:
+        decided = {"decided_by_id": None, "decided_dt": utcnow() if automatic else None}
+    return apply_transition(COMMITMENT, commitment, to_status, event, values=decided)
+
+
+def _campaign_link(campaign: Campaign) -> str:
+    return link("campaigns.show", campaign_id=campaign.id)
+
+
+def _describe(commitment: CampaignCommitment, campaign: Campaign) -> str:
+    return f"{commitment.quantity} × « {campaign.title} »"
+
+
+def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=None) -> CampaignCommitment:
+    """Set the member's committed quantity (replaces a previous commitment) before the deadline.
+
+    The campaign row is locked while committing (closing waits, and two commitments never exceed the
+    maximum together). Above the member's threshold at the price shown, the commitment waits for the
+    member's approver (notified); at or under it, it is approved automatically.
+    """
+    lock_for_update(CAMPAIGN, campaign)
     if campaign.status != "open" or today > campaign.deadline:
         raise CampaignClosed()
     quantity = domain.validate_quantity(quantity)
+    shown = estimate(campaign, member, today).unit_price_ht  # the member's unit price on the page, HT
+    amount = domain.line_total(shown, quantity)
     existing = db.session.scalars(select(CampaignCommitment).where(CampaignCommitment.campaign_id == campaign.id,
-                                                                   CampaignCommitment.member_id == member.id)).first()
+                                                                   CampaignCommitment.member_id == member.id)
+                                  .execution_options(populate_existing=True)).first()
     others = total_quantity(campaign) - (existing.quantity if existing else 0)
     if campaign.max_quantity is not None and others + quantity > campaign.max_quantity:
         raise InvalidQuantity(
             f"La quantité dépasse le maximum de l'achat groupé : {campaign.max_quantity - others} unités disponibles.",
             code="campaign_max_exceeded")
+    threshold = Decimal(member.approval_threshold_ht)
+    needs_approval = approval_needed(amount, threshold)
+    target = CommitmentStatus.PENDING if needs_approval else CommitmentStatus.APPROVED
+    reason = (f"Montant {format_eur(amount)} HT au prix affiché, au-dessus du seuil d'approbation "
+              f"({format_eur(threshold)} HT) : à approuver avant la date limite."
+              if needs_approval else "Montant inférieur ou égal au seuil d'approbation.")
+    actor_id = getattr(actor, "id", None)
     if existing is None:
-        existing = CampaignCommitment(campaign_id=campaign.id, member_id=member.id, quantity=quantity)
-        db.session.add(existing)
+        existing = CampaignCommitment(campaign_id=campaign.id, member_id=member.id, quantity=quantity,
+                                      status=target, committed_amount_ht=amount, committed_by_id=actor_id,
+                                      decided_dt=None if needs_approval else utcnow())
+        try:
+            with db.session.begin_nested():  # two first commitments of one member at once: one wins
+                db.session.add(existing)
+        except IntegrityError:
+            raise ConflictError("Un engagement de votre collectivité vient d'être enregistré : rechargez la page.",
+                                code="commitment_exists") from None
+        existing.events.append(CommitmentEvent(commitment_id=existing.id, actor_id=actor_id, from_status=None,
+                                               to_status=target, quantity=quantity, reason=reason,
+                                               is_automatic=not needs_approval))
     else:
-        existing.quantity = quantity
+        existing.quantity, existing.committed_amount_ht, existing.committed_by_id = quantity, amount, actor_id
+        if existing.status != target:
+            change_commitment_status(existing, target, actor, reason=reason, automatic=not needs_approval)
+        elif target == CommitmentStatus.APPROVED:  # a new quantity at or under the threshold: approved as such
+            existing.decided_by_id, existing.decided_dt = None, utcnow()
     db.session.flush()
+    if needs_approval:
+        notify(users_with_role(Role.APPROVER, member.id),
+               f"Engagement de {_describe(existing, campaign)} à approuver avant le {campaign.deadline:%d/%m/%Y} "
+               f"({format_eur(amount)} HT).", _campaign_link(campaign))
     return existing
+
+
+def _lock_decidable(commitment: CampaignCommitment, today: date, expected_quantity: int | None) -> Campaign:
+    """Decisions happen while the campaign is open, until its deadline, on the quantity the approver saw."""
+    campaign = commitment.campaign
+    lock_for_update(CAMPAIGN, campaign, read=True)  # closing waits for the decision, or the decision is refused
+    if campaign.status != "open" or today > campaign.deadline:
+        raise CommitmentDecisionClosed()
+    lock_for_update(COMMITMENT, commitment)
+    db.session.refresh(commitment)
+    if expected_quantity is not None and expected_quantity != commitment.quantity:
+        raise CommitmentChanged(f"L'engagement vient d'être modifié ({commitment.quantity} unités) : rechargez "
+                                "la page avant de décider.", details={"quantity": commitment.quantity})
+    return campaign
+
+
+def approve_commitment(commitment: CampaignCommitment, actor, today: date,
+                       expected_quantity: int | None = None) -> CampaignCommitment:
+    """The member's approver approves a pending commitment before the deadline (never their own: four-eyes)."""
+    campaign = _lock_decidable(commitment, today, expected_quantity)
+    note = check_four_eyes(commitment.member, (commitment.committed_by_id,), actor, "cet engagement")
+    change_commitment_status(commitment, CommitmentStatus.APPROVED, actor, reason=note)
+    notify(users_with_role(Role.SECRETARY, commitment.member_id),
+           f"Engagement de {_describe(commitment, campaign)} approuvé.", _campaign_link(campaign))
+    return commitment
+
+
+def reject_commitment(commitment: CampaignCommitment, actor, reason: str, today: date,
+                      expected_quantity: int | None = None) -> CampaignCommitment:
+    """The member's approver refuses a pending commitment before the deadline (reason required)."""
+    if not (reason or "").strip():
+        raise DomainError("Le motif du refus est obligatoire.", code="reason_required")
+    campaign = _lock_decidable(commitment, today, expected_quantity)
+    change_commitment_status(commitment, CommitmentStatus.REJECTED, actor, reason=reason)
+    notify(users_with_role(Role.SECRETARY, commitment.member_id),
+           f"Engagement de {_describe(commitment, campaign)} refusé : {reason.strip()}", _campaign_link(campaign))
+    return commitment
+
+
+def may_approve(commitment: CampaignCommitment, user) -> bool:
+    """False when four-eyes forbids ``user`` to approve ``commitment`` (shown on the campaign page)."""
+    try:
+        check_four_eyes(commitment.member, (commitment.committed_by_id,), user, "cet engagement")
+    except DomainError:
+        return False
+    return True
+
+
+def load_commitment(campaign_id: int, commitment_id: int, user) -> CampaignCommitment | None:
+    """A commitment of the user's own member (another member's: None, i.e. 404)."""
+    return db.session.scalars(select(CampaignCommitment).where(
+        CampaignCommitment.id == commitment_id, CampaignCommitment.campaign_id == campaign_id,
+        CampaignCommitment.member_id == getattr(user, "member_id", None))
+        .options(joinedload(CampaignCommitment.campaign), joinedload(CampaignCommitment.member))).first()
+
+
+def pending_commitments_for(user):
+    """The commitments of the user's member waiting for an approver (open campaigns), for "À approuver"."""
+    return list(db.session.scalars(
+        select(CampaignCommitment).join(Campaign, CampaignCommitment.campaign_id == Campaign.id)
+        .where(CampaignCommitment.member_id == user.member_id, CampaignCommitment.status == CommitmentStatus.PENDING,
+               Campaign.status == "open")
+        .options(joinedload(CampaignCommitment.campaign).joinedload(Campaign.offer).joinedload(Offer.product),
+                 joinedload(CampaignCommitment.committed_by))
+        .order_by(Campaign.deadline, CampaignCommitment.id)))
 
 
 @dataclass(frozen=True)
@@ -103,8 +265,24 @@ def estimate(campaign: Campaign, member, today: date) -> Estimate:
 
 
 def close_campaign(campaign: Campaign, actor, today: date) -> Campaign:
-    """Close: the total fixes the break for every participant, each paying it plus its own band's fee."""
-    commitments = list(campaign.commitments)
+    """Close: the total fixes the break for every participant, each paying it plus its own band's fee.
+
+    The campaign row is locked first (a second closing waits, then loses with a 409); commitments still
+    pending are dropped, their members told; the total counts the approved commitments only.
+    """
+    lock_for_update(CAMPAIGN, campaign)
+    db.session.scalars(select(CampaignCommitment).where(CampaignCommitment.campaign_id == campaign.id)
+                       .execution_options(populate_existing=True)).all()
+    db.session.expire(campaign, ["commitments"])
+    for commitment in campaign.commitments:
+        if commitment.status == CommitmentStatus.PENDING:
+            change_commitment_status(commitment, CommitmentStatus.DROPPED, actor, automatic=True,
+                                     reason="Non approuvé par l'approbateur de l'adhérent avant la date limite.")
+            notify(users_with_role(Role.SECRETARY, commitment.member_id)
+                   + users_with_role(Role.APPROVER, commitment.member_id),
+                   f"Engagement de {_describe(commitment, campaign)} retiré : il n'a pas été approuvé avant la "
+                   "clôture de l'achat groupé.", _campaign_link(campaign))
+    commitments = [c for c in campaign.commitments if c.status == CommitmentStatus.APPROVED]
     total = sum(c.quantity for c in commitments)
     if total < campaign.min_quantity:
         change_campaign_status(campaign, "cancelled", actor,
@@ -135,15 +313,18 @@ def load_campaign(campaign_id: int) -> Campaign | None:
 
 
 def place_campaign_orders(campaign: Campaign, actor, today: date) -> list:
-    """Closed → ordered: one approved order per participant at the campaign's frozen prices.
+    """Closed → ordered: one approved order per approved commitment at the campaign's frozen prices.
 
-    The participants committed before the deadline, so the orders are approved automatically (recorded as
-    such, with the campaign as the reason); purchasing officers then group them into a purchase order.
+    Each order is approved by the decision taken on its commitment before the deadline: the approver's
+    (recorded with the approver as actor and the decision's date) or the automatic one at or under the
+    threshold. Purchasing officers then group the orders into a purchase order.
     """
     change_campaign_status(campaign, "ordered", actor)
     grid = pricing.grid_in_force(today)
     created = []
     for commitment in campaign.commitments:
+        if commitment.status != CommitmentStatus.APPROVED:
+            continue
         order = Order(member_id=commitment.member_id, created_by_id=actor.id, status="draft",
                       delivery_site=f"{commitment.member.name} (achat groupé : à préciser)",
                       note=f"Achat groupé « {campaign.title} »", tariff_grid_id=grid.id,
@@ -158,6 +339,13 @@ def place_campaign_orders(campaign: Campaign, actor, today: date) -> list:
         db.session.flush()
         order.reference = f"CMD-{today.year}-{order.id:06d}"
         change_order_status(order, "submitted", actor, reason=f"Achat groupé « {campaign.title} »")
-        change_order_status(order, "approved", actor, reason="Engagement pris dans l'achat groupé.", automatic=True)
+        approver = commitment.decided_by
+        if approver is not None:
+            reason = (f"Approuvée par la décision de {approver.full_name or approver.email} du "
+                      f"{commitment.decided_dt:%d/%m/%Y} sur l'engagement dans l'achat groupé « {campaign.title} ».")
+        else:
+            reason = (f"Engagement dans l'achat groupé « {campaign.title} » inférieur ou égal au seuil "
+                      "d'approbation de l'adhérent : approuvée automatiquement.")
+        change_order_status(order, "approved", approver, reason=reason, automatic=approver is None)
         created.append(order)
     return created

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services
-from purchasing.campaigns.forms import CampaignForm, CommitForm
+from purchasing.campaigns.forms import CampaignForm, CommitForm, RejectCommitmentForm
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import CAMPAIGN
 from purchasing.extensions import db
@@ -62,12 +62,19 @@ def create():
 @bp.get("/<int:campaign_id>")
 @roles_required(*OFFICERS, *MEMBER)
 def show(campaign_id: int):
-    campaign = _campaign_or_404(campaign_id)
+    return _show(_campaign_or_404(campaign_id))
+
+
+def _show(campaign, reject_form=None, status: int = 200):
     estimate = services.estimate(campaign, current_user.member, date.today())
     mine = next((c for c in campaign.commitments if c.member_id == current_user.member_id), None)
+    can_decide = (mine is not None and mine.status == "pending" and campaign.status == "open"
+                  and current_user.role == Role.APPROVER and date.today() <= campaign.deadline)
     return render_template("campaigns/show.html", campaign=campaign, estimate=estimate, mine=mine,
-                           machine=CAMPAIGN, form=CommitForm(), close_form=FlaskForm(),
-                           is_member=current_user.member_id is not None)
+                           machine=CAMPAIGN, commitment_machine=services.COMMITMENT, form=CommitForm(),
+                           close_form=FlaskForm(), reject_form=reject_form or RejectCommitmentForm(),
+                           is_member=current_user.member_id is not None, can_decide=can_decide,
+                           may_approve=can_decide and services.may_approve(mine, current_user)), status
 
 
 @bp.post("/<int:campaign_id>/commit")
@@ -77,10 +84,54 @@ def commit(campaign_id: int):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    services.commit_quantity(campaign, current_user.member, form.quantity.data, date.today())
+    commitment = services.commit_quantity(campaign, current_user.member, form.quantity.data, date.today(),
+                                          actor=current_user)
     db.session.commit()
-    flash(_("Engagement enregistré."), "success")
+    if commitment.status == "pending":
+        flash(_("Engagement enregistré : au-dessus du seuil d'approbation de votre collectivité, il doit être "
+                "approuvé par son approbateur avant la date limite, sinon il sera retiré à la clôture."), "warning")
+    else:
+        flash(_("Engagement enregistré."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))
+
+
+def _commitment_or_404(campaign_id: int, commitment_id: int):
+    commitment = services.load_commitment(campaign_id, commitment_id, current_user)
+    if commitment is None:
+        abort(404)
+    return commitment
+
+
+def _expected_quantity() -> int | None:
+    raw = request.form.get("quantity", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+@bp.post("/<int:campaign_id>/commitments/<int:commitment_id>/approve")
+@roles_required(Role.APPROVER)
+def approve_commitment(campaign_id: int, commitment_id: int):
+    commitment = _commitment_or_404(campaign_id, commitment_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    services.approve_commitment(commitment, current_user, date.today(), _expected_quantity())
+    db.session.commit()
+    flash(_("Engagement approuvé."), "success")
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id))
+
+
+@bp.post("/<int:campaign_id>/commitments/<int:commitment_id>/reject")
+@roles_required(Role.APPROVER)
+def reject_commitment(campaign_id: int, commitment_id: int):
+    commitment = _commitment_or_404(campaign_id, commitment_id)
+    form = RejectCommitmentForm()
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return _show(commitment.campaign, reject_form=form, status=422)
+    services.reject_commitment(commitment, current_user, form.reason.data, date.today(), _expected_quantity())
+    db.session.commit()
+    flash(_("Engagement refusé."), "success")
+    return redirect(url_for("campaigns.show", campaign_id=campaign_id))
 
 
 @bp.post("/<int:campaign_id>/close")

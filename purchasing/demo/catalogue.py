@@ -279,7 +279,8 @@ def load(rng: random.Random) -> str:
 def _load_campaign(rng: random.Random, products: list[Product]) -> str:
     """An open grouped purchase of 24-inch monitors with a few members' commitments below the next break."""
     from purchasing.accounts.models import Role, User
-    from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent
+    from purchasing.campaigns.models import Campaign, CampaignEvent
+    from purchasing.campaigns.services import commit_quantity
     from purchasing.members.models import Member
 
     monitor = next(p for p in products if p.category.code == "monitor_24" and p.condition == Condition.NEW)
@@ -293,7 +294,7 @@ def _load_campaign(rng: random.Random, products: list[Product]) -> str:
     members = db.session.scalars(select(Member).where(Member.kind == "commune", Member.insee_code != "24420")
                                  .order_by(Member.id).limit(40)).all()
     for member in rng.sample(members, 5):
-        db.session.add(CampaignCommitment(campaign_id=campaign.id, member_id=member.id,
-                                          quantity=rng.randrange(3, 9)))
+        # the real path: above its threshold at the price shown, a commitment waits for the member's approver
+        commit_quantity(campaign, member, rng.randrange(3, 9), date.today())
     db.session.flush()
     return title

@@ -48,6 +48,10 @@ class MemberForm(FlaskForm):
     joined_on = DateField(_l("Date d'adhésion"), default=date.today,
                           validators=[InputRequired(_l("La date d'adhésion est obligatoire."))])
     is_active = BooleanField(_l("Adhérent actif"), default=True)
+    single_elected_user = BooleanField(
+        _l("Un seul élu"),
+        description=_l("L'adhérent n'a qu'un seul élu utilisateur : il peut approuver une commande ou un engagement "
+                       "qu'il a lui-même créé ou soumis (contrôle à quatre yeux levé, mentionné dans l'historique)."))
 
     def __init__(self, *args, member_id: int | None = None, epci_choices=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.db_types import Money, UTCDateTime, utcnow
@@ -47,6 +48,9 @@ class Member(db.Model):
     #: orders above this amount (HT) need the member's approver; at or under it they are approved
     #: automatically
     approval_threshold_ht: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
+    #: "un seul élu": the member has a single elected user, who may approve an order or a campaign commitment
+    #: they created or submitted themselves (four-eyes waived, recorded in the approval's audit event)
+    single_elected_user: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     is_active: Mapped[bool] = mapped_column(default=True, index=True)
     joined_on: Mapped[date]
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,6 +24,7 @@ class MemberData:
     insee_code: str | None = None
     epci_id: int | None = None
     is_active: bool = True
+    single_elected_user: bool = False
 
 
 def search_members(q: str = "", kind: str | None = None, active: bool | None = None) -> Select:
@@ -72,6 +73,7 @@ def _apply(member: Member, data: MemberData) -> None:
     member.approval_threshold_ht = data.approval_threshold_ht
     member.joined_on = data.joined_on
     member.is_active = data.is_active
+    member.single_elected_user = data.single_elected_user
 
 
 def create_member(data: MemberData) -> Member:

@@ -25,6 +25,7 @@ def _data_from(form: MemberForm) -> services.MemberData:
         population=form.population.data, joined_on=form.joined_on.data,
         approval_threshold_ht=form.approval_threshold_ht.data, insee_code=form.insee_code.data or None,
         epci_id=form.epci_id.data or None, is_active=form.is_active.data,
+        single_elected_user=form.single_elected_user.data,
     )
 
 

@@ -39,6 +39,36 @@ class ReasonRequired(DomainError):
     default_message = "Le motif du refus est obligatoire."
 
 
+class FourEyesRequired(DomainError):
+    """An approver asked to approve what they created, submitted or committed themselves."""
+
+    code = "four_eyes_required"
+    http_status = 409
+    default_message = "Vous ne pouvez pas approuver ce que vous avez vous-même créé ou soumis."
+
+
+#: recorded in the approval's audit event when the member's "un seul élu" setting waived four-eyes
+FOUR_EYES_WAIVED = ("Approbation par son auteur : l'adhérent n'a qu'un seul élu utilisateur "
+                    "(paramètre « un seul élu »), le contrôle à quatre yeux ne s'applique pas.")
+
+
+def check_four_eyes(member, author_ids, actor, what: str) -> str:
+    """Nobody approves what they created or submitted, unless the member has a single elected user.
+
+    Returns the note to record in the approval's audit event ("" when another person approves).
+    """
+    actor_id = getattr(actor, "id", None)
+    if actor_id is None or actor_id not in {i for i in author_ids if i is not None}:
+        return ""
+    if member.single_elected_user:
+        return FOUR_EYES_WAIVED
+    raise FourEyesRequired(
+        f"Vous avez vous-même créé ou soumis {what} : un autre élu ou le DGS de la collectivité doit "
+        "l'approuver (contrôle à quatre yeux). Si votre collectivité n'a qu'un seul élu utilisateur, "
+        "l'administrateur du syndicat peut l'indiquer sur la fiche de l'adhérent (« un seul élu »).",
+        details={"member_id": member.id})
+
+
 def get_cart(user) -> Order | None:
     return db.session.scalars(
         select(Order).options(selectinload(Order.lines).joinedload(OrderLine.product).joinedload(Product.category))
@@ -154,10 +184,8 @@ def change_order_status(order: Order, to_status: str, actor, reason: str = "", a
     """The only way an order changes status: checks the transition table and writes the audit event."""
     event = OrderEvent(order_id=order.id, actor_id=None if automatic else getattr(actor, "id", None),
                        reason=(reason or "").strip(), is_automatic=automatic)
-    apply_transition(ORDER, order, to_status, event)
-    if to_status in ("approved", "rejected"):
-        order.decided_dt = utcnow()
-    return event
+    decided = {"decided_dt": utcnow()} if to_status in ("approved", "rejected") else None
+    return apply_transition(ORDER, order, to_status, event, values=decided)
 
 
 def _link(order: Order) -> str:
@@ -198,8 +226,26 @@ def _notify_approved(order: Order) -> None:
            link("purchase_orders.to_place"))
 
 
+def submitter_id(order: Order) -> int | None:
+    """Who submitted the order (the actor of its latest "submitted" event)."""
+    return db.session.scalar(select(OrderEvent.actor_id).where(OrderEvent.order_id == order.id,
+                                                              OrderEvent.to_status == "submitted")
+                             .order_by(OrderEvent.id.desc()).limit(1))
+
+
+def may_approve(order: Order, user) -> bool:
+    """False when four-eyes forbids ``user`` to approve ``order`` (shown on the order page)."""
+    try:
+        check_four_eyes(order.member, (order.created_by_id, submitter_id(order)), user, "cette commande")
+    except FourEyesRequired:
+        return False
+    return True
+
+
 def approve(order: Order, actor) -> Order:
-    change_order_status(order, "approved", actor)
+    """The member's approver approves a submitted order; never one they created or submitted (four-eyes)."""
+    note = check_four_eyes(order.member, (order.created_by_id, submitter_id(order)), actor, "cette commande")
+    change_order_status(order, "approved", actor, reason=note)
     _notify_approved(order)
     return order
 

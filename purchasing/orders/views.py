@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.campaigns import services as campaigns
 from purchasing.domain.states import ORDER
 from purchasing.extensions import db
 from purchasing.navigation import register
@@ -92,7 +93,8 @@ def index():
 def to_approve():
     pagination = paginate(services.orders_for(current_user, status="submitted"))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes à approuver"),
-                           machine=ORDER, endpoint="orders.to_approve")
+                           machine=ORDER, endpoint="orders.to_approve",
+                           commitments=campaigns.pending_commitments_for(current_user))
 
 
 @bp.get("/orders/<int:order_id>")
@@ -105,6 +107,7 @@ def show(order_id: int):
                            carbon=services.order_carbon(order, date.today()),
                            reject_form=RejectForm(), cancel_form=CancelForm(),
                            can_decide=current_user.role == Role.APPROVER and order.status == "submitted",
+                           can_approve=services.may_approve(order, current_user),
                            can_cancel=order.status in services.CANCELLABLE and current_user.role in MEMBER)
 
 
@@ -129,6 +132,7 @@ def reject(order_id: int):
         return render_template("orders/show.html", order=order, machine=ORDER,
                                carbon=services.order_carbon(order, date.today()), reject_form=form,
                                cancel_form=CancelForm(), can_decide=order.status == "submitted",
+                               can_approve=services.may_approve(order, current_user),
                                can_cancel=False), 422
     services.reject(order, current_user, form.reason.data)
     db.session.commit()

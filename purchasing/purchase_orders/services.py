@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from lifecycle.receiving import receive_delivered_line
@@ -26,7 +27,7 @@ from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
-from purchasing.transitions import apply_transition
+from purchasing.transitions import apply_transition, lock_for_update
 
 WARNING_SHARE = Decimal("0.80")
 
@@ -68,6 +69,16 @@ def change_po_status(po: PurchaseOrder, to_status: str, actor, reason: str = "")
     return apply_transition(PURCHASE_ORDER, po, to_status, event)
 
 
+def _lock_orders(order_ids) -> list[Order]:
+    """Lock the member orders (FOR UPDATE, in id order so that two creators never deadlock), freshly read.
+
+    Two purchase orders created at once for the same orders (API ``order_ids``, web contract): the second
+    waits here until the first commits, then sees the lines already placed and is refused (409).
+    """
+    return list(db.session.scalars(select(Order).where(Order.id.in_(sorted(set(order_ids)))).order_by(Order.id)
+                                   .with_for_update().execution_options(populate_existing=True)))
+
+
 def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
     """A draft purchase order with every approved line under the contract not yet on a purchase order.
 
@@ -76,8 +87,12 @@ def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
     contract = db.session.get(FrameworkContract, contract_id) if contract_id else None
     if contract is None:
         raise ConflictError("Ce contrat n'existe pas.", code="unknown_contract")
+    candidates = db.session.scalars(_unplaced_lines_stmt().where(Offer.contract_id == contract.id)
+                                    .with_only_columns(OrderLine.order_id).distinct()).all()
+    _lock_orders(candidates)
     lines = db.session.scalars(_unplaced_lines_stmt().where(Offer.contract_id == contract.id)
-                               .options(joinedload(OrderLine.order)).order_by(OrderLine.id)).unique().all()
+                               .options(joinedload(OrderLine.order)).order_by(OrderLine.id)
+                               .execution_options(populate_existing=True)).unique().all()
     if not lines:
         raise ConflictError("Aucune ligne approuvée à commander pour ce contrat.", code="nothing_to_place")
     return _new_purchase_order(contract, lines, actor)
@@ -87,13 +102,14 @@ def create_purchase_order_for_orders(order_ids, actor) -> PurchaseOrder:
     """A draft purchase order with the lines of the given member orders (the API's way of grouping).
 
     Every order must exist and be approved, with no line already on a purchase order, and all lines
-    must be under the same framework contract (hence the same supplier).
+    must be under the same framework contract (hence the same supplier). The orders are locked first.
     """
     ids = sorted({int(i) for i in order_ids})
     if not ids:
         raise ConflictError("Indiquez au moins une commande.", code="no_orders")
-    orders = db.session.scalars(select(Order).where(Order.id.in_(ids))
-                                .options(selectinload(Order.lines).joinedload(OrderLine.offer))).all()
+    orders = _lock_orders(ids)
+    db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(ids)).options(joinedload(OrderLine.offer))
+                       .execution_options(populate_existing=True)).unique().all()
     found = {o.id: o for o in orders}
     unknown = [i for i in ids if i not in found]
     if unknown:
@@ -134,7 +150,12 @@ def _new_purchase_order(contract: FrameworkContract, lines, actor) -> PurchaseOr
                                           unit_price_ht=line.base_unit_price_ht,
                                           line_total_ht=line_total(line.base_unit_price_ht, line.quantity)))
     po.total_ht = round_cents(sum((pl.line_total_ht for pl in po.lines), Decimal(0)))
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # belt and braces behind the order locks: one line, one purchase order
+            db.session.flush()
+    except IntegrityError:
+        raise ConflictError("Ces lignes viennent d'être mises sur un autre bon de commande : rechargez la page.",
+                            code="already_placed") from None
     return po
 
 
@@ -145,6 +166,8 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
         select(FrameworkContract).where(FrameworkContract.id == po.contract_id)
         .with_for_update().execution_options(populate_existing=True)
     ).one()
+    po.sent_dt = utcnow()
+    change_po_status(po, "sent", actor)  # the same purchase order sent twice at once: the second loses here
     if contract.committed_ht + po.total_ht > contract.max_amount_ht:
         remaining = contract.max_amount_ht - contract.committed_ht
         raise ProcurementRuleViolation(
@@ -155,8 +178,6 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
             details={"remaining_ht": str(remaining), "total_ht": str(po.total_ht)},
         )
     contract.committed_ht = contract.committed_ht + po.total_ht
-    po.sent_dt = utcnow()
-    change_po_status(po, "sent", actor)
     for order in sorted({pl.order_line.order for pl in po.lines}, key=lambda o: o.id):
         if order.status == "approved":
             change_order_status(order, "placed", actor, reason=f"Bon de commande {po.reference}")
@@ -187,6 +208,11 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
     """
     if po.status not in ("sent", "acknowledged", "partially_delivered"):
         PURCHASE_ORDER.check(po.status, "delivered")
+    # two deliveries recorded at once: the second waits for the first, then adds to fresh quantities
+    lock_for_update(PURCHASE_ORDER, po)
+    db.session.scalars(select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == po.id)
+                       .options(joinedload(PurchaseOrderLine.order_line))
+                       .execution_options(populate_existing=True)).unique().all()
     lines = {pl.id: pl for pl in po.lines}
     delivered: dict[int, tuple[int, list[str]]] = {}
     for line_id, raw in quantities.items():
@@ -220,7 +246,12 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
                                       {pl.id: pl.delivered_quantity for pl in po.lines})
     if new_status != po.status:
         change_po_status(po, new_status, actor)
-    for order in touched_orders:
+    # lines of one order may be on several purchase orders delivered at once: decide on fresh, locked rows
+    db.session.flush()
+    _lock_orders(o.id for o in touched_orders)
+    db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_([o.id for o in touched_orders]))
+                       .execution_options(populate_existing=True)).all()
+    for order in sorted(touched_orders, key=lambda o: o.id):
         status = order_after_delivery({ol.id: ol.quantity for ol in order.lines},
                                       {ol.id: ol.delivered_quantity for ol in order.lines})
         if status != order.status:

@@ -26,12 +26,13 @@ from purchasing.domain.procurement import (
     procedure_for,
 )
 from purchasing.domain.scoring import BidInput, environmental_scores_for_lot, evaluate_lot
-from purchasing.domain.states import TENDER
+from purchasing.domain.states import TENDER, StateMachine
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
 from purchasing.spreadsheets import safe_cell
 from purchasing.suppliers.models import Supplier
 from purchasing.tenders import imports
+from purchasing.transitions import apply_transition, lock_for_update
 from purchasing.tenders.models import (
     AwardCriterion,
     Bid,
@@ -263,11 +264,27 @@ def publication_warnings(tender: Tender, on: date | None = None) -> list[Publica
 # --- statuses ----------------------------------------------------------------------------------
 
 
-def _event(tender: Tender, from_status: str, to_status: str, actor, reason: str, lot: TenderLot | None = None,
-           now: datetime | None = None):
-    db.session.add(TenderEvent(tender_id=tender.id, lot_id=lot.id if lot else None,
-                               actor_id=getattr(actor, "id", None), from_status=from_status, to_status=to_status,
-                               reason=reason or "", created_dt=now or utcnow()))
+#: a lot is decided once: awarded (or linked to an existing contract) or declared unsuccessful
+LOT = StateMachine(
+    name="tender_lot",
+    transitions={LotStatus.OPEN: {LotStatus.AWARDED, LotStatus.UNSUCCESSFUL}},
+    initial=LotStatus.OPEN,
+    terminal=frozenset({LotStatus.AWARDED, LotStatus.UNSUCCESSFUL}),
+    labels_fr={"open": "ouvert", "awarded": "attribué", "unsuccessful": "infructueux"},
+    labels_en={"open": "open", "awarded": "awarded", "unsuccessful": "unsuccessful"},
+    subject_fr="Le lot",
+)
+
+
+def _new_event(tender: Tender, actor, reason: str, lot: TenderLot | None = None,
+               now: datetime | None = None) -> TenderEvent:
+    """An audit row of the tender (or of one of its lots); apply_transition fills in the statuses."""
+    return TenderEvent(tender_id=tender.id, lot_id=lot.id if lot else None, actor_id=getattr(actor, "id", None),
+                       reason=reason or "", created_dt=now or utcnow())
+
+
+def _decide_lot(lot: TenderLot, to: str, actor, reason: str, now: datetime | None) -> None:
+    apply_transition(LOT, lot, to, _new_event(lot.tender, actor, reason, lot=lot, now=now))
 
 
 def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
@@ -297,14 +314,11 @@ def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
             raise ConflictError("Chaque lot doit être attribué ou déclaré infructueux.", code="lots_undecided")
     elif to == "cancelled" and not (reason or "").strip():
         raise DomainError("Indiquez le motif de l'annulation.", code="reason_required")
-    from_status = tender.status
-    tender.status = to
     reason_text = reason
     if to == "published":
         reason_text = " ".join(part for part in [reason, procedure(tender).explanation,
                                                  *(w.message for w in warnings)] if part)
-    _event(tender, from_status, to, actor, reason_text, now=now)
-    db.session.flush()
+    apply_transition(TENDER, tender, to, _new_event(tender, actor, reason_text, now=now))
     return warnings
 
 
@@ -327,6 +341,7 @@ def import_bid(lot: TenderLot, supplier: Supplier, filename: str, content: bytes
     """Record (or replace) a supplier's bid on a lot from its price list: all lines or nothing."""
     now = now or utcnow()
     tender = lot.tender
+    lock_for_update(TENDER, tender, read=True)  # closing the tender waits for a bid being recorded
     if tender.status not in OPEN_FOR_BIDS or now >= tender.bid_deadline:
         raise ConflictError("La consultation ne reçoit pas d'offres (non publiée ou date limite passée).",
                             code="bids_not_open")
@@ -367,6 +382,7 @@ def bid_lines(bid: Bid, now: datetime | None = None) -> list[BidLine]:
 def add_score(bid: Bid, kind: str, score: Decimal, justification: str, evaluator, now: datetime | None = None):
     tender = bid.lot.tender
     require_unsealed(tender, now)
+    lock_for_update(TENDER, tender, read=True)  # the evaluation waits for a mark being entered
     if tender.status != "closed":
         raise ConflictError("Les notes se saisissent quand la consultation est close et pas encore évaluée.",
                             code="not_closed")
@@ -515,13 +531,17 @@ def contract_reference(lot: TenderLot) -> str:
 
 
 def _decide_tender_if_complete(tender: Tender, actor, now) -> None:
-    if any(lot.status == LotStatus.OPEN for lot in tender.lots):
+    # read from the database, not memory: two lots of one tender decided at once (tender row locked) both count
+    statuses = set(db.session.scalars(select(TenderLot.status).where(TenderLot.tender_id == tender.id)))
+    if not statuses or LotStatus.OPEN in statuses:
         return
-    final = "awarded" if any(lot.status == LotStatus.AWARDED for lot in tender.lots) else "unsuccessful"
+    final = "awarded" if LotStatus.AWARDED in statuses else "unsuccessful"
     change_tender_status(tender, final, actor, "Tous les lots sont attribués ou infructueux.", now=now)
 
 
 def _require_lot_decidable(lot: TenderLot) -> None:
+    """Lot decisions of one tender are serialised: the tender row is locked until the end of the transaction."""
+    lock_for_update(TENDER, lot.tender)
     if lot.tender.status != "evaluated":
         raise ConflictError("Un lot s'attribue après l'évaluation de la consultation.", code="not_evaluated")
     if lot.status != LotStatus.OPEN:
@@ -545,16 +565,19 @@ def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, act
     reference = contract_reference(lot)
     if db.session.scalar(select(FrameworkContract.id).where(FrameworkContract.reference == reference)):
         raise ConflictError(f"Un accord-cadre porte déjà la référence {reference}.", code="contract_exists")
+    # the lot first: of several awards (or an award and an "unsuccessful") sent at once, one wins here
+    _decide_lot(lot, LotStatus.AWARDED, actor,
+                f"Lot attribué à {bid.supplier.name} (rang {bid.rank}) ; accord-cadre {reference}.", now)
     contract = FrameworkContract(reference=reference, title=lot.title[:300], supplier_id=bid.supplier_id,
                                  start_on=start_on, end_on=end_on, max_amount_ht=lot.max_amount_ht,
                                  committed_ht=Decimal("0.00"), tender_lot_id=lot.id)
-    db.session.add(contract)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a contract entered by hand with this reference meanwhile
+            db.session.add(contract)
+    except IntegrityError:
+        raise ConflictError(f"Un accord-cadre porte déjà la référence {reference} : rechargez la page.",
+                            code="contract_exists") from None
     create_offers(contract, bid_lines(bid, now))
-    lot.status = LotStatus.AWARDED
-    reason = f"Lot attribué à {bid.supplier.name} (rang {bid.rank}) ; accord-cadre {reference}."
-    _event(lot.tender, LotStatus.OPEN, LotStatus.AWARDED, actor, reason, lot=lot, now=now)
-    db.session.flush()
     _decide_tender_if_complete(lot.tender, actor, now)
     return contract
 
@@ -565,11 +588,9 @@ def link_existing_contract(lot: TenderLot, contract: FrameworkContract, actor, n
     if contract.tender_lot_id not in (None, lot.id):
         raise ConflictError(f"L'accord-cadre {contract.reference} est déjà rattaché à un autre lot.",
                             code="contract_linked")
+    _decide_lot(lot, LotStatus.AWARDED, actor,
+                f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", now)
     contract.tender_lot_id = lot.id
-    lot.status = LotStatus.AWARDED
-    _event(lot.tender, LotStatus.OPEN, LotStatus.AWARDED, actor,
-           f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", lot=lot,
-           now=now)
     db.session.flush()
     _decide_tender_if_complete(lot.tender, actor, now or utcnow())
 
@@ -579,9 +600,7 @@ def declare_unsuccessful(lot: TenderLot, actor, reason: str, now: datetime | Non
     if not (reason or "").strip():
         raise DomainError("Indiquez le motif (aucune offre, offres inappropriées, irrégulières ou inacceptables).",
                           code="reason_required")
-    lot.status = LotStatus.UNSUCCESSFUL
-    _event(lot.tender, LotStatus.OPEN, LotStatus.UNSUCCESSFUL, actor, reason.strip(), lot=lot, now=now)
-    db.session.flush()
+    _decide_lot(lot, LotStatus.UNSUCCESSFUL, actor, reason.strip(), now)
     _decide_tender_if_complete(lot.tender, actor, now or utcnow())
 
 

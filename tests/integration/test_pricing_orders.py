@@ -125,7 +125,9 @@ def test_order_embodied_carbon_sums_products_with_range(world):
 def test_campaign_crossing_a_break_lowers_every_participants_price(make_grid, make_offer, make_member, make_user):
     make_grid()
     offer = make_offer(price="333.33", breaks=((10, "316.67"),))
-    small, medium = make_member(population=412), make_member(population=6840)  # 2 % and 7 %
+    # thresholds above the commitments' amounts: approved automatically (approval: tests/web/test_campaign_pages.py)
+    small = make_member(population=412, approval_threshold_ht=Decimal("10000"))  # 2 %
+    medium = make_member(population=6840, approval_threshold_ht=Decimal("10000"))  # 7 %
     officer = make_user(role="purchasing_officer")
     campaign = campaigns.create_campaign(offer.id, "Portables", TODAY + timedelta(days=7), 1, None, officer, TODAY)
     campaigns.commit_quantity(campaign, small, 6, TODAY)

@@ -12,7 +12,7 @@ from purchasing.extensions import db
 def test_officer_opens_member_commits_officer_closes(make_grid, make_offer, make_member, make_user, browser):
     make_grid()
     offer = make_offer(price="200.00", breaks=((10, "180.00"),))
-    member = make_member(population=412)  # 2 %
+    member = make_member(population=412, approval_threshold_ht=Decimal("2000.00"))  # 2 %; 6 units: no approval
     make_user(role="secretary", member=member, email="sec@a.test")
     make_user(role="purchasing_officer", email="po@s.test")
     browser.login("po@s.test")

@@ -169,6 +169,15 @@ ROUTES: dict[str, Rule] = {
                                  other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/scan"),
     "lifecycle.audit_close": Rule(MANAGE, lambda c: f"/lifecycle/audits/{c['audit_a'].id}/close", methods=("POST",),
                                   other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/close"),
+    # campaign commitments decided by the member's approver
+    "campaigns.approve_commitment": Rule(
+        frozenset({Role.APPROVER}),
+        lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_a'].id}/approve", methods=("POST",),
+        other_member_url=lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_b'].id}/approve"),
+    "campaigns.reject_commitment": Rule(
+        frozenset({Role.APPROVER}),
+        lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_a'].id}/reject", methods=("POST",),
+        other_member_url=lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_b'].id}/reject"),
 }
 
 
@@ -194,7 +203,7 @@ def _lifecycle_objects(member_a, member_b):
 def ctx(make_member, make_user, make_grid, make_offer):
     from datetime import date
 
-    from purchasing.campaigns.services import create_campaign
+    from purchasing.campaigns.services import commit_quantity, create_campaign
     from purchasing.orders.services import add_to_cart, get_cart, submit_order, update_cart
     from purchasing.purchase_orders.services import create_purchase_order
 
@@ -226,12 +235,14 @@ def ctx(make_member, make_user, make_grid, make_offer):
     member_b.approval_threshold_ht  # order_b and order_placed are under the threshold: approved
     po = create_purchase_order(offer.contract_id, users[Role.PURCHASING_OFFICER])
     campaign = create_campaign(offer.id, "Portables", today, 1, None, users[Role.PURCHASING_OFFICER], today)
+    commitments = {f"commitment_{key}": commit_quantity(campaign, member, 20, today)
+                   for key, member in (("a", member_a), ("b", member_b))}
     from purchasing.api.services import issue_token
 
     token, _secret = issue_token(users[Role.SECRETARY], "script")
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
-            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders,
+            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders, **commitments,
             **_lifecycle_objects(member_a, member_b)}
 
 
