@@ -7,6 +7,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from purchasing.domain.errors import DomainError
@@ -91,3 +92,22 @@ def init_app(app: Flask) -> None:
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
             raise error  # a test that hits a server error fails loudly, with its traceback
         return _page(500, _("Une erreur inattendue s'est produite. L'équipe technique a été prévenue."))
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        """Last resort for a unique-constraint race no service caught (each known one has its savepoint): 409."""
+        if not is_unique_violation(error):
+            return internal_error(error)
+        db.session.rollback()
+        log.warning("unique violation answered 409: %s", error.orig)
+        detail = _("Un enregistrement identique vient d'être créé par une autre requête : rechargez la page et "
+                   "vérifiez avant de recommencer.")
+        if wants_problem_json():
+            return problem(409, detail, code="duplicate")
+        return render_template("errors/error.html", status=409, title=str(_TITLES[409]), detail=detail), 409
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """A unique (or primary key) violation: PostgreSQL's SQLSTATE 23505, SQLite's "UNIQUE constraint failed"."""
+    original = getattr(error, "orig", None)
+    return getattr(original, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(original)

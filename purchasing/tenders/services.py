@@ -144,9 +144,17 @@ def create_tender(data: TenderInput) -> Tender:
     tender = Tender(reference=reference, title=data.title.strip(), publication_date=data.publication_date,
                     bid_deadline=data.bid_deadline, status=TENDER.initial,
                     abnormally_low_ratio=data.abnormally_low_ratio)
-    db.session.add(tender)
-    db.session.flush()
+    _flush_reference(tender, reference)
     return tender
+
+
+def _flush_reference(tender: Tender, reference: str) -> None:
+    """Two tenders given the same reference at once: the second gets the form error, not a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(tender)
+    except IntegrityError:
+        raise ConflictError(f"Une consultation porte déjà la référence {reference}.", code="reference_taken") from None
 
 
 def update_tender(tender: Tender, data: TenderInput) -> Tender:
@@ -155,7 +163,7 @@ def update_tender(tender: Tender, data: TenderInput) -> Tender:
     tender.title = data.title.strip()
     tender.publication_date, tender.bid_deadline = data.publication_date, data.bid_deadline
     tender.abnormally_low_ratio = data.abnormally_low_ratio
-    db.session.flush()
+    _flush_reference(tender, tender.reference)
     return tender
 
 

@@ -587,3 +587,67 @@ def test_race_helpers_see_a_lost_update_without_the_guard(pg):
     assert race(pg, [bump] * THREADS) == ["ok"] * THREADS
     assert scalar(select(FrameworkContract.committed_ht).where(FrameworkContract.id == contract_id)) < THREADS
 
+
+
+# --- unique constraints: 409 or a form error, never a 500 ----------------------------------------
+
+def _browsers(app, email, page, count):
+    """Signed-in browsers (one after the other) with the CSRF token of ``page``."""
+    from tests.conftest import Browser, FreshContextClient, csrf_from
+
+    app.test_client_class = FreshContextClient
+    browsers = []
+    for _ in range(count):
+        browser = Browser(app.test_client())
+        browser.login(email)
+        browsers.append((browser, csrf_from(browser.get(page).get_data(as_text=True))))
+    db.session.remove()
+    return browsers
+
+
+def _posts(app, browsers, url, data):
+    statuses = [0] * len(browsers)
+
+    def post(index):
+        def work():
+            browser, token = browsers[index]
+
+            def act():
+                statuses[index] = browser.client.post(url, data={"csrf_token": token, **data}).status_code
+            return act
+        return work
+
+    results = race(app, [post(i) for i in range(len(browsers))])
+    assert results == ["ok"] * len(browsers), results  # no exception escaped: no 500
+    return statuses
+
+
+def test_tenders_created_at_once_with_one_reference_one_created_the_others_told(pg):
+    from purchasing.tenders.models import Tender
+
+    w = world()
+    reference = f"AO-DOUBLE-{next(_serial)}"
+    browsers = _browsers(pg, w["officer"].email, "/tenders/new", THREADS)
+    deadline = (TODAY + timedelta(days=40)).strftime("%Y-%m-%dT12:00")
+    statuses = _posts(pg, browsers, "/tenders/new", {
+        "reference": reference, "title": "Doublon", "publication_date": TODAY.isoformat(),
+        "bid_deadline": deadline, "abnormally_low_ratio": "0,70"})
+    assert sorted(statuses) == [302] + [422] * (THREADS - 1), statuses
+    assert scalar(select(func.count(Tender.id)).where(Tender.reference == reference)) == 1
+
+
+def test_members_created_at_once_with_one_siren_last_resort_409(pg):
+    """The member form checks the SIREN before writing; the racing writes end on the unique constraint: 409."""
+    from purchasing.accounts.services import UserData, create_user
+    from purchasing.members.models import Member
+
+    admin = create_user(UserData(email=f"admin-{next(_serial)}@course.test", full_name="Admin", role="admin",
+                                 member_id=None), "password-123")
+    db.session.commit()
+    siren = _siren(85000000 + next(_serial))
+    browsers = _browsers(pg, admin.email, "/members/new", THREADS)
+    statuses = _posts(pg, browsers, "/members/new", {
+        "kind": "syndicate", "name": "Syndicat en double", "siren": siren, "population": "0", "epci_id": "0",
+        "approval_threshold_ht": "500,00", "joined_on": "2024-03-01", "is_active": "y"})
+    assert statuses.count(302) == 1 and set(statuses) <= {302, 409, 422}, statuses
+    assert scalar(select(func.count(Member.id)).where(Member.siren == siren)) == 1
