@@ -169,6 +169,8 @@ ROUTES: dict[str, Rule] = {
                                  other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/scan"),
     "lifecycle.audit_close": Rule(MANAGE, lambda c: f"/lifecycle/audits/{c['audit_a'].id}/close", methods=("POST",),
                                   other_member_url=lambda c: f"/lifecycle/audits/{c['audit_b'].id}/close"),
+    # security log (administrators)
+    "security.log": Rule(ADMIN, lambda c: "/admin/security-log/"),
 }
 
 
