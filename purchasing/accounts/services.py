@@ -69,7 +69,7 @@ def _upsert_and_lock(model, **key):
     an unseen email never collide on the unique key, and the (no-op) update takes the row lock, so parallel
     attempts for one email are checked one after the other and each sees the counts of those before it.
     """
-    dialect = db.session.get_bind().dialect.name
+    dialect = db.engine.dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     stmt = insert(model).values(failure_count=0, **key)
     stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={"failure_count": model.failure_count})
@@ -98,12 +98,12 @@ def authenticate(email: str, password: str, *, client_address: str, policy: Thro
     (email, address) pair is locked for ``policy.address_lock``. Attempts during a delay or lock are
     refused without checking the password. Every attempt is recorded in the security log.
     """
-    now = now or utcnow()
     key = _email_key(email)
     address = (client_address or "")[:45]
     # Always the email's row first, then the pair's: one lock order, no deadlock.
     email_row = _upsert_and_lock(LoginThrottle, email_key=key)
     pair_row = _upsert_and_lock(LoginAddressThrottle, email_key=key, client_address=address)
+    now = now or utcnow()  # once the rows are ours: a wait for the lock does not shorten the next delay
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
     wait = wait_before_attempt(email_row.delayed_until_dt, pair_row.locked_until_dt, now)

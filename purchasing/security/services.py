@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import g, has_request_context, request
-from sqlalchemy import or_, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql import Select
 
-from purchasing.accounts.models import User
+from purchasing.accounts.models import LoginAddressThrottle, LoginThrottle, User
+from purchasing.db_types import utcnow
 from purchasing.extensions import db
 from purchasing.security.models import Outcome, SecurityEvent
 
@@ -84,3 +85,19 @@ def search_events(criteria: EventFilter) -> Select:
         stmt = stmt.where(SecurityEvent.created_dt < _start_of(criteria.until + timedelta(days=1)))
     return stmt.options(joinedload(SecurityEvent.user), joinedload(SecurityEvent.actor)) \
         .order_by(SecurityEvent.created_dt.desc(), SecurityEvent.id.desc())
+
+
+def prune(*, keep_events: timedelta, forget_failures: timedelta, now: datetime | None = None) -> tuple[int, int]:
+    """Delete security events older than ``keep_events`` and the throttle rows that hold nothing any more
+    (no failure within ``forget_failures``, no delay or lock running). Returns (events, throttle rows)."""
+    now = now or utcnow()
+    events = db.session.execute(delete(SecurityEvent).where(SecurityEvent.created_dt < now - keep_events)
+                                .execution_options(synchronize_session=False)).rowcount or 0
+    rows = 0
+    for model, until in ((LoginThrottle, LoginThrottle.delayed_until_dt),
+                         (LoginAddressThrottle, LoginAddressThrottle.locked_until_dt)):
+        idle = and_(or_(model.last_failure_dt.is_(None), model.last_failure_dt < now - forget_failures),
+                    or_(until.is_(None), until < now))
+        rows += db.session.execute(delete(model).where(idle).execution_options(synchronize_session=False)).rowcount or 0
+    db.session.flush()
+    return events, rows

@@ -1,18 +1,22 @@
 """The security log page: the administrator reads and filters the security events."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from datetime import timedelta
+
+import click
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from purchasing import navigation
 from purchasing.accounts.forms import ROLE_LABELS
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.extensions import db
 from purchasing.pagination import paginate
 from purchasing.security import services
 from purchasing.security.forms import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, SecurityLogFilterForm
 
-bp = Blueprint("security", __name__, url_prefix="/admin/security-log")
+bp = Blueprint("security", __name__, url_prefix="/admin/security-log", cli_group="security")
 navigation.register("security.log", _l("Journal de sécurité"), {Role.ADMIN}, order=92)
 
 
@@ -31,3 +35,13 @@ def log():
     pagination = paginate(services.search_events(criteria))
     return render_template("security/log.html", form=form, pagination=pagination, kind_labels=KIND_LABELS,
                            outcome_labels=OUTCOME_LABELS, channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS)
+
+
+@bp.cli.command("prune")
+@click.option("--days", default=365, show_default=True, help="Durée de conservation des événements (jours).")
+def prune_command(days: int) -> None:
+    """Supprime les événements de sécurité plus anciens que --days et les compteurs de connexion inutiles."""
+    events, rows = services.prune(keep_events=timedelta(days=days),
+                                  forget_failures=timedelta(hours=current_app.config["LOGIN_FAILURE_MEMORY_HOURS"]))
+    db.session.commit()
+    click.echo(f"{events} événement(s) de sécurité et {rows} compteur(s) de connexion supprimés.")

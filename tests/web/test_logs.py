@@ -154,3 +154,29 @@ def test_role_change_and_deactivation_are_recorded_with_who_did_it(admin, make_m
     events = {e.kind: e for e in _events(user_id=user.id)}
     assert events["role_change"].detail == "secretary → approver"
     assert events["deactivation"].actor.email == "reader@test.local"
+
+
+def test_prune_keeps_recent_events_and_running_locks(app, runner, browser):
+    from purchasing.accounts.models import LoginAddressThrottle, LoginThrottle
+    from purchasing.security import services
+
+    old = services.record("logout")
+    recent = services.record("logout")
+    old.created_dt = utcnow() - timedelta(days=400)
+    db.session.flush()
+    old_id, recent_id = old.id, recent.id
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):  # a running lock for this email: kept
+        browser.post_form("/login", {"email": "locked-now@test.local", "password": "bad"})
+    browser.post_form("/login", {"email": "idle@test.local", "password": "bad"})  # forgotten below
+    db.session.execute(update(LoginThrottle).where(LoginThrottle.email_key == services.email_key("idle@test.local"))
+                       .values(last_failure_dt=utcnow() - timedelta(days=2)))
+    db.session.execute(update(LoginAddressThrottle)
+                       .where(LoginAddressThrottle.email_key == services.email_key("idle@test.local"))
+                       .values(last_failure_dt=utcnow() - timedelta(days=2)))
+    result = runner.invoke(args=["security", "prune", "--days", "365"])
+    assert result.exit_code == 0, result.output
+    assert "1 événement(s) de sécurité et 2 compteur(s) de connexion supprimés." in result.output
+    ids = set(db.session.scalars(select(SecurityEvent.id)))
+    assert old_id not in ids and recent_id in ids
+    keys = set(db.session.scalars(select(LoginThrottle.email_key)))
+    assert services.email_key("locked-now@test.local") in keys and services.email_key("idle@test.local") not in keys
