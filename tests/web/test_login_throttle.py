@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select, update
 
 from purchasing.accounts.models import LoginAddressThrottle, LoginThrottle
