@@ -17,6 +17,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from purchasing.svg import without_inline_styles  # noqa: E402
+
 plt.rcParams.update({
     "svg.fonttype": "none",
     "svg.hashsalt": "parc-commun",  # deterministic ids
@@ -40,7 +42,7 @@ def _to_svg(figure, title: str) -> str:
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg"):]  # drop the XML prologue and doctype: the SVG is inlined in HTML
     svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{_escape(title)}" ', svg, count=1)
-    return svg
+    return without_inline_styles(svg)  # the page's CSP refuses inline styles
 
 
 def _escape(text: str) -> str:

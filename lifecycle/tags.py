@@ -6,6 +6,8 @@ import io
 import barcode
 from barcode.writer import SVGWriter
 
+from purchasing.svg import without_inline_styles
+
 #: A4 sheet of 3 columns × 8 rows (70 × 37 mm labels, the common "24 per sheet" stock)
 LABELS_PER_ROW = 3
 ROWS_PER_PAGE = 8
@@ -18,7 +20,7 @@ def barcode_svg(tag: str, *, module_width: float = 0.25, module_height: float = 
     out = io.BytesIO()
     code.write(out, options={"module_width": module_width, "module_height": module_height, "quiet_zone": 2.0,
                              "font_size": 8, "text_distance": 3.0, "compress": False})
-    return out.getvalue().decode("utf-8")
+    return without_inline_styles(out.getvalue().decode("utf-8"))  # pages refuse inline styles (CSP)
 
 
 def barcode_svg_inline(tag: str) -> str:

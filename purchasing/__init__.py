@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from purchasing.config import (
     DEFAULT_SECRET_KEY,
@@ -42,6 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _configure_database_url(app)
     _refuse_unsafe_production(app)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
@@ -70,7 +72,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     from purchasing import navigation
 
     navigation.init_app(app)
+
+    from purchasing import headers, logs
+
+    logs.init_app(app)
+    headers.init_app(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address and scheme from their headers.
+
+    Only that many X-Forwarded-For entries are trusted (counted from the right): a client cannot choose
+    the address the login throttle and the security log see.
+    """
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def _configure_database_url(app: Flask) -> None:
@@ -160,3 +178,7 @@ def _register_blueprints(app: Flask) -> None:
     from lifecycle.report_views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
+
+    from purchasing.security.views import bp as security_bp
+
+    app.register_blueprint(security_bp)

@@ -30,10 +30,23 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
     LANGUAGES = ("fr", "en")
 
-    # Login throttling: after LOGIN_MAX_FAILURES failures for one email, logins for that email are
-    # refused for LOGIN_LOCK_MINUTES minutes (whether or not the account exists).
+    # Login throttling (purchasing/domain/login_throttle.py), whether or not the account exists:
+    # after LOGIN_MAX_FAILURES failures in a row for one email, each further attempt for it waits
+    # LOGIN_DELAY_SECONDS, doubling with each failure up to LOGIN_MAX_DELAY_SECONDS (from any address);
+    # after LOGIN_MAX_FAILURES failures from one client address, that (email, address) pair is locked for
+    # LOGIN_LOCK_MINUTES. Failures are forgotten after LOGIN_FAILURE_MEMORY_HOURS without one.
     LOGIN_MAX_FAILURES = 5
+    LOGIN_DELAY_SECONDS = 2
+    LOGIN_MAX_DELAY_SECONDS = 300
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_FAILURE_MEMORY_HOURS = 24
+
+    # Number of reverse proxies / load balancers in front of the app whose X-Forwarded-For and
+    # X-Forwarded-Proto are trusted (Werkzeug's ProxyFix). 0: the client address is the TCP peer.
+    TRUSTED_PROXIES = 0
+
+    # Level of the application's logs (request lines, errors) written to stderr.
+    LOG_LEVEL = "INFO"
 
     PASSWORD_HASH_METHOD = "scrypt"
 
@@ -55,6 +68,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = True  # tests post real CSRF tokens, as a browser does
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt
+    LOG_LEVEL = "WARNING"  # no request lines in test output; tests of the log lines lower it (caplog)
 
 
 def normalise_database_url(url: str) -> str:
@@ -70,10 +84,14 @@ def config_for(env_name: str | None) -> type[Config]:
 
 
 def environment_overrides() -> dict:
-    """Settings read from the environment: DATABASE_URL, SECRET_KEY."""
+    """Settings read from the environment: DATABASE_URL, SECRET_KEY, TRUSTED_PROXIES, LOG_LEVEL."""
     overrides: dict = {}
     if os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):
         overrides["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("TRUSTED_PROXIES"):
+        overrides["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
+    if os.environ.get("LOG_LEVEL"):
+        overrides["LOG_LEVEL"] = os.environ["LOG_LEVEL"].upper()
     return overrides

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -88,7 +88,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def internal_error(error: Exception):
         db.session.rollback()
-        log.exception("unhandled error", exc_info=error)
+        log.exception("unhandled error request_id=%s method=%s path=%s", g.get("request_id", "-"),
+                      request.method, request.path, exc_info=error)
         if app.testing and not app.config.get("RENDER_500_IN_TESTS"):
             raise error  # a test that hits a server error fails loudly, with its traceback
         return _page(500, _("Une erreur inattendue s'est produite. L'équipe technique a été prévenue."))

@@ -2,7 +2,7 @@
 
 Add each new area's models module here.
 """
-from purchasing.accounts.models import LoginThrottle, User  # noqa: F401
+from purchasing.accounts.models import LoginAddressThrottle, LoginThrottle, User  # noqa: F401
 from purchasing.catalogue.models import Category, Offer, PriceBreak, Product  # noqa: F401
 from purchasing.contracts.models import FrameworkContract  # noqa: F401
 from purchasing.members.models import Member  # noqa: F401
@@ -17,3 +17,4 @@ from purchasing.api.models import ApiToken  # noqa: F401
 from lifecycle.models import (  # noqa: F401
     Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, PoolListing, RepairJob, Retirement,
 )
+from purchasing.security.models import SecurityEvent  # noqa: F401

@@ -1,27 +1,35 @@
 """Use cases on users: authentication with throttling, creation, changes. Never commit."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.sql import Select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from purchasing.accounts.models import MEMBER_ROLES, LoginThrottle, User
+from purchasing.accounts.models import MEMBER_ROLES, LoginAddressThrottle, LoginThrottle, User
 from purchasing.db_types import utcnow
+from purchasing.domain.login_throttle import ThrottlePolicy, address_locked_until, email_delay, wait_before_attempt
 from purchasing.extensions import db
+from purchasing.security import services as security
+from purchasing.security.models import EventKind, Outcome
 
 
 class LoginRefused(Exception):
-    """A login attempt that did not succeed. ``locked_minutes`` is set when the email is locked."""
+    """A login attempt that did not succeed.
 
-    def __init__(self, locked_minutes: int | None = None):
+    ``retry_after`` is set when the email is delayed or the (email, address) pair locked: the attempt was
+    refused (or, for the failure that started it, checked then refused); the answer is then a 429.
+    """
+
+    def __init__(self, retry_after: timedelta | None = None):
         super().__init__("login refused")
-        self.locked_minutes = locked_minutes
+        self.retry_after = retry_after
 
 
 def normalise_email(email: str) -> str:
@@ -40,50 +48,103 @@ def _dummy_hash() -> str:
 
 
 def _email_key(email: str) -> str:
-    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+    return security.email_key(email)
 
 
-def _throttle_for(email: str) -> LoginThrottle:
-    key = _email_key(email)
-    throttle = db.session.scalar(select(LoginThrottle).where(LoginThrottle.email_key == key))
-    if throttle is None:
-        throttle = LoginThrottle(email_key=key, failure_count=0)
-        db.session.add(throttle)
-    return throttle
+def throttle_policy(config) -> ThrottlePolicy:
+    """The throttling rules from the settings (LOGIN_*)."""
+    return ThrottlePolicy(
+        max_failures=config["LOGIN_MAX_FAILURES"],
+        base_delay=timedelta(seconds=config["LOGIN_DELAY_SECONDS"]),
+        max_delay=timedelta(seconds=config["LOGIN_MAX_DELAY_SECONDS"]),
+        address_lock=timedelta(minutes=config["LOGIN_LOCK_MINUTES"]),
+        failure_memory=timedelta(hours=config["LOGIN_FAILURE_MEMORY_HOURS"]),
+    )
 
 
-def authenticate(
-    email: str, password: str, *, max_failures: int, lock_minutes: int, now: datetime | None = None
-) -> User:
+def _upsert_and_lock(model, **key):
+    """The throttle row for ``key``, created if missing, locked until the end of the transaction.
+
+    ``INSERT … ON CONFLICT DO UPDATE … RETURNING`` (PostgreSQL; SQLite >= 3.35): parallel first attempts for
+    an unseen email never collide on the unique key, and the (no-op) update takes the row lock, so parallel
+    attempts for one email are checked one after the other and each sees the counts of those before it.
+    """
+    dialect = db.engine.dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(model).values(failure_count=0, **key)
+    stmt = stmt.on_conflict_do_update(index_elements=list(key), set_={"failure_count": model.failure_count})
+    columns = [model.id, model.failure_count,
+               model.delayed_until_dt if model is LoginThrottle else model.locked_until_dt]
+    return db.session.execute(stmt.returning(*columns)).one()
+
+
+def _count_failure(model, row_id: int, now: datetime, policy: ThrottlePolicy) -> int:
+    """One more failure, atomically (forgetting failures older than the policy's memory); the new count."""
+    stale = or_(model.last_failure_dt.is_(None), model.last_failure_dt < now - policy.failure_memory)
+    return db.session.execute(
+        update(model).where(model.id == row_id)
+        .values(failure_count=case((stale, 1), else_=model.failure_count + 1), last_failure_dt=now)
+        .returning(model.failure_count).execution_options(synchronize_session=False)
+    ).scalar_one()
+
+
+def authenticate(email: str, password: str, *, client_address: str, policy: ThrottlePolicy,
+                 now: datetime | None = None) -> User:
     """Return the user for these credentials, or raise LoginRefused.
 
-    The same answer is given for an unknown email and a wrong password. After ``max_failures``
-    failures in a row for one email, that email is locked for ``lock_minutes``, account or not.
+    The same answer is given for an unknown email, a wrong password and a disabled account. After
+    ``policy.max_failures`` failures in a row for one email, each attempt for it waits a delay doubling
+    with each further failure (from any address); after as many failures from one address, that
+    (email, address) pair is locked for ``policy.address_lock``. Attempts during a delay or lock are
+    refused without checking the password. Every attempt is recorded in the security log.
     """
-    now = now or utcnow()
-    throttle = _throttle_for(email)
-    if throttle.locked_until_dt is not None and throttle.locked_until_dt > now:
-        remaining = throttle.locked_until_dt - now
-        raise LoginRefused(locked_minutes=max(1, int(remaining.total_seconds() // 60) + 1))
-
+    key = _email_key(email)
+    address = (client_address or "")[:45]
+    # Always the email's row first, then the pair's: one lock order, no deadlock.
+    email_row = _upsert_and_lock(LoginThrottle, email_key=key)
+    pair_row = _upsert_and_lock(LoginAddressThrottle, email_key=key, client_address=address)
+    now = now or utcnow()  # once the rows are ours: a wait for the lock does not shorten the next delay
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+    wait = wait_before_attempt(email_row.delayed_until_dt, pair_row.locked_until_dt, now)
+    if wait > timedelta(0):
+        security.record(EventKind.LOGIN, outcome=Outcome.REFUSED, user=user, email=email,
+                        detail=f"attente {int(wait.total_seconds()) + 1} s")
+        raise LoginRefused(retry_after=wait)
+
     password_ok = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     if user is not None and password_ok and user.is_enabled:
-        throttle.failure_count = 0
-        throttle.locked_until_dt = None
-        throttle.first_failure_dt = None
+        db.session.execute(update(LoginThrottle).where(LoginThrottle.id == email_row.id)
+                           .values(failure_count=0, last_failure_dt=None, delayed_until_dt=None)
+                           .execution_options(synchronize_session=False))
+        db.session.execute(update(LoginAddressThrottle).where(LoginAddressThrottle.id == pair_row.id)
+                           .values(failure_count=0, last_failure_dt=None, locked_until_dt=None)
+                           .execution_options(synchronize_session=False))
         user.last_login_dt = now
-        db.session.flush()
+        security.record(EventKind.LOGIN, user=user, actor=user)
         return user
 
-    throttle.failure_count += 1
-    throttle.first_failure_dt = throttle.first_failure_dt or now
-    if throttle.failure_count >= max_failures:
-        throttle.locked_until_dt = now + timedelta(minutes=lock_minutes)
-        throttle.failure_count = 0
-        db.session.flush()
-        raise LoginRefused(locked_minutes=lock_minutes)
-    db.session.flush()
+    email_failures = _count_failure(LoginThrottle, email_row.id, now, policy)
+    pair_failures = _count_failure(LoginAddressThrottle, pair_row.id, now, policy)
+    delay = email_delay(email_failures, policy)
+    locked_until = address_locked_until(pair_failures, now, policy)
+    if delay:
+        db.session.execute(update(LoginThrottle).where(LoginThrottle.id == email_row.id)
+                           .values(delayed_until_dt=now + delay).execution_options(synchronize_session=False))
+    if locked_until is not None:
+        db.session.execute(update(LoginAddressThrottle).where(LoginAddressThrottle.id == pair_row.id)
+                           .values(locked_until_dt=locked_until, failure_count=0)
+                           .execution_options(synchronize_session=False))
+    reason = "compte inconnu" if user is None else ("compte désactivé" if password_ok else "mot de passe erroné")
+    if delay or locked_until is not None:
+        wait = max(delay, (locked_until - now) if locked_until is not None else timedelta(0))
+        security.record(EventKind.LOGIN, outcome=Outcome.LOCKED, user=user, email=email,
+                        detail=f"{reason} ; {email_failures} échecs pour l'adresse e-mail, "
+                               f"attente {int(wait.total_seconds())} s"
+                               + (" ; adresse client verrouillée" if locked_until is not None else ""))
+        raise LoginRefused(retry_after=wait)
+    security.record(EventKind.LOGIN, outcome=Outcome.FAILURE, user=user, email=email,
+                    detail=f"{reason} ; {email_failures} échec(s) pour l'adresse e-mail")
     raise LoginRefused()
 
 
@@ -106,25 +167,58 @@ def _apply(user: User, data: UserData) -> None:
     user.locale = data.locale or None
 
 
-def create_user(data: UserData, password: str) -> User:
+def create_user(data: UserData, password: str, *, actor: User | None = None) -> User:
     user = User(password_hash=hash_password(password))
     _apply(user, data)
     db.session.add(user)
     db.session.flush()
+    security.record(EventKind.USER_CREATION, user=user, actor=actor, detail=f"rôle {user.role}")
     return user
 
 
-def update_user(user: User, data: UserData, new_password: str | None = None) -> User:
+def end_sessions(user: User) -> None:
+    """Invalidate every session of ``user``: the cookies carry the previous ``auth_version``.
+
+    API tokens are not touched: they are revoked one by one (``api.services.revoke_token``).
+    """
+    user.auth_version = (user.auth_version or 1) + 1
+    db.session.flush()
+
+
+def update_user(user: User, data: UserData, new_password: str | None = None, *, actor: User | None = None) -> User:
+    """An administrator's changes; a role change, a deactivation or a new password ends the user's sessions."""
+    previous_role, was_enabled = user.role, user.is_enabled
     _apply(user, data)
+    ends_sessions = False
+    if user.role != previous_role:
+        security.record(EventKind.ROLE_CHANGE, user=user, actor=actor, detail=f"{previous_role} → {user.role}")
+        ends_sessions = True
+    if was_enabled and not user.is_enabled:
+        security.record(EventKind.DEACTIVATION, user=user, actor=actor)
+        ends_sessions = True
+    elif user.is_enabled and not was_enabled:
+        security.record(EventKind.REACTIVATION, user=user, actor=actor)
     if new_password:
         user.password_hash = hash_password(new_password)
+        security.record(EventKind.PASSWORD_CHANGE, user=user, actor=actor, detail="par un administrateur")
+        ends_sessions = True
+    if ends_sessions:
+        end_sessions(user)
     db.session.flush()
     return user
 
 
 def set_password(user: User, password: str) -> None:
+    """The user's own password change: every session of the user ends (the caller renews its own)."""
     user.password_hash = hash_password(password)
-    db.session.flush()
+    security.record(EventKind.PASSWORD_CHANGE, user=user, actor=user)
+    end_sessions(user)
+
+
+def logout(user: User) -> None:
+    """Logging out ends every session of the user, on every device."""
+    security.record(EventKind.LOGOUT, user=user, actor=user)
+    end_sessions(user)
 
 
 def set_locale(user: User, locale: str | None) -> None:

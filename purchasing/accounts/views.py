@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash
 
 from purchasing.accounts import services
+from purchasing.accounts.answers import retry_after_seconds, too_many_attempts_message
 from purchasing.accounts.forms import (
     ROLE_LABELS,
     LanguageForm,
@@ -23,6 +27,7 @@ from purchasing.auth import roles_required
 from purchasing.extensions import db, login_manager
 from purchasing.members import services as member_services
 from purchasing.pagination import paginate
+from purchasing.security.services import client_address
 
 bp = Blueprint("accounts", __name__)
 
@@ -32,11 +37,19 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+def load_user(session_id: str) -> User | None:
+    """The user of a session cookie ("<id>:<auth_version>", see ``User.get_id``), if that session still holds.
+
+    Logout, a password change, a role change and a deactivation increase the user's ``auth_version``:
+    every cookie carrying an older value (another browser, a copied cookie) no longer opens anything.
+    """
+    user_id, _sep, version = (session_id or "").partition(":")
+    if not (user_id.isdigit() and version.isdigit() and len(user_id) <= 9 and len(version) <= 9):
         return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_enabled or user.auth_version != int(version):
+        return None
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -54,20 +67,19 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = services.authenticate(
-                form.email.data, form.password.data,
-                max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-                lock_minutes=current_app.config["LOGIN_LOCK_MINUTES"],
-            )
+            user = services.authenticate(form.email.data, form.password.data, client_address=client_address(),
+                                         policy=services.throttle_policy(current_app.config))
         except services.LoginRefused as refused:
-            db.session.commit()  # the failure count is kept
-            if refused.locked_minutes:
-                flash(_("Trop de tentatives de connexion pour cette adresse. Réessayez dans %(minutes)d minutes.",
-                        minutes=refused.locked_minutes), "error")
-                status = 429
-            else:
-                flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
-                status = 401
+            # The failed attempt is this request's whole unit of work (its counters and its security
+            # event, nothing else was written): it is committed although the login fails.
+            db.session.commit()
+            if refused.retry_after:
+                flash(too_many_attempts_message(refused.retry_after), "error")
+                response = make_response(render_template("accounts/login.html", form=form), 429)
+                response.headers["Retry-After"] = retry_after_seconds(refused.retry_after)
+                return response
+            flash(_("Adresse e-mail ou mot de passe incorrect."), "error")
+            status = 401
         else:
             session.clear()
             login_user(user)
@@ -81,6 +93,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.logout(current_user)  # every session of the user ends, on every device
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("Vous êtes déconnecté(e)."), "info")
@@ -106,14 +121,13 @@ def account():
     form = PasswordChangeForm()
     status = 200
     if form.validate_on_submit():
-        from werkzeug.security import check_password_hash
-
         if not check_password_hash(current_user.password_hash, form.current_password.data):
             form.current_password.errors.append(_("Le mot de passe actuel est incorrect."))
             status = 422
         else:
             services.set_password(current_user, form.new_password.data)
             db.session.commit()
+            login_user(current_user._get_current_object())  # this session goes on with the new version
             flash(_("Mot de passe modifié."), "success")
             return redirect(url_for("accounts.account"))
     elif form.errors:
@@ -129,7 +143,7 @@ def account():
 def revoke_token(token_id: int):
     """Revoke one of my API tokens (another user's token: 404)."""
     token = api_tokens.token_of(current_user.id, token_id) or abort(404)
-    api_tokens.revoke_token(token)
+    api_tokens.revoke_token(token, actor=current_user)
     db.session.commit()
     flash(_("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.", name=token.name), "success")
     return redirect(url_for("accounts.account"))
@@ -162,7 +176,7 @@ def users():
 def create_user():
     form = UserForm(member_choices=_member_choices())
     if form.validate_on_submit():
-        user = services.create_user(_data_from(form), form.password.data)
+        user = services.create_user(_data_from(form), form.password.data, actor=current_user)
         db.session.commit()
         flash(_("Utilisateur %(email)s créé.", email=user.email), "success")
         return redirect(url_for("accounts.users"))
@@ -183,8 +197,11 @@ def edit_user(user_id: int):
             form.role.errors = list(form.role.errors) + [
                 _("Vous ne pouvez pas retirer votre propre rôle d'administrateur ni désactiver votre compte.")]
         else:
-            services.update_user(user, _data_from(form), new_password=form.password.data or None)
+            services.update_user(user, _data_from(form), new_password=form.password.data or None,
+                                 actor=current_user)
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # an administrator who set his own password keeps this session
             flash(_("Utilisateur %(email)s enregistré.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
     tokens = db.session.scalars(api_tokens.tokens_of(user.id).limit(50)).all()
@@ -197,7 +214,7 @@ def edit_user(user_id: int):
 def revoke_user_token(user_id: int, token_id: int):
     """An administrator revokes one API token of a user."""
     token = api_tokens.token_of(user_id, token_id) or abort(404)
-    api_tokens.revoke_token(token)
+    api_tokens.revoke_token(token, actor=current_user)
     db.session.commit()
     flash(_("Jeton « %(name)s » révoqué : il ne donne plus accès à l'API.", name=token.name), "success")
     return redirect(url_for("accounts.edit_user", user_id=user_id))

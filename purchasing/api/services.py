@@ -12,6 +12,8 @@ from purchasing.accounts.models import User
 from purchasing.api.models import ApiToken
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
+from purchasing.security import services as security
+from purchasing.security.models import EventKind
 
 #: "last used" is written at most once per this interval, so that reads do not write on every request
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -27,6 +29,7 @@ def issue_token(user: User, name: str = "") -> tuple[ApiToken, str]:
     token = ApiToken(user_id=user.id, name=(name or "").strip()[:100], token_hash=hash_token(secret))
     db.session.add(token)
     db.session.flush()
+    security.record(EventKind.TOKEN_CREATION, user=user, actor=user, detail=f"jeton n° {token.id} « {token.name} »")
     return token, secret
 
 
@@ -60,19 +63,25 @@ def token_of(user_id: int, token_id: int) -> ApiToken | None:
     return db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user_id))
 
 
-def revoke_token(token: ApiToken) -> ApiToken:
+def revoke_token(token: ApiToken, *, actor: User | None = None) -> ApiToken:
     """Revoke one token (idempotent: an already revoked token keeps its revocation date)."""
     if token.revoked_dt is None:
         token.revoked_dt = utcnow()
         db.session.flush()
+        security.record(EventKind.TOKEN_REVOCATION, user=token.user, actor=actor,
+                        detail=f"jeton n° {token.id} « {token.name} »")
     return token
 
 
-def revoke_all_tokens(user_id: int) -> int:
+def revoke_all_tokens(user_id: int, *, actor: User | None = None) -> int:
     """Revoke every active token of a user; return how many were revoked."""
     result = db.session.execute(
         update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_dt.is_(None))
         .values(revoked_dt=utcnow()).execution_options(synchronize_session=False)
     )
     db.session.flush()
-    return result.rowcount or 0
+    count = result.rowcount or 0
+    if count:
+        security.record(EventKind.TOKEN_REVOCATION, user=db.session.get(User, user_id), actor=actor,
+                        detail=f"{count} jeton(s), tous ceux de l'utilisateur")
+    return count

@@ -56,3 +56,11 @@ def test_instance_config_file_is_read(monkeypatch, tmp_path):
 ])
 def test_database_urls_use_psycopg3(url, expected):
     assert normalise_database_url(url) == expected
+
+
+def test_trusted_proxies_and_log_level_from_the_environment(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    app = create_app({"ENV_NAME": "test", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["TRUSTED_PROXIES"] == 2 and app.config["LOG_LEVEL"] == "WARNING"
+    assert type(app.wsgi_app).__name__ == "ProxyFix" and app.wsgi_app.x_for == 2

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from purchasing import create_app
 from purchasing.accounts.models import Role, User
 from purchasing.accounts.services import authenticate
+from purchasing.domain.login_throttle import ThrottlePolicy
 from purchasing.demo import load_demo
 from purchasing.extensions import db
 from purchasing.members.models import Member
@@ -28,15 +29,15 @@ def test_demo_territory_has_the_shape_of_the_reference_syndicate(app):
 
 def test_demo_users_log_in_with_the_demo_password_and_belong_to_the_right_communes(app):
     load_demo(seed=2026)
-    petite = authenticate("secretaire@petite-commune.demo", "demo", max_failures=5, lock_minutes=15)
+    petite = authenticate("secretaire@petite-commune.demo", "demo", client_address="127.0.0.1", policy=ThrottlePolicy())
     assert petite.role == Role.SECRETARY and petite.member.population < 1000
-    maire = authenticate("maire@petite-commune.demo", "demo", max_failures=5, lock_minutes=15)
+    maire = authenticate("maire@petite-commune.demo", "demo", client_address="127.0.0.1", policy=ThrottlePolicy())
     assert maire.role == Role.APPROVER and maire.member_id == petite.member_id
-    moyenne = authenticate("secretaire@moyenne-commune.demo", "demo", max_failures=5, lock_minutes=15)
+    moyenne = authenticate("secretaire@moyenne-commune.demo", "demo", client_address="127.0.0.1", policy=ThrottlePolicy())
     assert 3500 <= moyenne.member.population <= 10000
     for email, role in [("admin@demo.local", Role.ADMIN), ("achats@demo.local", Role.PURCHASING_OFFICER),
                         ("durabilite@demo.local", Role.SUSTAINABILITY_OFFICER)]:
-        user = authenticate(email, "demo", max_failures=5, lock_minutes=15)
+        user = authenticate(email, "demo", client_address="127.0.0.1", policy=ThrottlePolicy())
         assert user.role == role and user.member_id is None
 
 

@@ -7,7 +7,7 @@ from barcode.charsets import code128 as charset
 
 from lifecycle.tags import barcode_svg
 
-RECT = re.compile(r'<rect x="([\d.]+)mm" y="[\d.]+mm" width="([\d.]+)mm" height="[\d.]+mm" style="fill:black;"/>')
+RECT = re.compile(r'<rect x="([\d.]+)mm" y="[\d.]+mm" width="([\d.]+)mm" height="[\d.]+mm" fill="black"/>')
 MODULE_MM = 0.25
 QUIET_MM = 2.0
 

@@ -178,6 +178,8 @@ ROUTES: dict[str, Rule] = {
         frozenset({Role.APPROVER}),
         lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_a'].id}/reject", methods=("POST",),
         other_member_url=lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_b'].id}/reject"),
+    # security log (administrators)
+    "security.log": Rule(ADMIN, lambda c: "/admin/security-log/"),
 }
 
 

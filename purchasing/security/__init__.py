@@ -1,0 +1,1 @@
+"""The security log: who signed in or failed to, lockouts, tokens, role and password changes."""
