@@ -350,7 +350,7 @@ def test_campaign_closed_eight_times_at_once(pg):
         loaded = db.session.get(Campaign, campaign_id)
         actor = db.session.get(User, w["officer"].id)
         assert loaded.status == "open"
-        return lambda: campaigns.close_campaign(loaded, actor, TODAY)
+        return lambda: campaigns.close_campaign(loaded, actor, TODAY + timedelta(days=1))  # after the deadline
 
     one_winner(race(pg, [close] * THREADS))
     assert scalars(select(CampaignEvent.to_status).where(CampaignEvent.campaign_id == campaign_id)
