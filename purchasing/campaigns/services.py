@@ -267,14 +267,21 @@ def estimate(campaign: Campaign, member, today: date) -> Estimate:
 def close_campaign(campaign: Campaign, actor, today: date) -> Campaign:
     """Close: the total fixes the break for every participant, each paying it plus its own band's fee.
 
-    The campaign row is locked first (a second closing waits, then loses with a 409); commitments still
-    pending are dropped, their members told; the total counts the approved commitments only.
+    The campaign row is locked first (a second closing waits, then loses with a 409). Before the deadline
+    it is refused while commitments still wait for their approver; after it, those are dropped, their
+    members told. The total counts the approved commitments only.
     """
     lock_for_update(CAMPAIGN, campaign)
     db.session.scalars(select(CampaignCommitment).where(CampaignCommitment.campaign_id == campaign.id)
                        .execution_options(populate_existing=True)).all()
     db.session.expire(campaign, ["commitments"])
-    for commitment in campaign.commitments:
+    waiting = [c for c in campaign.commitments if c.status == CommitmentStatus.PENDING]
+    if waiting and today <= campaign.deadline:
+        raise ConflictError(
+            f"Clôture refusée avant la date limite du {campaign.deadline:%d/%m/%Y} : {len(waiting)} engagement(s) "
+            "attendent encore la décision de l'approbateur de leur adhérent.", code="commitments_pending",
+            details={"commitment_ids": [c.id for c in waiting]})
+    for commitment in waiting:
         if commitment.status == CommitmentStatus.PENDING:
             change_commitment_status(commitment, CommitmentStatus.DROPPED, actor, automatic=True,
                                      reason="Non approuvé par l'approbateur de l'adhérent avant la date limite.")

@@ -153,5 +153,5 @@ def test_campaign_under_its_minimum_is_cancelled_at_closing(make_grid, make_offe
     officer = make_user(role="purchasing_officer")
     campaign = campaigns.create_campaign(offer.id, "", TODAY, 20, 40, officer, TODAY)
     campaigns.commit_quantity(campaign, make_member(), 5, TODAY)
-    campaigns.close_campaign(campaign, officer, TODAY)
+    campaigns.close_campaign(campaign, officer, TODAY + timedelta(days=1))
     assert campaign.status == "cancelled" and "minimale" in campaign.events[-1].reason

@@ -350,7 +350,7 @@ def test_campaign_closed_eight_times_at_once(pg):
         loaded = db.session.get(Campaign, campaign_id)
         actor = db.session.get(User, w["officer"].id)
         assert loaded.status == "open"
-        return lambda: campaigns.close_campaign(loaded, actor, TODAY)
+        return lambda: campaigns.close_campaign(loaded, actor, TODAY + timedelta(days=1))  # after the deadline
 
     one_winner(race(pg, [close] * THREADS))
     assert scalars(select(CampaignEvent.to_status).where(CampaignEvent.campaign_id == campaign_id)
@@ -651,3 +651,79 @@ def test_members_created_at_once_with_one_siren_last_resort_409(pg):
         "approval_threshold_ht": "500,00", "joined_on": "2024-03-01", "is_active": "y"})
     assert statuses.count(302) == 1 and set(statuses) <= {302, 409, 422}, statuses
     assert scalar(select(func.count(Member.id)).where(Member.siren == siren)) == 1
+
+
+def test_eight_commitments_at_once_never_exceed_the_campaign_maximum(pg):
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import Campaign, CampaignCommitment
+    from purchasing.members.models import Member
+
+    w = world(threshold="100000", members=THREADS)
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, 10, w["officer"], TODAY)
+    db.session.commit()
+    campaign_id, member_ids = campaign.id, [m.id for m in w["members"]]
+
+    def commit(member_id):
+        def work():
+            loaded, member = db.session.get(Campaign, campaign_id), db.session.get(Member, member_id)
+            return lambda: campaigns.commit_quantity(loaded, member, 3, TODAY)
+        return work
+
+    results = race(pg, [commit(m) for m in member_ids])
+    assert results.count("ok") == 3 and results.count("other:campaign_max_exceeded") == 5, results
+    assert scalar(select(func.sum(CampaignCommitment.quantity))
+                  .where(CampaignCommitment.campaign_id == campaign_id)) == 9
+
+
+def test_one_members_first_commitment_sent_eight_times_at_once_is_one_row(pg):
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import Campaign, CampaignCommitment
+    from purchasing.members.models import Member
+
+    w = world(threshold="100000")
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, None, w["officer"], TODAY)
+    db.session.commit()
+    campaign_id, member_id = campaign.id, w["member"].id
+
+    def commit(quantity):
+        def work():
+            loaded, member = db.session.get(Campaign, campaign_id), db.session.get(Member, member_id)
+            return lambda: campaigns.commit_quantity(loaded, member, quantity, TODAY)
+        return work
+
+    assert race(pg, [commit(q) for q in range(1, THREADS + 1)]) == ["ok"] * THREADS
+    rows = scalars(select(CampaignCommitment.quantity).where(CampaignCommitment.campaign_id == campaign_id))
+    assert len(rows) == 1 and rows[0] in range(1, THREADS + 1)
+
+
+def test_commitments_sent_while_the_campaign_closes_count_or_are_refused(pg):
+    """4 members commit while 4 officers close: whatever commits before the close counts, later ones are 409."""
+    from purchasing.accounts.models import User
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import Campaign, CampaignCommitment
+    from purchasing.members.models import Member
+
+    w = world(threshold="100000", members=4)
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, None, w["officer"], TODAY)
+    db.session.commit()
+    campaign_id = campaign.id
+
+    def commit(member_id):
+        def work():
+            loaded, member = db.session.get(Campaign, campaign_id), db.session.get(Member, member_id)
+            return lambda: campaigns.commit_quantity(loaded, member, 2, TODAY)
+        return work
+
+    def close():
+        loaded, actor = db.session.get(Campaign, campaign_id), db.session.get(User, w["officer"].id)
+        return lambda: campaigns.close_campaign(loaded, actor, TODAY)
+
+    results = race(pg, [commit(m.id) for m in w["members"]] + [close] * 4)
+    assert results[4:].count("ok") == 1, results
+    assert all(r in ("ok", "409:status_changed") for r in results), results
+    counted = results[:4].count("ok")
+    with db.engine.connect() as conn:
+        priced = conn.execute(select(func.count(CampaignCommitment.id)).where(
+            CampaignCommitment.campaign_id == campaign_id, CampaignCommitment.unit_price_ht.is_not(None))).scalar_one()
+        status = conn.execute(select(Campaign.status).where(Campaign.id == campaign_id)).scalar_one()
+    assert priced == counted and status == ("closed" if counted else "cancelled")

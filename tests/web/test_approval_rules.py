@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from purchasing.campaigns.models import Campaign, CampaignCommitment, CommitmentEvent
+from purchasing.domain.errors import ConflictError
 from purchasing.extensions import db
 from purchasing.notifications.models import Notification
 from purchasing.orders.models import Order, OrderEvent
@@ -101,7 +102,10 @@ def test_commitment_not_approved_by_the_deadline_is_dropped_before_the_total(com
     commit_quantity(campaign, big, 45, TODAY)  # approved automatically
     pending = commit_quantity(campaign, c["member"], 10, TODAY, actor=c["secretary"])  # 45 + 10 would reach 50
     assert pending.status == "pending"
-    close_campaign(campaign, c["officer"], TODAY)
+    with pytest.raises(ConflictError) as refused:  # before the deadline the approver may still decide
+        close_campaign(campaign, c["officer"], TODAY + timedelta(days=10))
+    assert refused.value.code == "commitments_pending" and campaign.status == "open"
+    close_campaign(campaign, c["officer"], TODAY + timedelta(days=11))  # the day after the deadline
     assert campaign.status == "closed" and pending.status == "dropped"
     # the dropped 10 units do not count: 45 < 50, the first price (180.00) applies
     assert campaign.final_unit_price_ht == Decimal("180.00")

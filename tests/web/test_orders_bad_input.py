@@ -122,7 +122,7 @@ def test_closed_campaign_refuses_commitments(shop, make_user):
     officer = make_user(role="purchasing_officer")
     campaign = create_campaign(shop["offer"].id, "Écrans", date.today(), 1, None, officer, date.today())
     commit_quantity(campaign, shop["member"], 3, date.today())
-    close_campaign(campaign, officer, date.today())
+    close_campaign(campaign, officer, date.today() + timedelta(days=1))  # after the deadline: pending dropped
     response = shop["browser"].post_form(f"/campaigns/{campaign.id}/commit", {"quantity": "5"},
                                          page=f"/campaigns/{campaign.id}")
     assert response.status_code == 409
