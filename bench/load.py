@@ -156,10 +156,12 @@ class Server:
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     def start(self) -> None:
+        self.log_file = self.log.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind", f"127.0.0.1:{self.port}",
              "--timeout", "30", "--access-logfile", "/dev/null", "--error-logfile", str(self.log),
-             "purchasing:create_app()"], cwd=REPO_ROOT, env=self.env, start_new_session=True)
+             "purchasing:create_app()"], cwd=REPO_ROOT, env=self.env, start_new_session=True,
+            stdout=self.log_file, stderr=subprocess.STDOUT)  # the app's own log lines too
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -188,6 +190,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if getattr(self, "log_file", None):
+            self.log_file.close()
 
 
 # --- the simulated users -------------------------------------------------------------------------
@@ -469,7 +473,12 @@ def print_report(samples: list[Sample], faults: Faults, started: float, ended: f
     elapsed = ended - started
     window = faults.restart_window
     in_window = [s for s in samples if window and s.end >= window[0] and s.start <= window[1]]
-    outside = [s for s in samples if not (window and s.end >= window[0] and s.start <= window[1])]
+    # the requests the killed worker was serving when it died (started before the kill, failed just after)
+    in_ids = {id(s) for s in in_window}
+    at_kill = [s for s in samples if id(s) not in in_ids and faults.kill_at and s.error.startswith("connection")
+               and s.start <= faults.kill_at <= s.end + 0.5]
+    in_ids.update(id(s) for s in at_kill)
+    outside = [s for s in samples if id(s) not in in_ids]
     errors_out = [s for s in outside if is_error(s)]
     errors_in = [s for s in in_window if is_error(s)]
     refusals = defaultdict(int)
@@ -481,13 +490,15 @@ def print_report(samples: list[Sample], faults: Faults, started: float, ended: f
     print(f"machine: {os.cpu_count()} cores, load average {args.load_before:.1f} before the run, "
           f"{os.getloadavg()[0]:.1f} at its end (other processes share the cores)")
     print(f"requests: {len(samples)}, {len(samples) / elapsed:.1f} requests/s")
-    print(f"errors outside the restart window: {len(errors_out)}/{len(outside)} "
+    print(f"errors outside the fault windows: {len(errors_out)}/{len(outside)} "
           f"({100 * len(errors_out) / max(1, len(outside)):.3f} %)")
     if window:
         print(f"errors inside the restart window ({window[1] - window[0]:.1f} s): {len(errors_in)}/{len(in_window)} "
               f"({100 * len(errors_in) / max(1, len(in_window)):.2f} %)")
+    if faults.kill_at:
+        print(f"requests lost with the killed worker (in flight at the kill): {len(at_kill)}")
     kinds = defaultdict(int)
-    for s in errors_out + errors_in:
+    for s in errors_out + errors_in + at_kill:
         kinds[s.error or f"HTTP {s.status}"] += 1
     if kinds:
         print("error kinds: " + ", ".join(f"{k}: {v}" for k, v in sorted(kinds.items())))
