@@ -512,6 +512,10 @@ def print_report(samples: list[Sample], faults: Faults, started: float, ended: f
     by_route: dict[str, list[Sample]] = defaultdict(list)
     for s in samples:
         by_route[s.route].append(s)
+    busy = {route: sum(s.end - s.start for s in items) for route, items in by_route.items()}
+    total_busy = sum(busy.values()) or 1.0
+    print("share of the time spent waiting, by route: " + ", ".join(
+        f"{route} {100 * spent / total_busy:.0f} %" for route, spent in sorted(busy.items(), key=lambda kv: -kv[1])[:3]))
     width = max([len(r) for r in by_route] + [5])
     print(f"{'route':<{width}} {'n':>6} {'err':>4} {'4xx':>5} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     for route, items in sorted(by_route.items(), key=lambda kv: -len(kv[1])):
