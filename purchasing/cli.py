@@ -13,6 +13,11 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(refresh_catalogue_command)
 
+    from purchasing.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
 
 @click.command("demo")
 @click.option("--seed", default=2026, show_default=True, help="Graine du générateur pseudo-aléatoire.")
