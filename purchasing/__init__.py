@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _configure_database_url(app)
     _refuse_unsafe_production(app)
+    _configure_storage(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
@@ -95,6 +96,14 @@ def _refuse_unsafe_production(app: Flask) -> None:
             "d'au moins 32 caractères, différente de la valeur de développement. "
             "Exemple : export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\""
         )
+
+
+def _configure_storage(app: Flask) -> None:
+    from purchasing import storage
+
+    problem = storage.configure(app)
+    if problem:
+        raise ConfigurationError("Refus de démarrer : " + problem)
 
 
 def _tune_sqlite(app: Flask) -> None:
@@ -160,3 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     from lifecycle.report_views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
+
+    from purchasing.documents.views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)
