@@ -1,12 +1,14 @@
 """``/api/v1/documents``: attachments, with the web's rules (purchasing/documents/services.py)."""
 from __future__ import annotations
 
+import io
 from datetime import datetime
 from typing import Literal
 
 from flask import request
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
+from werkzeug.datastructures import FileStorage
 
 from purchasing.api.framework import MAX_ID, PageQuery, api_route
 from purchasing.api.schemas import Output
@@ -65,13 +67,15 @@ def upload_document(form: DocumentUpload):
     `document_too_large`. Les pièces d'une offre ne s'ajoutent que jusqu'à la date limite.
     """
     owner = documents.load_owner(form.owner_kind, form.owner_id, current_user)
-    upload = request.files["file"]
+    upload = request.files.get("file")
+    if upload is None:  # a part without a file name: the text is the content, and a name without a type
+        upload = FileStorage(io.BytesIO(request.form["file"].encode("utf-8")), filename="")
     document = documents.attach(owner, form.kind, upload.filename or "", upload.stream, current_user)
     db.session.commit()
     return document
 
 
-@api_route("/documents", query=DocumentsQuery, response=DocumentOut, paginated=True, errors=(403,),
+@api_route("/documents", query=DocumentsQuery, response=DocumentOut, paginated=True, errors=(403, 404),
            tags=("documents",))
 def list_documents(query: DocumentsQuery):
     """Les pièces jointes d'un objet

@@ -297,9 +297,11 @@ def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> BaseModel:
     repeated = [key for key in names if len(request.form.getlist(key)) + len(request.files.getlist(key)) > 1]
     errors = [{"field": key, "in": "body", "message": _("Une seule valeur attendue."), "code": "repeated"}
               for key in repeated]
+    # a file part sent without a file name arrives as a text field: still the file (the view reads it)
     errors += [{"field": key, "in": "body", "message": _("Champ obligatoire."), "code": "missing"}
-               for key in files if key not in request.files and key not in repeated]
+               for key in files if key not in request.files and key not in request.form and key not in repeated]
     data = {key: request.form.get(key) for key in model.model_fields if key in request.form}
+
     try:
         parsed = model.model_validate(data)
     except ValidationError as error:

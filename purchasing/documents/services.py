@@ -22,7 +22,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from lifecycle.models import Asset, DataErasure
-from purchasing.accounts.models import MEMBER_ROLES, Role
+from purchasing.accounts.models import STAFF_ROLES, Role
 from purchasing.contracts.models import FrameworkContract
 from purchasing.documents.models import Document, DocumentKind, OwnerKind
 from purchasing.documents.sniff import DocumentTypeRefused, sniff
@@ -38,11 +38,12 @@ from purchasing.tenders.models import Bid, Tender
 ALL_ROLES = frozenset(r.value for r in Role)
 OFFICERS = frozenset({Role.PURCHASING_OFFICER.value, Role.ADMIN.value})
 MANAGE = frozenset({Role.SECRETARY.value, Role.PURCHASING_OFFICER.value, Role.ADMIN.value})
+STAFF = frozenset(r.value for r in STAFF_ROLES)
 ORDER_WRITERS = frozenset({Role.SECRETARY.value, Role.APPROVER.value}) | OFFICERS
 
 #: who may read, who may attach, and which kinds of document, per kind of owner (the roles of its pages)
 READERS = {OwnerKind.ORDER: ALL_ROLES, OwnerKind.ASSET: ALL_ROLES, OwnerKind.DELIVERY: ALL_ROLES,
-           OwnerKind.PURCHASE_ORDER: OFFICERS, OwnerKind.CONTRACT: OFFICERS, OwnerKind.TENDER: OFFICERS,
+           OwnerKind.PURCHASE_ORDER: OFFICERS, OwnerKind.CONTRACT: STAFF, OwnerKind.TENDER: STAFF,
            OwnerKind.BID: OFFICERS}
 WRITERS = {OwnerKind.ORDER: ORDER_WRITERS, OwnerKind.ASSET: MANAGE, OwnerKind.DELIVERY: OFFICERS,
            OwnerKind.PURCHASE_ORDER: OFFICERS, OwnerKind.CONTRACT: OFFICERS, OwnerKind.TENDER: OFFICERS,

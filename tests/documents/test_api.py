@@ -136,3 +136,11 @@ def test_the_operations_are_in_the_openapi_document(client):
     assert {p["name"] for p in doc["paths"]["/api/v1/documents"]["get"]["parameters"]} >= {"owner_kind", "owner_id"}
     content = doc["paths"]["/api/v1/documents/{document_id}/content"]["get"]["responses"]["200"]["content"]
     assert "application/pdf" in content and "text/csv" in content
+
+
+def test_a_file_part_without_a_file_name_is_refused_as_an_untyped_file(client, dw, tokens):
+    response = client.post("/api/v1/documents", headers=_auth(tokens["secretary_a"]),
+                           content_type="multipart/form-data",
+                           data={"owner_kind": "order", "owner_id": str(dw["order_a"].id), "kind": "invoice",
+                                 "file": "%PDF-1.4 du texte"})
+    assert response.status_code == 409 and response.get_json()["code"] == "document_type_refused"

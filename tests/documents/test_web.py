@@ -246,3 +246,29 @@ def test_a_refused_transaction_removes_the_object_it_stored(app, dw, storage_roo
     nested.rollback()
     db.session.rollback()
     assert stored_files(storage_root) == before
+
+
+def test_an_asset_given_through_the_pool_does_not_take_its_former_members_files(browser, dw):
+    """Documents stay with the member that held the asset when they were attached (as its erasure record)."""
+    from datetime import date
+
+    from lifecycle import services as lifecycle
+
+    _login(browser, "secretary@a.test")
+    asset_page = f"/lifecycle/assets/{dw['asset_a'].id}"
+    _upload(browser, asset_page, "asset", dw["asset_a"].id, "invoice", "facture-alpha.pdf", PDF)
+    [document] = _documents("asset", dw["asset_a"].id)
+    browser.logout()
+    lifecycle.record_erasure(dw["asset_a"], method="nist_purge", performed_on=date(2026, 1, 15), operator="Atelier",
+                             certificate_ref="C-1", actor=dw["secretary_a"])
+    listing = lifecycle.offer_to_pool(dw["asset_a"], condition="good", note="", actor=dw["secretary_a"])
+    lifecycle.claim_listing(listing, dw["member_b"].id, dw["secretary_b"])
+    db.session.flush()
+
+    _login(browser, "secretary@b.test")  # the new holder sees the asset, not Alpha's invoice
+    assert browser.get(asset_page).status_code == 200
+    assert "facture-alpha.pdf" not in browser.get(asset_page).get_data(as_text=True)
+    assert browser.get(f"/documents/{document.id}").status_code == 404
+    browser.logout()
+    _login(browser, "secretary@a.test")  # the former holder no longer sees the asset
+    assert browser.get(f"/documents/{document.id}").status_code == 404
