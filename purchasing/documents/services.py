@@ -219,6 +219,15 @@ def documents_of(owner: Owner, user) -> list[Document]:
     return list(db.session.scalars(documents_query(owner, user)))
 
 
+def delivery_documents_of_order(order: Order, user) -> list[Document]:
+    """The delivery notes (and other documents) of the deliveries of ``order``'s lines, for its page."""
+    deliveries = (select(Delivery.id).join(PurchaseOrderLine, Delivery.purchase_order_line_id == PurchaseOrderLine.id)
+                  .join(OrderLine, PurchaseOrderLine.order_line_id == OrderLine.id).where(OrderLine.order_id == order.id))
+    stmt = select(Document).where(Document.owner_kind == OwnerKind.DELIVERY.value, Document.owner_id.in_(deliveries),
+                                  Document.deleted_at.is_(None))
+    return list(db.session.scalars(member_scope(stmt, Document, user).order_by(Document.uploaded_at, Document.id)))
+
+
 def count_of(owner: Owner) -> int:
     """How many documents the owner has (what a sealed bid shows: the count, nothing else)."""
     return db.session.scalar(select(func.count(Document.id)).where(

@@ -50,7 +50,10 @@ def _attachment_helpers():
         except HTTPException:
             return None
 
-    return {"attachment_panel": attachment_panel,
+    def delivery_documents(order):
+        return services.delivery_documents_of_order(order, current_user)
+
+    return {"attachment_panel": attachment_panel, "delivery_documents": delivery_documents,
             "document_kind_labels": KIND_LABELS,
             "document_file_hint": FILE_HINT % {"mib": current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)}}
 

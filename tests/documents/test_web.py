@@ -272,3 +272,19 @@ def test_an_asset_given_through_the_pool_does_not_take_its_former_members_files(
     browser.logout()
     _login(browser, "secretary@a.test")  # the former holder no longer sees the asset
     assert browser.get(f"/documents/{document.id}").status_code == 404
+
+
+def test_the_member_reads_its_delivery_notes_on_its_order_page(browser, dw):
+    _login(browser, "officer@s.test")
+    _upload(browser, f"/purchase-orders/{dw['po'].id}", "delivery", dw["delivery"].id, "delivery_note",
+            "BL-2026-001.pdf", PDF)
+    [document] = _documents("delivery", dw["delivery"].id)
+    browser.logout()
+    _login(browser, "secretary@b.test")
+    html = browser.get(f"/orders/{dw['order_b'].id}").get_data(as_text=True)
+    assert "BL-2026-001.pdf" in html and f'href="/documents/{document.id}"' in html
+    assert browser.get(f"/documents/{document.id}").data == PDF
+    browser.logout()
+    _login(browser, "secretary@a.test")  # another member: neither the order nor the note
+    assert browser.get(f"/documents/{document.id}").status_code == 404
+    assert browser.get(f"/orders/{dw['order_b'].id}").status_code == 404
