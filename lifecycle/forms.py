@@ -66,6 +66,9 @@ class ErasureForm(FlaskForm):
     certificate_ref = StringField(_l("Référence du certificat"), filters=[strip_filter],
                                   validators=[DataRequired(_l("La référence du certificat est obligatoire.")),
                                               Length(max=120)])
+    certificate_file = FileField(_l("Certificat (fichier, facultatif)"),
+                                 description=_l("PDF ou image du certificat remis par l'opérateur ; il sera joint "
+                                                "à l'équipement."))
 
     def validate_performed_on(self, field):
         if field.data and field.data > date.today():

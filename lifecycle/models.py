@@ -126,10 +126,13 @@ class DataErasure(db.Model):
     performed_on: Mapped[date]
     operator: Mapped[str] = mapped_column(String(200))
     certificate_ref: Mapped[str] = mapped_column(String(120), default="")
+    #: the certificate file (a Document of kind erasure_certificate on the asset), when one was uploaded
+    certificate_document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"), index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     asset: Mapped[Asset] = relationship()
+    certificate_document = relationship("Document")
 
 
 class PoolListing(db.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
@@ -15,6 +16,8 @@ from lifecycle.models import (
     Retirement, RetirementRoute,
 )
 from purchasing.catalogue.models import Category, Product
+from purchasing.documents import services as documents
+from purchasing.documents.models import DocumentKind, OwnerKind
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
 from purchasing.domain.identifiers import is_valid_siret
@@ -290,7 +293,8 @@ def update_placement(asset: Asset, *, site: str, assigned_to: str, actor, reason
 # --- erasure -------------------------------------------------------------------------------------
 
 def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: str, certificate_ref: str,
-                   actor) -> DataErasure:
+                   actor, certificate_file: tuple[str, BinaryIO] | None = None) -> DataErasure:
+    """Record the erasure; ``certificate_file`` (name, stream) is stored as the record's certificate document."""
     if method not in ERASURE_METHODS:
         raise DomainError("Méthode d'effacement inconnue.", code="unknown_erasure_method")
     if asset.status == "retired":
@@ -301,6 +305,10 @@ def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: s
     erasure = DataErasure(asset_id=asset.id, member_id=asset.member_id, method=method, performed_on=performed_on,
                           operator=operator.strip(), certificate_ref=(certificate_ref or "").strip(),
                           author_id=_author_id(actor))
+    if certificate_file is not None:
+        owner = documents.load_owner(OwnerKind.ASSET, asset.id, actor)
+        erasure.certificate_document = documents.attach(owner, DocumentKind.ERASURE_CERTIFICATE, *certificate_file,
+                                                        actor)
     db.session.add(erasure)
     db.session.flush()
     add_event(asset, "erasure", actor, method=method, performed_on=performed_on, operator=operator.strip(),

@@ -17,6 +17,7 @@ from lifecycle.models import Asset, Audit, PoolListing
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.documents.services import DocumentRefused
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from purchasing.forms import choices
@@ -192,8 +193,16 @@ def erasure(asset_id: int):
     form = ErasureForm(prefix="erasure")
     if not form.validate_on_submit():
         return _render_show(asset, 422, erasure_form=form)
-    services.record_erasure(asset, method=form.method.data, performed_on=form.performed_on.data,
-                            operator=form.operator.data, certificate_ref=form.certificate_ref.data, actor=current_user)
+    upload = form.certificate_file.data
+    certificate = (upload.filename or "", upload.stream) if upload and upload.filename else None
+    try:
+        services.record_erasure(asset, method=form.method.data, performed_on=form.performed_on.data,
+                                operator=form.operator.data, certificate_ref=form.certificate_ref.data,
+                                actor=current_user, certificate_file=certificate)
+    except DocumentRefused as error:
+        db.session.rollback()
+        form.certificate_file.errors = [error.message]
+        return _render_show(get_scoped_or_404(Asset, asset_id), 422, erasure_form=form)
     db.session.commit()
     flash(_("Effacement des données enregistré."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))

@@ -44,6 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_database_url(app)
     _refuse_unsafe_production(app)
     _trust_proxies(app)
+    _configure_storage(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
@@ -115,6 +116,14 @@ def _refuse_unsafe_production(app: Flask) -> None:
         )
 
 
+def _configure_storage(app: Flask) -> None:
+    from purchasing import storage
+
+    problem = storage.configure(app)
+    if problem:
+        raise ConfigurationError("Refus de démarrer : " + problem)
+
+
 def _tune_sqlite(app: Flask) -> None:
     """Foreign keys on, and real transactions so that SAVEPOINT works (pysqlite's own handling breaks it)."""
     engine = db.engine
@@ -182,3 +191,7 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.security.views import bp as security_bp
 
     app.register_blueprint(security_bp)
+
+    from purchasing.documents.views import bp as documents_bp
+
+    app.register_blueprint(documents_bp)

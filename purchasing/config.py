@@ -56,6 +56,18 @@ class Config:
     # Asset tags: "<prefix>-<year>-<6-digit sequence>", e.g. SDN-2026-000123 (printed as Code 128).
     ASSET_TAG_PREFIX = "SDN"
 
+    # Stored files (purchasing/storage.py): "local" (the folder STORAGE_PATH, default <instance>/storage,
+    # included in the backup) or "s3" (an S3-compatible bucket).
+    STORAGE_BACKEND = "local"
+    STORAGE_PATH: str | None = None
+    S3_ENDPOINT_URL: str | None = None
+    S3_BUCKET: str | None = None
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+    S3_REGION: str | None = None
+    # Attachments (invoices, delivery notes, certificates, tender documents): 10 MiB each at most.
+    DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
@@ -83,8 +95,14 @@ def config_for(env_name: str | None) -> type[Config]:
     return {"production": ProductionConfig, "test": TestConfig}.get(env_name or "", Config)
 
 
+#: storage settings read from the environment under their own names
+STORAGE_SETTINGS = ("STORAGE_BACKEND", "STORAGE_PATH", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID",
+                    "S3_SECRET_ACCESS_KEY", "S3_REGION")
+
+
 def environment_overrides() -> dict:
-    """Settings read from the environment: DATABASE_URL, SECRET_KEY, TRUSTED_PROXIES, LOG_LEVEL."""
+    """Settings read from the environment: DATABASE_URL, SECRET_KEY, TRUSTED_PROXIES, LOG_LEVEL, the storage
+    settings, DOCUMENT_MAX_BYTES."""
     overrides: dict = {}
     if os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
@@ -94,4 +112,9 @@ def environment_overrides() -> dict:
         overrides["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
     if os.environ.get("LOG_LEVEL"):
         overrides["LOG_LEVEL"] = os.environ["LOG_LEVEL"].upper()
+    for name in STORAGE_SETTINGS:
+        if os.environ.get(name):
+            overrides[name] = os.environ[name]
+    if os.environ.get("DOCUMENT_MAX_BYTES"):
+        overrides["DOCUMENT_MAX_BYTES"] = int(os.environ["DOCUMENT_MAX_BYTES"])
     return overrides

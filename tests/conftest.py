@@ -49,6 +49,7 @@ def _app(database_url, tmp_path_factory):
         "ENV_NAME": "test",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
+        "STORAGE_PATH": str(tmp_path_factory.mktemp("storage")),  # stored files: never the instance folder
     })
     with app.app_context():
         from flask_migrate import upgrade

@@ -92,6 +92,11 @@ class Operation:
     tags: tuple[str, ...]
     path_params: dict[str, str] = field(default_factory=dict)
     extra_statuses: tuple[int, ...] = ()
+    #: a multipart/form-data body: its text fields (a pydantic model) and the names of its file fields
+    form: type[BaseModel] | None = None
+    files: tuple[str, ...] = ()
+    #: the media types a non-JSON success answer may have (a file download)
+    media: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -111,6 +116,8 @@ class Operation:
             statuses.add(422)
         if self.body is not None:
             statuses.update({400, 415, 422})
+        if self.form is not None:
+            statuses.update({413, 415, 422})
         return sorted(statuses)
 
 
@@ -195,11 +202,11 @@ def business_problem(error: DomainError):
     The API keeps 400 and 422 for requests that break the document (malformed JSON; each field named); a
     request the document accepts but a rule refuses (an offer no longer orderable, a serial count that does
     not match, a missing erasure, a ceiling reached, a transition not allowed…) is a 409 conflict with the
-    current state, whatever status the web gives it. 403, 404 and 429 keep their meaning. Nothing written
-    is kept.
+    current state, whatever status the web gives it. 403, 404, 413 (a file over its size limit) and 429 keep
+    their meaning. Nothing written is kept.
     """
     db.session.rollback()
-    status = error.http_status if error.http_status in (403, 404, 409, 429) else 409
+    status = error.http_status if error.http_status in (403, 404, 409, 413, 429) else 409
     return problem(status, error.message, code=error.code, **({"details": error.details} if error.details else {}))
 
 
@@ -282,6 +289,34 @@ def _parse_body(model: type[BaseModel]) -> BaseModel:
         raise ApiAbort(validation_problem(error, "body")) from None
 
 
+def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> BaseModel:
+    """A multipart/form-data body: its text fields validated by ``model`` (form values are text: lax types)."""
+    if request.mimetype != "multipart/form-data":
+        raise ApiAbort(problem(415, _("Le corps de la requête doit être en multipart/form-data.")))
+    names = [*model.model_fields, *files]
+    repeated = [key for key in names if len(request.form.getlist(key)) + len(request.files.getlist(key)) > 1]
+    errors = [{"field": key, "in": "body", "message": _("Une seule valeur attendue."), "code": "repeated"}
+              for key in repeated]
+    # a file part sent without a file name arrives as a text field: still the file (the view reads it)
+    errors += [{"field": key, "in": "body", "message": _("Champ obligatoire."), "code": "missing"}
+               for key in files if key not in request.files and key not in request.form and key not in repeated]
+    data = {key: request.form.get(key) for key in model.model_fields if key in request.form}
+
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as error:
+        problem_response = validation_problem(error, "body")
+        if errors:
+            body = problem_response.get_json()
+            body["errors"] += errors
+            raise ApiAbort(problem(422, body["detail"], errors=body["errors"])) from None
+        raise ApiAbort(problem_response) from None
+    if errors:
+        fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
+        raise ApiAbort(problem(422, _("Données invalides : %(fields)s.", fields=fields), errors=errors))
+    return parsed
+
+
 # --- output --------------------------------------------------------------------------------------
 
 def _serialise(operation: Operation, result: Any):
@@ -322,6 +357,9 @@ def api_route(
     tags: Iterable[str] = (),
     errors: Iterable[int] = (),
     blueprint: Blueprint | None = None,
+    form: type[BaseModel] | None = None,
+    files: Iterable[str] = (),
+    media: Iterable[str] = (),
 ) -> Callable:
     """Register an API view and its OpenAPI operation (see the package docstring).
 
@@ -331,11 +369,15 @@ def api_route(
     ``paginated``: the view returns a SELECT; the answer is ``page_of(response)``.
     ``errors``: extra statuses the view may answer with (e.g. 409), for the document.
     ``blueprint``: for tests only (a throw-away blueprint, left out of the document); default ``bp``.
+    ``form``/``files``: a multipart/form-data body (file uploads): its text fields as a pydantic model (passed
+    as ``form``) and its required file fields (read from ``request.files``); 415 if not multipart, 422 naming
+    the fields. ``media``: the media types of a success answer that is not JSON (the view returns a Response).
     """
     target = blueprint if blueprint is not None else bp
     methods = [m.upper() for m in methods]
     roles_set = frozenset(str(r) for r in roles) if roles is not None else None
     query_model = _query_model(query, paginated)
+    files_tuple = tuple(files)
     path_params = {name: (conv or "string") for conv, name in re.findall(r"<(?:(\w+):)?(\w+)>", rule)}
 
     def decorator(view: Callable) -> Callable:
@@ -358,6 +400,8 @@ def api_route(
                     g.api_query = call_kwargs["query"] = _parse_query(query_model)
                 if body is not None:
                     call_kwargs["body"] = _parse_body(body)
+                if form is not None:
+                    call_kwargs["form"] = _parse_form(form, files_tuple)
             except ApiAbort as stop:
                 db.session.rollback()
                 return stop.response
@@ -375,7 +419,8 @@ def api_route(
                 rule=rule, method=method, endpoint=f"{bp.name}.{endpoint}", summary=summary or first.strip(),
                 description=rest.strip(), roles=roles_set, public=public, body=body, query=query_model,
                 response=response, status=status, paginated=paginated, tags=tuple(tags),
-                path_params=path_params, extra_statuses=tuple(errors),
+                path_params=path_params, extra_statuses=tuple(errors), form=form, files=files_tuple,
+                media=tuple(media),
             )
             operation_by_method[method] = operation
             if target is bp:

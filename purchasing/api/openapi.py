@@ -17,7 +17,8 @@ REF = "#/components/schemas/{model}"
 _STATUS_TEXT = {
     200: "OK", 201: "Créé", 204: "Sans contenu", 400: "Requête invalide (JSON mal formé)",
     401: "Jeton manquant, invalide ou révoqué", 403: "Rôle insuffisant", 404: "Introuvable",
-    409: "Conflit avec l'état actuel", 415: "Le corps doit être du JSON", 422: "Données invalides",
+    409: "Conflit avec l'état actuel", 413: "Fichier trop volumineux", 415: "Type de corps non pris en charge",
+    422: "Données invalides",
     429: "Trop de tentatives",
 }
 
@@ -51,6 +52,17 @@ def _parameters(op: Operation, query_schemas: dict) -> list[dict[str, Any]]:
                 param["description"] = description
             params.append(param)
     return params
+
+
+def _form_schema(op: Operation) -> dict[str, Any]:
+    """A multipart body's schema: its text fields (inlined, without titles) and its binary file fields."""
+    schema = op.form.model_json_schema()
+    properties = {name: {k: v for k, v in prop.items() if k != "title"}
+                  for name, prop in schema.get("properties", {}).items()}
+    for name in op.files:
+        properties[name] = {"type": "string", "contentMediaType": "application/octet-stream"}
+    return {"type": "object", "properties": properties,
+            "required": [*schema.get("required", []), *op.files]}
 
 
 def build_document() -> dict[str, Any]:
@@ -88,8 +100,14 @@ def build_document() -> dict[str, Any]:
         if op.body is not None:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": refs[(op.body, "validation")]}}}
+        if op.form is not None:
+            entry["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+                "schema": _form_schema(op), "encoding": {name: {"contentType": "application/octet-stream"}
+                                                         for name in op.files}}}}
         model = _response_model(op)
-        if model is not None:
+        if op.media:
+            success = {media: {"schema": {"type": "string", "contentMediaType": media}} for media in op.media}
+        elif model is not None:
             success = {"application/json": {"schema": refs[(model, "serialization")]}}
         else:
             success = {"application/json": {"schema": {"type": "object"}}}

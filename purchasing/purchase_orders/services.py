@@ -331,3 +331,15 @@ def po_export_rows(po: PurchaseOrder) -> list[dict]:
             "Prix unitaire HT": str(pl.unit_price_ht), "Total HT": str(pl.line_total_ht),
         })
     return rows
+
+
+def deliveries_of(po: PurchaseOrder) -> list[tuple[Delivery, PurchaseOrderLine]]:
+    """The deliveries recorded on the purchase order, oldest first, with their line."""
+    return [tuple(row) for row in db.session.execute(
+        select(Delivery, PurchaseOrderLine).join(PurchaseOrderLine, Delivery.purchase_order_line_id == PurchaseOrderLine.id)
+        .where(PurchaseOrderLine.purchase_order_id == po.id).order_by(Delivery.created_dt, Delivery.id))]
+
+
+def load_contract(contract_id: int) -> FrameworkContract | None:
+    return db.session.scalars(select(FrameworkContract).where(FrameworkContract.id == contract_id)
+                              .options(joinedload(FrameworkContract.supplier))).first()

@@ -63,7 +63,7 @@ def create():
 def show(po_id: int):
     po = _po_or_404(po_id)
     return render_template("purchase_orders/show.html", po=po, machine=PURCHASE_ORDER, order_machine=ORDER,
-                           form=FlaskForm())
+                           form=FlaskForm(), deliveries=services.deliveries_of(po))
 
 
 @bp.post("/purchase-orders/<int:po_id>/send")
@@ -143,3 +143,12 @@ def export(po_id: int, fmt: str):
 @roles_required(*OFFICERS)
 def contracts():
     return render_template("purchase_orders/contracts.html", rows=services.contract_consumption())
+
+
+@bp.get("/contracts/<int:contract_id>")
+@roles_required(*OFFICERS)
+def contract(contract_id: int):
+    contract = services.load_contract(contract_id)
+    if contract is None:
+        abort(404)
+    return render_template("purchase_orders/contract.html", contract=contract)

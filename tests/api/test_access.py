@@ -29,6 +29,8 @@ class ApiRule:
     #: for member-owned objects: the URL of another member's object (404 for member roles)
     other_member_url: object = None
     ok: tuple = (200,)
+    #: the media type of a success answer
+    media: str = "application/json"
 
 
 API_ROUTES: dict[str, ApiRule] = {
@@ -88,6 +90,15 @@ API_ROUTES: dict[str, ApiRule] = {
     "api.sustainability_report": ApiRule(
         ALL, lambda c: f"/api/v1/reports/sustainability?scope=member&id={c['member_a'].id}&year=2026",
         other_member_url=lambda c: f"/api/v1/reports/sustainability?scope=member&id={c['member_b'].id}"),
+    # documents: any role, then the owner's rules (role per owner kind, member scope, sealed bids), tested in
+    # tests/api/test_documents.py; a JSON body is not multipart: 415 for every role here
+    "api.upload_document": ApiRule(ALL, lambda c: "/api/v1/documents", methods=("POST",), ok=(415,)),
+    "api.list_documents": ApiRule(
+        ALL, lambda c: f"/api/v1/documents?owner_kind=asset&owner_id={c['asset_a'].id}",
+        other_member_url=lambda c: f"/api/v1/documents?owner_kind=asset&owner_id={c['asset_b'].id}"),
+    "api.document_content": ApiRule(ALL, lambda c: f"/api/v1/documents/{c['doc_a'].id}/content",
+                                    other_member_url=lambda c: f"/api/v1/documents/{c['doc_b'].id}/content",
+                                    media="application/pdf"),
 }
 
 
@@ -156,7 +167,7 @@ def test_each_role_gets_its_endpoints_and_403_elsewhere(role, api, world):
                                           headers=client.headers())
             if role in rule.roles:
                 assert response.status_code in rule.ok, (endpoint, role, response.get_json())
-                assert response.mimetype == ("application/json" if response.status_code < 400
+                assert response.mimetype == (rule.media if response.status_code < 400
                                              else "application/problem+json"), (endpoint, role)
             else:
                 assert response.status_code == 403, (endpoint, role, response.status_code)

@@ -180,7 +180,30 @@ ROUTES: dict[str, Rule] = {
         other_member_url=lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_b'].id}/reject"),
     # security log (administrators)
     "security.log": Rule(ADMIN, lambda c: "/admin/security-log/"),
+    # attachments: the owner's rules (role per owner kind, member scope, sealed bids) are checked by the service
+    "purchase_orders.contract": Rule(OFFICERS, lambda c: f"/contracts/{c['offer'].contract_id}"),
+    "documents.upload": Rule(ALL, lambda c: "/documents/", methods=("POST",),
+                             notes="rights per owner kind: tests/web/test_documents.py"),
+    "documents.download": Rule(ALL, lambda c: f"/documents/{c['doc_a'].id}",
+                               other_member_url=lambda c: f"/documents/{c['doc_b'].id}"),
+    "documents.delete": Rule(ALL, lambda c: f"/documents/{c['doc_a'].id}/delete", methods=("POST",),
+                             other_member_url=lambda c: f"/documents/{c['doc_b'].id}/delete",
+                             notes="the uploader or a purchasing officer/admin: tests/web/test_documents.py"),
 }
+
+
+def _documents(objects, users):
+    """A PDF attached to each member's asset (by that member's secretary)."""
+    import io
+
+    from purchasing.documents import services as documents
+
+    out = {}
+    for key, user in (("a", users["a"]), ("b", users["b"])):
+        owner = documents.load_owner("asset", objects[f"asset_{key}"].id, user)
+        out[f"doc_{key}"] = documents.attach(owner, "invoice", f"facture-{key}.pdf",
+                                             io.BytesIO(b"%PDF-1.4\n%test\n"), user)
+    return out
 
 
 def _lifecycle_objects(member_a, member_b):
@@ -242,10 +265,13 @@ def ctx(make_member, make_user, make_grid, make_offer):
     from purchasing.api.services import issue_token
 
     token, _secret = issue_token(users[Role.SECRETARY], "script")
+    lifecycle_objects = _lifecycle_objects(member_a, member_b)
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
             "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders, **commitments,
             **_lifecycle_objects(member_a, member_b)}
+            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders,
+            **lifecycle_objects, **_documents(lifecycle_objects, {"a": users[Role.SECRETARY], "b": secretary_b})}
 
 
 def _web_endpoints(app) -> set[str]:
