@@ -269,8 +269,6 @@ def ctx(make_member, make_user, make_grid, make_offer):
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
             "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders, **commitments,
-            **_lifecycle_objects(member_a, member_b)}
-            "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders,
             **lifecycle_objects, **_documents(lifecycle_objects, {"a": users[Role.SECRETARY], "b": secretary_b})}
 
 
