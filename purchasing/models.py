@@ -14,6 +14,8 @@ from purchasing.notifications.models import Notification  # noqa: F401
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine  # noqa: F401
 from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent  # noqa: F401
 from purchasing.api.models import ApiToken  # noqa: F401
+from purchasing.accounts.tokens import AccountToken  # noqa: F401
+from purchasing.mail.models import NotificationPreference, OutboxAttachment, OutboxMessage  # noqa: F401
 from lifecycle.models import (  # noqa: F401
     Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, PoolListing, RepairJob, Retirement,
 )

@@ -68,6 +68,7 @@ def _register_modules() -> None:
     from purchasing.api import (  # noqa: F401
         auth, catalogue, docs, lifecycle, members, orders, purchase_orders, reports, tenders,
     )
+    from purchasing.api import notifications  # noqa: F401
 
 
 _register_modules()

@@ -24,6 +24,7 @@ from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.states import ORDER, approval_needed
 from purchasing.extensions import db
+from purchasing.mail import messages as mail
 from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderEvent, OrderLine
 from purchasing.pricing import services as pricing
@@ -184,6 +185,7 @@ def submit_order(order: Order, actor, today: date) -> Order:
     if approval_needed(order.total_ht, order.member.approval_threshold_ht):
         notify(users_with_role(Role.APPROVER, order.member_id),
                f"Commande {order.reference} à approuver ({format_eur(order.total_ht)} HT).", _link(order))
+        mail.approval_requested(order)
     else:
         change_order_status(order, "approved", actor, reason="Montant inférieur ou égal au seuil d'approbation.",
                             automatic=True)
@@ -201,6 +203,7 @@ def _notify_approved(order: Order) -> None:
 def approve(order: Order, actor) -> Order:
     change_order_status(order, "approved", actor)
     _notify_approved(order)
+    mail.order_decided(order)
     return order
 
 
@@ -210,6 +213,7 @@ def reject(order: Order, actor, reason: str) -> Order:
     change_order_status(order, "rejected", actor, reason=reason)
     notify(users_with_role(Role.SECRETARY, order.member_id),
            f"Commande {order.reference} refusée : {reason.strip()}", _link(order))
+    mail.order_decided(order, reason)
     return order
 
 

@@ -22,6 +22,7 @@ from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.pricing import line_total, validate_quantity
 from purchasing.domain.states import PURCHASE_ORDER, order_after_delivery
 from purchasing.extensions import db
+from purchasing.mail import messages as mail
 from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
@@ -157,6 +158,7 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
     contract.committed_ht = contract.committed_ht + po.total_ht
     po.sent_dt = utcnow()
     change_po_status(po, "sent", actor)
+    mail.purchase_order_sent(po)  # the supplier's mail, in the commit that sends (decisions.md)
     for order in sorted({pl.order_line.order for pl in po.lines}, key=lambda o: o.id):
         if order.status == "approved":
             change_order_status(order, "placed", actor, reason=f"Bon de commande {po.reference}")
@@ -227,6 +229,8 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
             change_order_status(order, status, actor)
         notify(users_with_role(Role.SECRETARY, order.member_id), f"Commande {order.reference} : livraison reçue.",
                link("orders.show", order_id=order.id))
+        mail.delivery_recorded(order, sum(q for line_id, (q, _s) in delivered.items()
+                                          if lines[line_id].order_line.order is order))
     db.session.flush()
     return assets
 
