@@ -138,13 +138,15 @@ def deliver_due_messages(now: datetime | None = None, limit: int = BATCH) -> Del
             if not _claim(message_id, now):
                 continue
             message = db.session.get(OutboxMessage, message_id)
+            email = build_email(message)
+            recipient, attempts = message.recipient, message.attempts
+            db.session.commit()  # no transaction (nor SQLite lock) held while talking to the SMTP server
             stage = "connect"
             try:
-                email = build_email(message)
                 if smtp is None:
                     smtp = _connect()
                 stage = "send"
-                smtp.send_message(email, to_addrs=[message.recipient])
+                smtp.send_message(email, to_addrs=[recipient])
             except (smtplib.SMTPException, OSError) as error:
                 # refusals of this message (5xx) are final; a server that cannot be reached or logged into
                 # is temporary for every message: this one is retried later, the others wait untouched
@@ -152,8 +154,8 @@ def deliver_due_messages(now: datetime | None = None, limit: int = BATCH) -> Del
                     error, (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused))
                 permanent = not connection_lost and _is_permanent(error)
                 text = _describe(error)
-                report.errors.append(f"{message.recipient}: {text}")
-                if permanent or message.attempts >= max_attempts:
+                report.errors.append(f"{recipient}: {text}")
+                if permanent or attempts >= max_attempts:
                     _finish(message_id, status=MessageStatus.FAILED, last_error=text)
                     db.session.refresh(message)
                     _on_final_failure(message)
@@ -161,7 +163,7 @@ def deliver_due_messages(now: datetime | None = None, limit: int = BATCH) -> Del
                     report.failed += 1
                 else:
                     _finish(message_id, status=MessageStatus.PENDING, last_error=text,
-                            next_attempt_dt=now + retry_delay(message.attempts))
+                            next_attempt_dt=now + retry_delay(attempts))
                     report.retried += 1
                 if connection_lost:
                     if smtp is not None:

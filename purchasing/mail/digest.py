@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask_babel import format_date
 from sqlalchemy import select, update
 
 from purchasing.accounts.models import User
@@ -38,7 +37,7 @@ def build_digests(now: datetime | None = None) -> DigestReport:
             _mark(items, None)
             continue
         digest = enqueue(kind="digest", event_key=f"digest:{day.isoformat()}", recipient=user.email, user=user,
-                         subject=f"Parc commun : votre résumé du {format_date(day, 'dd/MM/yyyy')} "
+                         subject=f"Parc commun : votre résumé du {day:%d/%m/%Y} "
                                  f"({len(items)} message{'s' if len(items) > 1 else ''})",
                          template="digest", context={"items": items, "day": day, "member": user.member},
                          link=absolute_url("notifications.index"), frequency=Frequency.IMMEDIATE)

@@ -30,7 +30,8 @@ class ScanReport:
     written: dict[str, int] = field(default_factory=dict)
 
     def add(self, what: str, count: int) -> None:
-        self.written[what] = self.written.get(what, 0) + count
+        if count:
+            self.written[what] = self.written.get(what, 0) + count
 
 
 def scan(today: date | None = None) -> ScanReport:
