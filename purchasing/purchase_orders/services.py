@@ -158,13 +158,13 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
     contract.committed_ht = contract.committed_ht + po.total_ht
     po.sent_dt = utcnow()
     change_po_status(po, "sent", actor)
-    mail.purchase_order_sent(po)  # the supplier's mail, in the commit that sends (decisions.md)
     for order in sorted({pl.order_line.order for pl in po.lines}, key=lambda o: o.id):
         if order.status == "approved":
             change_order_status(order, "placed", actor, reason=f"Bon de commande {po.reference}")
             notify(users_with_role(Role.SECRETARY, order.member_id),
                    f"Commande {order.reference} transmise au fournisseur ({po.reference}).",
                    link("orders.show", order_id=order.id))
+    mail.purchase_order_sent(po)  # the supplier's mail, in the commit that sends (decisions.md)
     db.session.flush()
     return po
 
