@@ -65,9 +65,9 @@ def set_password(token: str):
 @bp.post("/account/email")
 @login_required
 def request_email_change():
-    form = EmailChangeForm()
+    form = EmailChangeForm(prefix="email")
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("accounts.account"))
     if not check_password_hash(current_user.password_hash, form.current_password.data):
         flash(_("Le mot de passe actuel est incorrect."), "error")

@@ -124,7 +124,7 @@ def account():
     language_form = LanguageForm(locale=current_user.locale or "")
     tokens = db.session.scalars(api_tokens.tokens_of(current_user.id).limit(50)).all()
     return render_template("accounts/account.html", form=form, language_form=language_form,
-                           role_labels=ROLE_LABELS, tokens=tokens, email_form=EmailChangeForm(formdata=None),
+                           role_labels=ROLE_LABELS, tokens=tokens, email_form=EmailChangeForm(formdata=None, prefix="email"),
                            **mail_views.account_context(current_user)), status
 
 

@@ -28,6 +28,8 @@ from purchasing.mail.models import MessageStatus, OutboxMessage
 #: how long a claim lasts; a row still "sending" after that belonged to a deliverer that died
 CLAIM_SECONDS = 300
 BATCH = 200
+#: what remains of a message carrying a personal link once it is sent (the link is not kept)
+SENT_PERSONAL_BODY = "(Message envoyé ; il contenait un lien personnel, qui n'est pas conservé.)"
 
 
 @dataclass
@@ -139,7 +141,7 @@ def deliver_due_messages(now: datetime | None = None, limit: int = BATCH) -> Del
                 continue
             message = db.session.get(OutboxMessage, message_id)
             email = build_email(message)
-            recipient, attempts = message.recipient, message.attempts
+            recipient, attempts, kind = message.recipient, message.attempts, message.kind
             db.session.commit()  # no transaction (nor SQLite lock) held while talking to the SMTP server
             stage = "connect"
             try:
@@ -171,7 +173,9 @@ def deliver_due_messages(now: datetime | None = None, limit: int = BATCH) -> Del
                     smtp = None
                     break
                 continue
-            _finish(message_id, status=MessageStatus.SENT, sent_dt=utcnow(), last_error="")
+            blanked = {"text_body": SENT_PERSONAL_BODY, "html_body": SENT_PERSONAL_BODY} \
+                if kind in messages.PERSONAL_KINDS else {}
+            _finish(message_id, status=MessageStatus.SENT, sent_dt=utcnow(), last_error="", **blanked)
             report.sent += 1
     finally:
         if smtp is not None:

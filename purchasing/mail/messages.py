@@ -191,6 +191,9 @@ def warranty_ending(asset, today: date) -> int:
 
 # --- accounts (always sent at once, whatever the preferences) ------------------------------------
 
+#: messages carrying a link that acts on the account (a password can be set with it)
+PERSONAL_KINDS = frozenset({"invitation", "password_reset", "email_change"})
+
 def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()[:24]
 
@@ -199,14 +202,16 @@ def invitation(user, token: str, invited_by) -> OutboxMessage | None:
     return enqueue(kind="invitation", event_key=f"invitation:{_token_key(token)}", recipient=user.email, user=user,
                    subject="Votre compte Parc commun : choisissez votre mot de passe", template="invitation",
                    context={"user": user, "member": user.member, "invited_by": invited_by, "hours": 48},
-                   link=absolute_url("access.set_password", token=token), object_type="user", object_id=user.id)
+                   link=absolute_url("access.set_password", token=token), object_type="user", object_id=user.id,
+                   personal=True)
 
 
 def password_reset(user, token: str) -> OutboxMessage | None:
     return enqueue(kind="password_reset", event_key=f"password_reset:{_token_key(token)}", recipient=user.email, user=user,
                    subject="Parc commun : réinitialisation de votre mot de passe", template="password_reset",
                    context={"user": user, "member": user.member, "minutes": 60},
-                   link=absolute_url("access.reset_password", token=token), object_type="user", object_id=user.id)
+                   link=absolute_url("access.reset_password", token=token), object_type="user", object_id=user.id,
+                   personal=True)
 
 
 def email_change(user, new_email: str, token: str) -> OutboxMessage | None:
@@ -214,7 +219,8 @@ def email_change(user, new_email: str, token: str) -> OutboxMessage | None:
     return enqueue(kind="email_change", event_key=f"email_change:{_token_key(token)}", recipient=new_email,
                    subject="Parc commun : confirmez votre nouvelle adresse e-mail", template="email_change",
                    context={"user": user, "member": user.member, "new_email": new_email},
-                   link=absolute_url("access.confirm_email", token=token), object_type="user", object_id=user.id)
+                   link=absolute_url("access.confirm_email", token=token), object_type="user", object_id=user.id,
+                   personal=True)
 
 
 def email_changed_notice(user, old_email: str) -> OutboxMessage | None:

@@ -59,9 +59,12 @@ def _insert_ignoring_duplicate(values: dict) -> int | None:
 
 def enqueue(*, kind: str, event_key: str, recipient: str, subject: str, template: str, context: dict,
             user=None, link: str = "", object_type: str | None = None, object_id: int | None = None,
-            attachments: tuple[Attachment, ...] = (), frequency: Frequency | None = None) -> OutboxMessage | None:
+            attachments: tuple[Attachment, ...] = (), frequency: Frequency | None = None,
+            personal: bool = False) -> OutboxMessage | None:
     """Write one message to ``recipient`` (a user's preference decides: now, in the digest, or not at all).
 
+    ``personal``: the link lets its holder act on the account (set a password…): it is not kept in the
+    ``link`` column, and the bodies are blanked once the message is sent.
     Returns the row, or None when the user chose "never", the address is empty, or the event was already
     written to this recipient.
     """
@@ -80,7 +83,8 @@ def enqueue(*, kind: str, event_key: str, recipient: str, subject: str, template
     now = utcnow()
     message_id = _insert_ignoring_duplicate(dict(
         kind=kind, idempotency_key=key, recipient=recipient[:254], user_id=getattr(user, "id", None),
-        subject=subject[:300], text_body=text, html_body=html, link=link[:500], object_type=object_type,
+        subject=subject[:300], text_body=text, html_body=html, link="" if personal else link[:500],
+        object_type=object_type,
         object_id=object_id, status=MessageStatus.DIGEST if frequency == Frequency.DIGEST else MessageStatus.PENDING,
         attempts=0, next_attempt_dt=now, last_error="", created_dt=now))
     if message_id is None:

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from purchasing.extensions import db
 from purchasing.mail.delivery import mail_configured
+from purchasing.mail.messages import PERSONAL_KINDS
 from purchasing.mail.models import OutboxAttachment, OutboxMessage
 from purchasing.mail.preferences import set_preferences
 
-#: messages carrying a personal link (a password can be set with it): their body is not shown to the
-#: administrator once a real SMTP server delivers them (without one, the administrator passes them on)
-PERSONAL_KINDS = frozenset({"invitation", "password_reset", "email_change"})
+# Messages carrying a personal link (messages.PERSONAL_KINDS): their body is not shown to the administrator
+# once a real SMTP server delivers them (without one, the administrator passes them on).
 
 __all__ = ["mail_configured", "outbox_query", "get_message", "get_attachment", "body_hidden", "save_preferences",
            "safe_filename"]
