@@ -57,6 +57,8 @@ class Config:
     MAIL_RETRY_BASE_SECONDS = 60  # backoff: 1, 2, 4, 8… minutes, at most MAIL_RETRY_MAX_SECONDS
     MAIL_RETRY_MAX_SECONDS = 6 * 3600
     BASE_URL = "http://127.0.0.1:5000"
+    # "Mot de passe oublié ?": at most one reset mail per account in this many seconds (no mailbox flooding)
+    PASSWORD_RESET_COOLDOWN_SECONDS = 120
 
 
 class ProductionConfig(Config):

@@ -6,7 +6,9 @@ outbox in the same transaction. Setting a password ends the user's other session
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from flask import current_app
 
 from sqlalchemy import select
 
@@ -48,6 +50,9 @@ def request_password_reset(email: str, now: datetime | None = None) -> bool:
     user = db.session.scalars(select(User).where(User.email == normalise_email(email))).first()
     if user is None or not user.is_enabled:
         return False
+    if tokens.recently_issued(user, Purpose.PASSWORD_RESET,
+                              timedelta(seconds=current_app.config["PASSWORD_RESET_COOLDOWN_SECONDS"]), now):
+        return False  # someone asks again and again: one mail per cooldown, the same answer on the page
     messages.password_reset(user, tokens.issue(user, Purpose.PASSWORD_RESET, now=now))
     return True
 

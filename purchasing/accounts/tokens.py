@@ -118,6 +118,14 @@ def use(token: str, purpose: Purpose, now: datetime | None = None) -> AccountTok
     return row
 
 
+def recently_issued(user: User, purpose: Purpose, within: timedelta, now: datetime | None = None) -> bool:
+    """True when a link of ``purpose`` was issued to ``user`` less than ``within`` ago."""
+    since = (now or utcnow()) - within
+    return db.session.scalar(select(AccountToken.id).where(
+        AccountToken.user_id == user.id, AccountToken.purpose == purpose,
+        AccountToken.created_dt > since).limit(1)) is not None
+
+
 def pending_invitation(user: User, now: datetime | None = None) -> AccountToken | None:
     return db.session.scalars(select(AccountToken).where(
         AccountToken.user_id == user.id, AccountToken.purpose == Purpose.INVITATION,

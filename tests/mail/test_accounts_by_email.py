@@ -110,7 +110,20 @@ def test_reset_link_refused_after_one_hour(browser, make_user, mailbox, deliver,
     browser.login("lent@commune.test", "ancien-mot-de-passe")
 
 
-def test_a_new_reset_link_cancels_the_previous_one(browser, make_user, mailbox, deliver):
+def test_one_reset_mail_per_cooldown(browser, make_user, mailbox, deliver, monkeypatch):
+    make_user(role=Role.SECRETARY, email="insistant@commune.test")
+    for _ in range(5):
+        page = browser.post_form("/forgot-password", {"email": "insistant@commune.test"})
+        assert "un lien pour choisir un nouveau mot de passe vient de lui être envoyé" in page.get_data(as_text=True)
+    assert deliver().sent == 1
+    now = utcnow()
+    monkeypatch.setattr(tokens, "utcnow", lambda: now + timedelta(seconds=121))
+    browser.post_form("/forgot-password", {"email": "insistant@commune.test"})
+    assert deliver().sent == 1 and len(mailbox.to("insistant@commune.test")) == 2
+
+
+def test_a_new_reset_link_cancels_the_previous_one(browser, make_user, mailbox, deliver, monkeypatch, app):
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_COOLDOWN_SECONDS", 0)
     make_user(role=Role.SECRETARY, email="double@commune.test", password="ancien-mot-de-passe")
     browser.post_form("/forgot-password", {"email": "double@commune.test"})
     browser.post_form("/forgot-password", {"email": "double@commune.test"})
