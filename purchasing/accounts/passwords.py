@@ -22,10 +22,10 @@ from purchasing.mail import messages
 
 
 def end_other_sessions(user: User) -> None:
-    """Sessions opened before now stop working. The session machinery (login throttle and sessions work)
-    keeps a per-user session version: bumping it ends every session but the one that re-reads it."""
-    if hasattr(user, "session_version"):
-        user.session_version = (user.session_version or 0) + 1
+    """Sessions opened before now stop working: the sessions work (branch auth) keeps ``User.auth_version``
+    in each session cookie and offers ``accounts.services.end_sessions``; at merge this becomes a call to it."""
+    if hasattr(user, "auth_version"):
+        user.auth_version = (user.auth_version or 1) + 1
     db.session.flush()
 
 

@@ -190,15 +190,15 @@ def test_email_change_needs_the_password_and_a_free_address(browser, make_user, 
 
 
 def test_password_set_by_link_ends_other_sessions_when_sessions_are_versioned(app, make_user):
-    """The session-version attribute belongs to the sessions work; when the user has it, it is bumped."""
+    """The session version (``auth_version``) belongs to the sessions work; when the user has it, it is bumped."""
     from purchasing.accounts import passwords
 
     user = make_user(role=Role.SECRETARY, email="versions@commune.test")
     token = tokens.issue(user, tokens.Purpose.PASSWORD_RESET)
-    before = getattr(user, "session_version", None)
+    before = getattr(user, "auth_version", None)
     passwords.set_password_with_link(token, tokens.Purpose.PASSWORD_RESET, "nouveau-mot-de-passe")
     if before is not None:
-        assert user.session_version == before + 1
+        assert user.auth_version == (before or 1) + 1
     assert db.session.scalars(select(tokens.AccountToken)).one().used_dt is not None
 
 
