@@ -36,7 +36,8 @@ EVENT_LABELS = {"created": _l("Entrée dans l'inventaire"), "status": _l("Change
                 "repair_closed": _l("Retour de réparation ou reconditionnement"), "retired": _l("Sortie d'inventaire"),
                 "moved": _l("Changement de site (inventaire physique)"),
                 "missing": _l("Non trouvé à l'inventaire physique"), "audited": _l("Vu à l'inventaire physique"),
-                "imported": _l("Importé"), "placement": _l("Changement de site ou d'affectation")}
+                "imported": _l("Importé"), "placement": _l("Changement de site ou d'affectation"),
+                "warranty": _l("Fin de garantie modifiée")}
 
 
 class StatusForm(FlaskForm):
@@ -54,6 +55,11 @@ class PlacementForm(FlaskForm):
     assigned_to = StringField(_l("Attribué à (personne ou service)"), filters=[strip_filter],
                               validators=[Length(max=200)])
     reason = StringField(_l("Motif"), filters=[strip_filter], validators=[Length(max=500)])
+
+
+class WarrantyForm(FlaskForm):
+    warranty_end_date = DateField(_l("Fin de garantie"), validators=[Optional()],
+                                  description=_l("Vide si l'équipement n'est pas ou plus garanti."))
 
 
 class ErasureForm(FlaskForm):

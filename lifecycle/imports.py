@@ -30,7 +30,12 @@ COLUMNS = [
     ("condition", False, "État : new, good, fair, poor (défaut : good)"),
     ("status", False, "Statut : in_stock ou in_service (défaut : in_service)"),
     ("holds_storage", False, "Contient des données : oui/non (défaut : selon la catégorie)"),
+    ("warranty_end_date", False, "Fin de garantie, AAAA-MM-JJ ou JJ/MM/AAAA (aussi « fin de garantie », "
+                                 "« warranty end »)"),
 ]
+#: other headers accepted for a column (lower-cased)
+ALIASES = {"fin de garantie": "warranty_end_date", "warranty end": "warranty_end_date",
+           "warranty_end": "warranty_end_date", "fin_de_garantie": "warranty_end_date"}
 COLUMN_NAMES = [c for c, _req, _doc in COLUMNS]
 ALLOWED_EXTENSIONS = (".csv", ".xlsx")
 MAX_ROWS = 20_000
@@ -59,7 +64,7 @@ class ImportReport:
 
 def template_csv() -> bytes:
     example = ["laptop", "Dell Latitude 5440", "", "ABC123XYZ", "Mairie", "Accueil", "2023-03-15", "849,90",
-               "good", "in_service", "oui"]
+               "good", "in_service", "oui", "2026-03-15"]
     frame = pd.DataFrame([example], columns=COLUMN_NAMES)
     return frame.to_csv(index=False, sep=";").encode("utf-8-sig")
 
@@ -67,7 +72,7 @@ def template_csv() -> bytes:
 def template_xlsx() -> bytes:
     out = io.BytesIO()
     example = ["laptop", "Dell Latitude 5440", "", "ABC123XYZ", "Mairie", "Accueil", "2023-03-15", "849.90",
-               "good", "in_service", "oui"]
+               "good", "in_service", "oui", "2026-03-15"]
     with pd.ExcelWriter(out, engine="openpyxl") as writer:
         pd.DataFrame([example], columns=COLUMN_NAMES).to_excel(writer, sheet_name="inventaire", index=False)
         pd.DataFrame(COLUMNS, columns=["colonne", "obligatoire", "description"]).to_excel(
@@ -95,7 +100,7 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
     except Exception:  # noqa: BLE001 - any parser failure is the user's file
         raise DomainError("Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un CSV ou d'un XLSX "
                           "issu du modèle.", code="unreadable") from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in frame.columns]
     missing = [c for c, required, _doc in COLUMNS if required and c not in frame.columns]
     if missing:
         raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
@@ -145,8 +150,8 @@ def validate(frame: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
     today = date.today()
     for index, record in enumerate(frame[COLUMN_NAMES].itertuples(index=False, name=None)):
         line = index + 2
-        (code, designation, ref, serial, site, assigned, acquired, price, condition, status, storage) = (
-            str(v).strip() for v in record)
+        (code, designation, ref, serial, site, assigned, acquired, price, condition, status, storage,
+         warranty_text) = (str(v).strip() for v in record)
         row_errors = []
         category = categories.get(code)
         if not code:
@@ -183,6 +188,13 @@ def validate(frame: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
             except ValueError:
                 row_errors.append(RowError(line, "acquisition_date",
                                            f"Date invalide « {acquired} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."))
+        warranty_end = None
+        if warranty_text:
+            try:
+                warranty_end = _parse_date(warranty_text)
+            except ValueError:
+                row_errors.append(RowError(line, "warranty_end_date",
+                                           f"Date invalide « {warranty_text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."))
         amount = None
         if price:
             try:
@@ -220,7 +232,7 @@ def validate(frame: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
         rows.append(dict(category_id=category[0], product_id=product[0] if product else None,
                          designation=designation, serial_number=serial or None, site=site, assigned_to=assigned,
                          acquisition_date=acquisition, purchase_price_ht=amount, condition=condition,
-                         status=status, holds_storage=holds))
+                         status=status, holds_storage=holds, warranty_end_date=warranty_end))
     return rows, errors
 
 

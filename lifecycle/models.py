@@ -56,6 +56,9 @@ class Asset(db.Model):
     #: a person or a service
     assigned_to: Mapped[str] = mapped_column(String(200), default="")
     acquisition_date: Mapped[date | None]
+    #: end of the manufacturer's or supplier's warranty: set at receiving from the product's warranty,
+    #: editable on the asset page, importable; the daily scan warns the member 60 days before
+    warranty_end_date: Mapped[date | None] = mapped_column(index=True)
     purchase_price_ht: Mapped[Decimal | None] = mapped_column(Money())
     #: one of Origin
     origin: Mapped[str] = mapped_column(String(32))

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lifecycle.models import Asset, Origin
-from lifecycle.services import add_event, holds_storage_for, reserve_tags
+from lifecycle.services import add_event, holds_storage_for, reserve_tags, warranty_end_from
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, InvalidQuantity
 from purchasing.extensions import db
@@ -41,11 +41,13 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
     category = product.category
     order = order_line.order
     tags = reserve_tags(quantity)
+    received_on = utcnow().date()
+    warranty_end = warranty_end_from(received_on, product.warranty_years)
     assets = []
     for index, tag in enumerate(tags):
         asset = Asset(tag=tag, serial_number=serials[index] if serials else None, product_id=product.id,
                       category_id=category.id, member_id=order.member_id, site=(order.delivery_site or "")[:200],
-                      acquisition_date=utcnow().date(),
+                      acquisition_date=received_on, warranty_end_date=warranty_end,
                       purchase_price_ht=order_line.unit_price_ht, origin=Origin.DELIVERED,
                       order_line_id=order_line.id, condition="new",
                       holds_storage=holds_storage_for(product, category), status="in_stock")

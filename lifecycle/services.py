@@ -23,6 +23,7 @@ from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAl
 from purchasing.domain.identifiers import is_valid_siret
 from purchasing.domain.states import ASSET, StateMachine
 from purchasing.extensions import db
+from purchasing.mail import messages as mail
 from purchasing.members.models import Member
 from purchasing.scoping import member_scope
 from purchasing.transitions import apply_transition, lock_for_update
@@ -290,6 +291,32 @@ def update_placement(asset: Asset, *, site: str, assigned_to: str, actor, reason
     return event
 
 
+# --- warranty ----------------------------------------------------------------------------------
+
+def warranty_end_from(start: date, warranty_years: int | None) -> date | None:
+    """The day a warranty of ``warranty_years`` years starting on ``start`` ends (29 February → 28)."""
+    if not warranty_years:
+        return None
+    try:
+        return start.replace(year=start.year + warranty_years)
+    except ValueError:  # 29 February, into a year without one
+        return start.replace(year=start.year + warranty_years, day=28)
+
+
+def update_warranty(asset: Asset, warranty_end_date: date | None, actor) -> AssetEvent | None:
+    """Record the warranty's end date (audited in the timeline with the previous value)."""
+    if asset.status == "retired":
+        raise TransitionNotAllowed("Un équipement sorti de l'inventaire ne change plus de garantie.",
+                                   code="asset_retired")
+    if warranty_end_date == asset.warranty_end_date:
+        return None
+    event = add_event(asset, "warranty", actor, from_warranty_end=asset.warranty_end_date,
+                      to_warranty_end=warranty_end_date)
+    asset.warranty_end_date = warranty_end_date
+    db.session.flush()
+    return event
+
+
 # --- erasure -------------------------------------------------------------------------------------
 
 def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: str, certificate_ref: str,
@@ -377,6 +404,7 @@ def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
     asset = listing.asset
     _check_can_leave(asset)
     from_member = asset.member_id
+    donor = asset.member
     _take_listing(listing, "claimed", member_id)
     change_asset_status(asset, "in_stock", actor, reason="Attribué via la bourse de réemploi", kind="claimed",
                         from_member_id=from_member, to_member_id=member_id)
@@ -385,6 +413,7 @@ def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
     asset.site = ""
     asset.assigned_to = ""
     db.session.flush()
+    mail.pool_claimed(listing, asset, donor, db.session.get(Member, member_id), actor)
     return asset
 
 

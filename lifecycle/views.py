@@ -11,7 +11,7 @@ from lifecycle import imports, services, tags
 from lifecycle.forms import (
     CONDITION_LABELS, ERASURE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
     AssetForm, AuditStartForm, CloseRepairForm, ErasureForm, ImportForm, InventoryFilterForm, OfferForm,
-    PlacementForm, PoolFilterForm, RepairForm, RetireForm, ScanForm, StatusForm,
+    PlacementForm, PoolFilterForm, RepairForm, RetireForm, ScanForm, StatusForm, WarrantyForm,
 )
 from lifecycle.models import Asset, Audit, PoolListing
 from purchasing import navigation
@@ -115,6 +115,7 @@ def _render_show(asset, status=200, **forms):
     repair = services.current_repair(asset)
     defaults = dict(status_form=StatusForm(formdata=None, obj=asset, prefix="status"),
                     placement_form=PlacementForm(formdata=None, obj=asset, prefix="place"),
+                    warranty_form=WarrantyForm(formdata=None, obj=asset, prefix="warranty"),
                     erasure_form=ErasureForm(formdata=None, prefix="erasure"),
                     offer_form=OfferForm(formdata=None, prefix="offer"),
                     repair_form=RepairForm(formdata=None, prefix="repair"),
@@ -183,6 +184,19 @@ def placement(asset_id: int):
                               reason=form.reason.data or "")
     db.session.commit()
     flash(_("Site et affectation enregistrés."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/warranty")
+@roles_required(*MANAGE)
+def warranty(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = WarrantyForm(prefix="warranty")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, warranty_form=form)
+    services.update_warranty(asset, form.warranty_end_date.data, actor=current_user)
+    db.session.commit()
+    flash(_("Fin de garantie enregistrée."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
 
 

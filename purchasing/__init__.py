@@ -114,6 +114,11 @@ def _refuse_unsafe_production(app: Flask) -> None:
             "d'au moins 32 caractères, différente de la valeur de développement. "
             "Exemple : export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_hex(32))')\""
         )
+    if app.config.get("MAIL_SERVER") and not app.config.get("BASE_URL"):
+        raise ConfigurationError(
+            "Refus de démarrer : en production, avec MAIL_SERVER, BASE_URL doit donner l'adresse publique du site "
+            "(ex. https://parc.example.fr) : les liens des e-mails sont construits sur elle."
+        )
 
 
 def _configure_storage(app: Flask) -> None:
@@ -195,3 +200,8 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.documents.views import bp as documents_bp
 
     app.register_blueprint(documents_bp)
+    from purchasing.accounts.access_views import bp as access_bp
+    from purchasing.mail.views import bp as mail_bp
+
+    app.register_blueprint(access_bp)
+    app.register_blueprint(mail_bp)

@@ -6,12 +6,15 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from purchasing.extensions import db
+from purchasing.mail.cli import mail_group, notify_group
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(refresh_catalogue_command)
+    app.cli.add_command(mail_group)
+    app.cli.add_command(notify_group)
 
     from purchasing.backup import backup_command, restore_command
 

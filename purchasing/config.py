@@ -67,10 +67,27 @@ class Config:
     S3_REGION: str | None = None
     # Attachments (invoices, delivery notes, certificates, tender documents): 10 MiB each at most.
     DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+    # E-mail (purchasing/mail): without MAIL_SERVER messages stay in the outbox, readable by the
+    # administrator ("E-mails envoyés"). Links in messages are built on BASE_URL, never on the request's Host.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS after connecting
+    MAIL_USE_SSL = False  # TLS from the start (usually port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Parc commun <ne-pas-repondre@parc-commun.local>"
+    MAIL_TIMEOUT = 10  # seconds per SMTP connection
+    MAIL_MAX_ATTEMPTS = 8  # then the message is marked failed
+    MAIL_RETRY_BASE_SECONDS = 60  # backoff: 1, 2, 4, 8… minutes, at most MAIL_RETRY_MAX_SECONDS
+    MAIL_RETRY_MAX_SECONDS = 6 * 3600
+    BASE_URL = "http://127.0.0.1:5000"
+    # "Mot de passe oublié ?": at most one reset mail per account in this many seconds (no mailbox flooding)
+    PASSWORD_RESET_COOLDOWN_SECONDS = 120
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    BASE_URL = None  # required in production when MAIL_SERVER is set: the site's public address
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
@@ -100,9 +117,20 @@ STORAGE_SETTINGS = ("STORAGE_BACKEND", "STORAGE_PATH", "S3_ENDPOINT_URL", "S3_BU
                     "S3_SECRET_ACCESS_KEY", "S3_REGION")
 
 
+#: mail settings read from the environment, with their type
+MAIL_ENVIRONMENT = {"MAIL_SERVER": str, "MAIL_PORT": int, "MAIL_USE_TLS": bool, "MAIL_USE_SSL": bool,
+                    "MAIL_USERNAME": str, "MAIL_PASSWORD": str, "MAIL_DEFAULT_SENDER": str, "BASE_URL": str}
+
+
+def _typed(kind, raw: str):
+    if kind is bool:
+        return raw.strip().lower() in ("1", "true", "yes", "on", "oui")
+    return kind(raw)
+
+
 def environment_overrides() -> dict:
     """Settings read from the environment: DATABASE_URL, SECRET_KEY, TRUSTED_PROXIES, LOG_LEVEL, the storage
-    settings, DOCUMENT_MAX_BYTES."""
+    settings, DOCUMENT_MAX_BYTES, the MAIL_* settings and BASE_URL."""
     overrides: dict = {}
     if os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
@@ -117,4 +145,7 @@ def environment_overrides() -> dict:
             overrides[name] = os.environ[name]
     if os.environ.get("DOCUMENT_MAX_BYTES"):
         overrides["DOCUMENT_MAX_BYTES"] = int(os.environ["DOCUMENT_MAX_BYTES"])
+    for name, kind in MAIL_ENVIRONMENT.items():
+        if os.environ.get(name):
+            overrides[name] = _typed(kind, os.environ[name])
     return overrides

@@ -15,6 +15,8 @@ from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseO
 from purchasing.campaigns.models import Campaign, CampaignCommitment, CampaignEvent  # noqa: F401
 from purchasing.api.models import ApiToken  # noqa: F401
 from purchasing.documents.models import Document  # noqa: F401
+from purchasing.accounts.tokens import AccountToken  # noqa: F401
+from purchasing.mail.models import NotificationPreference, OutboxAttachment, OutboxMessage  # noqa: F401
 from lifecycle.models import (  # noqa: F401
     Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, PoolListing, RepairJob, Retirement,
 )

@@ -65,8 +65,7 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Le personnel du syndicat n'est rattaché à aucun adhérent."))
 
     def validate_password(self, field):
-        if self._user_id is None and not field.data:
-            raise ValidationError(_l("Le mot de passe est obligatoire."))
+        # a new user without a password gets an invitation by e-mail to choose it
         if field.data and len(field.data) < PASSWORD_MIN:
             raise ValidationError(_l("Le mot de passe doit contenir au moins 10 caractères."))
 
@@ -93,3 +92,28 @@ class UserSearchForm(FlaskForm):
     q = StringField(_l("Rechercher (e-mail, nom)"), filters=[strip_filter])
     role = SelectField(_l("Rôle"), choices=choices([("", _l("Tous"))] + [(r.value, l) for r, l in ROLE_LABELS.items()]),
                        validators=[Optional()])
+
+
+# --- accounts by e-mail (purchasing/accounts/access_views.py) ------------------------------------
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Adresse e-mail"), filters=[strip_filter], render_kw={"autocomplete": "username"},
+                       validators=[DataRequired(_l("Saisissez votre adresse e-mail.")), Length(max=254)])
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField(_l("Nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
+                                 description=_l("Au moins 10 caractères."),
+                                 validators=[DataRequired(_l("Saisissez un nouveau mot de passe.")),
+                                             Length(min=PASSWORD_MIN, message=_l("Le mot de passe doit contenir au moins 10 caractères."))])
+    confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
+                            validators=[EqualTo("new_password", _l("Les deux mots de passe ne sont pas identiques."))])
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = EmailField(_l("Nouvelle adresse e-mail"), filters=[strip_filter],
+                           validators=[DataRequired(_l("Saisissez la nouvelle adresse e-mail.")),
+                                       Email(_l("Cette adresse e-mail n'est pas valide."), check_deliverability=False),
+                                       Length(max=254)])
+    current_password = PasswordField(_l("Mot de passe actuel"), render_kw={"autocomplete": "current-password"},
+                                     validators=[DataRequired(_l("Saisissez votre mot de passe actuel."))])

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from purchasing.accounts import services
+from purchasing.accounts import passwords, services
 from purchasing.accounts.answers import retry_after_seconds, too_many_attempts_message
 from purchasing.accounts.forms import (
     ROLE_LABELS,
+    EmailChangeForm,
     LanguageForm,
     LoginForm,
     PasswordChangeForm,
@@ -25,6 +26,7 @@ from purchasing.accounts.models import Role, User
 from purchasing.api import services as api_tokens
 from purchasing.auth import roles_required
 from purchasing.extensions import db, login_manager
+from purchasing.mail import views as mail_views
 from purchasing.members import services as member_services
 from purchasing.pagination import paginate
 from purchasing.security.services import client_address
@@ -135,7 +137,8 @@ def account():
     language_form = LanguageForm(locale=current_user.locale or "")
     tokens = db.session.scalars(api_tokens.tokens_of(current_user.id).limit(50)).all()
     return render_template("accounts/account.html", form=form, language_form=language_form,
-                           role_labels=ROLE_LABELS, tokens=tokens), status
+                           role_labels=ROLE_LABELS, tokens=tokens, email_form=EmailChangeForm(formdata=None, prefix="email"),
+                           **mail_views.account_context(current_user)), status
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
@@ -176,9 +179,15 @@ def users():
 def create_user():
     form = UserForm(member_choices=_member_choices())
     if form.validate_on_submit():
-        user = services.create_user(_data_from(form), form.password.data, actor=current_user)
-        db.session.commit()
-        flash(_("Utilisateur %(email)s créé.", email=user.email), "success")
+        if form.password.data:
+            user = services.create_user(_data_from(form), form.password.data, actor=current_user)
+            db.session.commit()
+            flash(_("Utilisateur %(email)s créé.", email=user.email), "success")
+        else:
+            user = passwords.invite_user(_data_from(form), current_user)
+            db.session.commit()
+            flash(_("Utilisateur %(email)s créé : une invitation lui est envoyée pour choisir son mot de passe "
+                    "(lien valable 48 heures).", email=user.email), "success")
         return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None), 422 if form.errors else 200
 

@@ -69,6 +69,7 @@ def _register_modules() -> None:
         auth, catalogue, docs, lifecycle, members, orders, purchase_orders, reports, tenders,
     )
     from purchasing.api import documents  # noqa: F401
+    from purchasing.api import notifications  # noqa: F401
 
 
 _register_modules()

@@ -285,6 +285,7 @@ class AssetOut(Output):
     condition: str
     holds_storage: bool
     acquisition_date: date | None
+    warranty_end_date: date | None = Field(description="Fin de garantie (à la réception : la garantie du produit)")
     purchase_price_ht: Decimal | None
 
 

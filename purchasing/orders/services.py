@@ -24,6 +24,7 @@ from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.states import ORDER, approval_needed
 from purchasing.extensions import db
+from purchasing.mail import messages as mail
 from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderEvent, OrderLine
 from purchasing.pricing import services as pricing
@@ -212,6 +213,7 @@ def submit_order(order: Order, actor, today: date) -> Order:
     if approval_needed(order.total_ht, order.member.approval_threshold_ht):
         notify(users_with_role(Role.APPROVER, order.member_id),
                f"Commande {order.reference} à approuver ({format_eur(order.total_ht)} HT).", _link(order))
+        mail.approval_requested(order)
     else:
         change_order_status(order, "approved", actor, reason="Montant inférieur ou égal au seuil d'approbation.",
                             automatic=True)
@@ -247,6 +249,7 @@ def approve(order: Order, actor) -> Order:
     note = check_four_eyes(order.member, (order.created_by_id, submitter_id(order)), actor, "cette commande")
     change_order_status(order, "approved", actor, reason=note)
     _notify_approved(order)
+    mail.order_decided(order)
     return order
 
 
@@ -256,6 +259,7 @@ def reject(order: Order, actor, reason: str) -> Order:
     change_order_status(order, "rejected", actor, reason=reason)
     notify(users_with_role(Role.SECRETARY, order.member_id),
            f"Commande {order.reference} refusée : {reason.strip()}", _link(order))
+    mail.order_decided(order, reason)
     return order
 
 

@@ -23,6 +23,7 @@ from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.pricing import line_total, validate_quantity
 from purchasing.domain.states import PURCHASE_ORDER, order_after_delivery
 from purchasing.extensions import db
+from purchasing.mail import messages as mail
 from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
@@ -184,6 +185,7 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
             notify(users_with_role(Role.SECRETARY, order.member_id),
                    f"Commande {order.reference} transmise au fournisseur ({po.reference}).",
                    link("orders.show", order_id=order.id))
+    mail.purchase_order_sent(po)  # the supplier's mail, in the commit that sends (decisions.md)
     db.session.flush()
     return po
 
@@ -258,6 +260,8 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
             change_order_status(order, status, actor)
         notify(users_with_role(Role.SECRETARY, order.member_id), f"Commande {order.reference} : livraison reçue.",
                link("orders.show", order_id=order.id))
+        mail.delivery_recorded(order, sum(q for line_id, (q, _s) in delivered.items()
+                                          if lines[line_id].order_line.order is order))
     db.session.flush()
     return assets
 

@@ -12,6 +12,7 @@ from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import ORDER, PURCHASE_ORDER
 from purchasing.extensions import db
+from purchasing.mail import messages as mail
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
 from purchasing.pagination import paginate
@@ -63,7 +64,8 @@ def create():
 def show(po_id: int):
     po = _po_or_404(po_id)
     return render_template("purchase_orders/show.html", po=po, machine=PURCHASE_ORDER, order_machine=ORDER,
-                           form=FlaskForm(), deliveries=services.deliveries_of(po))
+                           form=FlaskForm(), deliveries=services.deliveries_of(po),
+                           supplier_mail=mail.purchase_order_mail(po))
 
 
 @bp.post("/purchase-orders/<int:po_id>/send")

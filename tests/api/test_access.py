@@ -86,6 +86,11 @@ API_ROUTES: dict[str, ApiRule] = {
     # tenders: purchasing officers and admin (as on the web)
     "api.list_tenders": ApiRule(OFFICERS, lambda c: "/api/v1/tenders"),
     "api.get_tender": ApiRule(OFFICERS, lambda c: f"/api/v1/tenders/{c['tender'].id}"),
+    # notification preferences: everyone's own (a kind the role does not receive: 409)
+    "api.get_notification_preferences": ApiRule(ALL, lambda c: "/api/v1/me/notification-preferences"),
+    "api.put_notification_preferences": ApiRule(ALL, lambda c: "/api/v1/me/notification-preferences",
+                                                methods=("PUT",), ok=(200, 409),
+                                                body={"items": [{"kind": "approval_requested", "frequency": "digest"}]}),
     # sustainability report: every role; member users only their own member's (another member: 404)
     "api.sustainability_report": ApiRule(
         ALL, lambda c: f"/api/v1/reports/sustainability?scope=member&id={c['member_a'].id}&year=2026",

@@ -152,7 +152,8 @@ ROUTES: dict[str, Rule] = {
                                  other_member_url=(lambda n: lambda c: f"/lifecycle/assets/{c['asset_b'].id}/{n}")(path))
        for name, path in (("change_status", "status"), ("placement", "placement"), ("erasure", "erasure"),
                           ("offer", "offer"),
-                          ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"))},
+                          ("repair", "repair"), ("close_repair", "repair/close"), ("retire", "retire"),
+                          ("warranty", "warranty"))},
     "lifecycle.create_asset": Rule(MANAGE, lambda c: "/lifecycle/assets/new", methods=("GET", "POST")),
     "lifecycle.pool": Rule(ALL, lambda c: "/lifecycle/pool"),
     "lifecycle.claim": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_b'].id}/claim",
@@ -189,6 +190,19 @@ ROUTES: dict[str, Rule] = {
     "documents.delete": Rule(ALL, lambda c: f"/documents/{c['doc_a'].id}/delete", methods=("POST",),
                              other_member_url=lambda c: f"/documents/{c['doc_b'].id}/delete",
                              notes="the uploader or a purchasing officer/admin: tests/web/test_documents.py"),
+    # e-mail: accounts by e-mail (public links, checked by their signature), the outbox, preferences
+    "access.forgot_password": Rule(None, lambda c: "/forgot-password", methods=("GET", "POST")),
+    "access.reset_password": Rule(None, lambda c: "/reset-password/not-a-token", methods=("GET", "POST")),
+    "access.set_password": Rule(None, lambda c: "/invitation/not-a-token", methods=("GET", "POST")),
+    "access.confirm_email": Rule(None, lambda c: "/confirm-email/not-a-token", methods=("GET", "POST")),
+    "access.request_email_change": Rule(ALL, lambda c: "/account/email", methods=("POST",)),
+    "access.resend_invitation": Rule(ADMIN, lambda c: f"/admin/users/{_user_id(c)}/invite", methods=("POST",)),
+    "mail.save_preferences": Rule(ALL, lambda c: "/account/notifications", methods=("POST",)),
+    "mail.outbox": Rule(ADMIN, lambda c: "/admin/emails/"),
+    "mail.show": Rule(ADMIN, lambda c: f"/admin/emails/{_outbox_message(c).id}"),
+    "mail.html_body": Rule(ADMIN, lambda c: f"/admin/emails/{_outbox_message(c).id}/html"),
+    "mail.attachment": Rule(ADMIN, lambda c: f"/admin/emails/{_outbox_message(c).id}/attachments/"
+                                             f"{_outbox_message(c).attachments[0].id}"),
 }
 
 
@@ -204,6 +218,18 @@ def _documents(objects, users):
         out[f"doc_{key}"] = documents.attach(owner, "invoice", f"facture-{key}.pdf",
                                              io.BytesIO(b"%PDF-1.4\n%test\n"), user)
     return out
+
+
+def _outbox_message(ctx):
+    """A message with an attachment (the purchase order's supplier mail), written once per test."""
+    if "message" not in ctx:
+        from purchasing.mail.outbox import Attachment, enqueue
+
+        ctx["message"] = enqueue(kind="purchase_order", event_key="access-test", recipient="fournisseur@x.test",
+                                 subject="Bon de commande", template="email_changed",
+                                 context={"user": ctx["secretary"], "member": None, "old_email": "a@b.test"},
+                                 attachments=(Attachment("bc.html", "text/html", b"<p>BC</p>"),))
+    return ctx["message"]
 
 
 def _lifecycle_objects(member_a, member_b):
