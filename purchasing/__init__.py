@@ -70,6 +70,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from purchasing import navigation
 
     navigation.init_app(app)
+
+    from purchasing.jobs import kinds, queue
+
+    kinds.register_all(app)
+    queue.init_app(app)
     return app
 
 
@@ -109,6 +114,10 @@ def _tune_sqlite(app: Flask) -> None:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # WAL: readers and the writer do not block each other (the web pages, the job consumers and
+            # the progress a job writes through another connection while it reads)
+            if engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -160,3 +169,7 @@ def _register_blueprints(app: Flask) -> None:
     from lifecycle.report_views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
+
+    from purchasing.jobs.views import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)

@@ -43,9 +43,29 @@ class Config:
     # Asset tags: "<prefix>-<year>-<6-digit sequence>", e.g. SDN-2026-000123 (printed as Code 128).
     ASSET_TAG_PREFIX = "SDN"
 
+    # Background jobs (purchasing/jobs): Huey on a SQLite file in the instance folder by default
+    # (HUEY_SQLITE_PATH, default instance/jobs-queue.sqlite3), on Redis when REDIS_URL is set (any number of
+    # `flask worker` consumers on any number of hosts). HUEY_NAME names the queue (one per installation).
+    REDIS_URL: str | None = None
+    HUEY_NAME = "parc-commun"
+    HUEY_SQLITE_PATH: str | None = None
+    #: run each job at once, inside the request that starts it (tests of the pages; no consumer needed)
+    JOBS_IMMEDIATE = False
+    #: `flask run` (development) also runs a consumer thread, so that the demo's jobs run with one command
+    JOBS_EMBEDDED_WORKER = True
+    #: an unexpected failure is retried JOBS_RETRIES times, after JOBS_RETRY_DELAY s, then ×2 each time
+    JOBS_RETRIES = 3
+    JOBS_RETRY_DELAY = 10
+    JOBS_RETRY_BACKOFF = 2
+    #: imports (inventory, price lists) of more rows than this run as a job with a progress bar
+    JOBS_IMPORT_ROW_THRESHOLD = 2000
+    #: extra modules imported at start-up that register job kinds (register_job_kind)
+    JOBS_MODULES: tuple = ()
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    JOBS_EMBEDDED_WORKER = False  # production runs `flask worker` processes
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
@@ -55,6 +75,9 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = True  # tests post real CSRF tokens, as a browser does
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt
+    # Page tests run each job inside the request that starts it; tests/jobs start real consumers.
+    JOBS_IMMEDIATE = True
+    JOBS_EMBEDDED_WORKER = False
 
 
 def normalise_database_url(url: str) -> str:
@@ -70,8 +93,10 @@ def config_for(env_name: str | None) -> type[Config]:
 
 
 def environment_overrides() -> dict:
-    """Settings read from the environment: DATABASE_URL, SECRET_KEY."""
+    """Settings read from the environment: DATABASE_URL, SECRET_KEY, REDIS_URL."""
     overrides: dict = {}
+    if os.environ.get("REDIS_URL"):
+        overrides["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):

@@ -17,3 +17,4 @@ from purchasing.api.models import ApiToken  # noqa: F401
 from lifecycle.models import (  # noqa: F401
     Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, PoolListing, RepairJob, Retirement,
 )
+from purchasing.jobs.models import Job  # noqa: F401

@@ -92,6 +92,8 @@ class Operation:
     tags: tuple[str, ...]
     path_params: dict[str, str] = field(default_factory=dict)
     extra_statuses: tuple[int, ...] = ()
+    #: a file answer: the media types it may have (documented as binary), instead of JSON
+    produces: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -322,6 +324,7 @@ def api_route(
     tags: Iterable[str] = (),
     errors: Iterable[int] = (),
     blueprint: Blueprint | None = None,
+    produces: Iterable[str] = (),
 ) -> Callable:
     """Register an API view and its OpenAPI operation (see the package docstring).
 
@@ -331,6 +334,7 @@ def api_route(
     ``paginated``: the view returns a SELECT; the answer is ``page_of(response)``.
     ``errors``: extra statuses the view may answer with (e.g. 409), for the document.
     ``blueprint``: for tests only (a throw-away blueprint, left out of the document); default ``bp``.
+    ``produces``: the view answers a file (a ``Response``) of one of these media types, not JSON.
     """
     target = blueprint if blueprint is not None else bp
     methods = [m.upper() for m in methods]
@@ -375,7 +379,7 @@ def api_route(
                 rule=rule, method=method, endpoint=f"{bp.name}.{endpoint}", summary=summary or first.strip(),
                 description=rest.strip(), roles=roles_set, public=public, body=body, query=query_model,
                 response=response, status=status, paginated=paginated, tags=tuple(tags),
-                path_params=path_params, extra_statuses=tuple(errors),
+                path_params=path_params, extra_statuses=tuple(errors), produces=tuple(produces),
             )
             operation_by_method[method] = operation
             if target is bp:

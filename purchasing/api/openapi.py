@@ -89,7 +89,9 @@ def build_document() -> dict[str, Any]:
             entry["requestBody"] = {"required": True, "content": {"application/json": {
                 "schema": refs[(op.body, "validation")]}}}
         model = _response_model(op)
-        if model is not None:
+        if op.produces:
+            success = {media: {"schema": {"type": "string", "format": "binary"}} for media in op.produces}
+        elif model is not None:
             success = {"application/json": {"schema": refs[(model, "serialization")]}}
         else:
             success = {"application/json": {"schema": {"type": "object"}}}
