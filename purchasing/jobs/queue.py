@@ -122,10 +122,16 @@ def init_app(app: Flask) -> None:
     _INSTANCES.append((app, huey))
     app.cli.add_command(worker_command)
     if app.config["JOBS_EMBEDDED_WORKER"] and not huey.immediate and _started_by_development_server():
-        consumer = EmbeddedConsumer(huey, workers=2, worker_type="thread", max_delay=2.0)
-        consumer.start()
-        app.extensions["huey_embedded_consumer"] = consumer
-        log.info("embedded job consumer started with the development server")
+        start_embedded_consumer(app)
+
+
+def start_embedded_consumer(app: Flask, workers: int = 2) -> Consumer:
+    """A consumer in threads of this process (development server, browser tests): jobs run without a worker."""
+    consumer = EmbeddedConsumer(get_huey(app), workers=workers, worker_type="thread", max_delay=2.0)
+    consumer.start()
+    app.extensions["huey_embedded_consumer"] = consumer
+    log.info("embedded job consumer started")
+    return consumer
 
 
 @click.command("worker")
