@@ -24,6 +24,7 @@ from purchasing.jobs.services import Outcome, Progress, input_data, register_job
 from purchasing.orders import exports as order_exports
 
 INVENTORY_IMPORT = "inventory_import"
+PRICE_LIST_IMPORT = "price_list_import"
 REPORT_EXPORT = "report_export"
 ORDERS_EXPORT = "orders_export"
 LABEL_SHEET = "label_sheet"
@@ -74,6 +75,45 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
         return {"imported": imported}
 
     return Outcome(summary={"rows": total, "dry_run": False}, message=f"{total} équipements importés.", write=write)
+
+
+# --- tender price list (a supplier's bid) ------------------------------------------------------------
+
+def count_price_list_rows(filename: str, data: bytes) -> int:
+    from purchasing.tenders import imports as price_lists
+
+    return len(price_lists.read_frame(filename, data))
+
+
+def start_price_list_import(user, lot, supplier, filename: str, data: bytes, *, rows: int | None = None) -> Job:
+    digest = hashlib.sha256(data).hexdigest()
+    return start_job(PRICE_LIST_IMPORT, user, key=f"{PRICE_LIST_IMPORT}:{lot.id}:{supplier.id}:{digest}",
+                     input_file=(filename, data), total=rows, params={"lot_id": lot.id, "supplier_id": supplier.id},
+                     title=f"Bordereau de prix de {supplier.name} : {filename}")
+
+
+def _price_list_import(job: Job, progress: Progress) -> Outcome:
+    from flask import url_for
+
+    from purchasing.suppliers.models import Supplier
+    from purchasing.tenders import imports as price_lists
+    from purchasing.tenders import services as tenders
+    from purchasing.tenders.models import TenderLot
+
+    frame = price_lists.read_frame(job.input_name, input_data(job))
+    progress(0, len(frame), force=True)
+    lines = price_lists.parse_price_list(frame, tenders.category_codes(), progress=progress)
+    progress(len(frame), len(frame), force=True)
+    lot_id, supplier_id, name = job.params["lot_id"], job.params["supplier_id"], job.input_name
+
+    def write() -> dict:
+        lot, supplier = db.session.get(TenderLot, lot_id), db.session.get(Supplier, supplier_id)
+        if lot is None or supplier is None:
+            raise DomainError("Le lot ou le fournisseur n'existe plus.", code="not_found")
+        bid = tenders.import_bid(lot, supplier, name, b"", lines=lines)
+        return {"lines": bid.line_count, "url": url_for("tenders.show", tender_id=lot.tender_id)}
+
+    return Outcome(summary={"rows": len(frame)}, message=f"Offre reçue : {len(lines)} lignes importées.", write=write)
 
 
 # --- sustainability report export ----------------------------------------------------------------
@@ -160,6 +200,7 @@ def _label_sheet(job: Job, progress: Progress) -> Outcome:
 
 def register_all(app: Flask) -> None:
     register_job_kind(INVENTORY_IMPORT, _inventory_import)
+    register_job_kind(PRICE_LIST_IMPORT, _price_list_import)
     register_job_kind(REPORT_EXPORT, _report_export)
     register_job_kind(ORDERS_EXPORT, _orders_export)
     register_job_kind(LABEL_SHEET, _label_sheet)

@@ -26,7 +26,7 @@ navigation.register("jobs.index", _l("Mes tâches"), {r.value for r in ALL}, ord
 STATUS_LABELS = {"queued": _l("En attente"), "running": _l("En cours"), "done": _l("Terminée"),
                  "failed": _l("En échec")}
 #: what a job counts, per kind (the progress text: "12 000 lignes sur 20 000")
-UNITS = {kinds.INVENTORY_IMPORT: "rows", kinds.ORDERS_EXPORT: "rows", kinds.LABEL_SHEET: "labels",
+UNITS = {kinds.INVENTORY_IMPORT: "rows", kinds.PRICE_LIST_IMPORT: "rows", kinds.ORDERS_EXPORT: "rows", kinds.LABEL_SHEET: "labels",
          kinds.REPORT_EXPORT: "steps"}
 
 

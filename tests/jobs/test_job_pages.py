@@ -197,3 +197,33 @@ def test_a_rolled_back_start_queues_nothing(app, people):
     db.session.rollback()
     assert db.session.get(Job, job_id) is None
     assert "jobs_to_enqueue" not in db.session.info
+
+
+def test_a_long_price_list_is_imported_by_a_job_with_its_rows(app, people, monkeypatch):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from purchasing.db_types import utcnow
+    from purchasing.extensions import db
+    from purchasing.tenders import services
+    from purchasing.tenders.models import Bid
+    from tests.tender_helpers import line, make_supplier, make_tender, price_list_csv
+
+    monkeypatch.setitem(app.config, "JOBS_IMPORT_ROW_THRESHOLD", 10)
+    now = utcnow()
+    tender = make_tender("AO-JOB", publication=now.date(), deadline=now + timedelta(days=10))
+    services.change_tender_status(tender, "published", None, now=now)
+    supplier = make_supplier("Bordereau SA")
+    db.session.commit()
+    lot_id = tender.lots[0].id
+    content = price_list_csv([line(f"J{n}", "10") for n in range(12)])
+    officer = _as(app.test_client(), "achats@s.jobs")
+    job_id = _job_id(officer.post_form(f"/tenders/lots/{lot_id}/bids/new",
+                                       {"supplier_id": str(supplier.id), "price_list": (io.BytesIO(content), "p.csv")},
+                                       content_type="multipart/form-data"))
+    page = officer.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Offre reçue : 12 lignes importées." in page and f'href="/tenders/{tender.id}"' in page
+    assert db.session.scalar(select(Bid.line_count).where(Bid.supplier_id == supplier.id)) == 12
+    # a member's user never sees it
+    assert _as(app.test_client(), "sec@a.jobs").get(f"/jobs/{job_id}").status_code == 404
