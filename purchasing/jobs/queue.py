@@ -49,7 +49,7 @@ def register_periodic(name: str, schedule: Callable[[datetime], bool], func: Cal
 def _add_periodic(app: Flask, huey: Huey, name: str, schedule, func) -> None:
     def run_periodic():
         minute = datetime.utcnow().strftime("%Y%m%d%H%M")  # noqa: DTZ003 - a key, not a stored datetime
-        if not huey.put_if_empty(f"periodic:{name}:{minute}", "1", ttl=3600):
+        if not _first_for_minute(huey, name, minute):
             log.info("periodic task %s already ran at %s on another consumer", name, minute)
             return
         with app.app_context():
@@ -63,6 +63,21 @@ def _add_periodic(app: Flask, huey: Huey, name: str, schedule, func) -> None:
 
     run_periodic.__name__ = f"periodic_{name}"
     huey.periodic_task(schedule, name=f"periodic:{name}")(run_periodic)
+
+
+def _first_for_minute(huey: Huey, name: str, minute: str) -> bool:
+    """True for the first consumer to run ``name`` at ``minute`` (an atomic put-if-empty in the queue's storage)."""
+    key = f"periodic:{name}:{minute}"
+    try:
+        return huey.put_if_empty(key, "1", ttl=3600)  # Redis: the key expires by itself
+    except NotImplementedError:  # SQLite storage has no expiry: the previous run's key is deleted instead
+        if not huey.put_if_empty(key, "1"):
+            return False
+        previous = huey.get(f"periodic-last:{name}", peek=True)
+        if previous and previous != key:
+            huey.delete(previous)
+        huey.put(f"periodic-last:{name}", key)
+        return True
 
 
 def make_huey(app: Flask) -> Huey:

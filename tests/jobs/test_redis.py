@@ -78,3 +78,30 @@ def test_two_consumers_run_two_members_jobs_at_once_and_never_one_job_twice(redi
         # both consumers worked: each log shows a job executed
         per_consumer = [p.read_text() for p in sorted(tmp_path.glob("consumer-*.log"))]
         assert all("run_job" in text and "executed in" in text for text in per_consumer), logs
+
+
+def test_a_periodic_task_runs_once_per_minute_across_two_consumers_on_redis(redis_url, app):
+    import uuid
+    from datetime import datetime, timezone
+
+    from huey import RedisHuey
+
+    from purchasing.jobs import crontab, queue, register_periodic
+
+    calls = []
+    name = f"parc-test-{uuid.uuid4().hex[:8]}"
+    first, second = RedisHuey(name, url=redis_url, results=False), RedisHuey(name, url=redis_url, results=False)
+    queue._INSTANCES.extend([(app, first), (app, second)])
+    try:
+        register_periodic("test_redis_digest", crontab(minute="*"), lambda: calls.append(1))
+    finally:
+        del queue._INSTANCES[-2:]
+        queue._PERIODIC.pop("test_redis_digest")
+    try:
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        for huey in (first, second):
+            (task,) = [t for t in huey.read_periodic(now) if t.name == "periodic:test_redis_digest"]
+            huey.execute(task)
+        assert calls == [1]
+    finally:
+        first.flush()
