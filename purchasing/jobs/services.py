@@ -262,6 +262,3 @@ def get_job(job_id: int, user, *, with_result: bool = False) -> Job | None:
 def input_data(job: Job) -> bytes:
     return db.session.scalar(select(Job.input_data).where(Job.id == job.id)) or b""
 
-
-def current_settings() -> dict:
-    return {"threshold": current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]}
