@@ -130,8 +130,10 @@ def _parse_date(text: str) -> date | None:
     raise ValueError(text)
 
 
-def validate(frame: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
-    """Check every row against lookups fetched once; return the rows ready to insert and every error."""
+def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowError]]:
+    """Check every row against lookups fetched once; return the rows ready to insert and every error.
+
+    ``progress(done, total)``, if given, is called every few hundred rows (a background job's progress bar)."""
     categories = {code: (cid, storage) for cid, code, storage in
                   db.session.execute(select(Category.id, Category.code, Category.holds_storage)
                                      .where(Category.is_device.is_(True)))}
@@ -150,6 +152,8 @@ def validate(frame: pd.DataFrame) -> tuple[list[dict], list[RowError]]:
     today = date.today()
     for index, record in enumerate(frame[COLUMN_NAMES].itertuples(index=False, name=None)):
         line = index + 2
+        if progress is not None and index % 250 == 0:
+            progress(index, len(frame))
         (code, designation, ref, serial, site, assigned, acquired, price, condition, status, storage,
          warranty_text) = (str(v).strip() for v in record)
         row_errors = []
@@ -243,6 +247,12 @@ def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bo
     report = ImportReport(rows=len(frame), errors=errors)
     if errors or dry_run:
         return report
+    report.imported = insert_rows(rows, filename, member_id, actor)
+    return report
+
+
+def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
+    """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only."""
     tags = reserve_tags(len(rows))
     now = utcnow()
     for row, tag in zip(rows, tags, strict=True):
@@ -255,5 +265,4 @@ def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bo
         dict(asset_id=asset_id, kind="imported", author_id=author, to_status=status, to_member_id=member_id,
              reason="", details={"origin": "imported", "file": filename[:200]}, created_dt=now)
         for asset_id, status in ids])
-    report.imported = len(rows)
-    return report
+    return len(rows)

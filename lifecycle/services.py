@@ -238,8 +238,8 @@ def member_choices(kind: str | None = None) -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
-def assets_for_labels(ids: list[int]) -> list[Asset]:
-    stmt = member_scope(select(Asset), Asset).where(Asset.id.in_(ids)).options(joinedload(Asset.member))
+def assets_for_labels(ids: list[int], user=None) -> list[Asset]:
+    stmt = member_scope(select(Asset), Asset, user).where(Asset.id.in_(ids)).options(joinedload(Asset.member))
     return list(db.session.scalars(stmt.order_by(Asset.tag)))
 
 

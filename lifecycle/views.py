@@ -1,7 +1,7 @@
 """Lifecycle pages: inventory, asset page and its actions, tags and labels, reuse pool, import, physical audits."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from purchasing.documents.services import DocumentRefused
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from purchasing.forms import choices
+from purchasing.jobs import kinds as job_kinds
 from purchasing.pagination import paginate
 from purchasing.scoping import get_scoped_or_404
 
@@ -153,6 +154,9 @@ def labels():
     assets = services.assets_for_labels(ids)
     if not assets:
         abort(404)
+    if len(assets) > tags.LABELS_PER_PAGE:
+        # more than one page: the sheet is prepared by a background job as a file to download
+        return render_template("jobs/start_labels.html", assets=assets, pages=len(tags.pages(assets)))
     sheet = [{"asset": a, "svg": tags.barcode_svg_inline(a.tag)} for a in assets]
     return render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW)
 
@@ -344,8 +348,17 @@ def import_inventory():
             form.file.errors = [_("Choisissez un fichier .csv ou .xlsx.")]
             status = 422
         else:
+            data = upload.read(imports.MAX_BYTES + 1)
             try:
-                report = imports.run_import(upload.filename, upload.read(imports.MAX_BYTES + 1), member_id,
+                rows = job_kinds.count_inventory_rows(upload.filename, data)
+                if rows > current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]:
+                    # a large file: a background job with a progress bar (all or nothing as below)
+                    job = job_kinds.start_inventory_import(current_user, member_id, upload.filename, data,
+                                                           dry_run=bool(form.dry_run.data), rows=rows,
+                                                           locale=str(get_locale() or "fr"))
+                    db.session.commit()
+                    return redirect(url_for("jobs.show", job_id=job.id), code=303)
+                report = imports.run_import(upload.filename, data, member_id,
                                             current_user, dry_run=bool(form.dry_run.data))
             except DomainError as error:
                 form.file.errors = [error.message]

@@ -78,6 +78,12 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     logs.init_app(app)
     headers.init_app(app)
+
+    from purchasing.jobs import kinds, queue
+
+    kinds.register_all(app)
+    queue.init_app(app)
+    from purchasing.mail import periodic  # noqa: F401  (registers the outbox delivery, scan and digests)
     return app
 
 
@@ -141,6 +147,10 @@ def _tune_sqlite(app: Flask) -> None:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # WAL: readers and the writer do not block each other (the web pages, the job consumers and
+            # the progress a job writes through another connection while it reads)
+            if engine.url.database not in (None, "", ":memory:"):
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -205,3 +215,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(access_bp)
     app.register_blueprint(mail_bp)
+
+    from purchasing.jobs.views import bp as jobs_bp
+
+    app.register_blueprint(jobs_bp)

@@ -83,11 +83,30 @@ class Config:
     BASE_URL = "http://127.0.0.1:5000"
     # "Mot de passe oublié ?": at most one reset mail per account in this many seconds (no mailbox flooding)
     PASSWORD_RESET_COOLDOWN_SECONDS = 120
+    # Background jobs (purchasing/jobs): Huey on a SQLite file in the instance folder by default
+    # (HUEY_SQLITE_PATH, default instance/jobs-queue.sqlite3), on Redis when REDIS_URL is set (any number of
+    # `flask worker` consumers on any number of hosts). HUEY_NAME names the queue (one per installation).
+    REDIS_URL: str | None = None
+    HUEY_NAME = "parc-commun"
+    HUEY_SQLITE_PATH: str | None = None
+    #: run each job at once, inside the request that starts it (tests of the pages; no consumer needed)
+    JOBS_IMMEDIATE = False
+    #: `flask run` (development) also runs a consumer thread, so that the demo's jobs run with one command
+    JOBS_EMBEDDED_WORKER = True
+    #: an unexpected failure is retried JOBS_RETRIES times, after JOBS_RETRY_DELAY s, then ×2 each time
+    JOBS_RETRIES = 3
+    JOBS_RETRY_DELAY = 10
+    JOBS_RETRY_BACKOFF = 2
+    #: imports (inventory, price lists) of more rows than this run as a job with a progress bar
+    JOBS_IMPORT_ROW_THRESHOLD = 2000
+    #: extra modules imported at start-up that register job kinds (register_job_kind)
+    JOBS_MODULES: tuple = ()
 
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
     BASE_URL = None  # required in production when MAIL_SERVER is set: the site's public address
+    JOBS_EMBEDDED_WORKER = False  # production runs `flask worker` processes
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
 
@@ -98,6 +117,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True  # tests post real CSRF tokens, as a browser does
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast in tests; production uses scrypt
     LOG_LEVEL = "WARNING"  # no request lines in test output; tests of the log lines lower it (caplog)
+    # Page tests run each job inside the request that starts it; tests/jobs start real consumers.
+    JOBS_IMMEDIATE = True
+    JOBS_EMBEDDED_WORKER = False
 
 
 def normalise_database_url(url: str) -> str:
@@ -130,8 +152,11 @@ def _typed(kind, raw: str):
 
 def environment_overrides() -> dict:
     """Settings read from the environment: DATABASE_URL, SECRET_KEY, TRUSTED_PROXIES, LOG_LEVEL, the storage
-    settings, DOCUMENT_MAX_BYTES, the MAIL_* settings and BASE_URL."""
+    settings, DOCUMENT_MAX_BYTES, the MAIL_* settings, BASE_URL,
+    REDIS_URL."""
     overrides: dict = {}
+    if os.environ.get("REDIS_URL"):
+        overrides["REDIS_URL"] = os.environ["REDIS_URL"]
     if os.environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     if os.environ.get("SECRET_KEY"):

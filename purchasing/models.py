@@ -21,3 +21,4 @@ from lifecycle.models import (  # noqa: F401
     Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, PoolListing, RepairJob, Retirement,
 )
 from purchasing.security.models import SecurityEvent  # noqa: F401
+from purchasing.jobs.models import Job  # noqa: F401

@@ -66,7 +66,7 @@ from __future__ import annotations
 def _register_modules() -> None:
     """Import the modules whose ``api_route`` decorators fill the blueprint (order = document order)."""
     from purchasing.api import (  # noqa: F401
-        auth, catalogue, docs, lifecycle, members, orders, purchase_orders, reports, tenders,
+        auth, catalogue, docs, jobs, lifecycle, members, orders, purchase_orders, reports, tenders,
     )
     from purchasing.api import documents  # noqa: F401
     from purchasing.api import notifications  # noqa: F401

@@ -24,16 +24,19 @@ def safe_frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def frame_response(frame: pd.DataFrame, fmt: str, filename: str) -> Response:
+def frame_file(frame: pd.DataFrame, fmt: str, filename: str) -> tuple[str, str, bytes]:
+    """(file name, MIME type, content) of ``frame`` as XLSX or CSV (UTF-8 with BOM, semicolons)."""
     if fmt == "xlsx":
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             frame.to_excel(writer, index=False, sheet_name="Export")
-        return Response(buffer.getvalue(), mimetype=XLSX_MIME,
-                        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'})
-    text = frame.to_csv(index=False, sep=";")
-    return Response("\ufeff" + text, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+        return f"{filename}.xlsx", XLSX_MIME, buffer.getvalue()
+    return f"{filename}.csv", "text/csv", ("\ufeff" + frame.to_csv(index=False, sep=";")).encode("utf-8")
+
+
+def frame_response(frame: pd.DataFrame, fmt: str, filename: str) -> Response:
+    name, mimetype, content = frame_file(frame, fmt, filename)
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def member_choices(user) -> list[tuple[int, str]]:
@@ -47,7 +50,7 @@ ORDER_COLUMNS = ["Commande", "Adhérent", "Statut", "Soumise le", "Lieu de livra
                  "Total ligne HT", "Quantité livrée"]
 
 
-def order_rows(user, member_id: int | None, start: date | None, end: date | None) -> list[dict]:
+def order_rows(user, member_id: int | None, start: date | None, end: date | None, progress=None) -> list[dict]:
     stmt = (select(OrderLine).join(Order, OrderLine.order_id == Order.id)
             .options(joinedload(OrderLine.order).joinedload(Order.member),
                      joinedload(OrderLine.product).joinedload(Product.category))
@@ -60,7 +63,10 @@ def order_rows(user, member_id: int | None, start: date | None, end: date | None
     if end:
         stmt = stmt.where(Order.submitted_dt <= datetime.combine(end, time.max, timezone.utc))
     rows = []
-    for line in db.session.scalars(stmt.order_by(Order.id, OrderLine.id)).unique():
+    lines = db.session.scalars(stmt.order_by(Order.id, OrderLine.id)).unique().all()
+    for index, line in enumerate(lines):
+        if progress is not None and index % 1000 == 0:
+            progress(index, len(lines))
         order = line.order
         rows.append(dict(zip(ORDER_COLUMNS, [
             order.reference, order.member.name, order.status, order.submitted_dt.date().isoformat(),

@@ -118,8 +118,10 @@ def _integer(raw: str) -> int | None:
     return int(value)
 
 
-def parse_price_list(frame: pd.DataFrame, category_codes: set[str]) -> list[dict]:
-    """Validated lines (dicts ready for BidLine) or DomainError listing every bad row."""
+def parse_price_list(frame: pd.DataFrame, category_codes: set[str], progress=None) -> list[dict]:
+    """Validated lines (dicts ready for BidLine) or DomainError listing every bad row.
+
+    ``progress(done, total)``, if given, is called every few hundred rows (a background job's progress bar)."""
     errors: list[RowError] = []
     missing = [column for column in REQUIRED if column not in frame.columns]
     for column in missing:
@@ -135,6 +137,8 @@ def parse_price_list(frame: pd.DataFrame, category_codes: set[str]) -> list[dict
     lines = []
     for index, record in enumerate(records):
         row = index + 2
+        if progress is not None and index % 250 == 0:
+            progress(index, len(records))
         get = lambda column: str(record.get(column, "") or "").strip()  # noqa: E731
         line: dict = {"row_number": row}
         for column, key, limit in (("reference_fabricant", "manufacturer_ref", 80), ("marque", "brand", 80),

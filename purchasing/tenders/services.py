@@ -345,8 +345,10 @@ def close_due_tenders(now: datetime | None = None) -> list[Tender]:
 
 
 def import_bid(lot: TenderLot, supplier: Supplier, filename: str, content: bytes,
-               now: datetime | None = None) -> Bid:
-    """Record (or replace) a supplier's bid on a lot from its price list: all lines or nothing."""
+               now: datetime | None = None, *, lines: list[dict] | None = None) -> Bid:
+    """Record (or replace) a supplier's bid on a lot from its price list: all lines or nothing.
+
+    ``lines``: already parsed (a background job parses with progress first, then writes through here)."""
     now = now or utcnow()
     tender = lot.tender
     lock_for_update(TENDER, tender, read=True)  # closing the tender waits for a bid being recorded
@@ -355,8 +357,9 @@ def import_bid(lot: TenderLot, supplier: Supplier, filename: str, content: bytes
                             code="bids_not_open")
     if lot.status != LotStatus.OPEN:
         raise ConflictError("Ce lot n'est plus ouvert.", code="lot_closed")
-    frame = imports.read_frame(filename, content)
-    lines = imports.parse_price_list(frame, category_codes())
+    if lines is None:
+        frame = imports.read_frame(filename, content)
+        lines = imports.parse_price_list(frame, category_codes())
     bid = db.session.scalar(select(Bid).where(Bid.lot_id == lot.id, Bid.supplier_id == supplier.id))
     if bid is None:
         bid = Bid(lot_id=lot.id, supplier_id=supplier.id, submitted_at=now)

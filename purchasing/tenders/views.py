@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timezone
 from decimal import Decimal
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,6 +15,7 @@ from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import TENDER
 from purchasing.extensions import db
+from purchasing.jobs import kinds as job_kinds
 from purchasing.pagination import paginate
 from purchasing.suppliers.models import Supplier
 from purchasing.tenders import imports, services
@@ -241,6 +242,13 @@ def upload_bid(lot_id: int):
         upload = form.price_list.data
         content = upload.read(imports.MAX_FILE_BYTES + 1)
         try:
+            rows = job_kinds.count_price_list_rows(upload.filename or "", content)
+            if rows > current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]:
+                # a long price list: a background job with a progress bar (all lines or nothing, as below)
+                job = job_kinds.start_price_list_import(current_user, lot, supplier, upload.filename or "", content,
+                                                        rows=rows)
+                db.session.commit()
+                return redirect(url_for("jobs.show", job_id=job.id), code=303)
             bid = services.import_bid(lot, supplier, upload.filename or "", content)
         except DomainError as error:
             db.session.rollback()

@@ -109,6 +109,12 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
     tender = tenders.create_tender(tenders.TenderInput(
         reference="AO-API-1", title="Postes de travail", publication_date=today,
         bid_deadline=datetime.now(timezone.utc) + timedelta(days=30)))
+    from purchasing.extensions import db
+    from purchasing.jobs import kinds
+
+    job_a = kinds.start_label_sheet(secretary_a, [asset_a.id])
+    job_b = kinds.start_label_sheet(secretary_b, [asset_b.id])
+    db.session.commit()  # queued at commit; the suite runs jobs at once (JOBS_IMMEDIATE)
     import io
 
     from purchasing.documents import services as documents
@@ -117,4 +123,5 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
                                            f"facture-{key}.pdf", io.BytesIO(b"%PDF-1.4\n%test\n"), user)
             for key, asset, user in (("a", asset_a, secretary_a), ("b", asset_b, secretary_b))}
     return {**actx, "offer": offer, "order_a": order_a, "order_b": order_b, "secretary_b": secretary_b, "po": po,
-            "asset_a": asset_a, "asset_b": asset_b, "tender": tender, **docs}
+            "asset_a": asset_a, "asset_b": asset_b, "tender": tender, **docs,
+            "job_a": job_a, "job_b": job_b}

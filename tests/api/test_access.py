@@ -29,8 +29,10 @@ class ApiRule:
     #: for member-owned objects: the URL of another member's object (404 for member roles)
     other_member_url: object = None
     ok: tuple = (200,)
-    #: the media type of a success answer
+    #: the media type of a successful answer (a file for a job's result)
     media: str = "application/json"
+    #: staff read every member's objects, except members' jobs (a job is its member's own work)
+    staff_see: bool = True
 
 
 API_ROUTES: dict[str, ApiRule] = {
@@ -104,6 +106,19 @@ API_ROUTES: dict[str, ApiRule] = {
     "api.document_content": ApiRule(ALL, lambda c: f"/api/v1/documents/{c['doc_a'].id}/content",
                                     other_member_url=lambda c: f"/api/v1/documents/{c['doc_b'].id}/content",
                                     media="application/pdf"),
+    # jobs: a member's jobs to that member's users only, staff jobs to staff (job_a is member A's: 404 to staff,
+    # checked both ways in tests/jobs/test_job_pages.py)
+    "api.start_inventory_import": ApiRule(
+        MANAGE, lambda c: "/api/v1/jobs/inventory-import", methods=("POST",), ok=(202, 409),
+        body=lambda c: {"filename": "inventaire.csv", "member_id": c["member_a"].id,
+                        "content_base64": "Y2F0ZWdvcnlfY29kZTtkZXNpZ25hdGlvbgpsYXB0b3A7UEMK"}),
+    "api.start_report_export": ApiRule(ALL, lambda c: "/api/v1/jobs/report-export", methods=("POST",), ok=(202,),
+                                       body=lambda c: {"scope": "member", "id": c["member_a"].id, "year": 2026}),
+    "api.list_jobs": ApiRule(ALL, lambda c: "/api/v1/jobs"),
+    **{f"api.{name}": ApiRule(ALL, (lambda p: lambda c: f"/api/v1/jobs/{c['job_a'].id}{p}")(path), ok=(200, 404),
+                              other_member_url=(lambda p: lambda c: f"/api/v1/jobs/{c['job_b'].id}{p}")(path),
+                              media=media, staff_see=False)
+       for name, path, media in (("get_job", "", "application/json"), ("job_result", "/result", "text/html"))},
 }
 
 
@@ -231,7 +246,7 @@ def test_staff_see_every_members_objects(role, api, world):
     actx = world
     client = api.as_(actx["tokens"][role])
     for endpoint, rule in API_ROUTES.items():
-        if rule.other_member_url is not None and role in rule.roles and "GET" in rule.methods:
+        if rule.other_member_url is not None and rule.staff_see and role in rule.roles and "GET" in rule.methods:
             assert client.get(rule.other_member_url(actx)).status_code == 200, endpoint
 
 

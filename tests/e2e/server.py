@@ -16,6 +16,9 @@ from purchasing import create_app
 
 def main() -> None:
     app = create_app()
+    from purchasing.jobs.queue import start_embedded_consumer
+
+    start_embedded_consumer(app)  # background jobs run, as with `flask run`
     server = make_server("127.0.0.1", 0, app, threaded=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(server.port, flush=True)

@@ -63,9 +63,18 @@ def test_label_sheet_has_24_labels_per_page_encoding_the_tags(browser, make_memb
     assets = [make_asset(member) for _ in range(26)]
     browser.login("labels@a.test")
     query = "&".join(f"ids={a.id}" for a in assets)
-    response = browser.get(f"/lifecycle/labels?{query}")
-    assert response.status_code == 200
+    # more than one page: the page offers to prepare the sheet as a background job, then its file is downloaded
+    offer = browser.get(f"/lifecycle/labels?{query}")
+    assert offer.status_code == 200 and "26 étiquettes sur 2 pages A4" in offer.get_data(as_text=True)
+    started = browser.post_form("/jobs/labels", {"ids": [str(a.id) for a in assets]}, page=f"/lifecycle/labels?{query}")
+    assert started.status_code == 303
+    job_page = browser.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Planche de 26 étiquettes prête (2 pages A4)." in job_page
+    response = browser.get(started.headers["Location"] + "/result")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
     html = response.get_data(as_text=True)
+    assert "<style>" in html and "size: A4" in html and "<link" not in html  # self-contained
     pages = html.split('<section class="label-sheet"')[1:]
     assert [page.count('class="label"') for page in pages] == [24, 2]
     decoded = []

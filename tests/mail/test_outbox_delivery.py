@@ -244,3 +244,20 @@ def test_two_deliverers_at_once_send_each_message_once(_app):
         with _app.app_context():
             db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
             db.session.commit()
+
+
+def test_the_consumers_deliver_the_outbox_and_run_the_daily_mail_work(app):
+    """The queue's periodic registry holds the outbox delivery (every minute), the scan and the digests."""
+    from datetime import datetime
+
+    from purchasing.jobs import queue
+    from purchasing.mail import periodic
+
+    schedule, func = queue._PERIODIC["mail_deliver"]
+    assert func is periodic.deliver_due_messages
+    assert schedule(datetime(2026, 12, 1, 10, 17)) and schedule(datetime(2026, 12, 1, 10, 18))
+    scan_schedule, scan_func = queue._PERIODIC["mail_scan"]
+    digest_schedule, digest_func = queue._PERIODIC["mail_digest"]
+    assert (scan_func, digest_func) == (periodic.daily_scan, periodic.daily_digests)
+    assert scan_schedule(datetime(2026, 12, 1, 5, 30)) and not scan_schedule(datetime(2026, 12, 1, 6, 30))
+    assert digest_schedule(datetime(2026, 12, 1, 6, 0)) and not digest_schedule(datetime(2026, 12, 1, 5, 30))

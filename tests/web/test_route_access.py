@@ -203,6 +203,18 @@ ROUTES: dict[str, Rule] = {
     "mail.html_body": Rule(ADMIN, lambda c: f"/admin/emails/{_outbox_message(c).id}/html"),
     "mail.attachment": Rule(ADMIN, lambda c: f"/admin/emails/{_outbox_message(c).id}/attachments/"
                                              f"{_outbox_message(c).attachments[0].id}"),
+    # background jobs: a member's job to that member's users only, staff jobs to staff only (so job_a, a
+    # member's job, is a 404 to staff: checked both ways in tests/jobs/test_job_pages.py)
+    "jobs.index": Rule(ALL, lambda c: "/jobs/"),
+    **{f"jobs.{name}": Rule(ALL, (lambda p: lambda c: f"/jobs/{c['job_a'].id}{p}")(path), ok=(200, 404),
+                            other_member_url=(lambda p: lambda c: f"/jobs/{c['job_b'].id}{p}")(path),
+                            notes="200 for member A's users, 404 for staff and other members")
+       for name, path in (("show", ""), ("status", "/status"), ("result", "/result"))},
+    "jobs.start_label_sheet": Rule(ALL, lambda c: "/jobs/labels", methods=("POST",)),
+    "jobs.start_orders_export": Rule(ALL, lambda c: "/jobs/orders-export", methods=("POST",)),
+    "jobs.start_report_export": Rule(
+        ALL, lambda c: f"/jobs/reports/sustainability?scope=member&id={c['member_a'].id}", methods=("POST",),
+        other_member_url=lambda c: f"/jobs/reports/sustainability?scope=member&id={c['member_b'].id}"),
 }
 
 
@@ -292,10 +304,17 @@ def ctx(make_member, make_user, make_grid, make_offer):
 
     token, _secret = issue_token(users[Role.SECRETARY], "script")
     lifecycle_objects = _lifecycle_objects(member_a, member_b)
+    from purchasing.extensions import db
+    from purchasing.jobs import kinds
+
+    jobs = {"job_a": kinds.start_label_sheet(users[Role.SECRETARY], [lifecycle_objects["asset_a"].id]),
+            "job_b": kinds.start_label_sheet(secretary_b, [lifecycle_objects["asset_b"].id])}
+    db.session.commit()  # queued at commit; page tests run jobs at once (JOBS_IMMEDIATE)
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
             "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders, **commitments,
-            **lifecycle_objects, **_documents(lifecycle_objects, {"a": users[Role.SECRETARY], "b": secretary_b})}
+            **lifecycle_objects, **_documents(lifecycle_objects, {"a": users[Role.SECRETARY], "b": secretary_b}),
+            **jobs}
 
 
 def _web_endpoints(app) -> set[str]:

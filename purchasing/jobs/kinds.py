@@ -1,0 +1,208 @@
+"""The application's job kinds: imports, exports and label sheets run in a consumer with a progress bar.
+
+Each ``start_*`` function is the service a view (or the API) calls before its one commit; each handler runs
+in the consumer (``services.execute``) with the job owner's rights: it re-checks the scope with that user.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from datetime import date
+from importlib import import_module
+from pathlib import Path
+
+from flask import Flask, current_app, render_template
+
+from lifecycle import imports as inventory_imports
+from lifecycle import report_data, services as lifecycle_services, tags
+from lifecycle.report_export import report_tables, to_csv, to_xlsx
+from purchasing.accounts.models import User
+from purchasing.domain.errors import DomainError
+from purchasing.extensions import db
+from purchasing.jobs.models import Job
+from purchasing.jobs.services import Outcome, Progress, input_data, register_job_kind, start_job
+from purchasing.orders import exports as order_exports
+
+INVENTORY_IMPORT = "inventory_import"
+PRICE_LIST_IMPORT = "price_list_import"
+REPORT_EXPORT = "report_export"
+ORDERS_EXPORT = "orders_export"
+LABEL_SHEET = "label_sheet"
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: at most this many labels in one sheet job (210 pages)
+MAX_LABELS = 5000
+
+
+def _owner(job: Job) -> User:
+    return db.session.get(User, job.owner_id)
+
+
+# --- inventory import ----------------------------------------------------------------------------
+
+def count_inventory_rows(filename: str, data: bytes) -> int:
+    """Rows of an inventory file (refusing a file the import cannot read, as the import would)."""
+    return len(inventory_imports.read_table(filename, data))
+
+
+def start_inventory_import(user, member_id: int, filename: str, data: bytes, *, dry_run: bool,
+                           rows: int | None = None, locale: str = "fr") -> Job:
+    """The same file for the same member (and dry-run flag) is one job: a double submission imports once."""
+    digest = hashlib.sha256(data).hexdigest()
+    key = f"{INVENTORY_IMPORT}:{member_id}:{int(dry_run)}:{digest}"
+    return start_job(INVENTORY_IMPORT, user, key=key, input_file=(filename, data), total=rows,
+                     params={"member_id": member_id, "dry_run": dry_run, "locale": locale},
+                     title=("Vérification" if dry_run else "Import") + f" d'inventaire : {filename}")
+
+
+def _inventory_import(job: Job, progress: Progress) -> Outcome:
+    frame = inventory_imports.read_table(job.input_name, input_data(job))
+    total = len(frame)
+    progress(0, total, "Vérification des lignes…", force=True)
+    rows, errors = inventory_imports.validate(frame, progress=progress)
+    progress(total, total, force=True)
+    if errors:
+        raise DomainError(f"Le fichier contient {len(errors)} erreur(s) : rien n'a été importé.", code="row_errors",
+                          details={"rows": total, "error_count": len(errors),
+                                   "errors": [asdict(e) for e in errors[:1000]]})
+    if job.params.get("dry_run"):
+        return Outcome(summary={"rows": total, "imported": 0, "dry_run": True},
+                       message=f"Vérification terminée : {total} lignes sans erreur, rien n'a été importé.")
+    member_id, name, owner_id = job.params["member_id"], job.input_name, job.owner_id
+
+    def write() -> dict:
+        imported = inventory_imports.insert_rows(rows, name, member_id, db.session.get(User, owner_id))
+        return {"imported": imported}
+
+    return Outcome(summary={"rows": total, "dry_run": False}, message=f"{total} équipements importés.", write=write)
+
+
+# --- tender price list (a supplier's bid) ------------------------------------------------------------
+
+def count_price_list_rows(filename: str, data: bytes) -> int:
+    from purchasing.tenders import imports as price_lists
+
+    return len(price_lists.read_frame(filename, data))
+
+
+def start_price_list_import(user, lot, supplier, filename: str, data: bytes, *, rows: int | None = None) -> Job:
+    digest = hashlib.sha256(data).hexdigest()
+    return start_job(PRICE_LIST_IMPORT, user, key=f"{PRICE_LIST_IMPORT}:{lot.id}:{supplier.id}:{digest}",
+                     input_file=(filename, data), total=rows, params={"lot_id": lot.id, "supplier_id": supplier.id},
+                     title=f"Bordereau de prix de {supplier.name} : {filename}")
+
+
+def _price_list_import(job: Job, progress: Progress) -> Outcome:
+    from flask import url_for
+
+    from purchasing.suppliers.models import Supplier
+    from purchasing.tenders import imports as price_lists
+    from purchasing.tenders import services as tenders
+    from purchasing.tenders.models import TenderLot
+
+    frame = price_lists.read_frame(job.input_name, input_data(job))
+    progress(0, len(frame), force=True)
+    lines = price_lists.parse_price_list(frame, tenders.category_codes(), progress=progress)
+    progress(len(frame), len(frame), force=True)
+    lot_id, supplier_id, name = job.params["lot_id"], job.params["supplier_id"], job.input_name
+
+    def write() -> dict:
+        lot, supplier = db.session.get(TenderLot, lot_id), db.session.get(Supplier, supplier_id)
+        if lot is None or supplier is None:
+            raise DomainError("Le lot ou le fournisseur n'existe plus.", code="not_found")
+        bid = tenders.import_bid(lot, supplier, name, b"", lines=lines)
+        return {"lines": bid.line_count, "url": url_for("tenders.show", tender_id=lot.tender_id)}
+
+    return Outcome(summary={"rows": len(frame)}, message=f"Offre reçue : {len(lines)} lignes importées.", write=write)
+
+
+# --- sustainability report export ----------------------------------------------------------------
+
+def start_report_export(user, scope: str, scope_id: int | None, year: int, fmt: str, locale: str = "fr") -> Job:
+    if fmt not in ("xlsx", "csv"):
+        raise DomainError("Format refusé : xlsx ou csv.", code="bad_format")
+    scope, scope_id, name = report_data.resolve_scope(user, scope, scope_id)
+    return start_job(REPORT_EXPORT, user, total=3,
+                     params={"scope": scope, "scope_id": scope_id, "year": year, "fmt": fmt, "locale": locale},
+                     title=f"Rapport durabilité {year} — {name} ({fmt.upper()})")
+
+
+def _report_export(job: Job, progress: Progress) -> Outcome:
+    from lifecycle.report_views import _filename, _labels
+
+    p = job.params
+    scope, scope_id, name = report_data.resolve_scope(_owner(job), p["scope"], p["scope_id"])
+    progress(0, 3, "Calcul des indicateurs…", force=True)
+    report = report_data.build_scope_report(scope, scope_id, p["year"], date.today())
+    progress(1, 3, "Mise en tableaux…", force=True)
+    tables = report_tables(report, _labels())
+    progress(2, 3, "Écriture du fichier…", force=True)
+    if p["fmt"] == "xlsx":
+        content, mimetype = to_xlsx(tables, f"Rapport durabilité {p['year']} — {name}"), XLSX_MIME
+    else:
+        content, mimetype = ("\ufeff" + to_csv(tables)).encode("utf-8"), "text/csv"
+    filename = _filename(scope, scope_id, p["year"], p["fmt"])
+    return Outcome(summary={"scope": scope, "scope_id": scope_id, "year": p["year"]},
+                   message=f"Rapport prêt : {filename}.", file=(filename, mimetype, content))
+
+
+# --- orders export -------------------------------------------------------------------------------
+
+def start_orders_export(user, member_id: int | None, start: date | None, end: date | None, fmt: str) -> Job:
+    if fmt not in ("xlsx", "csv"):
+        raise DomainError("Format refusé : xlsx ou csv.", code="bad_format")
+    if member_id and not user.is_staff and member_id != user.member_id:
+        member_id = user.member_id  # a member user exports their own member's orders only
+    return start_job(ORDERS_EXPORT, user,
+                     params={"member_id": member_id, "start": start.isoformat() if start else None,
+                             "end": end.isoformat() if end else None, "fmt": fmt},
+                     title=f"Export des commandes ({fmt.upper()})")
+
+
+def _orders_export(job: Job, progress: Progress) -> Outcome:
+    p = job.params
+    rows = order_exports.order_rows(_owner(job), p["member_id"], p["start"] and date.fromisoformat(p["start"]),
+                                    p["end"] and date.fromisoformat(p["end"]), progress=progress)
+    progress(len(rows), len(rows), "Écriture du fichier…", force=True)
+    name, mimetype, content = order_exports.frame_file(
+        order_exports.safe_frame(rows, order_exports.ORDER_COLUMNS), p["fmt"], "commandes")
+    return Outcome(summary={"lines": len(rows)}, message=f"{len(rows)} lignes de commande exportées.",
+                   file=(name, mimetype, content))
+
+
+# --- label sheet ---------------------------------------------------------------------------------
+
+def start_label_sheet(user, asset_ids: list[int], locale: str = "fr") -> Job:
+    ids = sorted(set(asset_ids))[:MAX_LABELS]
+    if not ids:
+        raise DomainError("Cochez au moins un équipement pour imprimer ses étiquettes.", code="no_assets")
+    return start_job(LABEL_SHEET, user, params={"ids": ids, "locale": locale}, total=len(ids),
+                     title=f"Planche de {len(ids)} étiquettes")
+
+
+def _label_sheet(job: Job, progress: Progress) -> Outcome:
+    assets = lifecycle_services.assets_for_labels(job.params["ids"], _owner(job))
+    if not assets:
+        raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
+    sheet = []
+    for index, asset in enumerate(assets):
+        if index % 24 == 0:
+            progress(index, len(assets))
+        sheet.append({"asset": asset, "svg": tags.barcode_svg_inline(asset.tag)})
+    css = (Path(current_app.static_folder) / "css" / "labels.css").read_text(encoding="utf-8")
+    html = render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW,
+                           inline_css=css)
+    progress(len(assets), len(assets), force=True)
+    return Outcome(summary={"labels": len(assets), "pages": len(tags.pages(sheet))},
+                   message=f"Planche de {len(assets)} étiquettes prête ({len(tags.pages(sheet))} pages A4).",
+                   file=(f"etiquettes-{job.id}.html", "text/html", html.encode("utf-8")))
+
+
+def register_all(app: Flask) -> None:
+    register_job_kind(INVENTORY_IMPORT, _inventory_import)
+    register_job_kind(PRICE_LIST_IMPORT, _price_list_import)
+    register_job_kind(REPORT_EXPORT, _report_export)
+    register_job_kind(ORDERS_EXPORT, _orders_export)
+    register_job_kind(LABEL_SHEET, _label_sheet)
+    for module in app.config.get("JOBS_MODULES") or ():
+        import_module(module)
