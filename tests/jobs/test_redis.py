@@ -80,6 +80,17 @@ def test_two_consumers_run_two_members_jobs_at_once_and_never_one_job_twice(redi
         assert all("run_job" in text and "executed in" in text for text in per_consumer), logs
 
 
+def test_a_20000_row_import_from_the_page_on_redis_with_two_consumers(redis_url, tmp_path):
+    from tests.jobs.test_consumer import check_page_import_shows_progress_then_its_result
+
+    with live_site(tmp_path, redis_url=redis_url) as site:
+        site.ids = site.seed()
+        first, second = site.start_worker(name="consumer"), site.start_worker(name="consumer")
+        time.sleep(4)  # both consumers started and waiting on Redis
+        assert first.poll() is None and second.poll() is None, site.logs()
+        check_page_import_shows_progress_then_its_result(site)
+
+
 def test_a_periodic_task_runs_once_per_minute_across_two_consumers_on_redis(redis_url, app):
     import uuid
     from datetime import datetime, timezone
