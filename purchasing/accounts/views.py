@@ -1,8 +1,6 @@
 """Login, logout, the user's own account, and the administration of users."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -23,6 +21,7 @@ from purchasing.auth import roles_required
 from purchasing.extensions import db, login_manager
 from purchasing.members import services as member_services
 from purchasing.pagination import paginate
+from purchasing.params import safe_redirect_target
 
 bp = Blueprint("accounts", __name__)
 
@@ -40,10 +39,8 @@ def load_user(user_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only redirect to a path of this site after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.home")
+    """Only redirect to a path of this site after login (no open redirect, no header splitting)."""
+    return safe_redirect_target(target, url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
