@@ -152,3 +152,18 @@ def test_lot_form_errors_are_a_422_not_a_500(browser, make_user):
                                                                 "estimated_amount_ht": "abc"},
                                  page=f"/tenders/{tender.id}")
     assert response.status_code == 422
+
+
+def test_every_integer_path_parameter_uses_the_one_converter(app):
+    from werkzeug.routing import IntegerConverter
+
+    from purchasing.params import DatabaseIdConverter
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        for name, converter in rule._converters.items():
+            if isinstance(converter, IntegerConverter):
+                assert isinstance(converter, DatabaseIdConverter), (rule.rule, name)
+                assert (converter.min, converter.max) == (1, 2**31 - 1), rule.rule
+                checked += 1
+    assert checked > 50
