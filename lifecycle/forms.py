@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from purchasing.domain.identifiers import is_valid_siret
 from purchasing.domain.states import ASSET
-from purchasing.forms import FrenchDecimalField, choices, strip_filter
+from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
 
 CONDITION_LABELS = {"new": _l("Neuf"), "good": _l("Bon état"), "fair": _l("État correct"), "poor": _l("Usé")}
 ERASURE_LABELS = {"nist_clear": _l("NIST SP 800-88 — Clear (effacement)"),
@@ -140,10 +140,10 @@ class InventoryFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    category_id = SelectField(_l("Catégorie"), coerce=int, validators=[Optional()])
+    category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
     status = SelectField(_l("Statut"), validators=[Optional()])
     site = SelectField(_l("Site"), validators=[Optional()])
-    member_id = SelectField(_l("Adhérent"), coerce=int, validators=[Optional()])
+    member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
     past_lifetime = BooleanField(_l("Au-delà de sa durée de vie prévue"))
 
     def __init__(self, *args, categories=(), sites=(), members=(), **kwargs):
@@ -158,8 +158,8 @@ class PoolFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    category_id = SelectField(_l("Catégorie"), coerce=int, validators=[Optional()])
-    epci_id = SelectField(_l("EPCI"), coerce=int, validators=[Optional()])
+    category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
+    epci_id = SelectField(_l("EPCI"), coerce=choice_id, validators=[Optional()])
     condition = SelectField(_l("État"), validators=[Optional()])
 
     def __init__(self, *args, categories=(), epcis=(), **kwargs):
@@ -170,13 +170,13 @@ class PoolFilterForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Fichier d'inventaire (.csv ou .xlsx)"))
-    member_id = SelectField(_l("Adhérent"), coerce=int, validators=[Optional()])
+    file = FileField(_l("Fichier d'inventaire (.csv, .xlsx ou .ods)"))
+    member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
     dry_run = BooleanField(_l("Vérifier seulement (aucune écriture)"), default=True)
 
 
 class AuditStartForm(FlaskForm):
-    member_id = SelectField(_l("Adhérent"), coerce=int, validators=[Optional()])
+    member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
     site = StringField(_l("Site inventorié"), filters=[strip_filter],
                        validators=[DataRequired(_l("Indiquez le site inventorié.")), Length(max=200)])
 
@@ -191,8 +191,8 @@ class ScanForm(FlaskForm):
 class AssetForm(FlaskForm):
     """Add one asset by hand (a donation received, or a device missing from the inventory)."""
 
-    member_id = SelectField(_l("Adhérent"), coerce=int, validators=[Optional()])
-    category_id = SelectField(_l("Catégorie"), coerce=int,
+    member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
+    category_id = SelectField(_l("Catégorie"), coerce=choice_id,
                               validators=[DataRequired(_l("Choisissez la catégorie."))])
     designation = StringField(_l("Désignation (marque et modèle)"), filters=[strip_filter],
                               validators=[DataRequired(_l("Indiquez la désignation.")), Length(max=200)])

@@ -1,10 +1,11 @@
-"""Bulk import of an existing inventory from CSV or XLSX (pandas): dry run listing every row error, then
-an all-or-nothing insert (one transaction, bulk inserts, lookups fetched once — no per-row query)."""
+"""Bulk import of an existing inventory from CSV, XLSX or ODS (read by ``purchasing.uploads``): dry run listing
+every row error, then an all-or-nothing insert (one transaction, bulk inserts, lookups fetched once — no per-row
+query)."""
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
@@ -12,6 +13,7 @@ from sqlalchemy import insert, select
 
 from lifecycle.models import Asset, AssetEvent, Origin
 from lifecycle.services import CONDITIONS, reserve_tags
+from purchasing import uploads
 from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import DomainError
@@ -37,9 +39,8 @@ COLUMNS = [
 ALIASES = {"fin de garantie": "warranty_end_date", "warranty end": "warranty_end_date",
            "warranty_end": "warranty_end_date", "fin_de_garantie": "warranty_end_date"}
 COLUMN_NAMES = [c for c, _req, _doc in COLUMNS]
-ALLOWED_EXTENSIONS = (".csv", ".xlsx")
+ALLOWED_KINDS = ("csv", "xlsx", "ods")
 MAX_ROWS = 20_000
-MAX_BYTES = 5 * 1024 * 1024
 TRUE_WORDS = {"oui", "o", "yes", "y", "true", "1", "vrai", "x"}
 FALSE_WORDS = {"non", "n", "no", "false", "0", "faux"}
 
@@ -81,26 +82,10 @@ def template_xlsx() -> bytes:
 
 
 def read_table(filename: str, data: bytes) -> pd.DataFrame:
-    name = (filename or "").lower()
-    if not name.endswith(ALLOWED_EXTENSIONS):
-        raise DomainError("Format refusé : envoyez un fichier .csv ou .xlsx.", code="bad_extension")
-    if not data:
-        raise DomainError("Le fichier est vide.", code="empty_file")
-    if len(data) > MAX_BYTES:
-        raise DomainError(f"Fichier trop volumineux : {MAX_BYTES // (1024 * 1024)} Mo au plus.", code="too_large")
-    try:
-        if name.endswith(".csv"):
-            text = data.decode("utf-8-sig")
-            sep = ";" if text.split("\n", 1)[0].count(";") >= text.split("\n", 1)[0].count(",") else ","
-            frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_excel(io.BytesIO(data), dtype=str, keep_default_na=False, engine="openpyxl")
-    except UnicodeDecodeError:
-        raise DomainError("Le fichier CSV doit être encodé en UTF-8.", code="bad_encoding") from None
-    except Exception:  # noqa: BLE001 - any parser failure is the user's file
-        raise DomainError("Le fichier n'a pas pu être lu : vérifiez qu'il s'agit bien d'un CSV ou d'un XLSX "
-                          "issu du modèle.", code="unreadable") from None
-    frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in frame.columns]
+    """The file as a frame of strings (``purchasing.uploads``: type, size, encoding, separator, headers)."""
+    frame = uploads.read_table(filename, data, allowed=ALLOWED_KINDS,
+                               required_columns=[c for c, required, _doc in COLUMNS if required]).frame
+    frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip()) for c in frame.columns]
     missing = [c for c, required, _doc in COLUMNS if required and c not in frame.columns]
     if missing:
         raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
@@ -116,18 +101,7 @@ def read_table(filename: str, data: bytes) -> pd.DataFrame:
 
 
 def _parse_date(text: str) -> date | None:
-    text = text.strip()
-    if len(text) == 10 and text[4] == "-":
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(text) from None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return uploads.parse_date(text)
 
 
 def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowError]]:
@@ -202,8 +176,8 @@ def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowEr
         amount = None
         if price:
             try:
-                amount = Decimal(price.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-                if not amount.is_finite():
+                amount = uploads.parse_decimal(price)
+                if amount is None or abs(amount) >= Decimal("1e10"):
                     raise InvalidOperation
                 if amount < 0:
                     row_errors.append(RowError(line, "purchase_price_ht", "Prix négatif."))

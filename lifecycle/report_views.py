@@ -15,6 +15,7 @@ from lifecycle.reports import RETIREMENT_ROUTES
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.params import MAX_ID, query_int
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -63,18 +64,17 @@ def _labels() -> dict:
 def _parse_scope():
     """Scope and year from the query string; member users are held to their own member."""
     today = date.today()
-    raw_year = request.args.get("year", str(today.year))
-    year = int(raw_year) if raw_year.isdigit() and len(raw_year) == 4 else None
-    if year is None or not FIRST_YEAR <= year <= today.year + 1:
+    year = query_int("year", None, minimum=FIRST_YEAR, maximum=today.year + 1) if "year" in request.args \
+        else today.year
+    if year is None:
         abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
                                  first=FIRST_YEAR, last=today.year + 1))
     scope = request.args.get("scope", report_data.default_scope(current_user))
     if scope not in ("territory", "epci", "member"):
         abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
-    raw_id = request.args.get("id", "")
-    if raw_id and not (raw_id.isdigit() and len(raw_id) <= 9):
+    scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
+    if request.args.get("id") and scope_id is None:
         abort(404)
-    scope_id = int(raw_id) if raw_id else None
     # member users held to their member (403/404), an id required below the territory (shared with the API)
     scope, scope_id, target = report_data.resolve_scope(current_user, scope, scope_id)
     return scope, scope_id, year, target, today

@@ -14,7 +14,7 @@ from lifecycle.forms import (
     PlacementForm, PoolFilterForm, RepairForm, RetireForm, ScanForm, StatusForm, WarrantyForm,
 )
 from lifecycle.models import Asset, Audit, PoolListing
-from purchasing import navigation
+from purchasing import navigation, uploads
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.documents.services import DocumentRefused
@@ -23,6 +23,7 @@ from purchasing.extensions import db
 from purchasing.forms import choices
 from purchasing.jobs import kinds as job_kinds
 from purchasing.pagination import paginate
+from purchasing.params import database_id
 from purchasing.scoping import get_scoped_or_404
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle")
@@ -147,7 +148,7 @@ def barcode(asset_id: int):
 @bp.get("/labels")
 @roles_required(*ALL)
 def labels():
-    ids = [int(i) for i in request.args.getlist("ids") if i.isdigit()][:240]
+    ids = request.args.getlist("ids", type=database_id)[:240]
     if not ids:
         flash(_("Cochez au moins un équipement pour imprimer ses étiquettes."), "error")
         return redirect(url_for("lifecycle.index"))
@@ -306,7 +307,7 @@ def pool():
 def claim(listing_id: int):
     listing = db.get_or_404(PoolListing, listing_id)
     # staff claim on behalf of a member chosen on the pool page; secretaries for their own member
-    member_id = request.form.get("member_id", type=int) if current_user.is_staff else current_user.member_id
+    member_id = request.form.get("member_id", type=database_id) if current_user.is_staff else current_user.member_id
     try:
         asset = services.claim_listing(listing, member_id, current_user)
     except DomainError as error:
@@ -345,11 +346,11 @@ def import_inventory():
             form.member_id.errors = [_("Choisissez l'adhérent dont vous importez l'inventaire.")]
             status = 422
         elif upload is None or not getattr(upload, "filename", ""):
-            form.file.errors = [_("Choisissez un fichier .csv ou .xlsx.")]
+            form.file.errors = [_("Choisissez un fichier .csv, .xlsx ou .ods.")]
             status = 422
         else:
-            data = upload.read(imports.MAX_BYTES + 1)
             try:
+                data = uploads.read_upload(upload)
                 rows = job_kinds.count_inventory_rows(upload.filename, data)
                 if rows > current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]:
                     # a large file: a background job with a progress bar (all or nothing as below)

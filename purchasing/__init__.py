@@ -60,6 +60,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         _tune_sqlite(app)
 
     _register_models()
+    from purchasing import params
+
+    # one integer parser for every path id (before the blueprints: rules bind their converters when added)
+    app.url_map.converters["int"] = params.DatabaseIdConverter
+    app.before_request(params.refuse_nul_characters)
     _register_blueprints(app)
 
     from purchasing import errors

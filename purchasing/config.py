@@ -23,8 +23,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # tied to the session; part-time users keep a form open for hours
 
-    # Uploads (price lists, inventories): 10 MiB at most.
+    # Uploads (price lists, inventories): 10 MiB at most per request.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # One uploaded spreadsheet (purchasing/uploads.py): its size, checked before it is read; for XLSX/ODS,
+    # its uncompressed size, compression ratio and cell count, checked before it is parsed.
+    UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    UPLOAD_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+    UPLOAD_MAX_ZIP_RATIO = 100
+    UPLOAD_MAX_CELLS = 1_000_000
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from purchasing.accounts.models import MEMBER_ROLES, Role
 from purchasing.accounts.services import email_taken
-from purchasing.forms import choices, strip_filter
+from purchasing.forms import choices, strip_filter, choice_id
 
 ROLE_LABELS = {
     Role.SECRETARY: _l("Secrétaire de l'adhérent"),
@@ -39,7 +39,7 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Nom complet"), filters=[strip_filter], validators=[Length(max=200)])
     role = SelectField(_l("Rôle"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
                        validators=[DataRequired(_l("Choisissez un rôle."))])
-    member_id = SelectField(_l("Adhérent (secrétaire et approbateur)"), coerce=int, validate_choice=False,
+    member_id = SelectField(_l("Adhérent (secrétaire et approbateur)"), coerce=choice_id, validate_choice=False,
                             description=_l("Obligatoire pour un secrétaire ou un approbateur ; vide pour le personnel du syndicat."))
     password = PasswordField(_l("Mot de passe"), render_kw={"autocomplete": "new-password"},
                              description=_l("Au moins 10 caractères."))

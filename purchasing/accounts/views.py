@@ -30,6 +30,7 @@ from purchasing.mail import views as mail_views
 from purchasing.members import services as member_services
 from purchasing.pagination import paginate
 from purchasing.security.services import client_address
+from purchasing.params import safe_redirect_target
 
 bp = Blueprint("accounts", __name__)
 
@@ -55,10 +56,8 @@ def load_user(session_id: str) -> User | None:
 
 
 def _safe_next(target: str | None) -> str:
-    """Only redirect to a path of this site after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.home")
+    """Only redirect to a path of this site after login (no open redirect, no header splitting)."""
+    return safe_redirect_target(target, url_for("main.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 from purchasing.accounts.models import Role
 from purchasing.domain.errors import DomainError
 from purchasing.errors import problem
+from purchasing import params
 from purchasing.extensions import csrf, db
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -31,7 +32,7 @@ def _readable_json(state) -> None:
     state.app.json.ensure_ascii = False
 
 #: database integer keys; a path id outside this range is a 404, never a driver overflow
-MAX_ID = 2**31 - 1
+MAX_ID = params.MAX_ID
 ALL_ROLES = frozenset(r.value for r in Role)
 
 

@@ -16,6 +16,7 @@ from purchasing.campaigns.forms import CampaignForm, CommitForm, RejectCommitmen
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import CAMPAIGN
 from purchasing.extensions import db
+from purchasing.params import database_id
 from purchasing.navigation import register
 from purchasing.pagination import paginate
 
@@ -42,7 +43,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def create():
-    form = CampaignForm(offer_id=request.args.get("offer_id", type=int))
+    form = CampaignForm(offer_id=request.args.get("offer_id", type=database_id))
     error = None
     if form.validate_on_submit():
         try:

@@ -12,7 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from purchasing.accounts.models import Role
@@ -20,7 +20,7 @@ from purchasing.auth import roles_required
 from purchasing.catalogue.models import Condition, Product
 from purchasing.catalogue.services import refresh_product_metrics
 from purchasing.extensions import db
-from purchasing.forms import FrenchDecimalField, choices, strip_filter
+from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter
 
 bp = Blueprint("catalogue_admin", __name__, url_prefix="/catalogue/products")
 

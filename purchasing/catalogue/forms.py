@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from purchasing.forms import FrenchDecimalField, choices, strip_filter
+from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
 
 SORT_LABELS = {
     "name": _l("Nom"),
@@ -22,7 +22,7 @@ class CatalogueSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Rechercher"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
-    category = SelectField(_l("Catégorie"), coerce=int, validate_choice=False)
+    category = SelectField(_l("Catégorie"), coerce=choice_id, validate_choice=False)
     condition = SelectField(_l("État"), choices=choices(CONDITION_LABELS.items()), validate_choice=False)
     brand = SelectField(_l("Marque"), validate_choice=False)
     price_min = FrenchDecimalField(_l("Prix minimum HT"), validators=[Optional(), NumberRange(min=0)])

@@ -27,6 +27,7 @@ from purchasing.domain.errors import DomainError, PricingError
 from purchasing.domain.money import round_cents, ttc, vat_amount
 from purchasing.domain.pricing import member_unit_price
 from purchasing.extensions import db
+from purchasing.params import database_id
 from purchasing.members.models import fold_for_search
 from purchasing.pricing import services as pricing
 
@@ -171,8 +172,8 @@ def orderable_offers(product: Product, today: date) -> list[Offer]:
 def orderable_offer(offer_id, today: date) -> Offer:
     """The offer if it can be ordered today; OfferUnavailable otherwise (unknown, expired, contract inactive)."""
     try:
-        ident = int(offer_id)
-    except (TypeError, ValueError):
+        ident = database_id(offer_id)
+    except ValueError:
         raise OfferUnavailable() from None
     offer = db.session.get(Offer, ident)
     if offer is None or not offer.is_valid_on(today) or not offer.contract.is_active_on(today):

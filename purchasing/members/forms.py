@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from purchasing.domain.identifiers import is_valid_insee_code, is_valid_siren
-from purchasing.forms import FrenchDecimalField, choices, strip_filter
+from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
 from purchasing.members.models import MemberKind
 from purchasing.members.services import insee_taken, siren_taken
 
@@ -37,7 +37,7 @@ class MemberForm(FlaskForm):
                               validators=[InputRequired(_l("La population est obligatoire.")),
                                           NumberRange(min=0, max=100_000_000,
                                                       message=_l("La population doit être un nombre positif ou nul."))])
-    epci_id = SelectField(_l("EPCI de rattachement"), coerce=int, validate_choice=True,
+    epci_id = SelectField(_l("EPCI de rattachement"), coerce=choice_id, validate_choice=True,
                           validators=[Optional()])
     approval_threshold_ht = FrenchDecimalField(
         _l("Seuil d'approbation des commandes (€ HT)"),

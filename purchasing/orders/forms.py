@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from purchasing.forms import choices, strip_filter
+from purchasing.forms import choices, strip_filter, choice_id
 
 
 class CartForm(FlaskForm):
@@ -29,7 +29,7 @@ class ExportForm(FlaskForm):
     class Meta:
         csrf = False
 
-    member = SelectField(_l("Adhérent"), coerce=int, validate_choice=False)
+    member = SelectField(_l("Adhérent"), coerce=choice_id, validate_choice=False)
     start = DateField(_l("Du"), validators=[Optional()])
     end = DateField(_l("Au"), validators=[Optional()])
     fmt = SelectField(_l("Format"), choices=choices([("csv", "CSV"), ("xlsx", "XLSX")]))

@@ -13,6 +13,7 @@ from purchasing.domain.errors import DomainError
 from purchasing.domain.states import ORDER, PURCHASE_ORDER
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
+from purchasing.params import database_id
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
 from purchasing.pagination import paginate
@@ -53,7 +54,7 @@ def to_place():
 @roles_required(*OFFICERS)
 def create():
     _csrf_ok()
-    po = services.create_purchase_order(request.form.get("contract_id", type=int), current_user)
+    po = services.create_purchase_order(request.form.get("contract_id", type=database_id), current_user)
     db.session.commit()
     flash(_("Bon de commande %(ref)s créé.", ref=po.reference), "success")
     return redirect(url_for("purchase_orders.show", po_id=po.id))

@@ -7,10 +7,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from purchasing.forms import FrenchDecimalField, choices, strip_filter
+from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
 
 CRITERION_LABELS = {
     "price": _l("Prix"),
@@ -83,9 +83,9 @@ class StatusForm(FlaskForm):
 
 
 class BidUploadForm(FlaskForm):
-    supplier_id = SelectField(_l("Fournisseur"), coerce=int,
+    supplier_id = SelectField(_l("Fournisseur"), coerce=choice_id,
                               validators=[DataRequired(_l("Choisissez le fournisseur."))])
-    price_list = FileField(_l("Bordereau de prix (.csv ou .xlsx, 5 Mo au plus)"),
+    price_list = FileField(_l("Bordereau de prix (.csv, .xlsx ou .ods, 5 Mo au plus)"),
                            validators=[FileRequired(_l("Joignez le bordereau de prix."))])
 
     def __init__(self, *args, supplier_choices=(), **kwargs):
@@ -105,7 +105,7 @@ class ScoreForm(FlaskForm):
 
 
 class AwardForm(FlaskForm):
-    bid_id = SelectField(_l("Offre retenue"), coerce=int, validators=[DataRequired(_l("Choisissez l'offre."))])
+    bid_id = SelectField(_l("Offre retenue"), coerce=choice_id, validators=[DataRequired(_l("Choisissez l'offre."))])
     start_on = DateField(_l("Début de l'accord-cadre"), default=date.today,
                          validators=[InputRequired(_l("La date de début est obligatoire."))])
     end_on = DateField(_l("Fin de l'accord-cadre"), validators=[InputRequired(_l("La date de fin est obligatoire."))])

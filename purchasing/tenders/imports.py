@@ -1,4 +1,4 @@
-"""Supplier price lists (CSV or XLSX) read with pandas and checked row by row against the template.
+"""Supplier price lists (CSV, XLSX or ODS, read by ``purchasing.uploads``) checked row by row against the template.
 
 Any bad row rejects the whole file: the error lists every bad row with its number, column and reason.
 Row numbers are those of the spreadsheet (row 1 = header, first data row = 2).
@@ -11,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 
+from purchasing import uploads
 from purchasing.domain.errors import DomainError
+from purchasing.params import INT32_MAX
 
 #: column -> (required, French description) — the documented template
 COLUMNS: dict[str, tuple[bool, str]] = {
@@ -37,8 +39,7 @@ COLUMNS: dict[str, tuple[bool, str]] = {
 REQUIRED = [name for name, (required, _) in COLUMNS.items() if required]
 UNITS = ("unité", "lot", "licence", "mois", "an", "jour")
 CONDITIONS = {"neuf": "new", "reconditionné": "refurbished", "reconditionne": "refurbished"}
-ALLOWED_EXTENSIONS = (".csv", ".xlsx")
-MAX_FILE_BYTES = 5 * 1024 * 1024
+ALLOWED_KINDS = ("csv", "xlsx", "ods")
 MAX_ROWS = 20_000
 MAX_ERRORS_SHOWN = 200
 
@@ -79,41 +80,17 @@ def template_xlsx() -> bytes:
 
 
 def read_frame(filename: str, content: bytes) -> pd.DataFrame:
-    """The file as a frame of strings; refuses other types and unreadable files."""
-    name = (filename or "").lower()
-    if not name.endswith(ALLOWED_EXTENSIONS):
-        raise DomainError("Seuls les fichiers .csv et .xlsx sont acceptés.", code="bad_file_type")
-    if len(content) > MAX_FILE_BYTES:
-        raise DomainError("Le fichier dépasse la taille autorisée (5 Mo).", code="file_too_large")
-    if not content:
-        raise DomainError("Le fichier est vide.", code="empty_file")
-    try:
-        if name.endswith(".csv"):
-            text = content.decode("utf-8-sig")
-            frame = pd.read_csv(io.StringIO(text), sep=None, engine="python", dtype=str, keep_default_na=False)
-        else:
-            frame = pd.read_excel(io.BytesIO(content), dtype=str, keep_default_na=False, engine="openpyxl")
-    except UnicodeDecodeError:
-        raise DomainError("Le fichier CSV doit être encodé en UTF-8.", code="bad_encoding") from None
-    except Exception:
-        raise DomainError("Le fichier n'a pas pu être lu : utilisez le modèle fourni (CSV ou XLSX).",
-                          code="unreadable_file") from None
-    frame.columns = [str(column).strip().lower() for column in frame.columns]
-    return frame
+    """The file as a frame of strings (``purchasing.uploads``: type, size, encoding, separator, headers)."""
+    return uploads.read_table(filename, content, allowed=ALLOWED_KINDS, required_columns=REQUIRED).frame
 
 
 def _decimal(raw: str) -> Decimal | None:
-    cleaned = raw.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace("€", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+    return uploads.parse_decimal(raw)
 
 
 def _integer(raw: str) -> int | None:
     value = _decimal(raw)
-    if value is None or value != value.to_integral_value():
+    if value is None or value != value.to_integral_value() or abs(value) > INT32_MAX:
         return None
     return int(value)
 
@@ -185,6 +162,9 @@ def parse_price_list(frame: pd.DataFrame, category_codes: set[str], progress=Non
                 errors.append(RowError(row, column, f"nombre positif attendu, reçu « {raw} »"))
             elif column == "indice_reparabilite" and value is not None and value > 10:
                 errors.append(RowError(row, column, "l'indice est noté sur 10"))
+            elif value is not None and value >= Decimal("100000000"):
+                errors.append(RowError(row, column, "nombre trop grand"))
+                value = None
             line[key] = value.quantize(Decimal("0.1") if key == "repairability_index" else Decimal("0.01")) \
                 if value is not None and value >= 0 else None
         line["warranty_years"] = _optional_int(get, row, "garantie_ans", errors)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from purchasing import navigation
+from purchasing import navigation, uploads
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
@@ -170,8 +170,8 @@ def add_lot(tender_id: int):
     tender = _tender_or_404(tender_id)
     form = LotForm()
     if not form.validate_on_submit():
-        abort(422, " ".join(f"{form[name].label.text} : {' '.join(errors)}" for name, errors in form.errors.items()
-                            if name in form))
+        abort(422, " ".join(f"{form[name].label.text} : {' '.join(map(str, errors))}"
+                            for name, errors in form.errors.items() if name in form))
     services.add_lot(tender, _lot_input(form))
     db.session.commit()
     flash(_("Lot ajouté."), "success")
@@ -212,7 +212,7 @@ def set_criterion(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = CriterionForm()
     if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(errors) for errors in form.errors.values()))
+        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
     services.set_criterion(lot, form.kind.data, form.weight.data, form.environmental_mode.data)
     db.session.commit()
     flash(_("Critère enregistré."), "success")
@@ -240,8 +240,8 @@ def upload_bid(lot_id: int):
     if form.validate_on_submit():
         supplier = db.get_or_404(Supplier, form.supplier_id.data)
         upload = form.price_list.data
-        content = upload.read(imports.MAX_FILE_BYTES + 1)
         try:
+            content = uploads.read_upload(upload)
             rows = job_kinds.count_price_list_rows(upload.filename or "", content)
             if rows > current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]:
                 # a long price list: a background job with a progress bar (all lines or nothing, as below)
@@ -335,7 +335,7 @@ def award(lot_id: int):
     ranked = services.ranked_bids(lot)
     form = AwardForm(bid_choices=[(b.id, b.supplier.name) for b in ranked])
     if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(errors) for errors in form.errors.values()))
+        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
     bid = next(b for b in ranked if b.id == form.bid_id.data)
     contract = services.award_lot(lot, bid, form.start_on.data, form.end_on.data, current_user)
     db.session.commit()

@@ -91,7 +91,7 @@ def test_tender_created_published_bids_uploaded(page: Page):
         template = page.request.get(page.get_by_role("link", name="CSV", exact=True).get_attribute("href"))
         assert template.ok and "csv" in template.headers["content-type"]
         page.get_by_label("Fournisseur").select_option(label=supplier)
-        page.get_by_label("Bordereau de prix (.csv ou .xlsx, 5 Mo au plus)").set_input_files(
+        page.get_by_label("Bordereau de prix (.csv, .xlsx ou .ods, 5 Mo au plus)").set_input_files(
             files=[{"name": f"bordereau-{supplier[:10]}.csv", "mimeType": "text/csv",
                     "buffer": price_list(template.text(), unit_price)}])
         page.get_by_role("button", name="Importer le bordereau").click()

@@ -99,7 +99,7 @@ def test_missing_column_rejects_the_file(app):
 
 def test_wrong_file_type_is_refused(app):
     tender = published_tender("AO-TYPE")
-    with pytest.raises(DomainError, match=r"\.csv et \.xlsx"):
+    with pytest.raises(DomainError, match=r"\.csv, \.xlsx ou \.ods"):
         services.import_bid(tender.lots[0], make_supplier(), "b.pdf", b"%PDF", now=BEFORE_DEADLINE)
 
 

@@ -80,10 +80,10 @@ def test_xlsx_template_round_trip(make_member):
 
 
 @pytest.mark.parametrize("name,data,code", [
-    ("inventaire.pdf", b"x", "bad_extension"),
+    ("inventaire.pdf", b"x", "bad_file_type"),
     ("vide.csv", b"", "empty_file"),
     ("colonnes.csv", b"foo;bar\n1;2\n", "missing_columns"),
-    ("latin.csv", "category_code\nÉcran\n".encode("latin-1"), "bad_encoding"),
+    ("binaire.csv", bytes(range(256)), "content_mismatch"),
 ])
 def test_bad_files_are_refused(name, data, code, make_member):
     with pytest.raises(DomainError) as error:

@@ -151,7 +151,7 @@ def test_upload_form_refuses_other_file_types(officer):
                                  {"supplier_id": str(supplier.id), "price_list": (io.BytesIO(b"x"), "prix.exe")},
                                  content_type="multipart/form-data")
     assert response.status_code == 422
-    assert "Seuls les fichiers .csv et .xlsx sont acceptés." in response.get_data(as_text=True)
+    assert "Format refusé : envoyez un fichier .csv, .xlsx ou .ods." in response.get_data(as_text=True)
 
 
 def test_templates_download(officer):
