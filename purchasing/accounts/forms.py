@@ -70,15 +70,20 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("Le mot de passe doit contenir au moins 10 caractères."))
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Mot de passe actuel"), render_kw={"autocomplete": "current-password"},
-                                     validators=[DataRequired(_l("Saisissez votre mot de passe actuel."))])
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice (from an invitation or reset link; extended by the password change)."""
+
     new_password = PasswordField(_l("Nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
                                  description=_l("Au moins 10 caractères."),
                                  validators=[DataRequired(_l("Saisissez un nouveau mot de passe.")),
                                              Length(min=PASSWORD_MIN, message=_l("Le mot de passe doit contenir au moins 10 caractères."))])
     confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
                             validators=[EqualTo("new_password", _l("Les deux mots de passe ne sont pas identiques."))])
+
+
+class PasswordChangeForm(SetPasswordForm):
+    current_password = PasswordField(_l("Mot de passe actuel"), render_kw={"autocomplete": "current-password"},
+                                     validators=[DataRequired(_l("Saisissez votre mot de passe actuel."))])
 
 
 class LanguageForm(FlaskForm):
@@ -99,15 +104,6 @@ class UserSearchForm(FlaskForm):
 class ForgotPasswordForm(FlaskForm):
     email = EmailField(_l("Adresse e-mail"), filters=[strip_filter], render_kw={"autocomplete": "username"},
                        validators=[DataRequired(_l("Saisissez votre adresse e-mail.")), Length(max=254)])
-
-
-class SetPasswordForm(FlaskForm):
-    new_password = PasswordField(_l("Nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
-                                 description=_l("Au moins 10 caractères."),
-                                 validators=[DataRequired(_l("Saisissez un nouveau mot de passe.")),
-                                             Length(min=PASSWORD_MIN, message=_l("Le mot de passe doit contenir au moins 10 caractères."))])
-    confirm = PasswordField(_l("Confirmez le nouveau mot de passe"), render_kw={"autocomplete": "new-password"},
-                            validators=[EqualTo("new_password", _l("Les deux mots de passe ne sont pas identiques."))])
 
 
 class EmailChangeForm(FlaskForm):
