@@ -387,11 +387,16 @@ def run_hand_mutants(path: str, log) -> list[Mutant]:
                              f"{original.count(before)} times, not once; update HAND_MUTANTS")
         target.write_text(original.replace(before, after), encoding="utf-8")
         try:
-            completed = subprocess.run(
-                [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *tests],
-                cwd=MUTANTS, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=600, check=False,
-            )
-            status = "survived" if completed.returncode == 0 else "killed" if completed.returncode == 1 else "suspicious"
+            # the module's own test file first (cheap), then, if the mutant survives it, every selected test
+            own = [test for test in tests if Path(test).name == f"test_{Path(path).stem}.py"]
+            for selection in ([own, tests] if own else [tests]):
+                completed = subprocess.run(
+                    [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *selection],
+                    cwd=MUTANTS, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=600, check=False,
+                )
+                status = {0: "survived", 1: "killed"}.get(completed.returncode, "suspicious")
+                if status != "survived":
+                    break
         except subprocess.TimeoutExpired:
             status = "timeout"
         finally:

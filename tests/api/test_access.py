@@ -210,13 +210,30 @@ def test_member_users_get_404_for_another_members_objects(role, api, world):
     assert checked >= 1
 
 
+#: what identifies member B's object in each GET answer (not only a 200: the right object, B's)
+_OTHER_MEMBERS_OBJECT = {
+    "api.get_member": lambda body, c: (body["id"], body["name"]) == (c["member_b"].id, c["member_b"].name),
+    "api.get_order": lambda body, c: (body["id"], body["member_id"], body["reference"])
+    == (c["order_b"].id, c["member_b"].id, c["order_b"].reference),
+    "api.get_asset": lambda body, c: body["tag"] == c["asset_b"].tag and body["member"]["id"] == c["member_b"].id,
+    # member B owns one laptop (asset_b): its report, not the territory's nor member A's
+    "api.sustainability_report": lambda body, c: body["fleet_count"] == 1
+    and body["fleet_annual_kgco2e"]["central"] == 38.36,
+}
+
+
 @pytest.mark.parametrize("role", sorted(STAFF))
 def test_staff_see_every_members_objects(role, api, world):
     actx = world
     client = api.as_(actx["tokens"][role])
+    checked = []
     for endpoint, rule in API_ROUTES.items():
         if rule.other_member_url is not None and role in rule.roles and "GET" in rule.methods:
-            assert client.get(rule.other_member_url(actx)).status_code == 200, endpoint
+            response = client.get(rule.other_member_url(actx))
+            assert response.status_code == 200, endpoint
+            assert _OTHER_MEMBERS_OBJECT[endpoint](response.get_json(), actx), (endpoint, response.get_json())
+            checked.append(endpoint)
+    assert sorted(checked) == sorted(_OTHER_MEMBERS_OBJECT)
 
 
 def test_the_session_cookie_is_not_accepted(browser, actx):

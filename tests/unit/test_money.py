@@ -281,3 +281,15 @@ def test_to_money_refuses_other_types():
         to_money([1])
     with pytest.raises(TypeError):
         to_money(None)
+
+
+@pytest.mark.parametrize("text", ["12,50\u2003€", "\u200312,50", "-\u200312,50", "- €\u200312", "X12", "12X", "+X12"])
+def test_parse_money_accepts_only_the_french_spaces_and_nothing_around_the_sign(text):
+    # an em space is not one of the four spaces French amounts are written with; letters are not signs
+    with pytest.raises(ValueError):
+        parse_money(text, allow_negative=True)
+
+
+def test_vat_refuses_a_bool_rate():
+    with pytest.raises(TypeError):
+        vat_amount(D("100"), True)
