@@ -8,7 +8,8 @@ For each pure-domain module (the ``only_mutate`` globs of ``[tool.mutmut]`` in p
    (``pytest_add_cli_args_test_selection``). ``process_isolation = "forkserver"`` with
    ``forkserver_warmup = "none"``: mutmut's fork server imports pytest only, so every mutant runs in
    a fresh child that imports the project itself (module-level code and ``lru_cache`` caches start
-   empty, nothing is inherited from an earlier run).
+   empty, nothing is inherited from an earlier run). ``tools/mutation_plugin.py`` empties the domain's
+   caches before each test too, so mutmut maps every test to the functions behind a cache.
 2. **Hand-written mutants** (``HAND_MUTANTS`` below): mutmut leaves module-level code and decorated
    functions alone, so the thresholds, rates, dates, codes and tables that live there are mutated
    here, by editing the module's copy in ``mutants/`` and running the same unit tests in a new

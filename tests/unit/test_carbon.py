@@ -507,3 +507,19 @@ def test_reading_a_csv_row_with_an_inconsistent_range_is_refused():
         7.0, 10.0, 15.0, spread_is_default=True)
     assert carbon._embodied_from_row({**row, "embodied_low": "10", "embodied_high": "10"}) == Estimate(10.0, 10.0, 10.0)
     assert carbon._embodied_from_row({**row, "embodied_kgco2e": ""}) is None
+
+
+def test_values_between_zero_and_one_are_valid():
+    # half a year of lifetime, a manufacturer value under 1 kg: small, not impossible
+    assert carbon_to_date(LAPTOP_EMBODIED, 0.0, 0.0, 0.25, 0.5).central == pytest.approx(185.09 / 2)
+    assert lifetime_extension_saving(LAPTOP_EMBODIED, 0.5, 1).central == pytest.approx(185.09)
+    assert product_footprint("laptop", year=2025, embodied_override=0.5).embodied.central == 0.5
+
+
+def test_sources_are_joined_with_their_labels():
+    row = {"source_embodied": " A ", "source_energy": "B", "source_lifetime": ""}
+    assert carbon._sources_from_row(row) == "embodied: A | energy: B"
+
+
+def test_rounding_to_the_tenth_and_to_the_unit():
+    assert Estimate(0.25, 1.5, 2.45).rounded(1) == Estimate(0.3, 1.5, 2.5)

@@ -105,3 +105,17 @@ def test_insee_codes_at_the_edges_of_each_range(code):
 @pytest.mark.parametrize("code", ["20001", "96001", "97001", "97701", "2A00", "2A0001", "0100", "010011"])
 def test_insee_codes_just_outside_each_range(code):
     assert not is_valid_insee_code(code)
+
+
+def test_la_poste_siret_valid_only_by_the_sum_of_its_digits():
+    # 35600000000015: Luhn fails (…14 is the Luhn one) but 3+5+6+1+5 = 20 is a multiple of 5
+    assert not luhn_is_valid("35600000000015")
+    assert is_valid_siret("35600000000015")
+
+
+def test_a_siret_has_exactly_fourteen_digits_even_when_luhn_holds():
+    thirteen = "213300635000" + luhn_check_digit("213300635000")
+    assert luhn_is_valid(thirteen) and is_valid_siren(thirteen[:9])
+    assert not is_valid_siret(thirteen)
+    fifteen = "21330063500001" + luhn_check_digit("21330063500001")
+    assert luhn_is_valid(fifteen) and not is_valid_siret(fifteen)

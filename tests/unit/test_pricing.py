@@ -531,3 +531,37 @@ def test_fee_redistribution_rounds_each_column_to_the_cent():
     # base 0.333 -> 0.33; fees 0.1665 -> 0.17; flat 0.08325 -> 0.08; difference 0.09
     assert row == BandRedistribution("a", D("0.33"), D("0.17"), D("0.08"), D("0.09"))
     assert fee_redistribution([], D("0.02")) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: member_unit_price(1.0, D("0.02")), "Le prix unitaire doit être un nombre décimal."),
+        (lambda: member_unit_price(D("1"), 0.02), "Le taux de frais doit être un nombre décimal."),
+        (lambda: line_total(1.0, 1), "Le prix unitaire doit être un nombre décimal."),
+        (lambda: PriceBreak(1, 1.0), "Le prix unitaire doit être un nombre décimal."),
+        (lambda: fee_redistribution([], 0.02), "Le taux forfaitaire doit être un nombre décimal."),
+        (lambda: fee_redistribution([("a", 1.0, D("0"))], D("0")), "Le montant de base doit être un nombre décimal."),
+        (lambda: fee_redistribution([("a", D("1"), 0.0)], D("0")), "Le taux de frais doit être un nombre décimal."),
+        (lambda: revenue_neutral_flat_rate([("a", 1.0, D("0"))]), "Le montant de base doit être un nombre décimal."),
+        (lambda: revenue_neutral_flat_rate([("a", D("1"), 0.0)]), "Le taux de frais doit être un nombre décimal."),
+    ],
+)
+def test_amount_refusals_name_the_amount(call, message):
+    with pytest.raises(PricingError) as excinfo:
+        call()
+    assert excinfo.value.message == message
+    assert excinfo.value.code == "invalid_amount"
+
+
+@pytest.mark.parametrize("raw", ["abc", 2.5, None])
+def test_malformed_quantities_carry_their_details(raw):
+    with pytest.raises(InvalidQuantity) as excinfo:
+        validate_quantity(raw)
+    assert excinfo.value.details == {"value": repr(raw), "max_quantity": 10_000}
+
+
+def test_a_band_contains_its_bounds_only():
+    band = Band(500, 999, D("0.03"), "b")
+    assert [band.contains(p) for p in (499, 500, 999, 1000)] == [False, True, True, False]
+    assert Band(10000, None, D("0.1"), "c").contains(10**9) and not Band(10000, None, D("0.1"), "c").contains(9999)

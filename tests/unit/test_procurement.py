@@ -493,3 +493,14 @@ def test_contract_too_long_details_and_articles():
     with pytest.raises(ProcurementRuleViolation) as excinfo:
         check_contract_duration(date(2026, 1, 2), date(2026, 1, 1))
     assert excinfo.value.message == "La date de fin (01/01/2026) précède la date de début (02/01/2026)."
+
+
+def test_a_deadline_whose_time_zone_gives_no_offset_is_naive_too():
+    from datetime import tzinfo
+
+    class NoOffset(tzinfo):
+        def utcoffset(self, dt):
+            return None
+
+    with pytest.raises(ValueError, match="timezone-aware"):
+        TenderData("AO-1", date(2026, 9, 1), datetime(2026, 10, 1, 12, 0, tzinfo=NoOffset()), (lot(),))

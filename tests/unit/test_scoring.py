@@ -476,3 +476,45 @@ def test_no_environmental_data_at_all_has_its_code():
         environmental_score_from_data(D("10"), D("5"), 2, 5, None, None, None, None)
     assert excinfo.value.code == "no_environmental_data"
     assert environmental_scores_for_lot([]) == {}
+
+
+def test_a_single_bid_has_no_tie_explanation():
+    [only] = evaluate_lot([bid("a", "A", "10")], {"price": 100})
+    assert (only.tie_break_rule, only.tie_break_explanation) == (None, None)
+
+
+def test_bids_equal_in_everything_shown_are_ordered_by_their_identifier():
+    # ids 1 and "1" are two bids but read the same: the last rule (the identifier) decides
+    first, second = evaluate_lot([bid("1", "Same", "10"), bid(1, "Same", "10")], {"price": 100})
+    assert first.tie_break_rule == second.tie_break_rule == "bid_id"
+
+
+def test_a_tie_in_a_lot_without_price_criterion():
+    weights = {"technical": 100}
+    first, second = evaluate_lot([bid("b", "Bravo", "20", technical="15"), bid("a", "Alpha", "10", technical="15")],
+                                 weights)
+    assert (first.bid_id, first.tie_break_rule) == ("a", "supplier_name")
+    assert first.points == {"technical": D("75.00")}
+
+
+def test_a_weight_of_one_point_counts():
+    result = evaluate_lot([bid("a", "A", "10", technical="20"), bid("b", "B", "20", technical="0")],
+                          {"price": 99, "technical": 1})
+    assert {e.bid_id: e.points for e in result} == {
+        "a": {"price": D("99.00"), "technical": D("1.00")},
+        "b": {"price": D("49.50"), "technical": D("0.00")},
+    }
+
+
+def test_each_declared_value_is_checked_and_named():
+    with pytest.raises(ProcurementRuleViolation) as excinfo:
+        environmental_score_from_data(D("-1"), None, None, None, D("40"), None, None, None)
+    assert excinfo.value.message == (
+        "Donnée environnementale invalide (annual_kgco2e) : un nombre positif ou nul est attendu."
+    )
+    with pytest.raises(ProcurementRuleViolation) as excinfo:
+        environmental_score_from_data(None, None, None, None, None, None, None, D("-1"))
+    assert "(spare_parts_years)" in excinfo.value.message
+    with pytest.raises(ProcurementRuleViolation) as excinfo:
+        environmental_scores_for_lot([{"bid_id": 1, "warranty_years": -1}])
+    assert "(warranty_years)" in excinfo.value.message
