@@ -46,7 +46,7 @@ class StateMachine:
             missing = statuses - set(labels)
             if missing:
                 raise ValueError(f"{self.name}: no {language} label for {sorted(missing)}")
-        if self.initial not in statuses:
+        if self.initial not in {status for pair in self.transitions for status in pair}:
             raise ValueError(f"{self.name}: initial status {self.initial!r} has no transition")
         leaving_terminal = {source for source, _ in self.transitions if source in self.terminal}
         if leaving_terminal:

@@ -241,13 +241,33 @@ def test_member_users_get_404_for_another_members_objects(role, api, world):
     assert checked >= 1
 
 
+#: what identifies member B's object in each GET answer (not only a 200: the right object, B's)
+_OTHER_MEMBERS_OBJECT = {
+    "api.get_member": lambda r, c: (r.json["id"], r.json["name"]) == (c["member_b"].id, c["member_b"].name),
+    "api.get_order": lambda r, c: (r.json["id"], r.json["member_id"], r.json["reference"])
+    == (c["order_b"].id, c["member_b"].id, c["order_b"].reference),
+    "api.get_asset": lambda r, c: r.json["tag"] == c["asset_b"].tag and r.json["member"]["id"] == c["member_b"].id,
+    # member B owns one laptop (asset_b): its report, not the territory's nor member A's
+    "api.sustainability_report": lambda r, c: r.json["fleet_count"] == 1
+    and r.json["fleet_annual_kgco2e"]["central"] == 38.36,
+    # member B's invoice on its asset: listed, and its bytes
+    "api.list_documents": lambda r, c: [d["id"] for d in r.json["items"]] == [c["doc_b"].id],
+    "api.document_content": lambda r, c: r.get_data() == b"%PDF-1.4\n%test\n",
+}
+
+
 @pytest.mark.parametrize("role", sorted(STAFF))
 def test_staff_see_every_members_objects(role, api, world):
     actx = world
     client = api.as_(actx["tokens"][role])
+    checked = []
     for endpoint, rule in API_ROUTES.items():
         if rule.other_member_url is not None and rule.staff_see and role in rule.roles and "GET" in rule.methods:
-            assert client.get(rule.other_member_url(actx)).status_code == 200, endpoint
+            response = client.get(rule.other_member_url(actx))
+            assert response.status_code == 200, endpoint
+            assert _OTHER_MEMBERS_OBJECT[endpoint](response, actx), (endpoint, response.get_data()[:500])
+            checked.append(endpoint)
+    assert sorted(checked) == sorted(_OTHER_MEMBERS_OBJECT)
 
 
 def test_the_session_cookie_is_not_accepted(browser, actx):

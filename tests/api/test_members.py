@@ -15,14 +15,18 @@ def test_me_for_staff_has_no_member(api, make_user, token_for):
                     "member": None}
 
 
-def test_member_tier_is_the_band_of_the_grid_in_force(make_member, make_grid):
-    from purchasing.api.members import member_tier
+def test_member_tier_is_the_band_of_the_grid_in_force(api, make_member, make_user, make_grid, token_for):
+    def tier(member):
+        user = make_user(role=Role.SECRETARY, member=member)
+        body = api.as_(token_for(user)).get("/api/v1/me").get_json()
+        assert body["member"]["id"] == member.id
+        return body["member"]["tier"]
 
-    member = make_member(population=412)
-    assert member_tier(member) is None  # no grid yet: no tier
+    small, large = make_member(population=412), make_member(population=6840)
+    assert tier(small) is None  # no grid yet: no tier
     make_grid()
-    assert member_tier(member) == "tranche 0"
-    assert member_tier(make_member(population=6840)) == "tranche 3500"
+    assert tier(small) == "tranche 0"
+    assert tier(large) == "tranche 3500"
 
 
 def test_a_member_user_lists_only_its_member(api, actx):

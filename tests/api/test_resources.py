@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from purchasing.accounts.models import Role
 from purchasing.extensions import db
@@ -200,14 +200,33 @@ def _approved_order(world, offer, quantity=1, member="a"):
 
 
 def test_purchase_order_needs_approved_orders_of_one_contract(api, world, make_offer):
+    from purchasing.orders.models import Order
+    from purchasing.purchase_orders.models import PurchaseOrder
+
     officer = _as(api, world, Role.PURCHASING_OFFICER)
-    response = officer.post("/api/v1/purchase-orders", json={"order_ids": [world["order_a"].id]})
-    assert world["order_a"].status == "approved"  # 510 € ≤ 1 000 €: approved at submission
+    order_a = world["order_a"]
+    response = officer.post("/api/v1/purchase-orders", json={"order_ids": [order_a.id]})
     assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    # a draft purchase order of the order's contract and supplier with its line and total; the order stays
+    # approved until the purchase order is sent
+    assert body["status"] == "draft" and body["sent_dt"] is None
+    assert body["contract_id"] == world["offer"].contract_id
+    assert body["supplier_id"] == world["offer"].contract.supplier_id
+    # at the supplier's prices (the member prices include the syndicate's fee)
+    assert body["total_ht"] == str(sum(line.base_unit_price_ht * line.quantity for line in order_a.lines))
+    assert [line["order_line_id"] for line in body["lines"]] == [line.id for line in order_a.lines]
+    db.session.expire_all()
+    assert db.session.get(Order, order_a.id).status == "approved"
     other = _approved_order(world, make_offer(price="100.00"))
     same = _approved_order(world, world["offer"])
+    purchase_orders = db.session.scalar(select(func.count(PurchaseOrder.id)))
     mixed = officer.post("/api/v1/purchase-orders", json={"order_ids": [other.id, same.id]})
     assert mixed.status_code == 409 and mixed.get_json()["code"] == "several_contracts"
+    # refused: no purchase order written
+    db.session.expire_all()
+    assert [db.session.get(Order, o.id).status for o in (other, same)] == ["approved", "approved"]
+    assert db.session.scalar(select(func.count(PurchaseOrder.id))) == purchase_orders
     again = officer.post("/api/v1/purchase-orders", json={"order_ids": [world["order_a"].id]})
     assert again.status_code == 409 and again.get_json()["code"] == "already_placed"
     unknown = officer.post("/api/v1/purchase-orders", json={"order_ids": [999999]})

@@ -92,8 +92,17 @@ def test_wrong_method_is_405_with_allow(staff_api):
     assert staff_api.client.options("/api/v1/me").status_code == 405
 
 
-def test_unknown_query_parameters_are_ignored(staff_api):
-    assert staff_api.get("/api/v1/members?foo=bar").status_code == 200
+def test_unknown_query_parameters_are_ignored(staff_api, make_member):
+    names = {make_member(name=f"Commune {n}").name for n in ("Aval", "Bourg", "Combe")}
+    plain = staff_api.get("/api/v1/members")
+    response = staff_api.get("/api/v1/members?foo=bar&q_=Aval&kind_=epci")
+    assert response.status_code == 200
+    # the same, unfiltered list: an unknown parameter neither filters nor empties it
+    assert response.get_json() == plain.get_json()
+    assert names <= {member["name"] for member in response.get_json()["items"]}
+    # known parameters next to unknown ones still apply
+    filtered = staff_api.get("/api/v1/members?foo=bar&q=Bourg").get_json()["items"]
+    assert [member["name"] for member in filtered] == ["Commune Bourg"]
 
 
 def test_a_query_parameter_given_twice_is_422(staff_api):

@@ -98,16 +98,27 @@ def test_order_above_threshold_waits_for_the_approver_who_is_notified(world):
         orders.approve(cart, world["approver_small"])
 
 
-def test_order_at_or_under_threshold_is_approved_automatically(world):
+@pytest.mark.parametrize(("threshold", "status"), [
+    ("3000.00", "approved"),  # under the threshold
+    ("2140.00", "approved"),  # exactly at it: still automatic
+    ("2139.99", "submitted"),  # one cent above it: the approver decides
+])
+def test_order_at_or_under_threshold_is_approved_automatically(world, threshold, status):
+    world["medium"].approval_threshold_ht = Decimal(threshold)
+    db.session.flush()
     user = world["sec_medium"]
-    orders.add_to_cart(user, world["offer"].id, 2, TODAY)  # 2 × 1 070,00 = 2 140,00 ≤ 3 000,00
+    orders.add_to_cart(user, world["offer"].id, 2, TODAY)  # 2 × 1 070,00 = 2 140,00
     cart = orders.get_cart(user)
     orders.update_cart(cart, {}, "Mairie", "", TODAY)
     orders.submit_order(cart, user, TODAY)
-    assert cart.status == "approved"
+    assert cart.total_ht == Decimal("2140.00")
+    assert cart.status == status
     automatic = db.session.scalars(select(OrderEvent).where(OrderEvent.order_id == cart.id,
-                                                            OrderEvent.to_status == "approved")).one()
-    assert automatic.is_automatic and automatic.actor_id is None
+                                                            OrderEvent.to_status == "approved")).all()
+    if status == "approved":
+        assert [(event.is_automatic, event.actor_id) for event in automatic] == [(True, None)]
+    else:
+        assert automatic == []
 
 
 def test_order_embodied_carbon_sums_products_with_range(world):

@@ -112,8 +112,20 @@ def test_exports_are_safe_from_formula_injection(placed, browser, make_user):
 def test_contract_page_warns_from_80_percent(placed, browser, make_user):
     make_user(role="purchasing_officer", email="po@s.test")
     browser.login("po@s.test")
-    html = unescape(browser.get("/contracts/").get_data(as_text=True))
+    contract = placed["offer"].contract
+
+    def page_at(committed):
+        contract.committed_ht = Decimal(committed)
+        db.session.flush()
+        return unescape(browser.get("/contracts/").get_data(as_text=True))
+
+    html = page_at("7000.00")
     assert "70,0 %" in html and "plus de 80 % consommés" not in html
+    html = page_at("7990.00")  # 79.9 %: just under, no warning
+    assert "79,9 %" in html and "plus de 80 % consommés" not in html
+    html = page_at("8000.00")  # exactly 80 %: the warning starts here
+    assert "80,0 %" in html and "plus de 80 % consommés" in html
+    page_at("7000.00")
     po = pos.create_purchase_order(placed["offer"].contract_id, placed["officer"])
     pos.send_purchase_order(po, placed["officer"])
     html = unescape(browser.get("/contracts/").get_data(as_text=True))
@@ -134,10 +146,19 @@ def test_transparency_compares_fees_per_band_with_the_flat_rate(placed):
 
 
 def test_transparency_page(placed, browser, make_user):
+    import re
+
     make_user(role="sustainability_officer", email="dd@s.test")
     browser.login("dd@s.test")
-    html = unescape(browser.get("/admin/transparency?start=2000-01-01").get_data(as_text=True))
-    assert "3,67 %" in html and "40,00" in html
+    response = browser.get("/admin/transparency?start=2000-01-01")
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    assert "3,67 %" in text
+    # each band's row: base, fees paid, fees at the flat rate, difference (same figures as the service above)
+    # (every kind of space read as one: the amounts use narrow no-break spaces)
+    assert "tranche 0 2 000,00 € 40,00 € 73,40 € -33,40 € (paie moins)" in text
+    assert "tranche 3500 1 000,00 € 70,00 € 36,70 € 33,30 € (paie plus)" in text
 
 
 def test_admin_creates_a_new_grid_version_and_bad_bands_are_refused(make_grid, browser, make_user):

@@ -40,10 +40,27 @@ def test_too_long_site_is_refused_and_nothing_changes(browser, make_member, make
 
 def test_another_members_asset_is_404_and_an_approver_cannot_move(browser, make_member, make_user, make_asset):
     mine, other = make_member(), make_member()
+    make_user(role="secretary", member=mine, email="sec@test.local")
     make_user(role="approver", member=mine, email="maire@test.local")
-    theirs = make_asset(other, "laptop", actor=None)
-    own = make_asset(mine, "laptop", actor=None)
+    theirs = make_asset(other, "laptop", actor=None, site="Salle des fêtes", assigned_to="Comité")
+    own = make_asset(mine, "laptop", actor=None, site="Mairie", assigned_to="Accueil")
+
+    def unchanged(asset, site, assigned_to):
+        db.session.refresh(asset)
+        events = db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id,
+                                                             AssetEvent.kind == "placement")).all()
+        return (asset.site, asset.assigned_to, events) == (site, assigned_to, [])
+
+    # a secretary may move her member's assets, not another member's: 404, as if it did not exist
+    browser.login("sec@test.local")
+    response = browser.post_form(f"/lifecycle/assets/{theirs.id}/placement", {"place-site": "x"}, page="/")
+    assert response.status_code == 404
+    assert unchanged(theirs, "Salle des fêtes", "Comité")
+    browser.logout()
+    # an approver reads but does not move, not even her own member's asset: 403 (the role, before any lookup)
     browser.login("maire@test.local")
-    assert browser.post_form(f"/lifecycle/assets/{theirs.id}/placement", {"place-site": "x"},
-                             page="/").status_code in (403, 404)
-    assert browser.post_form(f"/lifecycle/assets/{own.id}/placement", {"place-site": "x"}, page="/").status_code == 403
+    for asset in (own, theirs):
+        response = browser.post_form(f"/lifecycle/assets/{asset.id}/placement", {"place-site": "x"}, page="/")
+        assert response.status_code == 403
+    assert unchanged(own, "Mairie", "Accueil")
+    assert unchanged(theirs, "Salle des fêtes", "Comité")

@@ -26,10 +26,20 @@ def test_no_notice_for_my_own_listing(browser, make_member, make_user, make_offe
     from lifecycle import services
 
     make_grid()
-    mine = make_member()
+    mine, other = make_member(), make_member()
     me = make_user(role="secretary", member=mine, email="sec@mine.test")
-    offer = make_offer(category="laptop")
+    make_user(role="secretary", member=other, email="sec@other.test")
+    offer = make_offer(category="laptop", name="Latitude du test")
     services.offer_to_pool(make_asset(mine, "laptop", actor=me), condition="good", note="", actor=me)
     db.session.commit()
+    url = f"/catalogue/products/{offer.product_id}"
     browser.login("sec@mine.test")
-    assert "Le réemploi d'abord" not in browser.get(f"/catalogue/products/{offer.product_id}").get_data(as_text=True)
+    response = browser.get(url)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Latitude du test" in page and "Ajouter au panier" in page  # the product sheet itself
+    assert "Le réemploi d'abord" not in page
+    # the same listing is a notice for any other member: only its own member does not see it
+    browser.logout()
+    browser.login("sec@other.test")
+    assert "Le réemploi d'abord" in browser.get(url).get_data(as_text=True)

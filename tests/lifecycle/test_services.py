@@ -166,11 +166,24 @@ def test_inventory_past_lifetime_filter(make_member, make_asset):
 
 
 def test_carbon_summary(make_member, make_asset):
-    asset = make_asset(make_member())
-    summary = services.carbon_summary(asset)
-    assert summary["estimate"] is not None and summary["estimate"].central > 0
-    retired_monitor = make_asset(make_member(), code="software")
-    assert services.carbon_summary(retired_monitor)["estimate"] is None
+    from lifecycle.carbon import Estimate
+
+    asset = make_asset(make_member())  # a laptop acquired on 15 January 2024 (category values, 5 years)
+    # two years later: 731 days / 365.25 = 2.0014 years; 2025 grid factor 0.0461 (the latest for 2026)
+    # central 185.09 × 2.0014 / 5 + 29.02 × 0.0461 × 2.0014 = 74.087 + 2.677 = 76.76 -> 76.8
+    # low 175 × 0.40027 + 2.677 = 72.7 ; high 285.2 × 0.40027 + 2.677 = 116.8
+    summary = services.carbon_summary(asset, today=date(2026, 1, 15))
+    assert summary == {"estimate": Estimate(72.7, 76.8, 116.8), "reason": None, "years": 2.0}
+    # past its 5-year lifetime the embodied emissions count once, then only electricity adds up:
+    # 185.09 + 29.02 × 0.0461 × 7.0007 = 194.45 -> 194.5
+    assert services.carbon_summary(asset, today=date(2031, 1, 15))["estimate"] == Estimate(184.4, 194.5, 294.6)
+    # on its acquisition day (and before it, by a wrong date): nothing yet
+    assert services.carbon_summary(asset, today=date(2024, 1, 15))["estimate"] == Estimate(0.0, 0.0, 0.0)
+    assert services.carbon_summary(asset, today=date(2023, 1, 1))["years"] == 0.0
+    # a category without an embodied factor (a network switch) and software: no figure, and the reason
+    for code in ("network_switch", "software"):
+        without = services.carbon_summary(make_asset(make_member(), code=code), today=date(2026, 1, 15))
+        assert without == {"estimate": None, "reason": "no_factor"}, code
 
 
 def test_storage_equipment_leaving_by_donation_needs_an_erasure(make_member, make_asset):

@@ -315,3 +315,211 @@ def test_carbon_to_date_past_the_lifetime_counts_embodied_once():
 def test_carbon_to_date_refuses_negative_years():
     with pytest.raises(ValueError):
         carbon_to_date(LAPTOP_EMBODIED, LAPTOP_KWH, GRID_2025, -1, 5)
+
+
+# --- boundaries, codes and the public functions (mutation testing) ------------------------------
+
+from lifecycle.carbon import (  # noqa: E402
+    ORIGIN_CATEGORY,
+    ORIGIN_MANUFACTURER,
+    grid_factor_row,
+    refurbishment_shares,
+)
+
+
+def test_stable_reason_and_origin_codes():
+    assert (REASON_NO_FACTOR, REASON_NO_LIFETIME, REASON_NO_ENERGY_FACTOR) == ("no_factor", "no_lifetime",
+                                                                               "no_energy_factor")
+    assert (ORIGIN_CATEGORY, ORIGIN_MANUFACTURER) == ("category", "manufacturer")
+
+
+def test_refurbishment_shares_are_listed_in_file_order_with_their_sources():
+    rows = refurbishment_shares()
+    assert [(category, share) for category, share, _source in rows] == [
+        ("smartphone", 0.87), ("laptop", 0.73), ("tablet", 0.46), ("desktop", 0.43), ("all_in_one", 0.43),
+    ]
+    assert all("[S10]" in source for _c, _s, source in rows)
+    assert rows[1][2].startswith("ESTIMATE: ADEME Sept. 2022 laptop")
+    assert refurbishment_shares() == rows and refurbishment_shares() is not rows
+
+
+def test_labels_of_a_category_in_both_languages():
+    laptop = category_factor("laptop")
+    assert (laptop.category, laptop.label_fr, laptop.label_en) == ("laptop", "Ordinateur portable", "Laptop")
+    assert laptop.sources.startswith("embodied: ADEME-ACV-NUM 2025 [S1]")
+    assert " | energy: [S1] 26.5 W x 3 h/d x 365 d (usage personnel) | lifetime: [S1]" in laptop.sources
+
+
+def test_load_factors_returns_a_fresh_dict():
+    first = load_factors()
+    first.pop("laptop")
+    assert "laptop" in load_factors()
+
+
+def test_grid_factor_row_gives_the_version_year_and_its_source():
+    assert grid_factor_row(2026) == (2025, 0.0461, "ADEME Base Empreinte, Electricité - mix moyen - consommation [S7]")
+    assert grid_factor_row(2023)[:2] == (2023, 0.0580)
+    assert grid_factor_row(1990)[0] == 2022
+
+
+def test_estimate_point_and_around():
+    assert Estimate.point(2.5) == Estimate(2.5, 2.5, 2.5, spread_is_default=False)
+    around = Estimate.around(100.0)
+    assert around.rounded() == Estimate(70.0, 100.0, 130.0, spread_is_default=True)
+    assert Estimate.around(10.0, 0.5, 2.0, spread_is_default=False) == Estimate(5.0, 10.0, 20.0, False)
+
+
+def test_relative_spread():
+    assert Estimate(50.0, 100.0, 150.0).relative_spread() == (0.5, 1.5)
+    with pytest.raises(ValueError):
+        Estimate(0.0, 0.0, 1.0).relative_spread()
+
+
+def test_scale_by_zero_is_allowed_and_keeps_the_flag():
+    assert Estimate(1.0, 2.0, 3.0, True).scale(0) == Estimate(0.0, 0.0, 0.0, True)
+
+
+def test_arithmetic_keeps_a_default_spread_flag_from_either_side():
+    flagged, exact = Estimate(1.0, 1.0, 1.0, True), Estimate(1.0, 1.0, 1.0)
+    assert (exact + flagged).spread_is_default and (flagged + exact).spread_is_default
+    assert (exact - flagged).spread_is_default and (flagged - exact).spread_is_default
+    assert not (exact + exact).spread_is_default and not (exact - exact).spread_is_default
+    assert Estimate(1.0, 2.0, 3.0, True).rounded().spread_is_default
+
+
+def test_adding_something_else_than_an_estimate_is_refused():
+    with pytest.raises(TypeError):
+        Estimate(1.0, 1.0, 1.0) + 1
+    with pytest.raises(TypeError):
+        Estimate(1.0, 1.0, 1.0) - 1
+
+
+def test_rounded_to_other_precisions():
+    assert Estimate(1.23456, 2.5, 0.05).rounded(0) == Estimate(1.0, 3.0, 0.0)
+    assert Estimate(1.23456, 2.5, 0.05).rounded(3) == Estimate(1.235, 2.5, 0.05)
+
+
+def test_a_device_drawing_no_power_and_a_zero_carbon_grid_are_valid():
+    # 0 kWh (a feature phone) and a zero grid factor: only the embodied term remains, no error
+    assert annual_footprint(LAPTOP_EMBODIED, 5, 0.0, GRID_2025).rounded() == Estimate(35.0, 37.02, 57.04)
+    assert annual_footprint(LAPTOP_EMBODIED, 5, LAPTOP_KWH, 0.0).rounded() == Estimate(35.0, 37.02, 57.04)
+    assert annual_footprint(LAPTOP_EMBODIED, 0.5, 0.0, 0.0).rounded() == Estimate(350.0, 370.18, 570.4)
+
+
+def test_annual_footprint_refuses_a_negative_grid_factor():
+    with pytest.raises(ValueError):
+        annual_footprint(LAPTOP_EMBODIED, 5, LAPTOP_KWH, -0.01)
+    with pytest.raises(ValueError):
+        annual_footprint(LAPTOP_EMBODIED, 5, -0.01, GRID_2025)
+
+
+def test_a_brand_new_asset_has_emitted_nothing_yet():
+    # 0 years in service: nothing consumed, no electricity used; not an error
+    assert carbon_to_date(LAPTOP_EMBODIED, LAPTOP_KWH, GRID_2025, 0, 5) == Estimate(0.0, 0.0, 0.0)
+    assert carbon_to_date(LAPTOP_EMBODIED, 0.0, 0.0, 5, 5) == LAPTOP_EMBODIED
+    # exactly at its lifetime the whole embodied share is consumed
+    assert carbon_to_date(LAPTOP_EMBODIED, 0.0, GRID_2025, 5, 5) == LAPTOP_EMBODIED
+
+
+@pytest.mark.parametrize(("kwh", "grid", "years", "lifetime"), [(-0.01, GRID_2025, 1, 5), (1.0, -0.01, 1, 5),
+                                                                   (1.0, GRID_2025, 1, 0), (1.0, GRID_2025, 1, -1)])
+def test_carbon_to_date_refuses_impossible_values(kwh, grid, years, lifetime):
+    with pytest.raises(ValueError):
+        carbon_to_date(LAPTOP_EMBODIED, kwh, grid, years, lifetime)
+
+
+def test_manufacturer_embodied_boundaries():
+    assert manufacturer_embodied(161, 0) == 161  # a published use share of 0: nothing removed
+    assert manufacturer_embodied(0.5, None) == 0.5
+    for ratio in (1, 1.0):
+        with pytest.raises(ValueError):
+            manufacturer_embodied(161, ratio)
+    with pytest.raises(ValueError):
+        manufacturer_embodied(-1, None)
+
+
+@pytest.mark.parametrize("override", [0.0, -5.0])
+def test_a_manufacturer_value_must_be_positive(override):
+    with pytest.raises(ValueError):
+        product_footprint("laptop", year=2025, embodied_override=override)
+
+
+def test_a_manufacturer_value_on_a_default_spread_category_keeps_the_flag():
+    # feature_phone has the default spread: a manufacturer value borrows it, still flagged
+    footprint = product_footprint("feature_phone", year=2025, embodied_override=20.0)
+    assert footprint.embodied.rounded() == Estimate(14.0, 20.0, 26.0, spread_is_default=True)
+    assert footprint.embodied_origin == ORIGIN_MANUFACTURER
+    laptop = product_footprint("laptop", year=2025, embodied_override=185.09)
+    assert laptop.embodied.spread_is_default is False
+    assert laptop.embodied.rounded() == Estimate(175.0, 185.09, 285.2)
+
+
+def test_a_manufacturer_value_for_an_unknown_category_gets_the_default_spread():
+    footprint = product_footprint("unknown", year=2025, embodied_override=10.0, years_of_service=2,
+                                  annual_kwh_override=0.0)
+    assert footprint.embodied == Estimate.around(10.0)
+    assert footprint.annual.rounded() == Estimate(3.5, 5.0, 6.5, spread_is_default=True)
+    assert footprint.grid_factor_year == 2025
+    no_lifetime = product_footprint("unknown", year=2025, embodied_override=10.0)
+    assert (no_lifetime.reason, no_lifetime.years, no_lifetime.annual) == (REASON_NO_LIFETIME, None, None)
+
+
+def test_a_footprint_without_lifetime_or_energy_still_records_what_it_knows():
+    nas = product_footprint("nas", year=2024)
+    assert (nas.reason, nas.annual, nas.annual_kwh, nas.grid_factor, nas.grid_factor_year) == (
+        REASON_NO_ENERGY_FACTOR, None, None, 0.0519, 2024)
+    assert nas.embodied_origin == ORIGIN_CATEGORY
+    assert nas.years == category_factor("nas").default_lifetime_years
+    gap = product_footprint("headset", year=2025)
+    assert (gap.years, gap.grid_factor, gap.embodied_origin, gap.grid_factor_year) == (None, None, None, None)
+
+
+def test_a_measured_kwh_of_zero_beats_the_category():
+    footprint = product_footprint("laptop", year=2025, annual_kwh_override=0.0)
+    assert footprint.annual_kwh == 0.0
+    assert footprint.annual.rounded() == Estimate(35.0, 37.02, 57.04)
+
+
+@pytest.mark.parametrize("years", [0, -1])
+def test_refurbished_avoided_per_year_refuses_a_non_positive_lifetime(years):
+    with pytest.raises(ValueError):
+        refurbished_avoided_per_year("laptop", LAPTOP_EMBODIED, years)
+
+
+def test_refurbished_avoided_per_year_for_a_category_without_share():
+    assert refurbished_avoided_per_year("monitor_24", LAPTOP_EMBODIED, 1) is None
+
+
+def test_lifetime_extension_of_half_a_year():
+    # 1/4 − 1/4.5 = 0.02777… ; 185.09 × 0.02777… = 5.1414 -> 5.14
+    assert round(lifetime_extension_saving(LAPTOP_EMBODIED, 4, 4.5).central, 2) == 5.14
+
+
+def test_reading_a_csv_row_with_an_inconsistent_range_is_refused():
+    row = {"category": "x", "embodied_kgco2e": "10", "embodied_low": "12", "embodied_high": "20"}
+    with pytest.raises(ValueError, match="carbon_factors.csv: x"):
+        carbon._embodied_from_row(row)
+    assert carbon._embodied_from_row({**row, "embodied_low": "", "embodied_high": " "}) == Estimate(
+        10 * 0.7, 10.0, 10 * 1.3, spread_is_default=True)
+    assert carbon._embodied_from_row({**row, "embodied_low": "8", "embodied_high": ""}).rounded() == Estimate(
+        8.0, 10.0, 13.0, spread_is_default=True)
+    assert carbon._embodied_from_row({**row, "embodied_low": "", "embodied_high": "15"}).rounded() == Estimate(
+        7.0, 10.0, 15.0, spread_is_default=True)
+    assert carbon._embodied_from_row({**row, "embodied_low": "10", "embodied_high": "10"}) == Estimate(10.0, 10.0, 10.0)
+    assert carbon._embodied_from_row({**row, "embodied_kgco2e": ""}) is None
+
+
+def test_values_between_zero_and_one_are_valid():
+    # half a year of lifetime, a manufacturer value under 1 kg: small, not impossible
+    assert carbon_to_date(LAPTOP_EMBODIED, 0.0, 0.0, 0.25, 0.5).central == pytest.approx(185.09 / 2)
+    assert lifetime_extension_saving(LAPTOP_EMBODIED, 0.5, 1).central == pytest.approx(185.09)
+    assert product_footprint("laptop", year=2025, embodied_override=0.5).embodied.central == 0.5
+
+
+def test_sources_are_joined_with_their_labels():
+    row = {"source_embodied": " A ", "source_energy": "B", "source_lifetime": ""}
+    assert carbon._sources_from_row(row) == "embodied: A | energy: B"
+
+
+def test_rounding_to_the_tenth_and_to_the_unit():
+    assert Estimate(0.25, 1.5, 2.45).rounded(1) == Estimate(0.3, 1.5, 2.5)

@@ -112,3 +112,46 @@ def test_cost_refuses_a_float_price():
 def test_cost_refuses_a_zero_lifetime():
     with pytest.raises(ValueError):
         cost_per_year_of_service(Decimal("899.00"), 0, 29.02, Decimal("0.20"))
+
+
+# --- boundaries (mutation testing) --------------------------------------------------------------
+
+
+def test_each_part_at_its_full_marks_boundary():
+    score = durability_score(8, 5, 10, True)
+    assert score.parts == {"lifetime": 40.0, "warranty": 20.0, "repairability": 30.0, "refurbished": 10.0}
+    # just under the caps: pro rata
+    assert durability_score(7, 0, None, False).parts["lifetime"] == pytest.approx(35.0)
+    assert durability_score(0, 4, None, False).parts["warranty"] == pytest.approx(16.0)
+    assert durability_score(0, 0, 1, False).parts["repairability"] == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("index", [0, 10, 0.0, 10.0])
+def test_index_of_0_and_10_are_valid(index):
+    assert durability_score(0, 0, index, False).index_known is True
+
+
+def test_a_score_just_under_half_rounds_down():
+    # 0.49/8 × 40 = 2.45 -> 2
+    assert durability_score(0.49, 0, None, False).total == 2
+
+
+@pytest.mark.parametrize(("price", "kwh", "electricity"), [(Decimal("-0.01"), 1, Decimal("0.2")),
+                                                           (Decimal("1"), -0.01, Decimal("0.2")),
+                                                           (Decimal("1"), 1, Decimal("-0.01"))])
+def test_cost_refuses_negative_inputs(price, kwh, electricity):
+    with pytest.raises(ValueError):
+        cost_per_year_of_service(price, 5, kwh, electricity)
+
+
+def test_cost_refuses_a_float_electricity_price_and_a_negative_lifetime():
+    with pytest.raises(TypeError):
+        cost_per_year_of_service(Decimal("899"), 5, 29.02, 0.2)
+    with pytest.raises(ValueError):
+        cost_per_year_of_service(Decimal("899"), -1, 29.02, Decimal("0.20"))
+
+
+def test_cost_of_a_free_device_drawing_no_power_is_zero():
+    assert cost_per_year_of_service(Decimal("0"), 0.5, Decimal("0"), Decimal("0")) == Decimal("0.00")
+    # Decimal lifetime and kWh are used as they are: 100 / 0.5 = 200 ; 1.5 × 0.20 = 0.30
+    assert cost_per_year_of_service(Decimal("100"), Decimal("0.5"), Decimal("1.5")) == Decimal("200.30")

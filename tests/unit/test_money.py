@@ -164,3 +164,132 @@ def test_format_eur_unknown_locale():
 def test_format_then_parse_round_trip():
     for raw in ("0.01", "12.30", "1234.56", "9876543.21"):
         assert parse_money(format_eur(D(raw))) == D(raw)
+
+
+# --- boundaries and constants (mutation testing: each of these once let a wrong constant through) --
+
+
+@pytest.mark.parametrize("amount", [D("0"), D("0.00"), D("-0.00"), D("-0.004"), D("0.004")])
+def test_zero_is_shown_without_a_minus_sign(amount):
+    # -0.004 rounds to -0.00: still zero, never "-0,00 €"
+    assert format_eur(amount) == "0,00\u00a0€"
+    assert format_eur(amount, locale="en") == "€0.00"
+
+
+def test_the_smallest_negative_amount_keeps_its_sign():
+    assert format_eur(D("-0.005")) == "-0,01\u00a0€"
+    assert format_eur(D("-0.01"), locale="en") == "-€0.01"
+
+
+def test_grouping_starts_at_four_digits():
+    assert format_eur(D("999.99")) == "999,99\u00a0€"
+    assert format_eur(D("1000")) == "1\u202f000,00\u00a0€"
+    assert format_eur(D("100000"), locale="en") == "€100,000.00"
+    assert format_eur(D("1000000")) == "1\u202f000\u202f000,00\u00a0€"
+
+
+def test_locale_names_are_read_case_and_separator_insensitively():
+    assert format_eur(D("1234.5"), locale="fr-FR") == "1\u202f234,50\u00a0€"
+    assert format_eur(D("1234.5"), locale="FR_fr") == "1\u202f234,50\u00a0€"
+    assert format_eur(D("1234.5"), locale="en-US") == "€1,234.50"
+    assert format_eur(D("1234.5"), locale="EN") == "€1,234.50"
+
+
+def test_default_vat_rate_is_the_standard_french_rate():
+    # CGI art. 278: 20 %. Callers that do not pass a rate get it.
+    assert vat_amount(D("100.00")) == D("20.00")
+    assert ttc(D("100.00")) == D("120.00")
+    assert vat_amount(D("0.02")) == D("0.00")  # 0.004 -> 0.00
+    assert vat_amount(D("0.03")) == D("0.01")  # 0.006 -> 0.01
+
+
+def test_vat_refuses_a_float_rate():
+    with pytest.raises(TypeError):
+        vat_amount(D("100"), 0.2)
+
+
+def test_vat_at_zero_rate_and_on_zero():
+    assert vat_amount(D("123.45"), D("0")) == D("0.00")
+    assert ttc(D("0"), D("0.20")) == D("0.00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9999999999999", "9999999999999.00"),  # 13 integer digits: the most accepted
+        ("9 999 999 999 999,99", "9999999999999.99"),
+        ("0000000000000000012,50", "12.50"),  # leading zeros do not count
+    ],
+)
+def test_parse_money_accepts_up_to_thirteen_integer_digits(text, expected):
+    assert parse_money(text) == D(expected)
+
+
+@pytest.mark.parametrize("text", ["10000000000000", "10 000 000 000 000,00", "-10000000000000"])
+def test_parse_money_refuses_fourteen_integer_digits(text):
+    with pytest.raises(ValueError, match="trop élevé"):
+        parse_money(text, allow_negative=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 234,56", "1234.56"),  # space
+        ("1\u00a0234,56", "1234.56"),  # no-break space
+        ("1\u202f234,56", "1234.56"),  # narrow no-break space (what format_eur writes)
+        ("1\u2009234,56", "1234.56"),  # thin space (pasted from word processors)
+        ("\u2009 12,50\u00a0€\u2009", "12.50"),  # around the amount too
+        ("- 12,50", "-12.50"),
+        ("-€12,50", "-12.50"),
+        ("-\u202f12,50\u00a0€", "-12.50"),
+    ],
+)
+def test_parse_money_accepts_every_french_space(text, expected):
+    assert parse_money(text, allow_negative=True) == D(expected)
+
+
+@pytest.mark.parametrize("text", ["1.234.56", "1,234,56", "1.234,567", "1 234.567", "12.", ".5", ",5"])
+def test_parse_money_refuses_ambiguous_separators(text):
+    with pytest.raises(ValueError):
+        parse_money(text)
+
+
+def test_parse_money_decimal_places():
+    assert parse_money("12.5") == D("12.50")
+    assert parse_money("12,05") == D("12.05")
+    assert parse_money("1 234.5") == D("1234.50")
+    with pytest.raises(ValueError, match="deux décimales"):
+        parse_money("12,345")
+
+
+def test_parse_money_result_is_to_the_cent():
+    assert parse_money("12").as_tuple().exponent == -2
+    assert parse_money("-0,00") == D("0.00")
+    assert not parse_money("-0,00").is_signed()
+
+
+def test_round_cents_accepts_an_int_and_refuses_infinity():
+    assert round_cents(5) == D("5.00")
+    with pytest.raises(ValueError):
+        round_cents(D("Infinity"))
+    with pytest.raises(ValueError):
+        round_cents(D("1e40"))  # more digits than the decimal context holds
+
+
+def test_to_money_refuses_other_types():
+    with pytest.raises(TypeError):
+        to_money([1])
+    with pytest.raises(TypeError):
+        to_money(None)
+
+
+@pytest.mark.parametrize("text", ["12,50\u2003€", "\u200312,50", "-\u200312,50", "- €\u200312", "X12", "12X", "+X12"])
+def test_parse_money_accepts_only_the_french_spaces_and_nothing_around_the_sign(text):
+    # an em space is not one of the four spaces French amounts are written with; letters are not signs
+    with pytest.raises(ValueError):
+        parse_money(text, allow_negative=True)
+
+
+def test_vat_refuses_a_bool_rate():
+    with pytest.raises(TypeError):
+        vat_amount(D("100"), True)

@@ -306,3 +306,262 @@ def test_fee_redistribution_sums_rows_of_the_same_band():
 def test_fee_redistribution_refuses_floats():
     with pytest.raises(PricingError):
         fee_redistribution([("a", 100.0, D("0.02"))], D("0.02"))
+
+
+# --- boundaries, stable codes and details (mutation testing) ---------------------------------
+
+
+def problems_of(bands):
+    with pytest.raises(PricingError) as excinfo:
+        validate_bands(bands)
+    assert excinfo.value.code == "invalid_tariff_grid"
+    assert excinfo.value.message.startswith("La grille tarifaire n'est pas valide : ")
+    return excinfo.value.details["problems"]
+
+
+def test_an_empty_grid_names_its_one_problem():
+    assert problems_of(()) == ["la grille ne contient aucune tranche"]
+
+
+def test_every_problem_is_listed_even_after_an_unbounded_band():
+    # two unbounded bands before a capped last one: the check goes on after the first problem
+    bands = (Band(0, None, D("0.02"), "a"), Band(500, None, D("0.03"), "b"), Band(1000, 1999, D("0.04"), "c"))
+    assert problems_of(bands) == [
+        "seule la dernière tranche peut être sans plafond (« a »)",
+        "seule la dernière tranche peut être sans plafond (« b »)",
+        "la dernière tranche (« c ») doit être sans plafond",
+    ]
+
+
+def test_problems_name_the_band_and_the_gap():
+    bands = (Band(10, 499, D("1.5"), "a"), Band(600, 999, D("0.02"), "b"))
+    assert problems_of(bands) == [
+        "tranche « a » : le taux doit être compris entre 0 % et moins de 100 %",
+        "la première tranche doit commencer à 0 habitant, pas 10",
+        "trou entre « a » et « b » (500 à 599 habitants)",
+        "la dernière tranche (« b ») doit être sans plafond",
+    ]
+
+
+def test_overlap_and_inverted_band_are_named():
+    assert problems_of((Band(0, 499, D("0.02"), "a"), Band(499, None, D("0.03"), "b"))) == [
+        "les tranches « a » et « b » se chevauchent"
+    ]
+    assert problems_of((Band(0, 10, D("0.02"), "a"), Band(11, 10, D("0.02"), "b"), Band(11, None, D("0"), "c")))[0] == (
+        "tranche « b » : la population maximale est inférieure à la minimale"
+    )
+    assert problems_of((Band(0, None, D("NaN"), "a"),)) == ["tranche « a » : le taux doit être un nombre décimal"]
+
+
+def test_a_band_of_a_single_population_value_is_valid():
+    bands = (Band(0, 0, D("0"), "aucun habitant"), Band(1, None, D("0.02"), "au moins un"))
+    assert validate_bands(bands) == bands
+    assert band_for_population(bands, 0).label == "aucun habitant"
+    assert band_for_population(bands, 1).label == "au moins un"
+
+
+def test_bands_that_touch_exactly_are_valid_and_rates_just_under_100_percent_too():
+    validate_bands((Band(0, 499, D("0.9999"), "a"), Band(500, None, D("0"), "b")))
+
+
+def test_the_grid_validation_message_lists_the_problems():
+    with pytest.raises(PricingError) as excinfo:
+        validate_bands((Band(0, 499, D("0.02"), "a"),))
+    assert excinfo.value.message == (
+        "La grille tarifaire n'est pas valide : la dernière tranche (« a ») doit être sans plafond."
+    )
+
+
+def test_a_grid_without_deliberation_has_the_grid_code():
+    with pytest.raises(PricingError) as excinfo:
+        grid(ref="")
+    assert excinfo.value.code == "invalid_tariff_grid"
+
+
+def test_no_grid_in_force_has_its_code_and_date():
+    with pytest.raises(PricingError) as excinfo:
+        grid_in_force([grid(effective_from=date(2026, 1, 1))], date(2025, 12, 31))
+    assert excinfo.value.code == "no_tariff_grid"
+    assert "31/12/2025" in excinfo.value.message
+    with pytest.raises(PricingError):
+        grid_in_force([], date(2026, 1, 1))
+
+
+def test_grid_in_force_on_its_first_day_and_the_latest_of_several():
+    grids = [grid(effective_from=date(2024, 1, 1), ref="a"), grid(effective_from=date(2025, 6, 1), ref="b"),
+             grid(effective_from=date(2026, 1, 1), ref="c")]
+    assert grid_in_force(grids, date(2025, 6, 1)).deliberation_ref == "b"
+    assert grid_in_force(grids, date(2025, 5, 31)).deliberation_ref == "a"
+    assert grid_in_force(grids, date(2030, 1, 1)).deliberation_ref == "c"
+
+
+@pytest.mark.parametrize("population", [-1, True, "500", None, 12.0])
+def test_bad_population_has_its_code_and_details(population):
+    with pytest.raises(PricingError) as excinfo:
+        band_for_population(grid(), population)
+    assert excinfo.value.code == "invalid_population"
+    assert excinfo.value.details == {"population": repr(population)}
+
+
+def test_band_for_population_validates_loose_bands():
+    with pytest.raises(PricingError) as excinfo:
+        band_for_population((SMALL, LARGE, CITY), 100)
+    assert excinfo.value.code == "invalid_tariff_grid"
+
+
+@pytest.mark.parametrize(
+    ("offer", "rate", "code"),
+    [
+        (D("-0.01"), D("0.02"), "negative_price"),
+        (D("10"), D("1"), "invalid_fee_rate"),
+        (D("10"), D("-0.0001"), "invalid_fee_rate"),
+        (10.0, D("0.02"), "invalid_amount"),
+        (D("10"), 0.02, "invalid_amount"),
+        (D("NaN"), D("0"), "invalid_amount"),
+        (D("10"), D("Infinity"), "invalid_amount"),
+    ],
+)
+def test_member_unit_price_refusals_have_stable_codes(offer, rate, code):
+    with pytest.raises(PricingError) as excinfo:
+        member_unit_price(offer, rate)
+    assert excinfo.value.code == code
+
+
+def test_member_unit_price_of_a_free_item_and_just_under_100_percent():
+    assert member_unit_price(D("0"), D("0.12")) == D("0.00")
+    assert member_unit_price(D("100"), D("0.9999")) == D("199.99")
+
+
+def test_quantity_refusals_carry_the_value_and_the_ceiling():
+    with pytest.raises(InvalidQuantity) as excinfo:
+        validate_quantity("10001")
+    assert excinfo.value.details == {"value": "'10001'", "max_quantity": 10_000}
+    assert excinfo.value.message == "La quantité 10001 dépasse le maximum autorisé (10000)."
+    with pytest.raises(InvalidQuantity) as excinfo:
+        validate_quantity(0, max_quantity=None)
+    assert excinfo.value.details == {"value": "0", "max_quantity": None}
+
+
+@pytest.mark.parametrize(("raw", "expected"), [(1, 1), ("1", 1), (D("1"), 1), (D("10000"), 10_000), ("-0", None)])
+def test_quantity_boundaries(raw, expected):
+    if expected is None:
+        with pytest.raises(InvalidQuantity, match="supérieure à zéro"):
+            validate_quantity(raw)
+    else:
+        assert validate_quantity(raw) == expected
+
+
+def test_the_default_ceiling_is_10000_units_per_line():
+    assert validate_quantity(10_000) == 10_000
+    with pytest.raises(InvalidQuantity, match="maximum"):
+        validate_quantity(10_001)
+    assert validate_quantity(10_001, max_quantity=10_001) == 10_001
+    assert validate_quantity(5, max_quantity=5) == 5
+
+
+@pytest.mark.parametrize("raw", ["-3", -3, D("-3")])
+def test_negative_quantities_are_below_zero_not_malformed(raw):
+    with pytest.raises(InvalidQuantity) as excinfo:
+        validate_quantity(raw)
+    assert excinfo.value.message == "La quantité doit être supérieure à zéro."
+
+
+def test_totals_and_prices_have_no_per_line_ceiling():
+    # the 10 000-unit cap is per order line; a campaign's total and a line total are not capped
+    assert line_total(D("1.00"), 10_001) == D("10001.00")
+    assert unit_price_at(BREAKS, 25_000) == D("720.00")
+    assert next_break(BREAKS, 10_001) is None
+    assert next_break((PriceBreak(1, D("2")), PriceBreak(20_000, D("1"))), 10_001) == PriceBreak(20_000, D("1"))
+    assert campaign_unit_prices(BREAKS, 12_000, {"A": D("0.02")}) == {"A": D("734.40")}  # 720 × 1.02
+
+
+def test_line_total_refuses_a_float_price():
+    with pytest.raises(PricingError) as excinfo:
+        line_total(1.5, 2)
+    assert excinfo.value.code == "invalid_amount"
+
+
+def test_no_price_break_has_its_code_and_quantity():
+    with pytest.raises(PricingError) as excinfo:
+        unit_price_at((PriceBreak(10, D("5.00")),), 9)
+    assert excinfo.value.details == {"quantity": 9}
+    assert "9" in excinfo.value.message
+
+
+def test_duplicate_breaks_have_their_code():
+    with pytest.raises(PricingError) as excinfo:
+        next_break((PriceBreak(5, D("5")), PriceBreak(5, D("4"))), 1)
+    assert excinfo.value.code == "duplicate_price_break"
+
+
+def test_a_free_price_break_is_allowed_a_negative_one_is_not():
+    assert PriceBreak(1, D("0")).unit_price_ht == D("0")
+    with pytest.raises(PricingError) as excinfo:
+        PriceBreak(1, D("-0.01"))
+    assert excinfo.value.code == "negative_price"
+    with pytest.raises(InvalidQuantity):
+        PriceBreak(0, D("1"))
+
+
+def test_campaign_price_exactly_at_a_break_and_one_under():
+    assert campaign_unit_prices(BREAKS, 50, {"A": D("0")}) == {"A": D("760.00")}
+    assert campaign_unit_prices(BREAKS, 49, {"A": D("0")}) == {"A": D("800.00")}
+    assert campaign_unit_prices(BREAKS, 1, {}) == {}
+
+
+def test_flat_rate_without_any_base_amount_has_its_code():
+    with pytest.raises(PricingError) as excinfo:
+        revenue_neutral_flat_rate([("a", D("0"), D("0.02"))])
+    assert excinfo.value.code == "no_purchases"
+    with pytest.raises(PricingError) as excinfo:
+        revenue_neutral_flat_rate([("a", D("0.01"), 0.02)])
+    assert excinfo.value.code == "invalid_amount"
+    assert revenue_neutral_flat_rate([("a", D("0.01"), D("0.02"))]) == D("0.0200")
+
+
+def test_fee_redistribution_refusals_have_the_amount_code():
+    for rows, flat in (([("a", 100.0, D("0.02"))], D("0.02")), ([("a", D("100"), 0.02)], D("0.02")), ([], 0.02)):
+        with pytest.raises(PricingError) as excinfo:
+            fee_redistribution(rows, flat)
+        assert excinfo.value.code == "invalid_amount"
+
+
+def test_fee_redistribution_rounds_each_column_to_the_cent():
+    [row] = fee_redistribution([("a", D("0.333"), D("0.5"))], D("0.25"))
+    # base 0.333 -> 0.33; fees 0.1665 -> 0.17; flat 0.08325 -> 0.08; difference 0.09
+    assert row == BandRedistribution("a", D("0.33"), D("0.17"), D("0.08"), D("0.09"))
+    assert fee_redistribution([], D("0.02")) == []
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: member_unit_price(1.0, D("0.02")), "Le prix unitaire doit être un nombre décimal."),
+        (lambda: member_unit_price(D("1"), 0.02), "Le taux de frais doit être un nombre décimal."),
+        (lambda: line_total(1.0, 1), "Le prix unitaire doit être un nombre décimal."),
+        (lambda: PriceBreak(1, 1.0), "Le prix unitaire doit être un nombre décimal."),
+        (lambda: fee_redistribution([], 0.02), "Le taux forfaitaire doit être un nombre décimal."),
+        (lambda: fee_redistribution([("a", 1.0, D("0"))], D("0")), "Le montant de base doit être un nombre décimal."),
+        (lambda: fee_redistribution([("a", D("1"), 0.0)], D("0")), "Le taux de frais doit être un nombre décimal."),
+        (lambda: revenue_neutral_flat_rate([("a", 1.0, D("0"))]), "Le montant de base doit être un nombre décimal."),
+        (lambda: revenue_neutral_flat_rate([("a", D("1"), 0.0)]), "Le taux de frais doit être un nombre décimal."),
+    ],
+)
+def test_amount_refusals_name_the_amount(call, message):
+    with pytest.raises(PricingError) as excinfo:
+        call()
+    assert excinfo.value.message == message
+    assert excinfo.value.code == "invalid_amount"
+
+
+@pytest.mark.parametrize("raw", ["abc", 2.5, None])
+def test_malformed_quantities_carry_their_details(raw):
+    with pytest.raises(InvalidQuantity) as excinfo:
+        validate_quantity(raw)
+    assert excinfo.value.details == {"value": repr(raw), "max_quantity": 10_000}
+
+
+def test_a_band_contains_its_bounds_only():
+    band = Band(500, 999, D("0.03"), "b")
+    assert [band.contains(p) for p in (499, 500, 999, 1000)] == [False, True, True, False]
+    assert Band(10000, None, D("0.1"), "c").contains(10**9) and not Band(10000, None, D("0.1"), "c").contains(9999)

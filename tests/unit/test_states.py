@@ -208,3 +208,132 @@ def test_approval_needed_only_above_threshold(total, threshold, needed):
 def test_approval_needed_refuses_bad_amounts(total, threshold):
     with pytest.raises(PricingError):
         approval_needed(total, threshold)
+
+
+# --- boundaries, stable codes and details (mutation testing) ---------------------------------
+
+
+def test_a_line_missing_from_the_delivery_is_not_delivered_even_for_one_unit():
+    # a 1-unit line absent from the delivery counts as 0 delivered, never as its ordered quantity
+    assert order_after_delivery({1: 10, 2: 1}, {1: 10}) == "partially_delivered"
+    assert order_after_delivery({1: 1, 2: 1}, {1: 1}) == "partially_delivered"
+    assert order_after_delivery({1: 1, 2: 1}, {1: 1, 2: 1}) == "delivered"
+    assert order_after_delivery({"a": 1}, {"a": 1}) == "delivered"
+
+
+def test_delivering_exactly_the_ordered_quantity_is_not_over_delivery():
+    assert order_after_delivery({1: 10}, {1: 10}) == "delivered"
+    assert order_after_delivery({1: 10}, {1: 9}) == "partially_delivered"
+    assert order_after_delivery({1: 10, 2: 5}, {1: 0, 2: 1}) == "partially_delivered"
+
+
+def test_over_delivery_names_the_line_and_both_quantities():
+    with pytest.raises(InvalidQuantity) as excinfo:
+        order_after_delivery({1: 10}, {1: 11})
+    assert excinfo.value.code == "over_delivery"
+    assert excinfo.value.details == {"line": "1", "ordered": 10, "delivered": 11}
+    assert excinfo.value.message == "La quantité livrée (11) dépasse la quantité commandée (10) pour la ligne 1."
+
+
+def test_unknown_lines_are_listed():
+    with pytest.raises(InvalidQuantity) as excinfo:
+        order_after_delivery({1: 10}, {3: 1, 2: 1, 1: 1})
+    assert excinfo.value.code == "invalid_quantity"
+    assert excinfo.value.details == {"lines": ["2", "3"]}
+
+
+@pytest.mark.parametrize("delivered", [-1, True, False, 1.0, "1", None])
+def test_delivered_quantities_must_be_whole_numbers(delivered):
+    with pytest.raises(InvalidQuantity) as excinfo:
+        order_after_delivery({1: 10}, {1: delivered})
+    assert excinfo.value.code == "invalid_quantity"
+    assert excinfo.value.details == {"line": "1"}
+
+
+def test_an_order_without_lines_has_its_code():
+    with pytest.raises(InvalidQuantity) as excinfo:
+        order_after_delivery({}, {})
+    assert excinfo.value.code == "empty_order"
+
+
+def test_an_empty_delivery_has_its_code_even_with_zero_lines():
+    with pytest.raises(InvalidQuantity) as excinfo:
+        order_after_delivery({1: 10, 2: 5}, {1: 0, 2: 0})
+    assert excinfo.value.code == "empty_delivery"
+
+
+@pytest.mark.parametrize(
+    ("total", "threshold", "needed"),
+    [("0", "0", False), ("0.00", "0.01", False), ("0.01", "0.00", True), ("1000000", "999999.99", True)],
+)
+def test_approval_needed_at_zero_and_one_cent(total, threshold, needed):
+    assert approval_needed(D(total), D(threshold)) is needed
+
+
+@pytest.mark.parametrize(
+    ("total", "threshold", "code"),
+    [(D("1"), D("-0.01"), "invalid_threshold"), (1.0, D("1"), "invalid_amount"), (D("1"), 1, "invalid_amount"),
+     (D("1"), D("Infinity"), "invalid_amount")],
+)
+def test_approval_needed_refusals_have_stable_codes(total, threshold, code):
+    with pytest.raises(PricingError) as excinfo:
+        approval_needed(total, threshold)
+    assert excinfo.value.code == code
+
+
+def test_a_refusal_is_a_409_with_the_allowed_targets():
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        ORDER.check("approved", "delivered")
+    assert excinfo.value.http_status == 409
+    assert excinfo.value.details["allowed"] == ["cancelled", "placed"]
+
+
+def test_labels_fall_back_to_the_status_and_read_the_locale():
+    assert ORDER.label("archived") == "archived"
+    assert ORDER.label("archived", "en") == "archived"
+    assert ORDER.label("placed", "EN") == "placed (supplier purchase order)"
+    assert ORDER.label("placed", "en_GB") == "placed (supplier purchase order)"
+    assert ORDER.label("placed", "fr_FR") == "passée (commande fournisseur)"
+
+
+def test_terminal_message_only_for_terminal_statuses():
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        TENDER.check("awarded", "draft")
+    assert excinfo.value.message.startswith("La consultation est au statut final « attribuée »")
+    with pytest.raises(TransitionNotAllowed) as excinfo:
+        TENDER.check("draft", "awarded")
+    assert excinfo.value.message == (
+        "La consultation ne peut pas passer du statut « brouillon » au statut « attribuée »."
+    )
+
+
+def test_machine_statuses_include_terminal_ones_without_transitions():
+    machine = StateMachine(
+        "door", {("open", "closed")}, "open", frozenset({"closed", "walled_up"}),
+        labels_fr={"open": "ouverte", "closed": "fermée", "walled_up": "murée"},
+        labels_en={"open": "open", "closed": "closed", "walled_up": "walled up"},
+    )
+    assert machine.statuses == {"open", "closed", "walled_up"}
+    assert machine.allowed_from("walled_up") == frozenset()
+    assert not machine.is_allowed("open", "walled_up")
+
+
+def test_machine_checks_the_initial_status_and_both_label_tables():
+    labels = {"a": "A", "b": "B"}
+    # an initial status that no transition leaves nor reaches: the machine could never move
+    with pytest.raises(ValueError, match="initial status 'z' has no transition"):
+        StateMachine("x", {("a", "b")}, "z", frozenset(), labels_fr={**labels, "z": "Z"}, labels_en={**labels, "z": "Z"})
+    with pytest.raises(ValueError, match="en label"):
+        StateMachine("x", {("a", "b")}, "a", frozenset(), labels_fr=labels, labels_en={"a": "A"})
+    with pytest.raises(ValueError, match="fr label"):
+        StateMachine("x", {("a", "b")}, "a", frozenset(), labels_fr={"b": "B"}, labels_en=labels)
+    with pytest.raises(ValueError, match="terminal"):
+        StateMachine("x", {("a", "b"), ("b", "a")}, "a", frozenset({"b"}), labels_fr=labels, labels_en=labels)
+    machine = StateMachine("x", [("a", "b")], "a", {"b"}, labels_fr=labels, labels_en=labels)
+    assert machine.terminal == frozenset({"b"}) and isinstance(machine.terminal, frozenset)
+    assert machine.transitions == frozenset({("a", "b")})
+
+
+def test_machines_are_listed_by_name():
+    assert MACHINES == {"order": ORDER, "purchase_order": PURCHASE_ORDER, "campaign": CAMPAIGN, "tender": TENDER,
+                        "asset": ASSET}

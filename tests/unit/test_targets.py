@@ -83,3 +83,17 @@ def test_rule_in_force_on_a_date():
     assert rule_in_force(REUSE_PURCHASE_RULES, date(2024, 7, 1))[0] == date(2021, 1, 1)
     assert rule_in_force(REUSE_PURCHASE_RULES, date(2030, 1, 1))[1] == Decimal("0.30")
     assert rule_in_force(RETIRED_REUSE_RULES, date(2022, 12, 31)) is None
+
+
+def test_a_year_takes_the_rule_in_force_on_its_1_january(monkeypatch):
+    # a rule taking effect on 2 January (or mid-year) counts from the next full year, for both obligations
+    later = (date(2031, 1, 2), Decimal("0.40"), "décret fictif du 2 janvier 2031")
+    monkeypatch.setattr(targets, "REUSE_PURCHASE_RULES", (*REUSE_PURCHASE_RULES, later))
+    monkeypatch.setattr(targets, "RETIRED_REUSE_RULES", (*RETIRED_REUSE_RULES, later))
+    assert reuse_purchase_target(2031) == Decimal("0.30")
+    assert reuse_purchase_target(2032) == Decimal("0.40")
+    assert "2031" not in reuse_purchase_target_source(2031) and "2 janvier 2031" in reuse_purchase_target_source(2032)
+    assert retired_reuse_target(2031) == Decimal("0.50")
+    assert retired_reuse_target(2032) == Decimal("0.40")
+    assert "2 janvier 2031" not in retired_reuse_target_source(2031)
+    assert retired_reuse_target_source(2032) == "décret fictif du 2 janvier 2031"

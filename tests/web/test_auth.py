@@ -98,8 +98,23 @@ def test_login_does_not_redirect_to_another_site(browser, make_user):
 
 
 def test_disabled_account_cannot_log_in(browser, make_user):
-    make_user(email="off@test.local", is_enabled=False)
-    assert browser.post_form("/login", {"email": "off@test.local", "password": "password-123"}).status_code == 401
+    user = make_user(email="off@test.local", is_enabled=False)
+    response = browser.post_form("/login", {"email": "off@test.local", "password": "password-123"})
+    assert response.status_code == 401
+    # the same answer as a wrong password: nothing tells that the account exists
+    assert "Adresse e-mail ou mot de passe incorrect." in response.get_data(as_text=True)
+    # no session was opened: a member page still sends to the login page
+    account = browser.get("/account")
+    assert account.status_code == 302 and account.headers["Location"].startswith("/login")
+    with browser.client.session_transaction() as session:
+        assert "_user_id" not in session
+    db.session.refresh(user)
+    assert user.last_login_dt is None
+    # re-enabled, the same credentials open a session
+    user.is_enabled = True
+    db.session.flush()
+    browser.login("off@test.local")
+    assert browser.get("/account").status_code == 200
 
 
 def test_accept_language_english_and_explicit_choice(client, browser):

@@ -57,10 +57,19 @@ def test_unknown_or_expired_offer_is_refused(shop, make_offer, which):
 
 def test_offer_under_a_terminated_contract_cannot_be_ordered(shop, make_offer):
     offer = make_offer()
+    # the same offer while its contract runs goes into the cart: the refusal below is the termination's
+    assert shop["browser"].post_form("/cart/add", {"offer_id": offer.id, "quantity": "1"},
+                                     page="/cart").status_code == 302
+    ordered = (_count(Order), _count(OrderLine))
     offer.contract.is_terminated = True
     db.session.flush()
     response = shop["browser"].post_form("/cart/add", {"offer_id": offer.id, "quantity": "1"}, page="/cart")
     assert response.status_code == 422
+    assert "Cette offre n'existe pas ou ne peut plus être commandée." in unescape(response.get_data(as_text=True))
+    assert (_count(Order), _count(OrderLine)) == ordered
+    line = db.session.scalars(select(OrderLine).where(OrderLine.offer_id == offer.id)).one()
+    db.session.refresh(line)
+    assert line.quantity == 1  # nothing added to the line already in the cart
 
 
 def test_bad_quantity_in_the_cart_changes_nothing(shop):

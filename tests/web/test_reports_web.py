@@ -54,18 +54,58 @@ def _xlsx_equals_page(browser):
     assert shown in html
 
 
-def test_csv_export(officer):
+def _assets(member, code, count):
+    from datetime import date
+    from decimal import Decimal
+
+    from lifecycle import services
+    from purchasing.catalogue.models import Category
+
+    category = db.session.scalars(select(Category).where(Category.code == code)).one()
+    for _ in range(count):
+        services.create_asset(member_id=member.id, category=category, actor=None, acquisition_date=date(2024, 1, 15),
+                              purchase_price_ht=Decimal("800.00"), designation=f"{code} test")
+
+
+def _csv_sections(text):
+    """{section title: [rows]} of the long-format CSV (sections separated by a blank line)."""
+    sections = {}
+    for block in text.lstrip("\ufeff").strip().split("\n\n"):
+        title, *rows = block.splitlines()
+        sections[title] = rows
+    return sections
+
+
+def test_csv_export(officer, make_member):
+    _assets(make_member(name="Commune A"), "laptop", 2)
+    _assets(make_member(name="Commune B"), "smartphone", 3)
     response = officer.get("/reports/sustainability.csv?year=2026")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert "Parc par catégorie et statut" in response.get_data(as_text=True)
+    sections = _csv_sections(response.get_data(as_text=True))
+    # the territory's figures, French decimals, semicolons
+    assert sections["Parc par catégorie et statut"] == [
+        "Catégorie;En stock;Total", "Ordinateur portable;2;2", "Smartphone;3;3",
+    ]
+    assert "Équipements en parc;5,0" in sections["Parc : synthèse"]
+    assert "Objectif légal (%);;20,0" in sections["Achats par origine"]  # AGEC art. 58: 20 % in 2026
+    assert "Objectif légal (%);50,0" in sections["Équipements sortis : part réemployée"]  # REEN: 50 % from 2025
+    # 2 laptops 38.36 + 3 smartphones … (category factors, 2025 grid): the page's figure
+    assert sections["Carbone (kgCO2e)"][2] == "Empreinte annuelle du parc;131,4;172,8;218,2;0"
 
 
 def test_member_users_see_only_their_member(browser, make_member, make_user):
     mine, other = make_member(name="Ma commune"), make_member(name="Autre commune")
+    _assets(mine, "laptop", 2)
+    _assets(other, "smartphone", 3)
     make_user(role="secretary", member=mine, email="sec@mine.test")
     browser.login("sec@mine.test")
-    page = browser.get("/reports/sustainability").get_data(as_text=True)
-    assert mine.name in page
+    page = unescape(browser.get("/reports/sustainability").get_data(as_text=True))
+    assert mine.name in page and other.name not in page
+    # the figures are the member's own: its 2 laptops, not the territory's 5 devices nor the other's phones
+    sections = _csv_sections(browser.get("/reports/sustainability.csv").get_data(as_text=True))
+    assert sections["Parc par catégorie et statut"] == ["Catégorie;En stock;Total", "Ordinateur portable;2;2"]
+    assert "Équipements en parc;2,0" in sections["Parc : synthèse"]
+    assert re.search(r'<td class="num">2</td>', page) and not re.search(r'<td class="num">5</td>', page)
     assert browser.get("/reports/sustainability?scope=territory").status_code == 403
     assert browser.get(f"/reports/sustainability?scope=member&id={other.id}").status_code == 404
     assert browser.get(f"/reports/sustainability.xlsx?scope=member&id={other.id}").status_code == 404

@@ -226,10 +226,19 @@ def test_lot_maximum_amount_set_later_then_published_with_warning_before_august_
 
 
 def test_status_change_not_allowed_is_409(officer):
+    from html import unescape
+
+    from purchasing.tenders.models import Tender, TenderEvent
+
     tender = make_tender("AO-409")
     db.session.commit()
+    events = db.session.scalar(select(func.count(TenderEvent.id)).where(TenderEvent.tender_id == tender.id))
     response = officer.post_form(f"/tenders/{tender.id}/status", {"to": "closed"}, page=f"/tenders/{tender.id}")
     assert response.status_code == 409
+    assert "depuis le statut « brouillon »" in unescape(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Tender, tender.id).status == "draft"
+    assert db.session.scalar(select(func.count(TenderEvent.id)).where(TenderEvent.tender_id == tender.id)) == events
 
 
 def test_edit_draft_tender_and_refuse_a_taken_reference(officer):

@@ -1,0 +1,50 @@
+"""Domain errors: the stable codes and HTTP statuses the web layer and the API expose."""
+
+import pytest
+
+from purchasing.domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidQuantity,
+    PricingError,
+    ProcurementRuleViolation,
+    TransitionNotAllowed,
+)
+
+
+@pytest.mark.parametrize(
+    ("error_class", "code", "status", "message"),
+    [
+        (DomainError, "domain_error", 422, "L'opération a été refusée par les règles de gestion."),
+        (ConflictError, "conflict", 409, "L'opération a été refusée par les règles de gestion."),
+        (TransitionNotAllowed, "transition_not_allowed", 409, "Ce changement de statut n'est pas autorisé."),
+        (InvalidQuantity, "invalid_quantity", 422, "La quantité saisie n'est pas valide."),
+        (PricingError, "pricing_error", 422, "Le prix ne peut pas être calculé."),
+        (ProcurementRuleViolation, "procurement_rule_violation", 422,
+         "Une règle de la commande publique n'est pas respectée."),
+    ],
+)
+def test_each_error_has_its_stable_code_status_and_default_message(error_class, code, status, message):
+    error = error_class()
+    assert (error.code, error.http_status, error.message, str(error)) == (code, status, message, message)
+    assert error.details == {}
+    assert isinstance(error, DomainError) and isinstance(error, Exception)
+
+
+def test_code_message_and_details_given_per_instance():
+    details = {"line": "3"}
+    error = PricingError("Prix introuvable.", code="no_price_break", details=details)
+    assert error.as_dict() == {"code": "no_price_break", "message": "Prix introuvable.", "details": {"line": "3"}}
+    assert str(error) == "Prix introuvable."
+    details["line"] = "4"  # the error keeps its own copy
+    assert error.details == {"line": "3"}
+    # an instance code does not change the class's
+    assert PricingError().code == "pricing_error"
+
+
+def test_an_empty_message_falls_back_to_the_default():
+    assert InvalidQuantity("").message == "La quantité saisie n'est pas valide."
+
+
+def test_repr_names_the_class_code_and_message():
+    assert repr(ConflictError("Déjà pris.")) == "ConflictError(code='conflict', message='Déjà pris.')"
