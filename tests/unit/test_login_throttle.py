@@ -26,3 +26,9 @@ def test_the_longest_wait_wins_and_past_ends_do_not_count():
     assert wait_before_attempt(NOW - timedelta(seconds=5), None, NOW) == timedelta(0)
     assert wait_before_attempt(NOW + timedelta(seconds=3), NOW + timedelta(minutes=2), NOW) == timedelta(minutes=2)
     assert wait_before_attempt(NOW + timedelta(seconds=3), NOW - timedelta(minutes=2), NOW) == timedelta(seconds=3)
+
+
+def test_an_attempt_exactly_at_the_end_of_its_wait_may_be_checked():
+    assert wait_before_attempt(NOW, None, NOW) == timedelta(0)
+    assert wait_before_attempt(None, NOW, NOW) == timedelta(0)
+    assert wait_before_attempt(NOW, NOW + timedelta(microseconds=1), NOW) == timedelta(microseconds=1)
