@@ -23,8 +23,8 @@ def main() -> None:
     from flask_migrate import upgrade
     from sqlalchemy import insert, select
 
-    from lifecycle import report_data
-    from lifecycle.models import Asset
+    from lifecycle.assets.models import Asset
+    from lifecycle.reports import data as report_data
     from purchasing import create_app
     from purchasing.catalogue.models import Product
     from purchasing.demo import territory

@@ -175,7 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.members.views import bp as members_bp
     from purchasing.suppliers.views import bp as suppliers_bp
     from purchasing.tenders.views import bp as tenders_bp
-    from lifecycle.views import bp as lifecycle_bp
+    from lifecycle.web import bp as lifecycle_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -204,7 +204,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(lifecycle_bp)
 
-    from lifecycle.report_views import bp as reports_bp
+    from lifecycle.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
 

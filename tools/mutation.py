@@ -1,7 +1,7 @@
 """Mutation testing of the pure domain: ``python tools/mutation.py [MODULE.py ...]``.
 
 For each pure-domain module (the ``only_mutate`` globs of ``[tool.mutmut]`` in pyproject.toml:
-``purchasing/domain/*.py``, ``lifecycle/domain/*.py``, ``lifecycle/carbon.py``), one module at a time:
+``purchasing/domain/*.py``, ``lifecycle/domain/*.py``, carbon model included), one module at a time:
 
 1. **mutmut 3** makes its mutants (operators, comparisons, numbers, strings, arguments… inside
    functions) and runs, for each one, the domain unit tests that call the mutated function
@@ -122,19 +122,19 @@ HAND_MUTANTS: list[tuple[str, str, str]] = [
     ("purchasing/domain/states.py", '"closed": {"ordered", "cancelled"},', '"closed": {"ordered"},'),
     ("purchasing/domain/states.py", '"evaluated": {"awarded", "unsuccessful", "cancelled"},',
      '"evaluated": {"awarded", "cancelled"},'),
-    ("purchasing/domain/states.py", '"refurbishing", "in_pool")\nASSET', '"refurbishing")\nASSET'),
-    ("purchasing/domain/states.py", '            ("in_pool", "in_stock"),', ""),
+    ("lifecycle/domain/states.py", '"refurbishing", "in_pool")\nASSET', '"refurbishing")\nASSET'),
+    ("lifecycle/domain/states.py", '            ("in_pool", "in_stock"),', ""),
     # carbon
-    ("lifecycle/carbon.py", "DEFAULT_RELATIVE_SPREAD = 0.30", "DEFAULT_RELATIVE_SPREAD = 0.31"),
-    ("lifecycle/carbon.py", 'REASON_NO_FACTOR = "no_factor"', 'REASON_NO_FACTOR = "no_factorXX"'),
-    ("lifecycle/carbon.py", 'REASON_NO_LIFETIME = "no_lifetime"', 'REASON_NO_LIFETIME = "no_lifetimeXX"'),
-    ("lifecycle/carbon.py", 'REASON_NO_ENERGY_FACTOR = "no_energy_factor"',
+    ("lifecycle/domain/carbon.py", "DEFAULT_RELATIVE_SPREAD = 0.30", "DEFAULT_RELATIVE_SPREAD = 0.31"),
+    ("lifecycle/domain/carbon.py", 'REASON_NO_FACTOR = "no_factor"', 'REASON_NO_FACTOR = "no_factorXX"'),
+    ("lifecycle/domain/carbon.py", 'REASON_NO_LIFETIME = "no_lifetime"', 'REASON_NO_LIFETIME = "no_lifetimeXX"'),
+    ("lifecycle/domain/carbon.py", 'REASON_NO_ENERGY_FACTOR = "no_energy_factor"',
      'REASON_NO_ENERGY_FACTOR = "no_energy_factorXX"'),
-    ("lifecycle/carbon.py", 'ORIGIN_CATEGORY = "category"', 'ORIGIN_CATEGORY = "categoryXX"'),
-    ("lifecycle/carbon.py", 'ORIGIN_MANUFACTURER = "manufacturer"', 'ORIGIN_MANUFACTURER = "manufacturerXX"'),
-    ("lifecycle/carbon.py", "return self.annual is not None", "return self.annual is None"),
-    ("lifecycle/carbon.py", 'row["category"]: float(row["avoided_share"])', 'row["category"]: 1 - float(row["avoided_share"])'),
-    ("lifecycle/carbon.py", "label_en=row[\"label_en\"],", "label_en=row[\"label_fr\"],"),
+    ("lifecycle/domain/carbon.py", 'ORIGIN_CATEGORY = "category"', 'ORIGIN_CATEGORY = "categoryXX"'),
+    ("lifecycle/domain/carbon.py", 'ORIGIN_MANUFACTURER = "manufacturer"', 'ORIGIN_MANUFACTURER = "manufacturerXX"'),
+    ("lifecycle/domain/carbon.py", "return self.annual is not None", "return self.annual is None"),
+    ("lifecycle/domain/carbon.py", 'row["category"]: float(row["avoided_share"])', 'row["category"]: 1 - float(row["avoided_share"])'),
+    ("lifecycle/domain/carbon.py", "label_en=row[\"label_en\"],", "label_en=row[\"label_fr\"],"),
     # durability
     ("lifecycle/domain/durability.py", "LIFETIME_POINTS = 40", "LIFETIME_POINTS = 41"),
     ("lifecycle/domain/durability.py", "LIFETIME_FULL_MARKS_YEARS = 8", "LIFETIME_FULL_MARKS_YEARS = 9"),

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-_DOMAIN = ("purchasing.domain", "lifecycle.domain", "lifecycle.carbon")
+_DOMAIN = ("purchasing.domain", "lifecycle.domain")
 
 
 @pytest.fixture(autouse=True)

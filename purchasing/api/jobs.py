@@ -14,7 +14,7 @@ from flask import abort
 from flask_login import current_user
 from pydantic import Field, StringConstraints
 
-from lifecycle import report_data
+from lifecycle.reports import data as report_data
 from purchasing.accounts.models import Role
 from purchasing.api.framework import MAX_ID, PageQuery, Text, api_route
 from purchasing.api.schemas import Input, Output, ReportScope

@@ -1,11 +1,13 @@
-"""``/api/v1/assets`` and ``/api/v1/pool``: the inventory and the reuse pool, through lifecycle.services."""
+"""``/api/v1/assets`` and ``/api/v1/pool``: the inventory and the reuse pool, through lifecycle's services."""
 from __future__ import annotations
 
 from flask import abort
 from flask_login import current_user
 
-from lifecycle import services as lifecycle
-from lifecycle.models import Asset, PoolListing
+from lifecycle.assets import services as lifecycle
+from lifecycle.assets.models import Asset
+from lifecycle.pool import services as pool_services
+from lifecycle.pool.models import PoolListing
 from purchasing.accounts.models import Role
 from purchasing.api.framework import api_route
 from purchasing.api.schemas import (
@@ -15,7 +17,7 @@ from purchasing.catalogue.services import category_id_for_code
 from purchasing.extensions import db
 
 ALL = tuple(Role)
-#: who may record an erasure, offer to the pool or claim (as on the web: lifecycle.views.MANAGE)
+#: who may record an erasure, offer to the pool or claim (as on the web: lifecycle.assets.views.MANAGE)
 MANAGE = (Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN)
 
 
@@ -79,7 +81,7 @@ def record_erasure(tag: str, body: ErasureIn):
 def offer_asset(tag: str, body: PoolOfferIn):
     """Proposer un équipement dans la bourse de réemploi"""
     asset = _asset_or_404(tag)
-    lifecycle.offer_to_pool(asset, condition=body.condition, note=body.note, actor=current_user)
+    pool_services.offer_to_pool(asset, condition=body.condition, note=body.note, actor=current_user)
     db.session.commit()
     return _detail(asset.tag)
 
@@ -87,7 +89,7 @@ def offer_asset(tag: str, body: PoolOfferIn):
 @api_route("/pool", query=PoolQuery, response=PoolListingOut, paginated=True, tags=("pool",))
 def list_pool(query: PoolQuery):
     """Bourse de réemploi : équipements proposés par les adhérents, les plus récents d'abord"""
-    return lifecycle.pool_query(category_id=category_id_for_code(query.category), condition=query.condition)
+    return pool_services.pool_query(category_id=category_id_for_code(query.category), condition=query.condition)
 
 
 @api_route("/pool/<tag>/claim", methods=["POST"], roles=MANAGE, body=ClaimIn, response=AssetDetailOut,
@@ -99,11 +101,11 @@ def claim(tag: str, body: ClaimIn):
     qu'après un effacement enregistré (409 sinon, avec le motif). Le personnel du syndicat indique
     `member_id` ; un utilisateur d'un adhérent réclame pour le sien.
     """
-    listing: PoolListing | None = lifecycle.latest_listing_for_tag(tag)
+    listing: PoolListing | None = pool_services.latest_listing_for_tag(tag)
     if listing is None:
         abort(404)
     member_id = body.member_id if current_user.is_staff else current_user.member_id
-    asset = lifecycle.claim_listing(listing, member_id, current_user)
+    asset = pool_services.claim_listing(listing, member_id, current_user)
     db.session.commit()
     return _detail(asset.tag)
 

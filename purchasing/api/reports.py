@@ -1,12 +1,12 @@
-"""``/api/v1/reports/sustainability``: the sustainability report's indicators, from lifecycle.report_data."""
+"""``/api/v1/reports/sustainability``: the sustainability report's indicators, from lifecycle.reports.data."""
 from __future__ import annotations
 
 from datetime import date
 
 from flask_login import current_user
 
-from lifecycle import report_data
-from lifecycle.reports import CarbonFigure
+from lifecycle.reports import data as report_data
+from lifecycle.reports.indicators import CarbonFigure
 from purchasing.api.framework import api_route
 from purchasing.api.schemas import ReportQuery, SustainabilityReportOut
 

@@ -124,7 +124,8 @@ class ProductOut(Output):
 
 # --- orders --------------------------------------------------------------------------------------
 
-from purchasing.domain.states import ASSET, ORDER  # noqa: E402
+from lifecycle.domain.states import ASSET  # noqa: E402
+from purchasing.domain.states import ORDER  # noqa: E402
 
 OrderStatus = Literal[tuple(sorted(ORDER.statuses))]  # type: ignore[valid-type]
 
@@ -252,7 +253,7 @@ class DeliveryOut(Output):
 
 # --- assets and the reuse pool -------------------------------------------------------------------
 
-from lifecycle.services import CONDITIONS, ERASURE_METHODS  # noqa: E402
+from lifecycle.assets.services import CONDITIONS, ERASURE_METHODS  # noqa: E402
 
 AssetStatus = Literal[tuple(sorted(ASSET.statuses))]  # type: ignore[valid-type]
 AssetCondition = Literal[CONDITIONS]  # type: ignore[valid-type]

@@ -3,7 +3,7 @@
 Sort keys (carbon and cost per year of service) are stored on each product (``min_price_ht``,
 ``annual_kgco2e``, ``cost_per_year_ht``) and refreshed by :func:`refresh_product_metrics` whenever a
 product or one of its offers changes. Why stored rather than computed in SQL: the carbon model lives in
-lifecycle.carbon (factor CSV, grid factor per year, manufacturer override with the category's spread),
+lifecycle.domain.carbon (factor CSV, grid factor per year, manufacturer override with the category's spread),
 which cannot be expressed in SQL without duplicating it; storing the results keeps one source of truth
 for the rule and lets the list page sort, filter and paginate in one indexed query.
 """
@@ -18,9 +18,8 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
-from lifecycle import carbon
-from lifecycle import services as lifecycle_services
-from lifecycle.domain import durability
+from lifecycle.domain import carbon, durability
+from lifecycle.pool import services as pool_services
 from purchasing.catalogue.models import Category, Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.domain.errors import DomainError, PricingError
@@ -60,7 +59,7 @@ def lifetime_of(product: Product) -> float | None:
 
 def footprint_of(product: Product, year: int) -> carbon.Footprint:
     """The product's footprint; a refurbished product carries only (1 − r) of the new device's embodied
-    emissions (lifecycle.carbon.refurbished_embodied), where the category's avoided share r is sourced."""
+    emissions (lifecycle.domain.carbon.refurbished_embodied), where the category's avoided share r is sourced."""
     footprint = carbon.product_footprint(
         product.category.code, years_of_service=product.expected_lifetime_years, year=year,
         embodied_override=product.embodied_kgco2e, annual_kwh_override=product.annual_kwh,
@@ -187,7 +186,7 @@ def equivalents_in_pool(product: Product, member) -> list:
     The reuse pool belongs to the lifecycle module; the product page shows a "reuse first" notice
     leading there. Staff (no member) see every open listing of the category.
     """
-    return lifecycle_services.equivalents_in_pool(product, member)
+    return pool_services.equivalents_in_pool(product, member)
 
 
 ATTRIBUTE_LABELS = {

@@ -2,7 +2,7 @@
 
 Product names and manufacturer footprints come from the Boavizta manufacturer-footprint table
 (../shared/reference/manufacturer-footprints.csv): the embodied value is the manufacturer's total
-without its own use phase (lifecycle.carbon.manufacturer_embodied). Prices are invented but plausible.
+without its own use phase (lifecycle.domain.carbon.manufacturer_embodied). Prices are invented but plausible.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from lifecycle.carbon import manufacturer_embodied
+from lifecycle.domain.carbon import manufacturer_embodied
 from purchasing.catalogue.models import Category, Condition, Offer, PriceBreak, Product
 from purchasing.catalogue.services import refresh_product_metrics
 from purchasing.contracts.models import FrameworkContract

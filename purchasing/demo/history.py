@@ -11,9 +11,10 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import func, insert, select
 
-from lifecycle import services as lifecycle_services
-from lifecycle.models import PoolListing
-from lifecycle.receiving import receive_delivered_line
+from lifecycle.assets import services as lifecycle_services
+from lifecycle.assets.receiving import receive_delivered_line
+from lifecycle.pool import services as pool_services
+from lifecycle.pool.models import PoolListing
 from purchasing.accounts.models import Role, User
 from purchasing.catalogue.models import Offer, Product
 from purchasing.contracts.models import FrameworkContract
@@ -110,7 +111,7 @@ def _pool_claims(rng: random.Random) -> int:
         if listing.asset.holds_storage and lifecycle_services.latest_erasure(listing.asset) is None:
             continue
         receiver = rng.choice([m for m in members if m != listing.offering_member_id])
-        lifecycle_services.claim_listing(listing, receiver, None)
+        pool_services.claim_listing(listing, receiver, None)
         claimed += 1
     return claimed
 

@@ -12,8 +12,15 @@ from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 
-from lifecycle import services
-from lifecycle.models import Asset, AssetEvent, Audit, AuditScan, PoolListing, RetirementRoute
+from lifecycle.assets import services
+from lifecycle.assets.models import Asset, AssetEvent
+from lifecycle.audits import services as audits_services
+from lifecycle.audits.models import Audit, AuditScan
+from lifecycle.pool import services as pool_services
+from lifecycle.pool.models import PoolListing
+from lifecycle.repairs import services as repairs_services
+from lifecycle.retirement import services as retirement_services
+from lifecycle.retirement.models import RetirementRoute
 from purchasing.accounts.models import User
 from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
@@ -103,7 +110,7 @@ def load(rng: random.Random) -> str:
     # the walkthrough's laptop: offered by the moyenne commune, storage, no erasure yet
     first = ordered[0]
     actor = secretary_of.get(first.member_id)
-    services.offer_to_pool(first, condition="good",
+    pool_services.offer_to_pool(first, condition="good",
                            note="Portable de l'accueil, batterie changée l'an dernier. Effacement à prévoir.",
                            actor=actor)
     pooled = 1
@@ -113,7 +120,7 @@ def load(rng: random.Random) -> str:
             services.record_erasure(asset, method=rng.choice(services.ERASURE_METHODS[:2]),
                                     performed_on=today - timedelta(days=rng.randint(1, 60)),
                                     operator="Atelier du syndicat", certificate_ref=f"EFF-{asset.id}", actor=None)
-        services.offer_to_pool(asset, condition=rng.choice(("good", "fair", "new")),
+        pool_services.offer_to_pool(asset, condition=rng.choice(("good", "fair", "new")),
                                note=rng.choice(["", "Fonctionne bien", "Quelques rayures", "Remplacé par un neuf"]),
                                actor=None)
         pooled += 1
@@ -121,11 +128,11 @@ def load(rng: random.Random) -> str:
     repaired = 0
     for asset in ordered[140:170]:
         kind = rng.choice(("repair", "refurbishment"))
-        job = services.open_repair(asset, kind=kind, provider=rng.choice(["Atelier interne", "Répar'Ordi 24",
+        job = repairs_services.open_repair(asset, kind=kind, provider=rng.choice(["Atelier interne", "Répar'Ordi 24",
                                                                           "Envie Dordogne"]),
                                    opened_on=today - timedelta(days=rng.randint(20, 90)), actor=None)
         if rng.random() < 0.6:
-            services.close_repair(job, work_done=rng.sample(services.WORK_KINDS, rng.randint(1, 3)),
+            repairs_services.close_repair(job, work_done=rng.sample(repairs_services.WORK_KINDS, rng.randint(1, 3)),
                                   cost_ht=Decimal(rng.randint(20, 180)), grade=rng.choice("ABC"),
                                   closed_on=job.opened_on + timedelta(days=rng.randint(3, 15)),
                                   back_to=rng.choice(("in_stock", "in_service")), actor=None)
@@ -138,7 +145,7 @@ def load(rng: random.Random) -> str:
         if route in ("reused_elsewhere", "donated", "sold") and asset.holds_storage:
             services.record_erasure(asset, method="nist_purge", performed_on=today - timedelta(days=30),
                                     operator="Atelier du syndicat", certificate_ref=f"EFF-{asset.id}", actor=None)
-        services.retire_asset(
+        retirement_services.retire_asset(
             asset, route=route, retired_on=today - timedelta(days=rng.randint(1, 300)), actor=None,
             recipient="Association Emmaüs Connect" if route == "donated" else (
                 "Collège voisin" if route == "reused_elsewhere" else ("Particulier" if route == "sold" else "")),
@@ -148,7 +155,7 @@ def load(rng: random.Random) -> str:
     # one open physical audit at the moyenne commune's town hall, with a few scans
     audits = 0
     if moyenne is not None:
-        audit = services.start_audit(moyenne.id, "Mairie", secretary_of.get(moyenne.id))
+        audit = audits_services.start_audit(moyenne.id, "Mairie", secretary_of.get(moyenne.id))
         seen = [a.tag for a in ordered[1:60] if a.member_id == moyenne.id and a.status != "retired"][:12]
         db.session.execute(insert(AuditScan), [dict(audit_id=audit.id, tag=t, scanned_dt=now) for t in seen])
         audits = 1

@@ -21,7 +21,7 @@ from flask import abort, current_app
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from lifecycle.models import Asset, DataErasure
+from lifecycle.assets.models import Asset, DataErasure
 from purchasing.accounts.models import STAFF_ROLES, Role
 from purchasing.contracts.models import FrameworkContract
 from purchasing.documents.models import Document, DocumentKind, OwnerKind

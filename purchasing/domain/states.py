@@ -210,51 +210,15 @@ TENDER = StateMachine(
     subject_fr="La consultation",
 )
 
-_ASSET_ACTIVE = ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool")
-ASSET = StateMachine(
-    name="asset",
-    transitions=frozenset(
-        {
-            ("in_stock", "in_service"),
-            ("in_service", "in_stock"),
-            ("in_service", "in_repair"),
-            ("in_repair", "in_service"),
-            ("in_repair", "in_stock"),
-            ("in_stock", "in_repair"),
-            ("in_stock", "refurbishing"),
-            ("in_service", "refurbishing"),
-            ("refurbishing", "in_stock"),
-            ("refurbishing", "in_pool"),
-            ("in_stock", "in_pool"),
-            ("in_service", "in_pool"),
-            ("in_pool", "in_stock"),  # withdrawn by its member, or claimed by another one
-        }
-        | {(status, "retired") for status in _ASSET_ACTIVE}
-    ),
-    initial="in_stock",
-    terminal=frozenset({"retired"}),
-    labels_fr={
-        "in_stock": "en stock",
-        "in_service": "en service",
-        "in_repair": "en réparation",
-        "refurbishing": "en reconditionnement",
-        "in_pool": "dans la bourse de réemploi",
-        "retired": "sorti de l'inventaire",
-    },
-    labels_en={
-        "in_stock": "in stock",
-        "in_service": "in service",
-        "in_repair": "in repair",
-        "refurbishing": "refurbishing",
-        "in_pool": "in the reuse pool",
-        "retired": "retired",
-    },
-    subject_fr="L'équipement",
-)
+#: every registered machine by name: purchasing's own, and the ones other packages register (the lifecycle's
+#: ASSET, registered by lifecycle/domain/states.py: purchasing/domain never imports lifecycle)
+MACHINES: dict[str, StateMachine] = {machine.name: machine for machine in (ORDER, PURCHASE_ORDER, CAMPAIGN, TENDER)}
 
-MACHINES: dict[str, StateMachine] = {
-    machine.name: machine for machine in (ORDER, PURCHASE_ORDER, CAMPAIGN, TENDER, ASSET)
-}
+
+def register(machine: StateMachine) -> StateMachine:
+    """Add ``machine`` to MACHINES under its name; returns it (``ASSET = register(StateMachine(...))``)."""
+    MACHINES[machine.name] = machine
+    return machine
 
 
 def order_after_delivery(

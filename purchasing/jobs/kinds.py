@@ -13,9 +13,10 @@ from pathlib import Path
 
 from flask import Flask, current_app, render_template
 
-from lifecycle import imports as inventory_imports
-from lifecycle import report_data, services as lifecycle_services, tags
-from lifecycle.report_export import report_tables, to_csv, to_xlsx
+from lifecycle.assets import services as lifecycle_services, tags
+from lifecycle.imports import services as inventory_imports
+from lifecycle.reports import data as report_data
+from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from purchasing.accounts.models import User
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
@@ -128,7 +129,7 @@ def start_report_export(user, scope: str, scope_id: int | None, year: int, fmt: 
 
 
 def _report_export(job: Job, progress: Progress) -> Outcome:
-    from lifecycle.report_views import _filename, _labels
+    from lifecycle.reports.views import _filename, _labels
 
     p = job.params
     scope, scope_id, name = report_data.resolve_scope(_owner(job), p["scope"], p["scope_id"])

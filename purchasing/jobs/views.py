@@ -107,7 +107,7 @@ def _started(job: Job):
 @roles_required(*REPORT_READERS)
 def start_report_export():
     """Scope, id and year in the query string, read as the report page reads them; the format in the form."""
-    from lifecycle.report_views import _parse_scope
+    from lifecycle.reports.views import _parse_scope
 
     scope, scope_id, year, _target, _today = _parse_scope()
     fmt = request.form.get("fmt", "xlsx")

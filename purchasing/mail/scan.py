@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from lifecycle.models import Asset
+from lifecycle.assets.models import Asset
 from purchasing.campaigns.models import Campaign
 from purchasing.contracts.models import FrameworkContract
 from purchasing.extensions import db

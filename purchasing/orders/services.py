@@ -12,10 +12,10 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from lifecycle import carbon
+from lifecycle.domain import carbon
 from purchasing.accounts.models import Role
 from purchasing.catalogue import services as catalogue
-from lifecycle.models import PoolListing
+from lifecycle.pool.models import PoolListing
 from purchasing.catalogue.models import Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from lifecycle.receiving import receive_delivered_line
+from lifecycle.assets.receiving import receive_delivered_line
 from purchasing.accounts.models import Role
 from purchasing.catalogue.models import Offer
 from purchasing.contracts.models import FrameworkContract
@@ -206,7 +206,7 @@ def parse_serials(text: str) -> list[str]:
 def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: dict[int, str], actor) -> list:
     """Record delivered quantities per purchase-order line (partial allowed); statuses follow.
 
-    For each delivered line, lifecycle.receiving.receive_delivered_line turns the units into assets.
+    For each delivered line, lifecycle.assets.receiving.receive_delivered_line turns the units into assets.
     """
     if po.status not in ("sent", "acknowledged", "partially_delivered"):
         PURCHASE_ORDER.check(po.status, "delivered")

@@ -65,7 +65,7 @@ def make_asset(app):
 
     from sqlalchemy import select
 
-    from lifecycle import services
+    from lifecycle.assets import services
     from purchasing.catalogue.models import Category
     from purchasing.extensions import db
 
@@ -103,9 +103,9 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
     po = purchase_orders.create_purchase_order_for_orders([order_b.id], officer)
     asset_a = make_asset(actx["member_a"])
     asset_b = make_asset(actx["member_b"])
-    from lifecycle import services as lifecycle
+    from lifecycle.pool import services as pool_services
 
-    lifecycle.offer_to_pool(asset_b, condition="good", note="Bon état", actor=secretary_b)
+    pool_services.offer_to_pool(asset_b, condition="good", note="Bon état", actor=secretary_b)
     tender = tenders.create_tender(tenders.TenderInput(
         reference="AO-API-1", title="Postes de travail", publication_date=today,
         bid_deadline=datetime.now(timezone.utc) + timedelta(days=30)))

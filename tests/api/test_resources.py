@@ -405,14 +405,14 @@ def test_unknown_tender_is_404(api, world):
 @pytest.mark.parametrize("url", ["/api/v1/assets?per_page=100", "/api/v1/pool?per_page=100",
                                  "/api/v1/orders?per_page=100"])
 def test_lists_run_a_bounded_number_of_queries(api, world, make_asset, url):
-    from lifecycle import services as lifecycle
+    from lifecycle.pool import services as pool_services
 
     client = _as(api, world, Role.ADMIN)
     client.get("/api/v1/me")
     _response, few = _count_queries(lambda: client.get(url))
     for n in range(8):
         asset = make_asset(world["member_a"], designation=f"Portable {n}")
-        lifecycle.offer_to_pool(asset, condition="good", note="", actor=None)
+        pool_services.offer_to_pool(asset, condition="good", note="", actor=None)
         _approved_order(world, world["offer"])
     response, many = _count_queries(lambda: client.get(url))
     assert response.status_code == 200 and response.get_json()["total"] >= 9

@@ -11,7 +11,7 @@ from purchasing.accounts.models import Role
 def dw(app, make_member, make_user, make_grid, make_offer):
     from datetime import date, datetime, timedelta, timezone
 
-    from lifecycle import services as lifecycle
+    from lifecycle.assets import services as lifecycle
     from purchasing.catalogue.models import Category
     from purchasing.extensions import db
     from purchasing.orders import services as orders

@@ -199,7 +199,7 @@ def test_delete_by_the_uploader_or_an_officer_keeps_the_row_and_removes_the_file
 
 
 def test_the_erasure_record_carries_its_certificate_file(browser, dw, storage_root):
-    from lifecycle.models import DataErasure
+    from lifecycle.assets.models import DataErasure
 
     _login(browser, "secretary@a.test")
     page = f"/lifecycle/assets/{dw['asset_a'].id}"
@@ -220,7 +220,7 @@ def test_the_erasure_record_carries_its_certificate_file(browser, dw, storage_ro
 
 
 def test_an_erasure_with_a_wrong_certificate_file_records_nothing(browser, dw, storage_root):
-    from lifecycle.models import DataErasure
+    from lifecycle.assets.models import DataErasure
 
     _login(browser, "secretary@a.test")
     page = f"/lifecycle/assets/{dw['asset_a'].id}"
@@ -252,7 +252,8 @@ def test_an_asset_given_through_the_pool_does_not_take_its_former_members_files(
     """Documents stay with the member that held the asset when they were attached (as its erasure record)."""
     from datetime import date
 
-    from lifecycle import services as lifecycle
+    from lifecycle.assets import services as lifecycle
+    from lifecycle.pool import services as pool_services
 
     _login(browser, "secretary@a.test")
     asset_page = f"/lifecycle/assets/{dw['asset_a'].id}"
@@ -261,8 +262,8 @@ def test_an_asset_given_through_the_pool_does_not_take_its_former_members_files(
     browser.logout()
     lifecycle.record_erasure(dw["asset_a"], method="nist_purge", performed_on=date(2026, 1, 15), operator="Atelier",
                              certificate_ref="C-1", actor=dw["secretary_a"])
-    listing = lifecycle.offer_to_pool(dw["asset_a"], condition="good", note="", actor=dw["secretary_a"])
-    lifecycle.claim_listing(listing, dw["member_b"].id, dw["secretary_b"])
+    listing = pool_services.offer_to_pool(dw["asset_a"], condition="good", note="", actor=dw["secretary_a"])
+    pool_services.claim_listing(listing, dw["member_b"].id, dw["secretary_b"])
     db.session.flush()
 
     _login(browser, "secretary@b.test")  # the new holder sees the asset, not Alpha's invoice

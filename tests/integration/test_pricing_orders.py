@@ -126,7 +126,7 @@ def test_order_embodied_carbon_sums_products_with_range(world):
     orders.add_to_cart(user, world["offer"].id, 3, TODAY)
     cart = orders.get_cart(user)
     result = orders.order_carbon(cart, TODAY)
-    from lifecycle.carbon import category_factor
+    from lifecycle.domain.carbon import category_factor
 
     laptop = category_factor("laptop").embodied
     assert result.embodied.central == pytest.approx(round(laptop.central * 3, 2))

@@ -481,19 +481,21 @@ def test_eight_lots_of_one_tender_decided_at_once_decide_the_tender_once(pg):
 # --- lifecycle -----------------------------------------------------------------------------------
 
 def _asset(w, offer_to_pool: bool):
-    from lifecycle import services
+    from lifecycle.assets import services
+    from lifecycle.pool import services as pool_services
     from purchasing.catalogue.models import Category
 
     monitor = db.session.scalars(select(Category).where(Category.code == "monitor_24")).one()
     asset = services.create_asset(member_id=w["member"].id, category=monitor, designation="Écran de course")
-    listing = services.offer_to_pool(asset, condition="good", note="", actor=None) if offer_to_pool else None
+    listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=None) if offer_to_pool else None
     db.session.commit()
     return asset.id, listing.id if listing else None
 
 
 def test_pool_listing_claimed_by_eight_members_at_once(pg):
-    from lifecycle import services
-    from lifecycle.models import Asset, AssetEvent, PoolListing
+    from lifecycle.assets.models import Asset, AssetEvent
+    from lifecycle.pool import services as pool_services
+    from lifecycle.pool.models import PoolListing
 
     w = world(members=THREADS + 1)
     asset_id, listing_id = _asset(w, offer_to_pool=True)
@@ -502,7 +504,7 @@ def test_pool_listing_claimed_by_eight_members_at_once(pg):
     def claim(member_id):
         def work():
             listing = db.session.get(PoolListing, listing_id)
-            return lambda: services.claim_listing(listing, member_id, None)
+            return lambda: pool_services.claim_listing(listing, member_id, None)
         return work
 
     winner = one_winner(race(pg, [claim(m) for m in claimers]), loser_codes=("listing_taken", "status_changed"))
@@ -513,8 +515,8 @@ def test_pool_listing_claimed_by_eight_members_at_once(pg):
 
 
 def test_asset_moved_eight_times_at_once(pg):
-    from lifecycle import services
-    from lifecycle.models import Asset, AssetEvent
+    from lifecycle.assets import services
+    from lifecycle.assets.models import Asset, AssetEvent
 
     w = world()
     asset_id, _ = _asset(w, offer_to_pool=False)
@@ -534,7 +536,7 @@ def test_asset_moved_eight_times_at_once(pg):
 
 def test_eight_tag_reservations_at_once_including_the_first_of_the_year(pg):
     """The year's counter row does not exist yet: 8 first reservations race to create it, none fails."""
-    from lifecycle import services
+    from lifecycle.assets import services
 
     reserved: list[list[str]] = [[] for _ in range(THREADS)]
 
@@ -549,19 +551,20 @@ def test_eight_tag_reservations_at_once_including_the_first_of_the_year(pg):
 
 
 def test_physical_audit_closed_eight_times_at_once(pg):
-    from lifecycle import services
-    from lifecycle.models import Asset, AssetEvent, Audit
+    from lifecycle.assets.models import Asset, AssetEvent
+    from lifecycle.audits import services as audits_services
+    from lifecycle.audits.models import Audit
 
     w = world()
     asset_id, _ = _asset(w, offer_to_pool=False)
     db.session.get(Asset, asset_id).site = "Mairie"
-    audit = services.start_audit(w["member"].id, "Mairie", None)
+    audit = audits_services.start_audit(w["member"].id, "Mairie", None)
     db.session.commit()
     audit_id = audit.id
 
     def close():
         loaded = db.session.get(Audit, audit_id)
-        return lambda: services.close_audit(loaded, None)
+        return lambda: audits_services.close_audit(loaded, None)
 
     one_winner(race(pg, [close] * THREADS))
     assert scalar(select(Audit.status).where(Audit.id == audit_id)) == "closed"

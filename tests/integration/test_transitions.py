@@ -137,8 +137,12 @@ def test_stale_tender_status_loses(app):
 
 
 def test_stale_asset_listing_and_audit_lose(make_member):
-    from lifecycle import services
-    from lifecycle.models import Asset, AssetEvent, Audit, PoolListing
+    from lifecycle.assets import services
+    from lifecycle.assets.models import Asset, AssetEvent
+    from lifecycle.audits import services as audits_services
+    from lifecycle.audits.models import Audit
+    from lifecycle.pool import services as pool_services
+    from lifecycle.pool.models import PoolListing
     from purchasing.catalogue.models import Category
     from purchasing.domain.errors import ConflictError
 
@@ -151,17 +155,17 @@ def test_stale_asset_listing_and_audit_lose(make_member):
     assert count(AssetEvent, AssetEvent.asset_id == asset.id, AssetEvent.kind == "status") == 0
 
     pooled = services.create_asset(member_id=member.id, category=monitor, designation="Écran 2")
-    listing = services.offer_to_pool(pooled, condition="good", note="", actor=None)
+    listing = pool_services.offer_to_pool(pooled, condition="good", note="", actor=None)
     behind_the_back(PoolListing, listing.id, status="withdrawn")
     with pytest.raises(ConflictError) as caught:
-        services.claim_listing(listing, other.id, None)
+        pool_services.claim_listing(listing, other.id, None)
     assert caught.value.code == "listing_taken"
     assert count(AssetEvent, AssetEvent.asset_id == pooled.id, AssetEvent.kind == "claimed") == 0
 
-    audit = services.start_audit(member.id, "Mairie", None)
+    audit = audits_services.start_audit(member.id, "Mairie", None)
     behind_the_back(Audit, audit.id, status="closed")
     with pytest.raises(StatusChanged, match="L'inventaire physique a déjà changé de statut"):
-        services.close_audit(audit, None)
+        audits_services.close_audit(audit, None)
     assert count(AssetEvent, AssetEvent.kind.in_(("missing", "audited"))) == 0
 
 

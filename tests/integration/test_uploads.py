@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from lifecycle import imports as asset_imports
-from lifecycle.models import Asset
+from lifecycle.assets.models import Asset
+from lifecycle.imports import services as asset_imports
 from purchasing import uploads
 from purchasing.extensions import db
 from purchasing.tenders import imports as price_imports

@@ -87,7 +87,7 @@ class LiveSite:
     def asset_count(self, member_id: int) -> int:
         from sqlalchemy import func, select
 
-        from lifecycle.models import Asset
+        from lifecycle.assets.models import Asset
 
         with self.app.app_context():
             return db.session.scalar(select(func.count()).select_from(Asset).where(Asset.member_id == member_id))

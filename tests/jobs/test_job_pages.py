@@ -116,7 +116,7 @@ def test_an_import_above_the_threshold_becomes_a_job_and_a_small_one_does_not(ap
 def _assets(member_id):
     from sqlalchemy import func, select
 
-    from lifecycle.models import Asset
+    from lifecycle.assets.models import Asset
     from purchasing.extensions import db
 
     return db.session.scalar(select(func.count()).select_from(Asset).where(Asset.member_id == member_id))
@@ -138,7 +138,7 @@ def test_a_job_with_row_errors_fails_with_its_reason_and_lists_them(app, people,
 def test_a_label_sheet_of_another_members_assets_is_refused(app, people):
     from sqlalchemy import select
 
-    from lifecycle import services
+    from lifecycle.assets import services
     from purchasing.catalogue.models import Category
     from purchasing.extensions import db
 

@@ -22,7 +22,7 @@ def category(app):
 
 @pytest.fixture
 def make_asset(app, category):
-    from lifecycle import services
+    from lifecycle.assets import services
 
     def factory(member, code="laptop", actor=None, **kw):
         kw.setdefault("acquisition_date", date(2024, 1, 15))

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from lifecycle.models import Asset, Audit, PoolListing, RepairJob, Retirement, RetirementRoute
+from lifecycle.assets.models import Asset
+from lifecycle.audits.models import Audit
+from lifecycle.pool.models import PoolListing
+from lifecycle.repairs.models import RepairJob
+from lifecycle.retirement.models import Retirement, RetirementRoute
 from purchasing.demo import load_demo
 from purchasing.extensions import db
 from purchasing.members.models import Member

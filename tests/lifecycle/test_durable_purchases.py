@@ -57,10 +57,10 @@ def _cart(shop, laptops=2, headsets=1):
 
 
 def _pool_listing(shop, make_asset, member_key="other", user_key="giver"):
-    from lifecycle import services
+    from lifecycle.pool import services as pool_services
 
     asset = make_asset(shop[member_key], "laptop", actor=shop[user_key])
-    return services.offer_to_pool(asset, condition="good", note="", actor=shop[user_key])
+    return pool_services.offer_to_pool(asset, condition="good", note="", actor=shop[user_key])
 
 
 def test_embodied_with_range_and_refurbished_saving(shop):
@@ -163,7 +163,7 @@ def test_approver_sees_the_same_figures_on_the_order_page(shop, make_asset, brow
 
 
 def test_help_page_is_generated_from_the_data(shop, browser):
-    from lifecycle import carbon
+    from lifecycle.domain import carbon
 
     browser.login("sec@mine.test")
     catalogue_page = browser.get("/catalogue/").get_data(as_text=True)
@@ -200,7 +200,7 @@ def test_help_page_in_english(shop, browser):
 
 def test_catalogue_cost_per_year_is_price_over_lifetime_plus_energy(make_grid, make_offer, make_member, make_user,
                                                                     browser):
-    from lifecycle import carbon
+    from lifecycle.domain import carbon
 
     make_grid()
     make_user(role="purchasing_officer", email="po@cost.test")  # staff: base prices, no service fee
@@ -232,7 +232,7 @@ def test_catalogue_cost_per_year_is_price_over_lifetime_plus_energy(make_grid, m
 
 
 def test_refurbished_product_carries_only_the_unavoided_embodied_share(make_grid, make_offer, make_user, browser):
-    from lifecycle import carbon
+    from lifecycle.domain import carbon
 
     make_grid()
     make_user(role="purchasing_officer", email="po@refurb.test")

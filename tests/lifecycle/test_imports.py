@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from lifecycle import imports
-from lifecycle.models import Asset, AssetEvent
+from lifecycle.assets.models import Asset, AssetEvent
+from lifecycle.imports import services as imports
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 

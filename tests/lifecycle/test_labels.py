@@ -5,7 +5,7 @@ import re
 
 from barcode.charsets import code128 as charset
 
-from lifecycle.tags import barcode_svg
+from lifecycle.assets.tags import barcode_svg
 
 RECT = re.compile(r'<rect x="([\d.]+)mm" y="[\d.]+mm" width="([\d.]+)mm" height="[\d.]+mm" fill="black"/>')
 MODULE_MM = 0.25

@@ -3,7 +3,7 @@ from html import unescape
 
 from sqlalchemy import select
 
-from lifecycle.models import AssetEvent
+from lifecycle.assets.models import AssetEvent
 from purchasing.extensions import db
 
 

@@ -38,7 +38,8 @@ def threaded_session(app):
 
 
 def _setup(session, created, offer: bool):
-    from lifecycle import services
+    from lifecycle.assets import services
+    from lifecycle.pool import services as pool_services
     from purchasing.catalogue.models import Category
     from purchasing.domain.identifiers import luhn_check_digit
     from purchasing.members.models import Member
@@ -54,7 +55,7 @@ def _setup(session, created, offer: bool):
     session.flush()
     monitor = session.scalars(select(Category).where(Category.code == "monitor_24")).one()
     asset = services.create_asset(member_id=members[0].id, category=monitor, designation="Écran")
-    listing = services.offer_to_pool(asset, condition="good", note="", actor=None) if offer else None
+    listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=None) if offer else None
     session.commit()
     created["member"].extend(m.id for m in members)
     created["asset"].append(asset.id)
@@ -98,8 +99,9 @@ def _race(work_items):
 
 
 def test_two_simultaneous_claims_one_wins(app, threaded_session):
-    from lifecycle import services
-    from lifecycle.models import Asset, PoolListing
+    from lifecycle.assets.models import Asset
+    from lifecycle.pool import services as pool_services
+    from lifecycle.pool.models import PoolListing
 
     session, created = threaded_session
     members, asset_id, listing_id = _setup(session, created, offer=True)
@@ -109,7 +111,7 @@ def test_two_simultaneous_claims_one_wins(app, threaded_session):
         def work():
             listing = db.session.get(PoolListing, listing_id)
             assert listing.asset.member_id == members[0].id
-            return lambda: services.claim_listing(listing, member_id, None)
+            return lambda: pool_services.claim_listing(listing, member_id, None)
         return work
 
     results = _race([claim_for(members[1].id), claim_for(members[2].id)])
@@ -125,8 +127,8 @@ def test_two_simultaneous_claims_one_wins(app, threaded_session):
 
 
 def test_two_racing_transitions_one_wins(app, threaded_session):
-    from lifecycle import services
-    from lifecycle.models import Asset, AssetEvent
+    from lifecycle.assets import services
+    from lifecycle.assets.models import Asset, AssetEvent
 
     session, created = threaded_session
     _members, asset_id, _ = _setup(session, created, offer=False)
@@ -149,7 +151,7 @@ def test_two_racing_transitions_one_wins(app, threaded_session):
 
 
 def test_concurrent_tag_reservations_never_share_a_number(app, threaded_session):
-    from lifecycle import services
+    from lifecycle.assets import services
 
     session, _created = threaded_session
     year = 2099

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from lifecycle import report_data, services
+from lifecycle.assets import services
+from lifecycle.pool import services as pool_services
+from lifecycle.reports import data as report_data
 from purchasing.extensions import db
 from purchasing.orders.models import Order, OrderLine
 
@@ -42,8 +44,8 @@ def world(make_member, make_user, make_offer, make_asset):
     asset = make_asset(a, "laptop", actor=user_a)
     services.record_erasure(asset, method="nist_purge", performed_on=date.today(), operator="Atelier",
                             certificate_ref="EFF-1", actor=user_a)
-    listing = services.offer_to_pool(asset, condition="good", note="", actor=user_a)
-    services.claim_listing(listing, b.id, user_b)
+    listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=user_a)
+    pool_services.claim_listing(listing, b.id, user_b)
     return {"epci": epci, "a": a, "b": b}
 
 
@@ -84,7 +86,7 @@ def test_territory_scope_and_share(world):
 
 
 def test_refurbished_assets_carry_the_remaining_embodied_share(make_member, make_user, make_offer):
-    from lifecycle.receiving import receive_delivered_line
+    from lifecycle.assets.receiving import receive_delivered_line
 
     member = make_member()
     user = make_user(role="secretary", member=member)

@@ -3,7 +3,7 @@ from purchasing.extensions import db
 
 
 def test_reuse_first_notice_links_to_the_pool(browser, make_member, make_user, make_offer, make_grid, make_asset):
-    from lifecycle import services
+    from lifecycle.pool import services as pool_services
 
     make_grid()
     mine, other = make_member(), make_member()
@@ -15,7 +15,7 @@ def test_reuse_first_notice_links_to_the_pool(browser, make_member, make_user, m
     assert "Le réemploi d'abord" not in page
 
     asset = make_asset(other, "laptop", actor=giver)
-    services.offer_to_pool(asset, condition="good", note="Bon état", actor=giver)
+    pool_services.offer_to_pool(asset, condition="good", note="Bon état", actor=giver)
     db.session.commit()
     page = browser.get(f"/catalogue/products/{offer.product_id}").get_data(as_text=True)
     assert "Le réemploi d'abord" in page
@@ -23,14 +23,14 @@ def test_reuse_first_notice_links_to_the_pool(browser, make_member, make_user, m
 
 
 def test_no_notice_for_my_own_listing(browser, make_member, make_user, make_offer, make_grid, make_asset):
-    from lifecycle import services
+    from lifecycle.pool import services as pool_services
 
     make_grid()
     mine, other = make_member(), make_member()
     me = make_user(role="secretary", member=mine, email="sec@mine.test")
     make_user(role="secretary", member=other, email="sec@other.test")
     offer = make_offer(category="laptop", name="Latitude du test")
-    services.offer_to_pool(make_asset(mine, "laptop", actor=me), condition="good", note="", actor=me)
+    pool_services.offer_to_pool(make_asset(mine, "laptop", actor=me), condition="good", note="", actor=me)
     db.session.commit()
     url = f"/catalogue/products/{offer.product_id}"
     browser.login("sec@mine.test")

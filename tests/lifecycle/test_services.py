@@ -8,9 +8,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lifecycle import services
-from lifecycle.models import Asset, AssetEvent, Retirement
-from lifecycle.receiving import receive_delivered_line
+from lifecycle.assets import services
+from lifecycle.assets.models import Asset, AssetEvent
+from lifecycle.assets.receiving import receive_delivered_line
+from lifecycle.audits import services as audits_services
+from lifecycle.pool import services as pool_services
+from lifecycle.repairs import services as repairs_services
+from lifecycle.retirement import services as retirement_services
+from lifecycle.retirement.models import Retirement
 from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity, TransitionNotAllowed
 from purchasing.extensions import db
 
@@ -72,44 +77,44 @@ def test_claim_refused_until_erasure_then_identity_kept(make_member, make_user, 
     giver_user, taker_user = make_user(member=giver), make_user(member=taker)
     asset = make_asset(giver, actor=giver_user)
     tag = asset.tag
-    listing = services.offer_to_pool(asset, condition="good", note="Bon état", actor=giver_user)
+    listing = pool_services.offer_to_pool(asset, condition="good", note="Bon état", actor=giver_user)
     with pytest.raises(ConflictError) as error:
-        services.claim_listing(listing, taker.id, taker_user)
+        pool_services.claim_listing(listing, taker.id, taker_user)
     assert "effacement" in error.value.message and "Moyenne" in error.value.message
     services.record_erasure(asset, method="nist_purge", performed_on=date.today(), operator="Atelier",
                             certificate_ref="CERT-1", actor=giver_user)
-    services.claim_listing(listing, taker.id, taker_user)
+    pool_services.claim_listing(listing, taker.id, taker_user)
     assert asset.member_id == taker.id and asset.tag == tag and asset.status == "in_stock"
     assert listing.status == "claimed" and listing.claimed_by_member_id == taker.id
     claimed = [e for e in services.asset_timeline(asset) if e.kind == "claimed"][0]
     assert (claimed.from_member_id, claimed.to_member_id) == (giver.id, taker.id)
     with pytest.raises(ConflictError):
-        services.claim_listing(listing, make_member().id, taker_user)
+        pool_services.claim_listing(listing, make_member().id, taker_user)
 
 
 def test_equivalents_in_pool(make_member, make_asset, make_order_line):
     a, b = make_member(), make_member()
     asset = make_asset(a, code="laptop")
-    services.offer_to_pool(asset, condition="good", note="", actor=None)
+    pool_services.offer_to_pool(asset, condition="good", note="", actor=None)
     line = make_order_line(b, quantity=1)
-    found = services.equivalents_in_pool(line.product, b)
+    found = pool_services.equivalents_in_pool(line.product, b)
     assert [l.asset_id for l in found] == [asset.id]
-    assert services.equivalents_in_pool(line.product, a) == []
+    assert pool_services.equivalents_in_pool(line.product, a) == []
 
 
 def test_repair_cycle_back_to_pool(make_member, make_asset):
     member = make_member()
     asset = make_asset(member)
-    job = services.open_repair(asset, kind="refurbishment", provider="Atelier interne", opened_on=date.today(),
+    job = repairs_services.open_repair(asset, kind="refurbishment", provider="Atelier interne", opened_on=date.today(),
                                actor=None)
     assert asset.status == "refurbishing"
     with pytest.raises(DomainError):
-        services.close_repair(job, work_done=["teleport"], cost_ht=None, grade="A", closed_on=date.today(),
+        repairs_services.close_repair(job, work_done=["teleport"], cost_ht=None, grade="A", closed_on=date.today(),
                               back_to="in_stock", actor=None)
-    services.close_repair(job, work_done=["battery", "os_reinstalled"], cost_ht=Decimal("45.00"), grade="B",
+    repairs_services.close_repair(job, work_done=["battery", "os_reinstalled"], cost_ht=Decimal("45.00"), grade="B",
                           closed_on=date.today(), back_to="in_pool", actor=None)
     assert asset.status == "in_pool" and job.grade == "B" and job.work_done == ["battery", "os_reinstalled"]
-    assert services.open_listing_for(asset) is not None
+    assert pool_services.open_listing_for(asset) is not None
 
 
 @pytest.mark.parametrize("route,kw,ok", [
@@ -124,13 +129,13 @@ def test_retirement_validation(route, kw, ok, make_member, make_asset):
     member = make_member()
     asset = make_asset(member, code="monitor_24")
     if ok:
-        services.retire_asset(asset, route=route, retired_on=date.today(), actor=None, **kw)
+        retirement_services.retire_asset(asset, route=route, retired_on=date.today(), actor=None, **kw)
         assert asset.status == "retired"
         with pytest.raises(TransitionNotAllowed):
             services.change_asset_status(asset, "in_stock", None)
     else:
         with pytest.raises(DomainError):
-            services.retire_asset(asset, route=route, retired_on=date.today(), actor=None, **kw)
+            retirement_services.retire_asset(asset, route=route, retired_on=date.today(), actor=None, **kw)
         assert asset.status == "in_stock"
         assert db.session.scalar(select(func.count()).select_from(Retirement)
                                  .where(Retirement.asset_id == asset.id)) == 0
@@ -142,17 +147,17 @@ def test_audit_found_missing_moved_unexpected(make_member, make_asset):
     absent = make_asset(member, site="Mairie")
     elsewhere = make_asset(member, site="École")
     foreign = make_asset(other, site="Mairie")
-    audit = services.start_audit(member.id, "Mairie", None)
-    services.scan_tags(audit, f"{here.tag}\n{elsewhere.tag}\n{foreign.tag}\nSDN-1999-999999")
-    result = services.audit_result(audit)
+    audit = audits_services.start_audit(member.id, "Mairie", None)
+    audits_services.scan_tags(audit, f"{here.tag}\n{elsewhere.tag}\n{foreign.tag}\nSDN-1999-999999")
+    result = audits_services.audit_result(audit)
     assert [a.id for a in result.found] == [here.id] and [a.id for a in result.missing] == [absent.id]
     assert [a.id for a in result.moved] == [elsewhere.id]
     assert set(result.unexpected_tags) == {foreign.tag, "SDN-1999-999999"}
-    services.close_audit(audit, None)
+    audits_services.close_audit(audit, None)
     assert elsewhere.site == "Mairie" and audit.status == "closed"
     assert any(e.kind == "moved" for e in services.asset_timeline(elsewhere))
     with pytest.raises(ConflictError):
-        services.scan_tags(audit, here.tag)
+        audits_services.scan_tags(audit, here.tag)
 
 
 def test_inventory_past_lifetime_filter(make_member, make_asset):
@@ -166,7 +171,7 @@ def test_inventory_past_lifetime_filter(make_member, make_asset):
 
 
 def test_carbon_summary(make_member, make_asset):
-    from lifecycle.carbon import Estimate
+    from lifecycle.domain.carbon import Estimate
 
     asset = make_asset(make_member())  # a laptop acquired on 15 January 2024 (category values, 5 years)
     # two years later: 731 days / 365.25 = 2.0014 years; 2025 grid factor 0.0461 (the latest for 2026)
@@ -190,11 +195,11 @@ def test_storage_equipment_leaving_by_donation_needs_an_erasure(make_member, mak
     asset = make_asset(make_member())
     assert asset.holds_storage
     with pytest.raises(ConflictError) as error:
-        services.retire_asset(asset, route="donated", retired_on=date.today(), actor=None, recipient="Asso")
+        retirement_services.retire_asset(asset, route="donated", retired_on=date.today(), actor=None, recipient="Asso")
     assert "effacement" in error.value.message and asset.status == "in_stock"
     services.record_erasure(asset, method="nist_clear", performed_on=date.today(), operator="Atelier",
                             certificate_ref="C-1", actor=None)
-    retirement = services.retire_asset(asset, route="donated", retired_on=date.today(), actor=None,
+    retirement = retirement_services.retire_asset(asset, route="donated", retired_on=date.today(), actor=None,
                                        recipient="Asso", recipient_siret="")
     assert retirement.route == "donated" and asset.status == "retired"
 
@@ -202,11 +207,11 @@ def test_storage_equipment_leaving_by_donation_needs_an_erasure(make_member, mak
 def test_scan_of_a_single_tag_and_duplicates(make_member, make_asset):
     member = make_member()
     asset = make_asset(member, site="Mairie")
-    audit = services.start_audit(member.id, "Mairie", None)
-    assert services.scan_tags(audit, asset.tag.lower()) == 1
-    assert services.scan_tags(audit, asset.tag) == 0
+    audit = audits_services.start_audit(member.id, "Mairie", None)
+    assert audits_services.scan_tags(audit, asset.tag.lower()) == 1
+    assert audits_services.scan_tags(audit, asset.tag) == 0
     with pytest.raises(DomainError):
-        services.scan_tags(audit, "   ")
+        audits_services.scan_tags(audit, "   ")
 
 
 def test_asset_events_cannot_be_changed_or_deleted(make_member, make_asset):
@@ -226,16 +231,16 @@ def test_asset_events_cannot_be_changed_or_deleted(make_member, make_asset):
 def test_pool_filters_by_epci_category_and_condition(make_member, make_asset):
     epci = make_member(kind="epci", name="CC Test", insee_code=None)
     inside, outside = make_member(epci_id=epci.id), make_member()
-    first = services.offer_to_pool(make_asset(inside, code="monitor_24"), condition="fair", note="", actor=None)
-    second = services.offer_to_pool(make_asset(outside, code="monitor_24"), condition="good", note="", actor=None)
-    third = services.offer_to_pool(make_asset(outside, code="desktop"), condition="good", note="", actor=None)
+    first = pool_services.offer_to_pool(make_asset(inside, code="monitor_24"), condition="fair", note="", actor=None)
+    second = pool_services.offer_to_pool(make_asset(outside, code="monitor_24"), condition="good", note="", actor=None)
+    third = pool_services.offer_to_pool(make_asset(outside, code="desktop"), condition="good", note="", actor=None)
 
     def ids(**kw):
-        return {listing.id for listing in db.session.scalars(services.pool_query(**kw)).unique()} & \
+        return {listing.id for listing in db.session.scalars(pool_services.pool_query(**kw)).unique()} & \
             {first.id, second.id, third.id}
 
     assert ids(epci_id=epci.id) == {first.id}
     assert ids(condition="good") == {second.id, third.id}
     assert ids(category_id=third.category_id) == {third.id}
-    services.withdraw_listing(third, None)
+    pool_services.withdraw_listing(third, None)
     assert ids() == {first.id, second.id} and third.asset.status == "in_stock"

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import event, func, select
 
-from lifecycle.models import Asset, AssetEvent, DataErasure, PoolListing, Retirement
+from lifecycle.assets.models import Asset, AssetEvent, DataErasure
+from lifecycle.pool.models import PoolListing
+from lifecycle.retirement.models import Retirement
 from purchasing.extensions import db
 
 
@@ -74,10 +76,10 @@ def test_scan_box_opens_the_asset_or_says_unknown(browser, make_member, make_use
 
 
 def test_transition_not_allowed_is_409_and_writes_nothing(browser, make_member, make_user, make_asset):
-    from lifecycle import services
+    from lifecycle.pool import services as pool_services
 
     member, asset = _login_owner(browser, make_member, make_user, make_asset)
-    services.offer_to_pool(asset, condition="good", note="", actor=None)
+    pool_services.offer_to_pool(asset, condition="good", note="", actor=None)
     before = _events(asset.id)
     page = f"/lifecycle/assets/{asset.id}"
     response = browser.post_form(f"{page}/status", {"status-to": "in_service"}, page=page)
@@ -204,7 +206,7 @@ def test_add_an_asset_by_hand_and_refuse_a_duplicate_serial(browser, make_member
 
 
 def test_staff_claim_for_a_member_and_pool_queries_are_bounded(browser, make_member, make_user, make_asset):
-    from lifecycle import services
+    from lifecycle.pool import services as pool_services
 
     giver, receiver = make_member(name="Donneuse"), make_member(name="Receveuse")
     make_user(role="purchasing_officer", email="achats@s.test")
@@ -212,7 +214,7 @@ def test_staff_claim_for_a_member_and_pool_queries_are_bounded(browser, make_mem
 
     def pool_queries(n):
         for _ in range(n):
-            services.offer_to_pool(make_asset(giver, code="monitor_24"), condition="good", note="", actor=None)
+            pool_services.offer_to_pool(make_asset(giver, code="monitor_24"), condition="good", note="", actor=None)
         statements = []
 
         def before(conn, cursor, statement, *args):

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from lifecycle import imports, services as lifecycle
-from lifecycle.models import Asset, AssetEvent
+from lifecycle.assets import services as lifecycle
+from lifecycle.assets.models import Asset, AssetEvent
+from lifecycle.imports import services as imports
+from lifecycle.pool import services as pool_services
 from purchasing.accounts.models import Role
 from purchasing.catalogue.models import Category
 from purchasing.extensions import db
@@ -151,9 +153,9 @@ def test_pool_claims_tell_the_donor_and_the_claimant(app, people):
     # the donor must have recorded the erasure before the claim
     lifecycle.record_erasure(asset, method="nist_purge", performed_on=date.today(), operator="Atelier",
                              certificate_ref="C-1", actor=None)
-    listing = lifecycle.offer_to_pool(asset, condition="good", note="", actor=people["sec_b"])
+    listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=people["sec_b"])
     # the purchasing officer claims it on behalf of Alpha
-    lifecycle.claim_listing(listing, people["a"].id, people["officer"])
+    pool_services.claim_listing(listing, people["a"].id, people["officer"])
     [donor] = _to("sec@beta.test")
     assert donor.kind == "pool" and "attribué à Commune Alpha" in donor.subject and "Commune Bêta" in donor.text_body
     claimants = [m for m in _to("sec@alpha.test") + _to("sec2@alpha.test")]
@@ -164,6 +166,6 @@ def test_pool_claims_tell_the_donor_and_the_claimant(app, people):
     second = lifecycle.create_asset(member_id=people["b"].id, category=_laptop(), designation="Écran donné")
     lifecycle.record_erasure(second, method="nist_purge", performed_on=date.today(), operator="Atelier",
                              certificate_ref="C-2", actor=None)
-    listing = lifecycle.offer_to_pool(second, condition="good", note="", actor=people["sec_b"])
-    lifecycle.claim_listing(listing, people["a"].id, people["sec_a"])
+    listing = pool_services.offer_to_pool(second, condition="good", note="", actor=people["sec_b"])
+    pool_services.claim_listing(listing, people["a"].id, people["sec_a"])
     assert len(_to("sec@alpha.test")) == 1 and len(_to("sec2@alpha.test")) == 2

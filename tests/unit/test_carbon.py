@@ -1,4 +1,4 @@
-"""Unit tests of the pure carbon model (lifecycle/carbon.py).
+"""Unit tests of the pure carbon model (lifecycle/domain/carbon.py).
 
 Expected values are computed by hand from the reference data (carbon-factors.csv, carbon-method.md);
 the arithmetic is written next to each one.
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from lifecycle import carbon
-from lifecycle.carbon import (
+from lifecycle.domain import carbon
+from lifecycle.domain.carbon import (
     DEFAULT_RELATIVE_SPREAD,
     REASON_NO_ENERGY_FACTOR,
     REASON_NO_FACTOR,
@@ -319,7 +319,7 @@ def test_carbon_to_date_refuses_negative_years():
 
 # --- boundaries, codes and the public functions (mutation testing) ------------------------------
 
-from lifecycle.carbon import (  # noqa: E402
+from lifecycle.domain.carbon import (  # noqa: E402
     ORIGIN_CATEGORY,
     ORIGIN_MANUFACTURER,
     grid_factor_row,

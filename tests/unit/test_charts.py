@@ -1,5 +1,5 @@
 """Server-side SVG charts: non-empty, text kept as text (French labels readable), accessible name."""
-from lifecycle import charts
+from lifecycle.reports import charts
 
 
 def test_horizontal_bars_keep_french_labels_as_text():

@@ -4,9 +4,9 @@ from datetime import date
 
 import openpyxl
 
-from lifecycle.report_export import report_tables, to_csv, to_xlsx
+from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from purchasing.spreadsheets import safe_cell
-from lifecycle.reports import build_report
+from lifecycle.reports.indicators import build_report
 from tests.unit.test_reports import assets, purchases  # noqa: F401 - fixtures
 
 LABELS = {key: key for key in [

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from lifecycle.reports import ASSET_COLUMNS, PURCHASE_COLUMNS, build_report
+from lifecycle.reports.indicators import ASSET_COLUMNS, PURCHASE_COLUMNS, build_report
 
 LAPTOP = (175.0, 185.09, 285.2)
 NAN = float("nan")
@@ -126,7 +126,7 @@ def test_carbon_figures_with_their_range(report):
 
 
 def test_an_empty_scope_gives_empty_figures_not_errors():
-    from lifecycle.reports import empty_assets, empty_purchases
+    from lifecycle.reports.indicators import empty_assets, empty_purchases
 
     report = build_report(empty_assets(), empty_purchases(), 2026, today=date(2026, 11, 26))
     assert report.fleet["count"] == 0

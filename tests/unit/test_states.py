@@ -5,9 +5,9 @@ from itertools import product
 
 import pytest
 
+from lifecycle.domain.states import ASSET
 from purchasing.domain.errors import InvalidQuantity, PricingError, TransitionNotAllowed
 from purchasing.domain.states import (
-    ASSET,
     CAMPAIGN,
     MACHINES,
     ORDER,

@@ -102,7 +102,7 @@ def test_order_approve_place_send_and_deliver_two_laptops(app, browser):
                         ("approved", "placed"), ("placed", "delivered")]
 
     # Each delivered unit became an asset of the commune, linked to the order line, with its serial.
-    from lifecycle.models import Asset
+    from lifecycle.assets.models import Asset
 
     assets = db.session.scalars(select(Asset).where(Asset.order_line_id == order.lines[0].id)
                                 .order_by(Asset.serial_number)).all()

@@ -58,7 +58,7 @@ def _assets(member, code, count):
     from datetime import date
     from decimal import Decimal
 
-    from lifecycle import services
+    from lifecycle.assets import services
     from purchasing.catalogue.models import Category
 
     category = db.session.scalars(select(Category).where(Category.code == code)).one()

@@ -247,7 +247,9 @@ def _outbox_message(ctx):
 def _lifecycle_objects(member_a, member_b):
     from sqlalchemy import select
 
-    from lifecycle import services
+    from lifecycle.assets import services
+    from lifecycle.audits import services as audits_services
+    from lifecycle.pool import services as pool_services
     from purchasing.catalogue.models import Category
     from purchasing.extensions import db
 
@@ -257,8 +259,8 @@ def _lifecycle_objects(member_a, member_b):
         objects[f"asset_{key}"] = services.create_asset(member_id=member.id, category=laptop, designation="PC",
                                                         site="Mairie")
         pooled = services.create_asset(member_id=member.id, category=laptop, designation="PC bourse")
-        objects[f"listing_{key}"] = services.offer_to_pool(pooled, condition="good", note="", actor=None)
-        objects[f"audit_{key}"] = services.start_audit(member.id, "Mairie", None)
+        objects[f"listing_{key}"] = pool_services.offer_to_pool(pooled, condition="good", note="", actor=None)
+        objects[f"audit_{key}"] = audits_services.start_audit(member.id, "Mairie", None)
     return objects
 
 

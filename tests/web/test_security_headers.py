@@ -117,7 +117,7 @@ def test_the_label_page_links_its_stylesheet_and_only_the_downloaded_sheet_inlin
                                                                                       make_user):
     from sqlalchemy import select
 
-    from lifecycle import services
+    from lifecycle.assets import services
     from purchasing.catalogue.models import Category
     from purchasing.extensions import db
 
@@ -142,7 +142,7 @@ def pages_with_svg(browser, make_member, make_user):
     """The report (matplotlib charts), an asset page and a label sheet (barcodes), as a secretary."""
     from sqlalchemy import select
 
-    from lifecycle import services
+    from lifecycle.assets import services
     from purchasing.catalogue.models import Category
     from purchasing.extensions import db
 

@@ -13,9 +13,11 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
-from lifecycle.carbon import category_factor, product_footprint, refurbished_avoided_share
-from lifecycle.models import Asset, PoolListing, Retirement
-from lifecycle.reports import ASSET_COLUMNS, PURCHASE_COLUMNS, Report, build_report, empty_assets, empty_purchases
+from lifecycle.assets.models import Asset
+from lifecycle.domain.carbon import category_factor, product_footprint, refurbished_avoided_share
+from lifecycle.pool.models import PoolListing
+from lifecycle.reports.indicators import ASSET_COLUMNS, PURCHASE_COLUMNS, Report, build_report, empty_assets, empty_purchases
+from lifecycle.retirement.models import Retirement
 from purchasing.accounts.models import MEMBER_ROLES
 from purchasing.catalogue.models import Category, Product
 from purchasing.domain.errors import DomainError

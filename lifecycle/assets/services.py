@@ -1,4 +1,7 @@
-"""Lifecycle use cases: load, call the domain, add and flush. Never commit (the view does, once)."""
+"""Asset use cases: tags, status, creation, inventory queries, placement, warranty, data erasure.
+
+Load, call the domain, add and flush. Never commit (the view does, once).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,48 +13,21 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from lifecycle import carbon
-from lifecycle.models import (
-    Asset, AssetEvent, AssetTagCounter, Audit, AuditScan, DataErasure, Origin, PoolListing, RepairJob,
-    Retirement, RetirementRoute,
-)
+from lifecycle.assets.models import Asset, AssetEvent, AssetTagCounter, DataErasure, Origin
+from lifecycle.domain import carbon
+from lifecycle.domain.states import ASSET
 from purchasing.catalogue.models import Category, Product
 from purchasing.documents import services as documents
 from purchasing.documents.models import DocumentKind, OwnerKind
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
-from purchasing.domain.identifiers import is_valid_siret
-from purchasing.domain.states import ASSET, StateMachine
 from purchasing.extensions import db
-from purchasing.mail import messages as mail
 from purchasing.members.models import Member
 from purchasing.scoping import member_scope
-from purchasing.transitions import apply_transition, lock_for_update
+from purchasing.transitions import apply_transition
 
 ACTIVE_STATUSES = ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool")
-
-#: a pool listing is taken once: claimed by another member or withdrawn by its own
-POOL_LISTING = StateMachine(
-    name="pool_listing",
-    transitions={"open": {"claimed", "withdrawn"}},
-    initial="open",
-    terminal=frozenset({"claimed", "withdrawn"}),
-    labels_fr={"open": "proposé", "claimed": "attribué", "withdrawn": "retiré"},
-    labels_en={"open": "offered", "claimed": "claimed", "withdrawn": "withdrawn"},
-    subject_fr="L'annonce de la bourse",
-)
-#: a physical audit is closed once
-AUDIT = StateMachine(
-    name="asset_audit",
-    transitions={"open": {"closed"}},
-    initial="open",
-    terminal=frozenset({"closed"}),
-    labels_fr={"open": "en cours", "closed": "clôturé"},
-    labels_en={"open": "open", "closed": "closed"},
-    subject_fr="L'inventaire physique",
-)
 CONDITIONS = ("new", "good", "fair", "poor")
-WORK_KINDS = ("battery", "disk", "memory", "keyboard", "os_reinstalled")
 ERASURE_METHODS = ("nist_clear", "nist_purge", "nist_destroy")
 
 
@@ -89,13 +65,13 @@ def reserve_tags(count: int, year: int | None = None) -> list[str]:
 
 # --- events and status ---------------------------------------------------------------------------
 
-def _author_id(actor) -> int | None:
+def actor_id(actor) -> int | None:
     return getattr(actor, "id", None)
 
 
 def add_event(asset: Asset, kind: str, actor, *, reason: str = "", from_status=None, to_status=None,
               from_member_id=None, to_member_id=None, **details) -> AssetEvent:
-    event = AssetEvent(asset_id=asset.id, kind=kind, author_id=_author_id(actor), reason=reason or "",
+    event = AssetEvent(asset_id=asset.id, kind=kind, author_id=actor_id(actor), reason=reason or "",
                        from_status=from_status, to_status=to_status, from_member_id=from_member_id,
                        to_member_id=to_member_id, details=_jsonable(details), created_dt=utcnow())
     db.session.add(event)
@@ -331,7 +307,7 @@ def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: s
         raise DomainError("Indiquez l'opérateur qui a effacé les données.", code="operator_required")
     erasure = DataErasure(asset_id=asset.id, member_id=asset.member_id, method=method, performed_on=performed_on,
                           operator=operator.strip(), certificate_ref=(certificate_ref or "").strip(),
-                          author_id=_author_id(actor))
+                          author_id=actor_id(actor))
     if certificate_file is not None:
         owner = documents.load_owner(OwnerKind.ASSET, asset.id, actor)
         erasure.certificate_document = documents.attach(owner, DocumentKind.ERASURE_CERTIFICATE, *certificate_file,
@@ -349,108 +325,13 @@ def latest_erasure(asset: Asset) -> DataErasure | None:
                               .order_by(DataErasure.id.desc())).first()
 
 
-def _check_can_leave(asset: Asset) -> None:
+def check_can_leave(asset: Asset) -> None:
     """Equipment holding storage leaves its member only after an erasure recorded while it held it."""
     if asset.holds_storage and latest_erasure(asset) is None:
         raise ConflictError(
             f"L'équipement {asset.tag} contient un support de stockage : il ne peut pas quitter "
             f"« {asset.member.name} » tant qu'un effacement des données (méthode NIST SP 800-88, date, "
             "opérateur, référence du certificat) n'a pas été enregistré.", code="erasure_required")
-
-
-# --- reuse pool ----------------------------------------------------------------------------------
-
-def offer_to_pool(asset: Asset, *, condition: str, note: str, actor) -> PoolListing:
-    if condition not in CONDITIONS:
-        raise DomainError("État inconnu.", code="unknown_condition")
-    change_asset_status(asset, "in_pool", actor, reason=note, kind="offered", condition=condition)
-    listing = PoolListing(asset_id=asset.id, offering_member_id=asset.member_id, category_id=asset.category_id,
-                          condition=condition, note=(note or "").strip())
-    asset.condition = condition
-    db.session.add(listing)
-    db.session.flush()
-    return listing
-
-
-def withdraw_listing(listing: PoolListing, actor) -> None:
-    claimed = _take_listing(listing, "withdrawn", None)
-    change_asset_status(claimed.asset, "in_stock", actor, reason="Retiré de la bourse", kind="withdrawn")
-
-
-def _listing_taken(_current: str | None = None) -> ConflictError:
-    return ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
-                         "à un autre adhérent ou retiré par son propriétaire.", code="listing_taken")
-
-
-def _take_listing(listing: PoolListing, new_status: str, claimer_id: int | None) -> PoolListing:
-    """Conditional UPDATE … WHERE status='open' (shared transition): the first transaction wins, the others 409."""
-    if listing.status != "open":
-        raise _listing_taken()
-    apply_transition(POOL_LISTING, listing, new_status,
-                     values={"claimed_by_member_id": claimer_id, "claimed_dt": utcnow() if claimer_id else None},
-                     conflict=_listing_taken)
-    return listing
-
-
-def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
-    """Give the asset to ``member_id``: first claim wins; storage needs a recorded erasure first."""
-    if not member_id or db.session.get(Member, member_id) is None:
-        raise DomainError("Choisissez l'adhérent qui reçoit l'équipement.", code="member_required")
-    if listing.offering_member_id == member_id:
-        raise DomainError("Vous ne pouvez pas réclamer un équipement que votre collectivité propose.",
-                          code="own_listing")
-    if listing.status != "open":
-        raise ConflictError("Cet équipement n'est plus disponible dans la bourse.", code="listing_taken")
-    asset = listing.asset
-    _check_can_leave(asset)
-    from_member = asset.member_id
-    donor = asset.member
-    _take_listing(listing, "claimed", member_id)
-    change_asset_status(asset, "in_stock", actor, reason="Attribué via la bourse de réemploi", kind="claimed",
-                        from_member_id=from_member, to_member_id=member_id)
-    asset.member_id = member_id
-    asset.origin = Origin.POOL
-    asset.site = ""
-    asset.assigned_to = ""
-    db.session.flush()
-    mail.pool_claimed(listing, asset, donor, db.session.get(Member, member_id), actor)
-    return asset
-
-
-def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None):
-    stmt = (select(PoolListing).where(PoolListing.status == "open")
-            .join(Member, PoolListing.offering_member_id == Member.id)
-            .options(joinedload(PoolListing.asset).joinedload(Asset.product), joinedload(PoolListing.category),
-                     joinedload(PoolListing.offering_member)))
-    if category_id:
-        stmt = stmt.where(PoolListing.category_id == category_id)
-    if epci_id:
-        stmt = stmt.where((Member.epci_id == epci_id) | (Member.id == epci_id))
-    if condition:
-        stmt = stmt.where(PoolListing.condition == condition)
-    if exclude_member_id:
-        stmt = stmt.where(PoolListing.offering_member_id != exclude_member_id)
-    return stmt.order_by(PoolListing.id.desc())
-
-
-def equivalents_in_pool(product: Product, member) -> list[PoolListing]:
-    """Open listings of the same category offered by other members (the catalogue's "reuse first" notice)."""
-    member_id = getattr(member, "id", member)
-    stmt = pool_query(category_id=product.category_id, exclude_member_id=member_id).limit(20)
-    return list(db.session.scalars(stmt).unique())
-
-
-def latest_listing_for_tag(tag: str) -> PoolListing | None:
-    """The latest pool listing of the asset tagged ``tag`` (open, claimed or withdrawn), any member's.
-
-    The pool is shared by the territory: claiming needs no ownership of the asset, and the listing's own
-    status decides (an open one can be claimed; a claimed one is a 409 "taken").
-    """
-    tag = (tag or "").strip().upper()
-    if not tag:
-        return None
-    return db.session.scalars(select(PoolListing).join(Asset, PoolListing.asset_id == Asset.id)
-                              .where(Asset.tag == tag).order_by(PoolListing.id.desc()).limit(1)).first()
 
 
 def asset_with_timeline(tag: str) -> Asset | None:
@@ -461,181 +342,3 @@ def asset_with_timeline(tag: str) -> Asset | None:
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset).options(
         joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product),
         selectinload(Asset.events))).first()
-
-
-def open_listing_for(asset: Asset) -> PoolListing | None:
-    return db.session.scalars(select(PoolListing).where(PoolListing.asset_id == asset.id,
-                                                        PoolListing.status == "open")).first()
-
-
-# --- repairs -------------------------------------------------------------------------------------
-
-def open_repair(asset: Asset, *, kind: str, provider: str, opened_on: date, actor) -> RepairJob:
-    if kind not in ("repair", "refurbishment"):
-        raise DomainError("Type d'intervention inconnu.", code="unknown_repair_kind")
-    if not (provider or "").strip():
-        raise DomainError("Indiquez l'atelier interne ou le partenaire.", code="provider_required")
-    target = "in_repair" if kind == "repair" else "refurbishing"
-    change_asset_status(asset, target, actor, reason=provider.strip(), kind="repair_opened", repair_kind=kind)
-    job = RepairJob(asset_id=asset.id, member_id=asset.member_id, kind=kind, provider=provider.strip(),
-                    opened_on=opened_on, work_done=[])
-    db.session.add(job)
-    db.session.flush()
-    return job
-
-
-def current_repair(asset: Asset) -> RepairJob | None:
-    return db.session.scalars(select(RepairJob).where(RepairJob.asset_id == asset.id,
-                                                      RepairJob.closed_on.is_(None))).first()
-
-
-def close_repair(job: RepairJob, *, work_done: list[str], cost_ht: Decimal | None, grade: str | None,
-                 closed_on: date, back_to: str, actor, pool_note: str = "") -> RepairJob:
-    if job.closed_on is not None:
-        raise ConflictError("Cette intervention est déjà clôturée.", code="repair_closed")
-    unknown = set(work_done) - set(WORK_KINDS)
-    if unknown:
-        raise DomainError("Travaux inconnus : " + ", ".join(sorted(unknown)), code="unknown_work")
-    if cost_ht is not None and cost_ht < 0:
-        raise DomainError("Le coût ne peut pas être négatif.", code="negative_cost")
-    if grade not in (None, "", "A", "B", "C"):
-        raise DomainError("Le grade doit être A, B ou C.", code="bad_grade")
-    if closed_on < job.opened_on:
-        raise DomainError("La date de fin ne peut pas précéder la date d'ouverture.", code="bad_dates")
-    if back_to not in ("in_stock", "in_pool", "in_service"):
-        raise DomainError("Destination inconnue après l'intervention.", code="bad_destination")
-    asset = job.asset
-    job.work_done, job.cost_ht, job.grade, job.closed_on = list(work_done), cost_ht, grade or None, closed_on
-    if back_to == "in_pool":
-        if asset.status == "in_repair":
-            change_asset_status(asset, "in_stock", actor, kind="repair_closed", work_done=list(work_done),
-                                cost_ht=cost_ht, grade=grade)
-            offer_to_pool(asset, condition="good", note=pool_note, actor=actor)
-        else:
-            add_event(asset, "repair_closed", actor, work_done=list(work_done), cost_ht=cost_ht, grade=grade)
-            offer_to_pool(asset, condition="good", note=pool_note, actor=actor)
-    else:
-        via_stock = asset.status == "refurbishing" and back_to == "in_service"
-        change_asset_status(asset, "in_stock" if via_stock else back_to, actor, kind="repair_closed",
-                            work_done=list(work_done), cost_ht=cost_ht, grade=grade)
-        if via_stock:
-            change_asset_status(asset, "in_service", actor)
-    db.session.flush()
-    return job
-
-
-# --- end of life ---------------------------------------------------------------------------------
-
-ROUTES_LEAVING = {RetirementRoute.REUSED, RetirementRoute.DONATED, RetirementRoute.SOLD}
-
-
-def retire_asset(asset: Asset, *, route: str, retired_on: date, actor, recipient: str = "",
-                 recipient_siret: str = "", certificate_ref: str = "", note: str = "") -> Retirement:
-    routes = {r.value for r in RetirementRoute}
-    if route not in routes:
-        raise DomainError("Filière de sortie inconnue.", code="unknown_route")
-    recipient, certificate_ref = (recipient or "").strip(), (certificate_ref or "").strip()
-    siret = (recipient_siret or "").replace(" ", "").strip()
-    if route == RetirementRoute.WEEE and not certificate_ref:
-        raise DomainError("Le recyclage par la filière DEEE exige la référence du certificat de l'éco-organisme.",
-                          code="weee_certificate_required")
-    if route == RetirementRoute.DONATED and not recipient:
-        raise DomainError("Un don exige le nom du bénéficiaire.", code="recipient_required")
-    if siret and not is_valid_siret(siret):
-        raise DomainError(f"Le SIRET « {siret} » n'est pas valide (14 chiffres avec clé de contrôle).",
-                          code="invalid_siret")
-    if route in ROUTES_LEAVING:
-        _check_can_leave(asset)
-    listing = open_listing_for(asset)
-    if listing is not None:
-        _take_listing(listing, "withdrawn", None)
-    change_asset_status(asset, "retired", actor, reason=note, kind="retired", route=route, recipient=recipient,
-                        certificate_ref=certificate_ref)
-    retirement = Retirement(asset_id=asset.id, member_id=asset.member_id, route=route, retired_on=retired_on,
-                            recipient=recipient, recipient_siret=siret or None, certificate_ref=certificate_ref,
-                            note=(note or "").strip())
-    db.session.add(retirement)
-    db.session.flush()
-    return retirement
-
-
-# --- physical audits -----------------------------------------------------------------------------
-
-def start_audit(member_id: int, site: str, actor) -> Audit:
-    if not (site or "").strip():
-        raise DomainError("Indiquez le site inventorié.", code="site_required")
-    audit = Audit(member_id=member_id, site=site.strip(), author_id=_author_id(actor))
-    db.session.add(audit)
-    db.session.flush()
-    return audit
-
-
-def scan_tags(audit: Audit, raw: str) -> int:
-    lock_for_update(AUDIT, audit, read=True)  # closing waits for a scan being recorded
-    if audit.status != "open":
-        raise ConflictError("Cet inventaire physique est clôturé.", code="audit_closed")
-    tags = [t.strip().upper() for t in (raw or "").replace(",", "\n").split() if t.strip()]
-    if not tags:
-        raise DomainError("Saisissez ou scannez au moins une étiquette.", code="no_tag")
-    known = set(db.session.scalars(select(AuditScan.tag).where(AuditScan.audit_id == audit.id)))
-    added = 0
-    for tag in dict.fromkeys(tags):
-        if tag not in known:
-            db.session.add(AuditScan(audit_id=audit.id, tag=tag))
-            added += 1
-    db.session.flush()
-    return added
-
-
-@dataclass
-class AuditResult:
-    found: list[Asset]
-    missing: list[Asset]
-    moved: list[Asset]
-    unexpected_tags: list[str]
-
-
-def audit_result(audit: Audit) -> AuditResult:
-    scanned = list(db.session.scalars(select(AuditScan.tag).where(AuditScan.audit_id == audit.id)))
-    expected = list(db.session.scalars(select(Asset).where(Asset.member_id == audit.member_id,
-                                                           Asset.site == audit.site,
-                                                           Asset.status.in_(ACTIVE_STATUSES))
-                                       .order_by(Asset.tag)))
-    scanned_set = set(scanned)
-    found = [a for a in expected if a.tag in scanned_set]
-    missing = [a for a in expected if a.tag not in scanned_set]
-    expected_tags = {a.tag for a in expected}
-    others = [t for t in scanned if t not in expected_tags]
-    moved: list[Asset] = []
-    if others:
-        moved = list(db.session.scalars(select(Asset).where(Asset.tag.in_(others), Asset.member_id == audit.member_id,
-                                                            Asset.status.in_(ACTIVE_STATUSES))
-                                        .order_by(Asset.tag)))
-    moved_tags = {a.tag for a in moved}
-    unexpected = [t for t in others if t not in moved_tags]
-    return AuditResult(found, missing, moved, unexpected)
-
-
-def close_audit(audit: Audit, actor) -> AuditResult:
-    if audit.status != "open":
-        raise ConflictError("Cet inventaire physique est déjà clôturé.", code="audit_closed")
-    apply_transition(AUDIT, audit, "closed", values={"closed_dt": utcnow()})  # closed twice at once: one wins
-    result = audit_result(audit)
-    for asset in result.moved:
-        old_site = asset.site
-        asset.site = audit.site
-        add_event(asset, "moved", actor, reason="Inventaire physique", from_site=old_site, to_site=audit.site,
-                  audit_id=audit.id)
-    for asset in result.missing:
-        add_event(asset, "missing", actor, reason="Non trouvé à l'inventaire physique", site=audit.site,
-                  audit_id=audit.id)
-    for asset in result.found:
-        add_event(asset, "audited", actor, site=audit.site, audit_id=audit.id)
-    db.session.flush()
-    return result
-
-
-def audits_query():
-    return member_scope(select(Audit), Audit).options(joinedload(Audit.member)).order_by(Audit.id.desc())
-
-

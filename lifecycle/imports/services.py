@@ -11,8 +11,8 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from sqlalchemy import insert, select
 
-from lifecycle.models import Asset, AssetEvent, Origin
-from lifecycle.services import CONDITIONS, reserve_tags
+from lifecycle.assets.models import Asset, AssetEvent, Origin
+from lifecycle.assets.services import CONDITIONS, reserve_tags
 from purchasing import uploads
 from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow

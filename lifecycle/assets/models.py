@@ -1,11 +1,11 @@
-"""Lifecycle models: assets and their immutable events, erasures, the reuse pool, repairs, retirements, audits."""
+"""Asset models: assets and their immutable events, the tag counter, data erasures."""
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
@@ -66,7 +66,7 @@ class Asset(db.Model):
     #: new, good, fair, poor (free grade of the device's state)
     condition: Mapped[str] = mapped_column(String(16), default="new")
     holds_storage: Mapped[bool] = mapped_column(default=False)
-    #: one of purchasing.domain.states.ASSET
+    #: one of lifecycle.domain.states.ASSET
     status: Mapped[str] = mapped_column(String(16), default="in_stock", index=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -136,109 +136,3 @@ class DataErasure(db.Model):
 
     asset: Mapped[Asset] = relationship()
     certificate_document = relationship("Document")
-
-
-class PoolListing(db.Model):
-    """An asset offered by its member to the reuse pool; the first claim wins."""
-
-    __tablename__ = "pool_listing"
-    __table_args__ = (Index("ix_pool_listing_status_category", "status", "category_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), index=True)
-    offering_member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
-    condition: Mapped[str] = mapped_column(String(16))
-    note: Mapped[str] = mapped_column(Text, default="")
-    #: open, claimed, withdrawn
-    status: Mapped[str] = mapped_column(String(16), default="open", index=True)
-    claimed_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
-    claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    asset: Mapped[Asset] = relationship()
-    category: Mapped[Category] = relationship()
-    offering_member: Mapped[Member] = relationship(foreign_keys=[offering_member_id])
-    claimed_by: Mapped[Member | None] = relationship(foreign_keys=[claimed_by_member_id])
-
-
-class RepairJob(db.Model):
-    """A repair or refurbishment, in the internal workshop or at a partner."""
-
-    __tablename__ = "repair_job"
-    __owner_column__ = "member_id"
-    __table_args__ = (CheckConstraint("cost_ht IS NULL OR cost_ht >= 0", name="cost_not_negative"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    #: repair or refurbishment
-    kind: Mapped[str] = mapped_column(String(16))
-    #: "Atelier interne" or the partner's name
-    provider: Mapped[str] = mapped_column(String(200))
-    #: list of battery, disk, memory, keyboard, os_reinstalled
-    work_done: Mapped[list] = mapped_column(JSON, default=list)
-    cost_ht: Mapped[Decimal | None] = mapped_column(Money())
-    grade: Mapped[str | None] = mapped_column(String(1))
-    opened_on: Mapped[date]
-    closed_on: Mapped[date | None]
-
-    asset: Mapped[Asset] = relationship()
-
-
-class RetirementRoute(StrEnum):
-    REUSED = "reused_elsewhere"
-    DONATED = "donated"
-    SOLD = "sold"
-    WEEE = "recycled_weee"
-    DESTROYED = "destroyed"
-    LOST = "lost_or_stolen"
-
-
-class Retirement(db.Model):
-    """Where a retired asset went."""
-
-    __tablename__ = "retirement"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), unique=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    route: Mapped[str] = mapped_column(String(24), index=True)
-    retired_on: Mapped[date]
-    recipient: Mapped[str] = mapped_column(String(200), default="")
-    recipient_siret: Mapped[str | None] = mapped_column(String(14))
-    certificate_ref: Mapped[str] = mapped_column(String(120), default="")
-    note: Mapped[str] = mapped_column(Text, default="")
-
-    asset: Mapped[Asset] = relationship()
-
-
-class Audit(db.Model):
-    """A physical inventory of one member's site."""
-
-    __tablename__ = "asset_audit"
-    __owner_column__ = "member_id"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    site: Mapped[str] = mapped_column(String(200))
-    #: open or closed
-    status: Mapped[str] = mapped_column(String(8), default="open", index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    started_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    member: Mapped[Member] = relationship()
-    scans: Mapped[list[AuditScan]] = relationship(back_populates="audit", order_by="AuditScan.id")
-
-
-class AuditScan(db.Model):
-    __tablename__ = "asset_audit_scan"
-    __table_args__ = (UniqueConstraint("audit_id", "tag", name="audit_tag"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    audit_id: Mapped[int] = mapped_column(ForeignKey("asset_audit.id"), index=True)
-    tag: Mapped[str] = mapped_column(String(30))
-    scanned_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    audit: Mapped[Audit] = relationship(back_populates="scans")

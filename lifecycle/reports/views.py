@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lifecycle import charts, report_data
-from lifecycle.report_export import report_tables, to_csv, to_xlsx
-from lifecycle.reports import RETIREMENT_ROUTES
+from lifecycle.reports import charts
+from lifecycle.reports import data as report_data
+from lifecycle.reports.export import report_tables, to_csv, to_xlsx
+from lifecycle.reports.indicators import RETIREMENT_ROUTES
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from lifecycle.reports import RETIREMENT_ROUTES, CarbonFigure, Report
+from lifecycle.reports.indicators import RETIREMENT_ROUTES, CarbonFigure, Report
 from purchasing.spreadsheets import safe_cell
 
 

@@ -10,8 +10,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from lifecycle.domain.states import ASSET
 from purchasing.domain.identifiers import is_valid_siret
-from purchasing.domain.states import ASSET
 from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
 
 CONDITION_LABELS = {"new": _l("Neuf"), "good": _l("Bon état"), "fair": _l("État correct"), "poor": _l("Usé")}
@@ -152,39 +152,6 @@ class InventoryFilterForm(FlaskForm):
         self.status.choices = choices([("", _l("Tous (hors sortis)"))] + list(STATUS_LABELS.items()))
         self.site.choices = choices([("", _l("Tous"))] + [(s, s) for s in sites])
         self.member_id.choices = choices([(0, _l("Tous"))] + list(members))
-
-
-class PoolFilterForm(FlaskForm):
-    class Meta:
-        csrf = False
-
-    category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
-    epci_id = SelectField(_l("EPCI"), coerce=choice_id, validators=[Optional()])
-    condition = SelectField(_l("État"), validators=[Optional()])
-
-    def __init__(self, *args, categories=(), epcis=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.category_id.choices = choices([(0, _l("Toutes"))] + list(categories))
-        self.epci_id.choices = choices([(0, _l("Tous"))] + list(epcis))
-        self.condition.choices = choices([("", _l("Tous"))] + list(CONDITION_LABELS.items()))
-
-
-class ImportForm(FlaskForm):
-    file = FileField(_l("Fichier d'inventaire (.csv, .xlsx ou .ods)"))
-    member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
-    dry_run = BooleanField(_l("Vérifier seulement (aucune écriture)"), default=True)
-
-
-class AuditStartForm(FlaskForm):
-    member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
-    site = StringField(_l("Site inventorié"), filters=[strip_filter],
-                       validators=[DataRequired(_l("Indiquez le site inventorié.")), Length(max=200)])
-
-
-class ScanForm(FlaskForm):
-    tags = TextAreaField(_l("Étiquette(s) scannée(s)"), filters=[strip_filter],
-                         description=_l("Scannez une étiquette puis Entrée, ou collez une liste (une par ligne)."),
-                         validators=[DataRequired(_l("Saisissez ou scannez au moins une étiquette."))])
 
 
 

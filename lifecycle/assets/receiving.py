@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from lifecycle.models import Asset, Origin
-from lifecycle.services import add_event, holds_storage_for, reserve_tags, warranty_end_from
+from lifecycle.assets.models import Asset, Origin
+from lifecycle.assets.services import add_event, holds_storage_for, reserve_tags, warranty_end_from
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, InvalidQuantity
 from purchasing.extensions import db

@@ -1,6 +1,6 @@
 """Sustainability report indicators, aggregated with pandas over flat tables loaded in SQL.
 
-The loaders (``lifecycle/report_data.py``) build two DataFrames for one scope (territory, an EPCI or a
+The loaders (``lifecycle/reports/data.py``) build two DataFrames for one scope (territory, an EPCI or a
 member), so that nothing here loops over ORM objects:
 
 ``assets`` — one row per asset: asset_id, member_id, category, is_it, status, origin, condition,
@@ -22,7 +22,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from lifecycle.carbon import grid_factor
+from lifecycle.domain.carbon import grid_factor
 from lifecycle.domain.targets import (
     retired_reuse_target,
     retired_reuse_target_source,

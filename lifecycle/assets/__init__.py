@@ -1,0 +1,1 @@
+"""Assets: the inventory, tags and labels, receiving delivered lines, placement, warranty, data erasure."""

@@ -1,0 +1,237 @@
+"""Asset pages: inventory, asset page and its actions, tags and labels.
+
+The blueprint ``lifecycle`` (pages under /lifecycle/) is defined here; the other areas' views (pool, repairs,
+retirement, imports, audits) add their routes to it, and lifecycle/web.py loads them all.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from lifecycle.assets import services, tags
+from lifecycle.assets.forms import (
+    CONDITION_LABELS, ERASURE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
+    AssetForm, CloseRepairForm, ErasureForm, InventoryFilterForm, OfferForm, PlacementForm, RepairForm, RetireForm,
+    StatusForm, WarrantyForm,
+)
+from lifecycle.assets.models import Asset
+from lifecycle.pool import services as pool
+from lifecycle.repairs import services as repairs
+from purchasing import navigation
+from purchasing.accounts.models import Role
+from purchasing.auth import roles_required
+from purchasing.documents.services import DocumentRefused
+from purchasing.extensions import db
+from purchasing.forms import choices
+from purchasing.pagination import paginate
+from purchasing.params import database_id
+from purchasing.scoping import get_scoped_or_404
+
+bp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle")
+
+ALL = tuple(Role)
+MANAGE = (Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN)
+
+navigation.register("lifecycle.index", _l("Inventaire"), {r.value for r in ALL}, order=40)
+navigation.register("lifecycle.pool", _l("Bourse de réemploi"), {r.value for r in ALL}, order=42)
+navigation.register("lifecycle.audits", _l("Inventaires physiques"), {r.value for r in ALL}, order=44)
+navigation.register("lifecycle.import_inventory", _l("Import d'inventaire"), {r.value for r in MANAGE}, order=46)
+
+LABELS = dict(status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS, erasure_labels=ERASURE_LABELS,
+              event_labels=EVENT_LABELS, origin_labels=ORIGIN_LABELS, route_labels=ROUTE_LABELS,
+              work_labels=WORK_LABELS)
+
+
+def _category_choices():
+    return services.device_category_choices(str(get_locale() or "fr"))
+
+
+def _member_choices():
+    return services.member_choices()
+
+
+def _can_manage(asset_or_member_id) -> bool:
+    if current_user.role not in MANAGE:
+        return False
+    member_id = getattr(asset_or_member_id, "member_id", asset_or_member_id)
+    return current_user.is_staff or current_user.member_id == member_id
+
+
+# --- inventory -----------------------------------------------------------------------------------
+
+@bp.get("/")
+@roles_required(*ALL)
+def index():
+    form = InventoryFilterForm(request.args, categories=_category_choices(),
+                               sites=services.member_sites(current_user.member_id),
+                               members=_member_choices() if current_user.is_staff else ())
+    form.validate()
+    filters = services.InventoryFilter(
+        member_id=(form.member_id.data or None) if current_user.is_staff else None,
+        category_id=form.category_id.data or None, status=form.status.data or None, site=form.site.data or None,
+        past_lifetime=bool(form.past_lifetime.data))
+    pagination = paginate(services.inventory_query(filters))
+    return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
+
+
+@bp.route("/assets/new", methods=["GET", "POST"])
+@roles_required(*MANAGE)
+def create_asset():
+    form = AssetForm()
+    form.member_id.choices = _import_member_choices()
+    form.category_id.choices = choices([(0, _("— Choisir —"))] + _category_choices())
+    if form.validate_on_submit():
+        member_id = form.member_id.data if current_user.is_staff else current_user.member_id
+        if not member_id:
+            form.member_id.errors = [_("Choisissez l'adhérent.")]
+        else:
+            asset = services.create_asset_by_hand(
+                member_id=member_id, category_id=form.category_id.data, actor=current_user,
+                serial_number=form.serial_number.data, origin=form.origin.data, designation=form.designation.data,
+                site=form.site.data or "", assigned_to=form.assigned_to.data or "",
+                acquisition_date=form.acquisition_date.data, purchase_price_ht=form.purchase_price_ht.data,
+                condition=form.condition.data)
+            db.session.commit()
+            flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
+            return redirect(url_for("lifecycle.show", asset_id=asset.id))
+    return render_template("lifecycle/asset_form.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/scan")
+@roles_required(*ALL)
+def scan():
+    tag = (request.args.get("tag") or "").strip()
+    asset = services.find_by_tag(tag)
+    if asset is None:
+        return render_template("lifecycle/scan_unknown.html", tag=tag), 404
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.get("/assets/<int:asset_id>")
+@roles_required(*ALL)
+def show(asset_id: int):
+    asset = get_scoped_or_404(Asset, asset_id)
+    return _render_show(asset)
+
+
+def _render_show(asset, status=200, **forms):
+    repair = repairs.current_repair(asset)
+    defaults = dict(status_form=StatusForm(formdata=None, obj=asset, prefix="status"),
+                    placement_form=PlacementForm(formdata=None, obj=asset, prefix="place"),
+                    warranty_form=WarrantyForm(formdata=None, obj=asset, prefix="warranty"),
+                    erasure_form=ErasureForm(formdata=None, prefix="erasure"),
+                    offer_form=OfferForm(formdata=None, prefix="offer"),
+                    repair_form=RepairForm(formdata=None, prefix="repair"),
+                    close_form=CloseRepairForm(formdata=None, prefix="close"),
+                    retire_form=RetireForm(formdata=None, prefix="retire"))
+    defaults.update(forms)
+    return render_template(
+        "lifecycle/show.html", asset=asset, timeline=services.asset_timeline(asset), repair=repair,
+        listing=pool.open_listing_for(asset), erasure=services.latest_erasure(asset),
+        carbon=services.carbon_summary(asset), lifetime=services.expected_lifetime(asset.product, asset.category),
+        barcode=tags.barcode_svg_inline(asset.tag), can_manage=_can_manage(asset), **defaults, **LABELS), status
+
+
+def _import_member_choices():
+    if current_user.is_staff:
+        return [(0, _("— Choisir —"))] + _member_choices()
+    return [(current_user.member_id or 0, current_user.member.name if current_user.member else "")]
+
+
+def _managed_asset(asset_id: int) -> Asset:
+    asset = get_scoped_or_404(Asset, asset_id)
+    if not _can_manage(asset):
+        abort(403)
+    return asset
+
+
+@bp.get("/assets/<int:asset_id>/barcode.svg")
+@roles_required(*ALL)
+def barcode(asset_id: int):
+    asset = get_scoped_or_404(Asset, asset_id)
+    return Response(tags.barcode_svg(asset.tag), mimetype="image/svg+xml")
+
+
+@bp.get("/labels")
+@roles_required(*ALL)
+def labels():
+    ids = request.args.getlist("ids", type=database_id)[:240]
+    if not ids:
+        flash(_("Cochez au moins un équipement pour imprimer ses étiquettes."), "error")
+        return redirect(url_for("lifecycle.index"))
+    assets = services.assets_for_labels(ids)
+    if not assets:
+        abort(404)
+    if len(assets) > tags.LABELS_PER_PAGE:
+        # more than one page: the sheet is prepared by a background job as a file to download
+        return render_template("jobs/start_labels.html", assets=assets, pages=len(tags.pages(assets)))
+    sheet = [{"asset": a, "svg": tags.barcode_svg_inline(a.tag)} for a in assets]
+    return render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW)
+
+
+@bp.post("/assets/<int:asset_id>/status")
+@roles_required(*MANAGE)
+def change_status(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = StatusForm(prefix="status")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, status_form=form)
+    services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
+    if form.to.data == "in_service":
+        services.update_placement(asset, site=form.site.data or asset.site,
+                                  assigned_to=form.assigned_to.data or asset.assigned_to, actor=current_user)
+    db.session.commit()
+    flash(_("Statut enregistré."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/placement")
+@roles_required(*MANAGE)
+def placement(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = PlacementForm(prefix="place")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, placement_form=form)
+    services.update_placement(asset, site=form.site.data, assigned_to=form.assigned_to.data, actor=current_user,
+                              reason=form.reason.data or "")
+    db.session.commit()
+    flash(_("Site et affectation enregistrés."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/warranty")
+@roles_required(*MANAGE)
+def warranty(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = WarrantyForm(prefix="warranty")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, warranty_form=form)
+    services.update_warranty(asset, form.warranty_end_date.data, actor=current_user)
+    db.session.commit()
+    flash(_("Fin de garantie enregistrée."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/assets/<int:asset_id>/erasure")
+@roles_required(*MANAGE)
+def erasure(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = ErasureForm(prefix="erasure")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, erasure_form=form)
+    upload = form.certificate_file.data
+    certificate = (upload.filename or "", upload.stream) if upload and upload.filename else None
+    try:
+        services.record_erasure(asset, method=form.method.data, performed_on=form.performed_on.data,
+                                operator=form.operator.data, certificate_ref=form.certificate_ref.data,
+                                actor=current_user, certificate_file=certificate)
+    except DocumentRefused as error:
+        db.session.rollback()
+        form.certificate_file.errors = [error.message]
+        return _render_show(get_scoped_or_404(Asset, asset_id), 422, erasure_form=form)
+    db.session.commit()
+    flash(_("Effacement des données enregistré."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))

@@ -1,0 +1,1 @@
+"""Physical audits of a member's site: tags scanned against the inventory."""

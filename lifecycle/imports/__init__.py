@@ -1,0 +1,1 @@
+"""Bulk inventory import from CSV, XLSX or ODS files (all or nothing)."""

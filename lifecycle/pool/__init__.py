@@ -1,0 +1,1 @@
+"""The reuse pool between members: offers, claims (the first wins), withdrawals."""

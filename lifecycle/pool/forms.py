@@ -1,0 +1,25 @@
+"""Reuse pool forms: the pool page's filters."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import Optional
+
+from lifecycle.assets.forms import CONDITION_LABELS
+from purchasing.forms import choice_id, choices
+
+
+class PoolFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
+    epci_id = SelectField(_l("EPCI"), coerce=choice_id, validators=[Optional()])
+    condition = SelectField(_l("État"), validators=[Optional()])
+
+    def __init__(self, *args, categories=(), epcis=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.category_id.choices = choices([(0, _l("Toutes"))] + list(categories))
+        self.epci_id.choices = choices([(0, _l("Tous"))] + list(epcis))
+        self.condition.choices = choices([("", _l("Tous"))] + list(CONDITION_LABELS.items()))

@@ -1,0 +1,120 @@
+"""Reuse pool use cases: offer, claim (first claim wins), withdraw, and the queries of the pool page.
+
+Load, call the domain, add and flush. Never commit (the view does, once).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from lifecycle.assets.models import Asset, Origin
+from lifecycle.assets.services import CONDITIONS, change_asset_status, check_can_leave
+from lifecycle.domain.states import POOL_LISTING
+from lifecycle.pool.models import PoolListing
+from purchasing.catalogue.models import Product
+from purchasing.db_types import utcnow
+from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.extensions import db
+from purchasing.mail import messages as mail
+from purchasing.members.models import Member
+from purchasing.transitions import apply_transition
+
+
+# --- reuse pool ----------------------------------------------------------------------------------
+
+def offer_to_pool(asset: Asset, *, condition: str, note: str, actor) -> PoolListing:
+    if condition not in CONDITIONS:
+        raise DomainError("État inconnu.", code="unknown_condition")
+    change_asset_status(asset, "in_pool", actor, reason=note, kind="offered", condition=condition)
+    listing = PoolListing(asset_id=asset.id, offering_member_id=asset.member_id, category_id=asset.category_id,
+                          condition=condition, note=(note or "").strip())
+    asset.condition = condition
+    db.session.add(listing)
+    db.session.flush()
+    return listing
+
+
+def withdraw_listing(listing: PoolListing, actor) -> None:
+    claimed = take_listing(listing, "withdrawn", None)
+    change_asset_status(claimed.asset, "in_stock", actor, reason="Retiré de la bourse", kind="withdrawn")
+
+
+def _listing_taken(_current: str | None = None) -> ConflictError:
+    return ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
+                         "à un autre adhérent ou retiré par son propriétaire.", code="listing_taken")
+
+
+def take_listing(listing: PoolListing, new_status: str, claimer_id: int | None) -> PoolListing:
+    """Conditional UPDATE … WHERE status='open' (shared transition): the first transaction wins, the others 409."""
+    if listing.status != "open":
+        raise _listing_taken()
+    apply_transition(POOL_LISTING, listing, new_status,
+                     values={"claimed_by_member_id": claimer_id, "claimed_dt": utcnow() if claimer_id else None},
+                     conflict=_listing_taken)
+    return listing
+
+
+def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
+    """Give the asset to ``member_id``: first claim wins; storage needs a recorded erasure first."""
+    if not member_id or db.session.get(Member, member_id) is None:
+        raise DomainError("Choisissez l'adhérent qui reçoit l'équipement.", code="member_required")
+    if listing.offering_member_id == member_id:
+        raise DomainError("Vous ne pouvez pas réclamer un équipement que votre collectivité propose.",
+                          code="own_listing")
+    if listing.status != "open":
+        raise ConflictError("Cet équipement n'est plus disponible dans la bourse.", code="listing_taken")
+    asset = listing.asset
+    check_can_leave(asset)
+    from_member = asset.member_id
+    donor = asset.member
+    take_listing(listing, "claimed", member_id)
+    change_asset_status(asset, "in_stock", actor, reason="Attribué via la bourse de réemploi", kind="claimed",
+                        from_member_id=from_member, to_member_id=member_id)
+    asset.member_id = member_id
+    asset.origin = Origin.POOL
+    asset.site = ""
+    asset.assigned_to = ""
+    db.session.flush()
+    mail.pool_claimed(listing, asset, donor, db.session.get(Member, member_id), actor)
+    return asset
+
+
+def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None):
+    stmt = (select(PoolListing).where(PoolListing.status == "open")
+            .join(Member, PoolListing.offering_member_id == Member.id)
+            .options(joinedload(PoolListing.asset).joinedload(Asset.product), joinedload(PoolListing.category),
+                     joinedload(PoolListing.offering_member)))
+    if category_id:
+        stmt = stmt.where(PoolListing.category_id == category_id)
+    if epci_id:
+        stmt = stmt.where((Member.epci_id == epci_id) | (Member.id == epci_id))
+    if condition:
+        stmt = stmt.where(PoolListing.condition == condition)
+    if exclude_member_id:
+        stmt = stmt.where(PoolListing.offering_member_id != exclude_member_id)
+    return stmt.order_by(PoolListing.id.desc())
+
+
+def equivalents_in_pool(product: Product, member) -> list[PoolListing]:
+    """Open listings of the same category offered by other members (the catalogue's "reuse first" notice)."""
+    member_id = getattr(member, "id", member)
+    stmt = pool_query(category_id=product.category_id, exclude_member_id=member_id).limit(20)
+    return list(db.session.scalars(stmt).unique())
+
+
+def latest_listing_for_tag(tag: str) -> PoolListing | None:
+    """The latest pool listing of the asset tagged ``tag`` (open, claimed or withdrawn), any member's.
+
+    The pool is shared by the territory: claiming needs no ownership of the asset, and the listing's own
+    status decides (an open one can be claimed; a claimed one is a 409 "taken").
+    """
+    tag = (tag or "").strip().upper()
+    if not tag:
+        return None
+    return db.session.scalars(select(PoolListing).join(Asset, PoolListing.asset_id == Asset.id)
+                              .where(Asset.tag == tag).order_by(PoolListing.id.desc()).limit(1)).first()
+
+
+def open_listing_for(asset: Asset) -> PoolListing | None:
+    return db.session.scalars(select(PoolListing).where(PoolListing.asset_id == asset.id,
+                                                        PoolListing.status == "open")).first()

@@ -1,0 +1,76 @@
+"""Reuse pool pages (blueprint ``lifecycle``): offer an asset from its page, the pool, claim, withdraw."""
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from lifecycle.assets import services as assets
+from lifecycle.assets.forms import OfferForm
+from lifecycle.assets.views import (
+    ALL, LABELS, MANAGE, _category_choices, _managed_asset, _member_choices, _render_show, bp,
+)
+from lifecycle.pool import services
+from lifecycle.pool.forms import PoolFilterForm
+from lifecycle.pool.models import PoolListing
+from purchasing.auth import roles_required
+from purchasing.domain.errors import DomainError
+from purchasing.extensions import db
+from purchasing.pagination import paginate
+from purchasing.params import database_id
+
+
+@bp.post("/assets/<int:asset_id>/offer")
+@roles_required(*MANAGE)
+def offer(asset_id: int):
+    asset = _managed_asset(asset_id)
+    form = OfferForm(prefix="offer")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, offer_form=form)
+    services.offer_to_pool(asset, condition=form.condition.data, note=form.note.data or "", actor=current_user)
+    db.session.commit()
+    flash(_("Équipement proposé dans la bourse de réemploi."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+# --- reuse pool ----------------------------------------------------------------------------------
+
+@bp.get("/pool")
+@roles_required(*ALL)
+def pool():
+    form = PoolFilterForm(request.args, categories=_category_choices(), epcis=assets.member_choices("epci"))
+    form.validate()
+    pagination = paginate(services.pool_query(category_id=form.category_id.data or None,
+                                              epci_id=form.epci_id.data or None,
+                                              condition=form.condition.data or None))
+    return render_template("lifecycle/pool.html", form=form, pagination=pagination,
+                           members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
+                           **LABELS)
+
+
+@bp.post("/pool/<int:listing_id>/claim")
+@roles_required(*MANAGE)
+def claim(listing_id: int):
+    listing = db.get_or_404(PoolListing, listing_id)
+    # staff claim on behalf of a member chosen on the pool page; secretaries for their own member
+    member_id = request.form.get("member_id", type=database_id) if current_user.is_staff else current_user.member_id
+    try:
+        asset = services.claim_listing(listing, member_id, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        return render_template("lifecycle/claim_refused.html", listing=listing, message=error.message), \
+            error.http_status
+    db.session.commit()
+    flash(_("Équipement %(tag)s attribué à votre collectivité.", tag=asset.tag), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))
+
+
+@bp.post("/pool/<int:listing_id>/withdraw")
+@roles_required(*MANAGE)
+def withdraw(listing_id: int):
+    listing = db.get_or_404(PoolListing, listing_id)
+    asset = _managed_asset(listing.asset_id)
+    services.withdraw_listing(listing, current_user)
+    db.session.commit()
+    flash(_("Équipement retiré de la bourse."), "success")
+    return redirect(url_for("lifecycle.show", asset_id=asset.id))

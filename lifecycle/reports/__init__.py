@@ -1,0 +1,1 @@
+"""The sustainability report: indicators, their loaders, exports, charts and pages."""
