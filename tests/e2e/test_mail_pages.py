@@ -10,19 +10,22 @@ from tests.e2e.support import check_accessibility, go_to, login, logout, save_pa
 
 
 #: an account of this journey's own: the demo database is shared by the journeys, and a reset changes the password
-EMAIL = "mot-de-passe-oublie@demo.local"
+EMAIL = "camille.oubli@syndicat.demo"
 
 
 def _admin_creates_the_account(page: Page) -> None:
     login(page, "admin@demo.local")
     go_to(page, "Utilisateurs")
+    check_accessibility(page)
     page.get_by_role("link", name="Créer un utilisateur").click()
+    check_accessibility(page)
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Nom complet").fill("Camille Oubli")
     page.get_by_label("Rôle").select_option(label="Chargé(e) de développement durable")
     page.get_by_label("Mot de passe", exact=True).fill("un-mot-de-passe-initial")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text(f"Utilisateur {EMAIL} créé.")
+    check_accessibility(page)
     logout(page)
 
 
