@@ -16,7 +16,7 @@ from pydantic import Field, StringConstraints
 
 from lifecycle.reports import data as report_data
 from purchasing.accounts.models import Role
-from purchasing.api.framework import MAX_ID, PageQuery, Text, api_route
+from purchasing.api.framework import MAX_ID, Int, PageQuery, Text, api_route
 from purchasing.api.schemas import Input, Output, ReportScope
 from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.extensions import db
@@ -67,7 +67,7 @@ class InventoryImportIn(Input):
         description="Nom du fichier, terminé par .csv ou .xlsx (mêmes colonnes que le modèle de la page d'import)")
     content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BASE64)] = Field(
         description="Contenu du fichier encodé en base64 (10 Mo au plus une fois décodé)")
-    member_id: int | None = Field(None, ge=1, le=MAX_ID, description="Adhérent (personnel du syndicat seulement ; "
+    member_id: Int | None = Field(None, ge=1, le=MAX_ID, description="Adhérent (personnel du syndicat seulement ; "
                                                                      "un utilisateur d'un adhérent importe pour le sien)")
     dry_run: bool = Field(False, description="Vérifier seulement, sans rien enregistrer")
 
@@ -75,8 +75,8 @@ class InventoryImportIn(Input):
 class ReportExportIn(Input):
     scope: ReportScope | None = Field(None, description="territory, epci ou member (par défaut : son adhérent, ou "
                                                         "le territoire pour le personnel)")
-    id: int | None = Field(None, ge=1, le=MAX_ID, description="EPCI ou adhérent")
-    year: int = Field(default_factory=lambda: date.today().year, ge=2021, le=2100)
+    id: Int | None = Field(None, ge=1, le=MAX_ID, description="EPCI ou adhérent")
+    year: Int = Field(default_factory=lambda: date.today().year, ge=2021, le=2100)
     format: Literal["xlsx", "csv"] = "xlsx"
 
 

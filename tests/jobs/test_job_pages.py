@@ -185,6 +185,12 @@ def test_the_jobs_api_starts_an_import_and_an_export_and_scopes_them(app, people
     bad = client.post("/api/v1/jobs/inventory-import", headers=auth(token_a),
                       json={"filename": "api.csv", "content_base64": "pas du base64 !"})
     assert bad.status_code == 409 and bad.get_json()["code"] == "bad_base64"
+    # JSON Schema's integers include 2025.0 (what a generic client may send): accepted as 2025
+    integral = client.post("/api/v1/jobs/report-export", headers=auth(token_a),
+                           json={"year": 2025.0, "id": float(people["member_a"].id), "scope": "member"})
+    assert integral.status_code == 202, integral.get_json()
+    assert client.post("/api/v1/jobs/report-export", headers=auth(token_a),
+                       json={"year": 2025.5}).status_code == 422
 
 
 def test_a_rolled_back_start_queues_nothing(app, people):
