@@ -12,12 +12,13 @@ from typing import Annotated, Any, Literal
 
 from flask import abort
 from flask_login import current_user
-from pydantic import Field, StringConstraints
+from annotated_types import Ge, Le
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from lifecycle.reports import data as report_data
 from purchasing.accounts.models import Role
-from purchasing.api.framework import MAX_ID, Int, PageQuery, Text, api_route
-from purchasing.api.schemas import Input, Output, ReportScope
+from purchasing.api.framework import PageQuery, Text, api_route, integral
+from purchasing.api.schemas import IdIn, Input, Output, ReportScope
 from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.extensions import db
 from purchasing.jobs import kinds, services
@@ -67,7 +68,7 @@ class InventoryImportIn(Input):
         description="Nom du fichier, terminé par .csv ou .xlsx (mêmes colonnes que le modèle de la page d'import)")
     content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BASE64)] = Field(
         description="Contenu du fichier encodé en base64 (10 Mo au plus une fois décodé)")
-    member_id: Int | None = Field(None, ge=1, le=MAX_ID, description="Adhérent (personnel du syndicat seulement ; "
+    member_id: IdIn | None = Field(None, description="Adhérent (personnel du syndicat seulement ; "
                                                                      "un utilisateur d'un adhérent importe pour le sien)")
     dry_run: bool = Field(False, description="Vérifier seulement, sans rien enregistrer")
 
@@ -75,8 +76,9 @@ class InventoryImportIn(Input):
 class ReportExportIn(Input):
     scope: ReportScope | None = Field(None, description="territory, epci ou member (par défaut : son adhérent, ou "
                                                         "le territoire pour le personnel)")
-    id: Int | None = Field(None, ge=1, le=MAX_ID, description="EPCI ou adhérent")
-    year: Int = Field(default_factory=lambda: date.today().year, ge=2021, le=2100)
+    id: IdIn | None = Field(None, description="EPCI ou adhérent")
+    year: Annotated[int, Ge(2021), Le(2100), BeforeValidator(integral)] = Field(
+        default_factory=lambda: date.today().year)
     format: Literal["xlsx", "csv"] = "xlsx"
 
 
