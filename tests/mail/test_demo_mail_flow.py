@@ -7,19 +7,12 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from purchasing.catalogue.models import Offer, Product
-from purchasing.contracts.models import FrameworkContract
 from purchasing.demo import load_demo
 from purchasing.extensions import db
 from purchasing.mail.models import OutboxMessage
 from purchasing.orders.models import Order
 from purchasing.purchase_orders.models import PurchaseOrder
-
-
-def _laptop_offer() -> Offer:
-    return db.session.scalars(
-        select(Offer).join(Product).join(FrameworkContract)
-        .where(FrameworkContract.reference == "AC-2025-01-L1", Product.model == "Latitude 5430")).one()
+from tests.demo_helpers import demo_laptop_offer
 
 
 def _path(url: str) -> str:
@@ -30,7 +23,7 @@ def _path(url: str) -> str:
 
 def test_order_approval_and_purchase_order_reach_the_mailboxes(app, browser, mailbox, deliver):
     load_demo(seed=2026)
-    offer = _laptop_offer()
+    offer = demo_laptop_offer()
     browser.login("secretaire@petite-commune.demo", "demo")
     page = f"/catalogue/products/{offer.product_id}"
     assert browser.post_form("/cart/add", {"offer_id": offer.id, "quantity": "2"}, page=page).status_code == 302

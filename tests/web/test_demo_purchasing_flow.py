@@ -5,18 +5,13 @@ from html import unescape
 
 from sqlalchemy import select
 
-from purchasing.catalogue.models import Offer, Product
+from purchasing.catalogue.models import Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.demo import load_demo
 from purchasing.extensions import db
 from purchasing.orders.models import Order
 from purchasing.purchase_orders.models import PurchaseOrder
-
-
-def _laptop_offer() -> Offer:
-    return db.session.scalars(
-        select(Offer).join(Product).join(FrameworkContract)
-        .where(FrameworkContract.reference == "AC-2025-01-L1", Product.model == "Latitude 5430")).one()
+from tests.demo_helpers import demo_laptop_offer
 
 
 def _price_on_page(html: str) -> str:
@@ -42,7 +37,7 @@ def test_demo_catalogue_has_contracts_and_believable_products(app):
 
 def test_the_two_demo_secretaries_see_their_members_prices(app, client, browser):
     load_demo(seed=2026)
-    offer = _laptop_offer()
+    offer = demo_laptop_offer()
     base = offer.unit_price_ht
     url = f"/catalogue/products/{offer.product_id}"
     browser.login("secretaire@petite-commune.demo", "demo")
@@ -59,7 +54,7 @@ def test_the_two_demo_secretaries_see_their_members_prices(app, client, browser)
 
 def test_order_approve_place_send_and_deliver_two_laptops(app, browser):
     load_demo(seed=2026)
-    offer = _laptop_offer()
+    offer = demo_laptop_offer()
     browser.login("secretaire@petite-commune.demo", "demo")
     page = f"/catalogue/products/{offer.product_id}"
     assert browser.post_form("/cart/add", {"offer_id": offer.id, "quantity": "2"}, page=page).status_code == 302
