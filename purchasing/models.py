@@ -24,3 +24,4 @@ from lifecycle.repairs.models import RepairJob  # noqa: F401
 from lifecycle.retirement.models import Retirement  # noqa: F401
 from purchasing.security.models import SecurityEvent  # noqa: F401
 from purchasing.jobs.models import Job  # noqa: F401
+from lifecycle.imports.models import ImportMapping  # noqa: F401

@@ -35,9 +35,6 @@ COLUMNS = [
     ("warranty_end_date", False, "Fin de garantie, AAAA-MM-JJ ou JJ/MM/AAAA (aussi « fin de garantie », "
                                  "« warranty end »)"),
 ]
-#: other headers accepted for a column (lower-cased)
-ALIASES = {"fin de garantie": "warranty_end_date", "warranty end": "warranty_end_date",
-           "warranty_end": "warranty_end_date", "fin_de_garantie": "warranty_end_date"}
 COLUMN_NAMES = [c for c, _req, _doc in COLUMNS]
 ALLOWED_KINDS = ("csv", "xlsx", "ods")
 MAX_ROWS = 20_000
@@ -81,23 +78,31 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def read_table(filename: str, data: bytes) -> pd.DataFrame:
-    """The file as a frame of strings (``purchasing.uploads``: type, size, encoding, separator, headers)."""
-    frame = uploads.read_table(filename, data, allowed=ALLOWED_KINDS,
-                               required_columns=[c for c, required, _doc in COLUMNS if required]).frame
-    frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip()) for c in frame.columns]
-    missing = [c for c, required, _doc in COLUMNS if required and c not in frame.columns]
-    if missing:
-        raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
-                          code="missing_columns")
-    if len(frame) > MAX_ROWS:
+def read_table(filename: str, data: bytes, *, member_id: int | None = None, mapping=None) -> pd.DataFrame:
+    """The file as a frame of strings in the canonical columns: read and recognised by
+    ``lifecycle.imports.sources`` (spreadsheet, GLPI, Snipe-IT, agents), mapped by ``lifecycle.imports.mapping``
+    (``mapping`` if given, else the member's saved one for these headers, else the proposal)."""
+    frame = prepare(filename, data, member_id=member_id, mapping=mapping)[2]
+    return frame
+
+
+def prepare(filename: str, data: bytes, *, member_id: int | None = None, mapping=None):
+    """(source, mapping, canonical frame) of a file; ``DomainError`` when it cannot be imported as such."""
+    from lifecycle.imports import mapping as mappings
+    from lifecycle.imports.sources import read_source
+
+    source = read_source(filename, data)
+    if len(source) > MAX_ROWS:
         raise DomainError(f"Trop de lignes : {MAX_ROWS} au plus par import.", code="too_many_rows")
-    if len(frame) == 0:
-        raise DomainError("Le fichier ne contient aucune ligne d'équipement.", code="no_rows")
-    for column in COLUMN_NAMES:
-        if column not in frame.columns:
-            frame[column] = ""
-    return frame.fillna("")
+    if mapping is None:
+        saved = mappings.saved_mapping(member_id, source.kind, source.headers) if member_id else None
+        mapping = mappings.propose(source, mappings.mapping_of(saved) if saved else None).mapping
+    if not source.canonical and "category_code" not in mapping.targets() and not mapping.default_category:
+        raise DomainError("Aucune colonne ne donne la catégorie des équipements (category_code, « Type », "
+                          "« Catégorie »…) : associez-en une ou choisissez une catégorie pour toutes les lignes.",
+                          code="missing_columns")
+    frame = mappings.apply(source, mapping)
+    return source, mapping, frame
 
 
 def _parse_date(text: str) -> date | None:
@@ -214,9 +219,12 @@ def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowEr
     return rows, errors
 
 
-def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool) -> ImportReport:
-    """Validate the whole file; unless it is a dry run and when it has no error, insert every row at once."""
-    frame = read_table(filename, data)
+def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool, mapping=None) -> ImportReport:
+    """Validate the whole file; unless it is a dry run and when it has no error, insert every row at once.
+
+    ``mapping`` (``lifecycle.imports.mapping.Mapping``): how its columns map; default: the member's saved mapping
+    for these headers, else the proposed one."""
+    frame = read_table(filename, data, member_id=member_id, mapping=mapping)
     rows, errors = validate(frame)
     report = ImportReport(rows=len(frame), errors=errors)
     if errors or dry_run:
