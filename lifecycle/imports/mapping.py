@@ -310,8 +310,7 @@ def propose(source, saved: Mapping | None = None) -> Proposal:
 
 
 def _default_category(source, columns: dict[str, str]) -> str:
-    if "category_code" in columns.values():
-        return ""
+    """A GLPI monitor or phone list: its items' category (it only fills the rows whose category is blank)."""
     return {"monitor": "monitor_24", "phone": "smartphone"}.get(getattr(source, "item_type", ""), "")
 
 
