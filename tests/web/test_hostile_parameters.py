@@ -105,6 +105,9 @@ WALK: dict[str, Walk] = {
         "api.list_documents", "api.document_content", "api.upload_document", "api.get_notification_preferences",
         "api.put_notification_preferences", "api.list_jobs", "api.get_job", "api.job_result",
         "api.start_inventory_import", "api.start_report_export",
+        # inventory import: the mapping step, saved mappings
+        "lifecycle.import_mapping", "api.list_inventory_mappings", "api.get_inventory_mapping",
+        "api.update_inventory_mapping", "api.delete_inventory_mapping",
     )},
     # read only after a successful login; the session ends: anonymous only
     # its own user: the wrong passwords of the walk lock that account

@@ -162,6 +162,9 @@ ROUTES: dict[str, Rule] = {
                                other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/withdraw"),
     "lifecycle.import_inventory": Rule(MANAGE, lambda c: "/lifecycle/import", methods=("GET", "POST")),
     "lifecycle.import_template": Rule(MANAGE, lambda c: "/lifecycle/import/template.csv"),
+    # the mapping step: without a file waiting in the session, back to the upload page
+    "lifecycle.import_mapping": Rule(MANAGE, lambda c: "/lifecycle/import/mapping", methods=("GET", "POST"),
+                                     ok=(302,)),
     "lifecycle.audits": Rule(ALL, lambda c: "/lifecycle/audits", methods=("GET", "POST"),
                              notes="POST (start an audit): secretary and staff managers only, checked in the view"),
     "lifecycle.audit_show": Rule(ALL, lambda c: f"/lifecycle/audits/{c['audit_a'].id}",
