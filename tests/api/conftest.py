@@ -124,9 +124,10 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
             for key, asset, user in (("a", asset_a, secretary_a), ("b", asset_b, secretary_b))}
     from lifecycle.imports import mapping as mappings
 
-    saved = {f"mapping_{key}": mappings.save_mapping(member.id, "spreadsheet", ["Type", "Lieu", "Remarque"],
-                                                     mappings.Mapping(columns={"Type": "category_code",
-                                                                               "Lieu": "site", "Remarque": ""}))
+    headers = ["Type", "Lieu", "Remarque", "Désignation"]
+    columns = {"Type": "category_code", "Lieu": "site", "Remarque": "", "Désignation": "designation"}
+    saved = {f"mapping_{key}": mappings.save_mapping(member.id, "spreadsheet", headers,
+                                                     mappings.Mapping(columns=columns))
              for key, member in (("a", actx["member_a"]), ("b", actx["member_b"]))}
     db.session.commit()
     return {**actx, "offer": offer, "order_a": order_a, "order_b": order_b, "secretary_b": secretary_b, "po": po,
