@@ -27,6 +27,13 @@ from lifecycle.imports.columns import CANONICAL_COLUMNS, CANONICAL_NAMES
 from purchasing import uploads
 from purchasing.domain.errors import DomainError
 
+
+
+def N_(text: str) -> str:
+    """Marks a text for translation (extracted by Babel), translated where it is shown."""
+    return text
+
+
 #: targets a header may map to besides the canonical columns: they feed one
 EXTRA_TARGETS: list[tuple[str, str]] = [
     ("name", "Nom de l'équipement (sert de désignation si le fichier n'a ni désignation ni modèle)"),
@@ -168,8 +175,8 @@ CONDITION_WORDS: dict[str, str] = _table({
     "mauvais|mauvais état|poor|bad|abîmé|endommagé|damaged|hors service|hs|en panne|broken": "poor",
 })
 #: product values of each value column (what the form offers), and their French labels
-PRODUCT_VALUES = {"status": {"in_service": "en service", "in_stock": "en stock"},
-                  "condition": {"new": "neuf", "good": "bon", "fair": "moyen", "poor": "mauvais"}}
+PRODUCT_VALUES = {"status": {"in_service": N_("en service"), "in_stock": N_("en stock")},
+                  "condition": {"new": N_("neuf"), "good": N_("bon"), "fair": N_("moyen"), "poor": N_("mauvais")}}
 
 
 def default_word_value(column: str, word: str) -> str:

@@ -197,8 +197,9 @@ def _target_choices() -> list[tuple[str, str]]:
 def _word_choices(categories) -> dict[str, list[tuple[str, str]]]:
     keep = [("", _("— non associé —"))]
     return {"category_code": keep + [(code, f"{label} ({code})") for code, label in categories],
-            "status": keep + [(v, f"{label} ({v})") for v, label in mappings.PRODUCT_VALUES["status"].items()],
-            "condition": keep + [(v, f"{label} ({v})") for v, label in mappings.PRODUCT_VALUES["condition"].items()]}
+            "status": keep + [(v, f"{_(label)} ({v})") for v, label in mappings.PRODUCT_VALUES["status"].items()],
+            "condition": keep + [(v, f"{_(label)} ({v})")
+                                 for v, label in mappings.PRODUCT_VALUES["condition"].items()]}
 
 
 def _column_rows(source, proposal, mapping) -> list[dict]:

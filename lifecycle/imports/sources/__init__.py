@@ -24,18 +24,21 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lifecycle.imports.columns import CANONICAL_NAMES
+from lifecycle.imports.mapping import N_
 from lifecycle.imports.sources import glpi_json
 from lifecycle.imports.sources.detect import classify_table, header_score
 from purchasing import uploads
 from purchasing.domain.errors import DomainError
 
-#: the kinds a source may be, and how the page names them
+
+
+#: the kinds a source may be, and how the page names them (French; the page translates them)
 KINDS = {
-    "spreadsheet": "Tableur (CSV, XLSX ou ODS)",
-    "glpi_csv": "Export CSV d'une liste GLPI",
-    "snipeit_csv": "Export CSV des matériels Snipe-IT",
-    "glpi_json": "Inventaire natif GLPI (JSON)",
-    "agent_xml": "Inventaire d'agent OCS / FusionInventory (XML)",
+    "spreadsheet": N_("Tableur (CSV, XLSX ou ODS)"),
+    "glpi_csv": N_("Export CSV d'une liste GLPI"),
+    "snipeit_csv": N_("Export CSV des matériels Snipe-IT"),
+    "glpi_json": N_("Inventaire natif GLPI (JSON)"),
+    "agent_xml": N_("Inventaire d'agent OCS / FusionInventory (XML)"),
 }
 #: kinds whose rows come already in the canonical columns (no column mapping to propose)
 STRUCTURED_KINDS = ("glpi_json", "agent_xml")
