@@ -313,3 +313,74 @@ def test_agent_xml_goes_to_the_agent_parser():
     else:
         source = read_source("inventaire.csv", xml)
         assert source.kind == "agent_xml" and source.frame.loc[0, "serial_number"] == "XMLSN1"
+
+
+# --- a saved mapping saved twice at once (PostgreSQL, two connections) ------------------------------------------------
+
+@pytest.mark.postgres
+def test_two_saves_of_the_same_mapping_at_once_leave_one_row_and_no_error(app):
+    import threading
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import scoped_session, sessionmaker
+
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.members.models import Member
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    original = db.session
+    session = scoped_session(sessionmaker(bind=db.engine, expire_on_commit=False), scopefunc=threading.get_ident)
+    db.session = session
+    body = "88900001"
+    try:
+        member = Member(kind="commune", name="Course mapping", siren=body + luhn_check_digit(body),
+                        insee_code="89991", population=100, approval_threshold_ht=Decimal("0"),
+                        joined_on=date(2020, 1, 1), search_name="course mapping")
+        session.add(member)
+        session.commit()
+        member_id = member.id
+        headers = ["Type", "Lieu"]
+        barrier, errors = threading.Barrier(2), []
+
+        def save(target):
+            try:
+                with app.app_context():
+                    # both see no row, then both insert: one wins, the other updates the winner's row
+                    assert mappings.saved_mapping(member_id, "spreadsheet", headers) is None
+                    barrier.wait(timeout=10)
+                    mappings.save_mapping(member_id, "spreadsheet", headers,
+                                          mappings.Mapping(columns={"Type": "category_code", "Lieu": target}))
+                    session.commit()
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                session.remove()
+
+        threads = [threading.Thread(target=save, args=(t,)) for t in ("site", "")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert errors == []
+        rows = session.scalars(select(ImportMapping).where(ImportMapping.member_id == member_id)).all()
+        assert len(rows) == 1 and rows[0].columns["Lieu"] in ("site", "")
+    finally:
+        session.remove()
+        db.session = original
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM import_mapping WHERE member_id IN (SELECT id FROM member WHERE siren = "
+                              ":s)"), {"s": body + luhn_check_digit(body)})
+            conn.execute(text("DELETE FROM member WHERE siren = :s"), {"s": body + luhn_check_digit(body)})
+
+
+def test_hardware_columns_of_a_spreadsheet_are_converted():
+    rows = [["Type", "Désignation", "Mémoire", "Processeur", "Taille", "Système d'exploitation"],
+            ["Portable", "PC", "8 Go", "Intel Core i5", "", "Windows 10"],
+            ["Écran", "Écran", "", "", "27 pouces", ""]]
+    source = read_source("x.csv", files.csv_bytes(rows))
+    frame = mappings.apply(source, mappings.propose(source).mapping)
+    assert frame["ram_mb"].tolist() == ["8192", ""] and frame["cpu"].tolist() == ["Intel Core i5", ""]
+    assert frame["screen_inches"].tolist() == ["", "27"] and frame["category_code"].tolist() == ["laptop",
+                                                                                               "monitor_27"]
+    assert frame["os_name"].tolist() == ["Windows 10", ""]
