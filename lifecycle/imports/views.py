@@ -46,8 +46,8 @@ def import_inventory():
                                                            locale=str(get_locale() or "fr"))
                     db.session.commit()
                     return redirect(url_for("jobs.show", job_id=job.id), code=303)
-                report = imports.run_import(upload.filename, data, member_id,
-                                            current_user, dry_run=bool(form.dry_run.data))
+                report = imports.run_import(upload.filename, data, member_id, current_user,
+                                            dry_run=bool(form.dry_run.data), full=bool(form.full.data))
             except DomainError as error:
                 form.file.errors = [error.message]
                 status = 422
@@ -56,8 +56,11 @@ def import_inventory():
                     status = 422
                 elif not form.dry_run.data:
                     db.session.commit()
-                    flash(_("%(n)s équipements importés.", n=report.imported), "success")
-                    return redirect(url_for("lifecycle.index"))
+                    if not report.plan.absent:
+                        flash(_("%(n)s équipements créés, %(u)s mis à jour.", n=report.imported,
+                                u=report.updated), "success")
+                        return redirect(url_for("lifecycle.index"))
+                    # a full re-import: the page lists the assets the file did not mention (for an audit)
     elif form.errors:
         status = 422
     return render_template("lifecycle/import.html", form=form, report=report, columns=imports.COLUMNS), status
