@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -73,7 +74,7 @@ def parse_inventory_zip(data: bytes) -> list[dict]:
         try:
             with archive.open(info) as handle:
                 content = handle.read(MAX_ENTRY_BYTES + 1)  # the declared size may lie
-        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as error:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as error:
             raise DomainError(f"Archive zip corrompue : « {info.filename} » ne peut pas être lu.",
                               code="inventory_zip_corrupted") from error
         if len(content) > MAX_ENTRY_BYTES:
