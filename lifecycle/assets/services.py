@@ -158,7 +158,8 @@ def expected_lifetime(product: Product | None, category: Category) -> float | No
 
 def inventory_query(filters: InventoryFilter):
     stmt = member_scope(select(Asset), Asset).options(joinedload(Asset.product), joinedload(Asset.category),
-                                                      joinedload(Asset.member), joinedload(Asset.hardware))
+                                                      joinedload(Asset.member),
+                                                      joinedload(Asset.hardware).selectinload(AssetHardware.storages))
     if filters.ram_below_mb or filters.has_hdd or filters.os_label:
         hardware = aliased(AssetHardware)
         stmt = stmt.join(hardware, hardware.asset_id == Asset.id)
@@ -363,4 +364,4 @@ def asset_with_timeline(tag: str) -> Asset | None:
         return None
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset).options(
         joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product),
-        selectinload(Asset.events))).first()
+        joinedload(Asset.hardware).selectinload(AssetHardware.storages), selectinload(Asset.events))).first()

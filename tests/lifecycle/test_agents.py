@@ -228,3 +228,22 @@ def test_hardware_filters_in_sql(browser, make_member, make_user):
     db.session.commit()
     _html, many = _statements(browser, "/lifecycle/?hdd=y")
     assert few == many
+
+
+def test_the_api_shows_the_hardware_details(client, enrolled, make_user):
+    from purchasing.api.services import issue_token
+
+    member, _token, secret = enrolled
+    assert _post(client, secret, fusion_laptop()).status_code == 200
+    asset = db.session.scalars(select(Asset).where(Asset.member_id == member.id)).one()
+    _api_token, bearer = issue_token(make_user(member=member), "test")
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {bearer}"}
+    detail = client.get(f"/api/v1/assets/{asset.tag}", headers=headers).get_json()
+    hw = detail["hardware"]
+    assert (hw["ram_mb"], hw["os_label"], hw["device_id"], hw["source"]) == (
+        16384, "Windows 10", "pc-compta-2026-01-05-10-00-00", "agent")
+    assert hw["storages"] == [{"type": "ssd", "size_gb": 250}, {"type": "hdd", "size_gb": 500}]
+    listed = client.get("/api/v1/assets", headers=headers).get_json()
+    [item] = [a for a in listed["items"] if a["tag"] == asset.tag]
+    assert item["hardware"]["cpu"].startswith("Intel(R) Core(TM) i5-8250U") and item["hardware"]["last_contact_dt"]
