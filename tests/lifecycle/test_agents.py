@@ -247,3 +247,18 @@ def test_the_api_shows_the_hardware_details(client, enrolled, make_user):
     listed = client.get("/api/v1/assets", headers=headers).get_json()
     [item] = [a for a in listed["items"] if a["tag"] == asset.tag]
     assert item["hardware"]["cpu"].startswith("Intel(R) Core(TM) i5-8250U") and item["hardware"]["last_contact_dt"]
+
+
+def test_the_pages_in_english(browser, make_member, make_user, client, enrolled):
+    member, _token, secret = enrolled
+    make_user(member=member, email="sec-en-agents@test.local")
+    assert _post(client, secret, fusion_laptop()).status_code == 200
+    asset = db.session.scalars(select(Asset).where(Asset.member_id == member.id)).one()
+    browser.login("sec-en-agents@test.local")
+    browser.post_form("/language", {"locale": "en", "next": "/lifecycle/agents"}, page="/lifecycle/agents")
+    html = browser.get("/lifecycle/agents").get_data(as_text=True)
+    assert "Inventory agents" in html and "New token" in html and "Agents d'inventaire" not in html
+    html = browser.get(f"/lifecycle/assets/{asset.id}").get_data(as_text=True)
+    assert "Hardware" in html and "Battery health" in html and "Agent's last contact" in html
+    html = browser.get("/lifecycle/").get_data(as_text=True)
+    assert "less than 8 GB" in html and "With a hard disk drive (HDD)" in html
