@@ -18,6 +18,11 @@ COMPARED = ("manufacturer", "model", "uuid", "device_id", "cpu", "ram_mb", "os_n
 LIMITS = {"manufacturer": 120, "model": 120, "uuid": 64, "device_id": 120, "cpu": 200, "os_name": 120,
           "os_version": 60}
 CHUNK = 5000
+#: (column, lowest, above the highest, French reason) of the typed values (storage: its own syntax)
+NUMBERS = (("ram_mb", 1, 100_000_000, "Mémoire vive invalide « {} » (en Mo)."),
+           ("storage", 0, 0, "Stockage invalide « {} » (attendu type:taille en Go, ex. ssd:256)."),
+           ("screen_inches", 1, 200, "Diagonale invalide « {} »."),
+           ("battery_health_pct", 0, 100.5, "Santé de batterie invalide « {} » (0 à 100 %)."))
 
 
 def typed_hardware(raw: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
@@ -34,33 +39,21 @@ def typed_hardware(raw: dict[str, str]) -> tuple[dict, list[tuple[str, str]]]:
             errors.append((column, f"Texte trop long ({limit} caractères au plus)."))
             continue
         out[column] = value.lower() if column == "uuid" else value
-    ram = str(raw.get("ram_mb") or "").strip()
-    if ram:
-        number = _number(ram)
-        if number is None or not 0 < number < 100_000_000:
-            errors.append(("ram_mb", f"Mémoire vive invalide « {ram} » (en Mo)."))
+    for column, low, high, reason in NUMBERS:
+        text = str(raw.get(column) or "").strip().rstrip("%").strip()
+        if not text:
+            continue
+        if column == "storage":
+            try:
+                out[column] = rules.parse_storage(text)
+            except ValueError as error:
+                errors.append((column, reason.format(error)))
+            continue
+        number = _number(text)
+        if number is None or not low <= number < high:
+            errors.append((column, reason.format(text)))
         else:
-            out["ram_mb"] = int(round(number))
-    storage = str(raw.get("storage") or "").strip()
-    if storage:
-        try:
-            out["storage"] = rules.parse_storage(storage)
-        except ValueError as error:
-            errors.append(("storage", f"Stockage invalide « {error} » (attendu type:taille en Go, ex. ssd:256)."))
-    screen = str(raw.get("screen_inches") or "").strip()
-    if screen:
-        number = _number(screen)
-        if number is None or not 0 < number < 200:
-            errors.append(("screen_inches", f"Diagonale invalide « {screen} »."))
-        else:
-            out["screen_inches"] = round(number, 1)
-    battery = str(raw.get("battery_health_pct") or "").strip().rstrip("%").strip()
-    if battery:
-        number = _number(battery)
-        if number is None or not 0 <= number <= 100:
-            errors.append(("battery_health_pct", f"Santé de batterie invalide « {battery} » (0 à 100 %)."))
-        else:
-            out["battery_health_pct"] = int(round(number))
+            out[column] = round(number, 1) if column == "screen_inches" else int(round(number))
     seen = str(raw.get("last_inventory_dt") or "").strip()
     if seen:
         moment = parse_moment(seen)

@@ -7,13 +7,14 @@ import re
 import zlib
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lifecycle.agents import services as agents
 from lifecycle.agents.models import AgentToken
 from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetStorage
 from lifecycle.imports import services as imports
 from purchasing.extensions import db
+from tests.web.test_catalogue_pages import count_queries
 from tests.lifecycle.inventory_samples import REAL_AGENT_FILE, fusion_laptop
 
 PROLOG = b"""<?xml version="1.0" encoding="UTF-8" ?>
@@ -180,16 +181,8 @@ def test_another_members_token_cannot_be_revoked(browser, make_member, make_user
 # --- inventory filters ------------------------------------------------------------------------------
 
 def _statements(browser, url):
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with count_queries() as statements:
         html = browser.get(url).get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
     return html, len(statements)
 
 

@@ -2,16 +2,15 @@
 them, each change an event of the asset's timeline; another member's identifiers are refused, never moved."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from lifecycle.assets import hardware
 from lifecycle.assets.models import Asset, AssetEvent, AssetHardware
 from lifecycle.imports import matching
 from lifecycle.imports import services as imports
 from purchasing.extensions import db
+from tests.web.test_catalogue_pages import count_queries
 
 HEADER = "category_code;designation;serial_number;uuid;device_id;asset_tag;site;ram_mb;storage;os_name"
 
@@ -30,20 +29,6 @@ def _count(model, **where):
 def _events(asset_id, kind="inventory_update"):
     return db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset_id,
                                                        AssetEvent.kind == kind)).all()
-
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
@@ -184,3 +169,15 @@ def test_the_timeline_shows_the_changes(browser, make_member, make_user):
     assert "Mis à jour par un inventaire" in html
     assert "Site : Mairie → Annexe" in html and "Mémoire vive (Mo) : 4096 → 16384" in html
     assert "16,0 Go" in html or "16.0 Go" in html
+
+
+def test_bad_hardware_values_are_row_errors(make_member):
+    member = make_member()
+    data = ("category_code;designation;ram_mb;storage;battery_health_pct;screen_inches;last_inventory_dt\n"
+            "laptop;A;beaucoup;ssd:256;80;14;2026-11-30\n"
+            "laptop;B;8192;ssd=abc;150;14,0;30/11/2026\n"
+            "laptop;C;8 192;nvme:512;80 %;0;hier\n").encode()
+    report = imports.run_import("parc.csv", data, member.id, None, dry_run=True)
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "ram_mb"), (3, "storage"), (3, "battery_health_pct"), (4, "screen_inches"), (4, "last_inventory_dt")]
+    assert "beaucoup" in report.errors[0].reason and "type:taille" in report.errors[1].reason
