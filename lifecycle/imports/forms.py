@@ -15,6 +15,8 @@ class ImportForm(FlaskForm):
     file = FileField(_l("Fichier d'inventaire (.csv, .xlsx, .ods, inventaire GLPI .json, agent .xml ou .zip)"))
     member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
     dry_run = BooleanField(_l("Vérifier seulement (aucune écriture)"), default=True)
+    full = BooleanField(_l("Le fichier est l'inventaire complet : lister les équipements qu'il ne mentionne pas "
+                           "(rien n'est supprimé)"))
     review = BooleanField(_l("Revoir l'association des colonnes avant l'import"), default=False)
 
 

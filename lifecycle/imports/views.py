@@ -54,9 +54,10 @@ def import_inventory():
                 saved = mappings.saved_mapping(member_id, source.kind, source.headers)
                 proposal = mappings.propose(source, mappings.mapping_of(saved) if saved else None)
                 if form.review.data or not _goes_straight(source, proposal):
-                    _stash(upload.filename, data, member_id, bool(form.dry_run.data))
+                    _stash(upload.filename, data, member_id, bool(form.dry_run.data), bool(form.full.data))
                     return redirect(url_for("lifecycle.import_mapping"), code=303)
-                outcome = _run(upload.filename, data, member_id, bool(form.dry_run.data), proposal.mapping)
+                outcome = _run(upload.filename, data, member_id, bool(form.dry_run.data), proposal.mapping,
+                               full=bool(form.full.data))
             except DomainError as error:
                 form.file.errors = [error.message]
                 status = 422
@@ -68,7 +69,7 @@ def import_inventory():
     elif form.errors:
         status = 422
     return render_template("lifecycle/import.html", form=form, report=report, columns=imports.COLUMNS,
-                           kinds=KINDS), status
+                           kinds=KINDS, full=bool(form.full.data)), status
 
 
 def _goes_straight(source, proposal) -> bool:
@@ -78,9 +79,10 @@ def _goes_straight(source, proposal) -> bool:
     return all(mappings.normalise(c.header) == mappings.normalise(c.target) for c in proposal.columns)
 
 
-def _run(filename: str, data: bytes, member_id: int, dry_run: bool, mapping):
+def _run(filename: str, data: bytes, member_id: int, dry_run: bool, mapping, *, full: bool = False):
     """Dry run or import with this mapping: a job above the threshold (a redirect), else the report; a
-    successful import is committed and redirected to the inventory."""
+    successful import is committed and redirected to the inventory (or, after a full re-import leaving assets
+    out, its report listing them for an audit)."""
     rows = job_kinds.count_inventory_rows(filename, data, member_id=member_id, mapping=mapping)
     if rows > current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]:
         # a large file: a background job with a progress bar (all or nothing as below)
@@ -89,22 +91,25 @@ def _run(filename: str, data: bytes, member_id: int, dry_run: bool, mapping):
         db.session.commit()
         _drop_stash()
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
-    report = imports.run_import(filename, data, member_id, current_user, dry_run=dry_run, mapping=mapping)
+    report = imports.run_import(filename, data, member_id, current_user, dry_run=dry_run, full=full,
+                                mapping=mapping)
     if report.errors or dry_run:
         db.session.rollback()
         return report
     db.session.commit()
     _drop_stash()
-    flash(_("%(n)s équipements importés.", n=report.imported), "success")
+    if report.plan is not None and report.plan.absent:
+        return report  # a full re-import: the page lists the assets the file did not mention (for an audit)
+    flash(_("%(n)s équipements créés, %(u)s mis à jour.", n=report.imported, u=report.updated), "success")
     return redirect(url_for("lifecycle.index"))
 
 
 # --- the file waiting between the upload and the mapping's confirmation --------------------------
 
-def _stash(filename: str, data: bytes, member_id: int, dry_run: bool) -> None:
+def _stash(filename: str, data: bytes, member_id: int, dry_run: bool, full: bool) -> None:
     _drop_stash()
     key = storage.get_storage().put(data)
-    session[STASH] = {"key": key, "name": filename[:200], "member_id": member_id, "dry_run": dry_run}
+    session[STASH] = {"key": key, "name": filename[:200], "member_id": member_id, "dry_run": dry_run, "full": full}
 
 
 def _stashed() -> tuple[dict, bytes] | None:
@@ -170,7 +175,8 @@ def import_mapping():
                     if form.save.data and source.kind not in STRUCTURED_KINDS:
                         mappings.save_mapping(member_id, source.kind, source.headers, mapping)
                         db.session.commit()
-                    outcome = _run(stash["name"], data, member_id, bool(form.dry_run.data), mapping)
+                    outcome = _run(stash["name"], data, member_id, bool(form.dry_run.data), mapping,
+                               full=bool(stash.get("full")))
                 except DomainError as error:
                     db.session.rollback()
                     problems, status = [error.message], 422
@@ -187,7 +193,8 @@ def import_mapping():
     return render_template("lifecycle/import_mapping.html", form=form, source=source, proposal=proposal,
                            mapping=mapping, columns=_column_rows(source, proposal, mapping), words=words,
                            word_choices=_word_choices(categories), targets=_target_choices(), preview=preview,
-                           labels=mappings.TARGETS, report=report, problems=problems, filename=stash["name"]), status
+                           labels=mappings.TARGETS, report=report, problems=problems, filename=stash["name"],
+                           full=bool(stash.get("full"))), status
 
 
 def _target_choices() -> list[tuple[str, str]]:

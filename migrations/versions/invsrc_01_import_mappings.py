@@ -1,7 +1,7 @@
 """inventory import: a member's saved column mapping per source kind and headers
 
 Revision ID: invsrc_01
-Revises: jobs_01
+Revises: invmatch_01 (re-chained by the lead at merge)
 Create Date: 2026-12-01 10:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'invsrc_01'
-down_revision = 'jobs_01'
+down_revision = 'invmatch_01'  # jobs_01 in the brief; chained after invmatch_01 since this branch merged invmatch
 branch_labels = None
 depends_on = None
 

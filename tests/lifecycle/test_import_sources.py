@@ -300,19 +300,29 @@ def test_bad_input_is_refused_in_french_and_nothing_is_written(make_member, name
     assert db.session.scalar(select(func.count()).select_from(ImportMapping)) == 0
 
 
-def test_agent_xml_goes_to_the_agent_parser():
-    xml = (b'<?xml version="1.0" encoding="UTF-8" ?><REQUEST><CONTENT><BIOS><SSN>XMLSN1</SSN></BIOS>'
-           b"<HARDWARE><NAME>PC-XML</NAME></HARDWARE></CONTENT><DEVICEID>pc-xml-2026</DEVICEID>"
-           b"<QUERY>INVENTORY</QUERY></REQUEST>")
-    try:
-        import lifecycle.imports.sources.agent_xml  # noqa: F401  (helper "invmatch")
-    except ImportError:
-        with pytest.raises(DomainError) as refused:
-            read_source("inventaire.csv", xml)
-        assert refused.value.code == "agent_xml_unavailable"
-    else:
-        source = read_source("inventaire.csv", xml)
-        assert source.kind == "agent_xml" and source.frame.loc[0, "serial_number"] == "XMLSN1"
+AGENT_XML = (b'<?xml version="1.0" encoding="UTF-8" ?><REQUEST><CONTENT><BIOS><SSN>XMLSN1</SSN>'
+             b"<SMANUFACTURER>Dell Inc.</SMANUFACTURER><SMODEL>OptiPlex 7090</SMODEL></BIOS>"
+             b"<HARDWARE><NAME>PC-XML</NAME><MEMORY>8192</MEMORY><CHASSIS_TYPE>Desktop</CHASSIS_TYPE></HARDWARE>"
+             b"</CONTENT><DEVICEID>pc-xml-2026-12-01-10-00-00</DEVICEID><QUERY>INVENTORY</QUERY></REQUEST>")
+
+
+def test_agent_xml_and_a_zip_of_them_go_to_the_agent_parser(make_member):
+    import zipfile
+
+    source = read_source("inventaire.csv", AGENT_XML)  # detected from the content, not the name
+    assert source.kind == "agent_xml" and source.canonical
+    assert source.frame.loc[0, "serial_number"] == "XMLSN1"
+    assert source.frame.loc[0, "device_id"] == "pc-xml-2026-12-01-10-00-00"
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as out:
+        out.writestr("a.xml", AGENT_XML)
+        out.writestr("b.xml", AGENT_XML.replace(b"XMLSN1", b"XMLSN2").replace(b"pc-xml", b"pc-xml-b"))
+    source = read_source("parc.zip", archive.getvalue())
+    assert source.kind == "agent_xml" and source.frame["serial_number"].tolist() == ["XMLSN1", "XMLSN2"]
+    member = make_member()
+    report = imports.run_import("parc.zip", archive.getvalue(), member.id, None, dry_run=False)
+    assert report.ok, report.errors
+    assert set(_assets(member.id)) == {"XMLSN1", "XMLSN2"}
 
 
 # --- a saved mapping saved twice at once (PostgreSQL, two connections) ------------------------------------------------

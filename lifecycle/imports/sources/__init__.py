@@ -10,7 +10,7 @@ One entry point, :func:`read_source` → :class:`SourceTable`:
 - a GLPI native inventory (JSON: one computer, a list of them, JSON lines, or a zip of ``.json`` files): rows
   already in the canonical columns (``lifecycle.imports.sources.glpi_json``);
 - an OCS / FusionInventory / GLPI-agent XML inventory, or a zip of many: rows already in the canonical columns,
-  parsed by ``lifecycle.imports.sources.agent_xml.parse_inventory_xml`` (helper "invmatch").
+  parsed by ``lifecycle.imports.sources.agent_xml`` (``parse_inventory_xml``, ``parse_inventory_zip``).
 
 Every refusal is a :class:`~purchasing.domain.errors.DomainError` (``UploadRefused`` for the file itself) with a
 French message and a stable ``code``; nothing is written.
@@ -128,14 +128,11 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _agent_rows(data: bytes) -> list[dict]:
-    """OCS / FusionInventory XML (one file or a zip of many): helper "invmatch"'s parser."""
-    try:
-        from lifecycle.imports.sources.agent_xml import parse_inventory_xml
-    except ImportError:
-        raise DomainError("Les inventaires XML d'agent (OCS, FusionInventory) ne sont pas encore pris en charge "
-                          "par cet import.", code="agent_xml_unavailable") from None
-    return parse_inventory_xml(data)
+def _agent_rows(data: bytes, *, archive: bool = False) -> list[dict]:
+    """OCS / FusionInventory / GLPI-agent XML (one file, or a zip of many): ``sources.agent_xml``'s parser."""
+    from lifecycle.imports.sources import agent_xml
+
+    return agent_xml.parse_inventory_zip(data) if archive else agent_xml.parse_inventory_xml(data)
 
 
 def _read_archive(data: bytes, upload_limits: uploads.UploadLimits) -> SourceTable:
@@ -145,7 +142,7 @@ def _read_archive(data: bytes, upload_limits: uploads.UploadLimits) -> SourceTab
         names = [info.filename for info in archive.infolist() if not info.is_dir()]
         lowered = [name.lower() for name in names]
         if any(name.endswith((".xml", ".ocs")) for name in lowered):
-            return _structured("agent_xml", _agent_rows(data))
+            return _structured("agent_xml", _agent_rows(data, archive=True))
         jsons = [name for name, low in zip(names, lowered) if low.endswith(".json")]
         if not jsons:
             raise uploads.UploadRefused("Cette archive zip ne contient ni inventaire XML (.xml) ni inventaire GLPI "
