@@ -394,3 +394,36 @@ def test_hardware_columns_of_a_spreadsheet_are_converted():
     assert frame["screen_inches"].tolist() == ["", "27"] and frame["category_code"].tolist() == ["laptop",
                                                                                                "monitor_27"]
     assert frame["os_name"].tolist() == ["Windows 10", ""]
+
+
+def test_a_glpi_vm_lands_in_the_virtual_machine_category(make_member):
+    member = make_member()
+    data = json.dumps(files.glpi_inventory(1, vmsystem="KVM", serial="VMSN-1")).encode()
+    report = imports.run_import("vm.json", data, member.id, None, dry_run=False)
+    assert report.ok, report.errors
+    assert _codes(member.id) == {"VMSN-1": "virtual_machine"}
+
+
+@pytest.mark.parametrize("kind", ["glpi_csv", "snipeit_csv", "glpi_json"])
+def test_a_re_import_of_each_source_matches_and_updates(make_member, kind):
+    member = make_member()
+    if kind == "glpi_csv":
+        first = files.csv_bytes(files.GLPI_COMPUTERS_FR)
+        rows = [list(r) for r in files.GLPI_COMPUTERS_FR]
+        rows[1][8] = "Mairie > Salle du conseil"
+        second = files.csv_bytes(rows)
+    elif kind == "snipeit_csv":
+        first = files.csv_bytes(files.SNIPEIT_ASSETS, sep=",")
+        rows = [list(r) for r in files.SNIPEIT_ASSETS]
+        rows[1][8] = "Mairie > Salle du conseil"
+        second = files.csv_bytes(rows, sep=",")
+    else:
+        first = files.glpi_json(3)
+        inventories = [files.glpi_inventory(n) for n in (1, 2, 3)]
+        inventories[0]["content"]["memories"].append({"capacity": 16384})
+        second = json.dumps(inventories).encode()
+    assert imports.run_import("a.csv", first, member.id, None, dry_run=False).ok
+    before = _count(member.id)
+    report = imports.run_import("b.csv", second, member.id, None, dry_run=False)
+    assert report.ok, report.errors
+    assert (report.imported, report.updated) == (0, 1) and _count(member.id) == before
