@@ -18,6 +18,7 @@ from lifecycle.imports.sources import read_source
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from tests.lifecycle import inventory_files as files
+from tests.lifecycle.test_races_postgres import threaded_session  # noqa: F401  (a fixture)
 
 
 def _assets(member_id) -> dict[str, Asset]:
@@ -328,60 +329,45 @@ def test_agent_xml_and_a_zip_of_them_go_to_the_agent_parser(make_member):
 # --- a saved mapping saved twice at once (PostgreSQL, two connections) ------------------------------------------------
 
 @pytest.mark.postgres
-def test_two_saves_of_the_same_mapping_at_once_leave_one_row_and_no_error(app):
+def test_two_saves_of_the_same_mapping_at_once_leave_one_row_and_no_error(app, threaded_session):
     import threading
-
-    from sqlalchemy import text
-    from sqlalchemy.orm import scoped_session, sessionmaker
 
     from purchasing.domain.identifiers import luhn_check_digit
     from purchasing.members.models import Member
 
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("needs PostgreSQL")
-    original = db.session
-    session = scoped_session(sessionmaker(bind=db.engine, expire_on_commit=False), scopefunc=threading.get_ident)
-    db.session = session
+    session, created = threaded_session
     body = "88900001"
-    try:
-        member = Member(kind="commune", name="Course mapping", siren=body + luhn_check_digit(body),
-                        insee_code="89991", population=100, approval_threshold_ht=Decimal("0"),
-                        joined_on=date(2020, 1, 1), search_name="course mapping")
-        session.add(member)
-        session.commit()
-        member_id = member.id
-        headers = ["Type", "Lieu"]
-        barrier, errors = threading.Barrier(2), []
+    member = Member(kind="commune", name="Course mapping", siren=body + luhn_check_digit(body), insee_code="89991",
+                    population=100, approval_threshold_ht=Decimal("0"), joined_on=date(2020, 1, 1),
+                    search_name="course mapping")
+    session.add(member)
+    session.commit()
+    created["member"].append(member.id)  # deleted after the test, its mappings with it (ON DELETE CASCADE)
+    member_id, headers = member.id, ["Type", "Lieu"]
+    barrier, errors = threading.Barrier(2), []
 
-        def save(target):
-            try:
-                with app.app_context():
-                    # both see no row, then both insert: one wins, the other updates the winner's row
-                    assert mappings.saved_mapping(member_id, "spreadsheet", headers) is None
-                    barrier.wait(timeout=10)
-                    mappings.save_mapping(member_id, "spreadsheet", headers,
-                                          mappings.Mapping(columns={"Type": "category_code", "Lieu": target}))
-                    session.commit()
-            except Exception as error:  # noqa: BLE001 - reported below
-                errors.append(error)
-            finally:
-                session.remove()
+    def save(target):
+        try:
+            with app.app_context():
+                # both see no row, then both insert: one wins, the other updates the winner's row
+                assert mappings.saved_mapping(member_id, "spreadsheet", headers) is None
+                barrier.wait(timeout=10)
+                mappings.save_mapping(member_id, "spreadsheet", headers,
+                                      mappings.Mapping(columns={"Type": "category_code", "Lieu": target}))
+                session.commit()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            session.remove()
 
-        threads = [threading.Thread(target=save, args=(t,)) for t in ("site", "")]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-        assert errors == []
-        rows = session.scalars(select(ImportMapping).where(ImportMapping.member_id == member_id)).all()
-        assert len(rows) == 1 and rows[0].columns["Lieu"] in ("site", "")
-    finally:
-        session.remove()
-        db.session = original
-        with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM import_mapping WHERE member_id IN (SELECT id FROM member WHERE siren = "
-                              ":s)"), {"s": body + luhn_check_digit(body)})
-            conn.execute(text("DELETE FROM member WHERE siren = :s"), {"s": body + luhn_check_digit(body)})
+    threads = [threading.Thread(target=save, args=(t,)) for t in ("site", "")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    rows = session.scalars(select(ImportMapping).where(ImportMapping.member_id == member_id)).all()
+    assert len(rows) == 1 and rows[0].columns["Lieu"] in ("site", "")
 
 
 def test_hardware_columns_of_a_spreadsheet_are_converted():
