@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
@@ -163,7 +163,7 @@ class AssetHardware(db.Model):
     os_name: Mapped[str] = mapped_column(String(120), default="")
     os_version: Mapped[str] = mapped_column(String(60), default="")
     os_label: Mapped[str] = mapped_column(String(60), default="", index=True)
-    screen_inches: Mapped[float | None]
+    screen_inches: Mapped[float | None] = mapped_column(Float)
     battery_health_pct: Mapped[int | None]
     has_hdd: Mapped[bool] = mapped_column(default=False, index=True)
     last_inventory_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -13,6 +13,7 @@ matched asset), ``asset_tag``, ``uuid``, ``device_id`` (str or None) and ``hardw
 """
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -211,36 +212,25 @@ def _absent(member_id: int, matched: set[int]) -> list[AbsentAsset]:
 
 def apply_plan(plan: MatchPlan, actor, *, filename: str, source: str = "import",
                contact_dt: datetime | None = None, insert_rows=None) -> ApplyResult:
-    """Write the plan (flush only; the caller commits): creations through ``insert_rows`` (the bulk path,
-    ``lifecycle.imports.services.insert_rows`` by default), updates as one bulk UPDATE by primary key per set of
-    columns, one ``inventory_update`` event per changed asset listing its changes, and the hardware details.
+    """Write the plan (flush only; the caller commits): creations and updates through the bulk path
+    (``lifecycle.imports.bulk.write_plan`` once merged; else :func:`_write_assets`, or ``insert_rows`` when given),
+    one ``inventory_update`` event per changed asset listing its changes, then the hardware details.
 
     Refuses a plan with errors (all or nothing)."""
     if plan.errors:
         raise ValueError("a plan with errors is not applied")
-    if insert_rows is None:
-        from lifecycle.imports.services import insert_rows
-    created_ids: list[int] = []
-    if plan.create:
-        insert_rows(plan.create, filename, plan.member_id, actor)  # sets each row's "tag"
-        tags = [r["tag"] for r in plan.create]
-        ids = dict(db.session.execute(select(Asset.tag, Asset.id).where(  # the reserved tags: one range
-            Asset.member_id == plan.member_id, Asset.tag >= min(tags), Asset.tag <= max(tags))).all())
-        created_ids = [ids[t] for t in tags]
-    groups: dict[tuple, list[dict]] = {}
-    for item in plan.update:
-        if item.values:
-            groups.setdefault(tuple(sorted(item.values)), []).append(dict(item.values, id=item.asset_id))
-    for group in groups.values():
-        db.session.execute(update(Asset), group)
-    now = utcnow()
-    author = getattr(actor, "id", None)
-    if plan.update:
-        db.session.execute(insert(AssetEvent), [
-            dict(asset_id=item.asset_id, kind="inventory_update", author_id=author, reason="",
-                 details={"changes": item.changes, "file": filename[:200], "source": source, "line": item.line},
-                 created_dt=now)
-            for item in plan.update])
+    updates = [(u.asset_id, u.values, {"changes": u.changes, "line": u.line}) for u in plan.update]
+    try:  # stage 5, the bulk path (helper invbulk): COPY on PostgreSQL, multi-row INSERTs on SQLite
+        bulk = importlib.import_module("lifecycle.imports.bulk")
+    except ModuleNotFoundError as error:  # before the stages are merged
+        if error.name != "lifecycle.imports.bulk":
+            raise
+        bulk = None
+    if bulk is not None and insert_rows is None:
+        created_ids = bulk.write_plan(plan.member_id, actor, plan.create, updates, filename,
+                                      source=source)["created_ids"]
+    else:
+        created_ids = _write_assets(plan, actor, filename, source, updates, insert_rows)
     details: dict[int, dict] = {}
     for asset_id, row in zip(created_ids, plan.create, strict=True):
         if row.get("hardware") or contact_dt is not None:
@@ -253,6 +243,33 @@ def apply_plan(plan: MatchPlan, actor, *, filename: str, source: str = "import",
     if details:
         hardware.write(details, source=source, contact_dt=contact_dt)
     return ApplyResult(created_ids, [u.asset_id for u in plan.update], [a for a, _h in plan.unchanged])
+
+
+def _write_assets(plan: MatchPlan, actor, filename: str, source: str, updates: list[tuple], insert_rows) -> list[int]:
+    """Creations through ``insert_rows`` (``lifecycle.imports.services.insert_rows`` by default), then one bulk
+    UPDATE by primary key per set of columns and one ``inventory_update`` event per changed asset."""
+    if insert_rows is None:
+        from lifecycle.imports.services import insert_rows
+    created_ids: list[int] = []
+    if plan.create:
+        insert_rows(plan.create, filename, plan.member_id, actor)  # sets each row's "tag"
+        tags = [r["tag"] for r in plan.create]
+        ids = dict(db.session.execute(select(Asset.tag, Asset.id).where(  # the reserved tags: one range
+            Asset.member_id == plan.member_id, Asset.tag >= min(tags), Asset.tag <= max(tags))).all())
+        created_ids = [ids[t] for t in tags]
+    groups: dict[tuple, list[dict]] = {}
+    for asset_id, values, _details in updates:
+        if values:
+            groups.setdefault(tuple(sorted(values)), []).append(dict(values, id=asset_id))
+    for group in groups.values():
+        db.session.execute(update(Asset), group)
+    if updates:
+        now, author = utcnow(), getattr(actor, "id", None)
+        db.session.execute(insert(AssetEvent), [
+            dict(asset_id=asset_id, kind="inventory_update", author_id=author, reason="",
+                 details={**details, "file": filename[:200], "source": source}, created_dt=now)
+            for asset_id, _values, details in updates])
+    return created_ids
 
 
 def _with_keys(row: dict) -> dict:
