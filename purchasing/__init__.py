@@ -204,6 +204,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(lifecycle_bp)
 
+    from lifecycle.agents.views import agent_bp
+
+    app.register_blueprint(agent_bp)
+
     from lifecycle.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)

@@ -105,6 +105,10 @@ class Config:
     JOBS_RETRY_BACKOFF = 2
     #: imports (inventory, price lists) of more rows than this run as a job with a progress bar
     JOBS_IMPORT_ROW_THRESHOLD = 2000
+    #: inventory agents (lifecycle/agents): requests per enrolment token in each window (a PROLOG and an
+    #: INVENTORY per device and contact; a token is usually shared by a member's whole fleet)
+    AGENT_RATE_LIMIT = 1200
+    AGENT_RATE_WINDOW_SECONDS = 3600
     #: extra modules imported at start-up that register job kinds (register_job_kind)
     JOBS_MODULES: tuple = ()
 

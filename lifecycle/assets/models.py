@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
@@ -76,6 +76,8 @@ class Asset(db.Model):
     member: Mapped[Member] = relationship()
     site: Mapped[Site | None] = relationship()
     events: Mapped[list[AssetEvent]] = relationship(back_populates="asset", order_by="AssetEvent.id")
+    #: hardware details from the last inventory (lifecycle.assets.hardware), if any
+    hardware: Mapped[AssetHardware | None] = relationship(back_populates="asset", uselist=False)
 
     @property
     def site_name(self) -> str:
@@ -142,3 +144,55 @@ class DataErasure(db.Model):
 
     asset: Mapped[Asset] = relationship()
     certificate_document = relationship("Document")
+
+
+class AssetHardware(db.Model):
+    """The hardware details of an asset, from its last inventory (agent, GLPI, spreadsheet): one row per asset.
+
+    ``os_label`` is the short label the inventory filter offers ("Windows 10"), derived when written by
+    ``lifecycle.domain.hardware.os_label``; ``has_hdd`` says whether one of its disks is rotational (filter
+    "disque HDD" without a join on the storages)."""
+
+    __tablename__ = "asset_hardware"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), unique=True)
+    manufacturer: Mapped[str] = mapped_column(String(120), default="")
+    model: Mapped[str] = mapped_column(String(120), default="")
+    #: BIOS/SMBIOS UUID, lower-case
+    uuid: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: the inventory agent's DEVICEID
+    device_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    cpu: Mapped[str] = mapped_column(String(200), default="")
+    cpu_generation: Mapped[str] = mapped_column(String(20), default="")
+    ram_mb: Mapped[int | None] = mapped_column(index=True)
+    os_name: Mapped[str] = mapped_column(String(120), default="")
+    os_version: Mapped[str] = mapped_column(String(60), default="")
+    os_label: Mapped[str] = mapped_column(String(60), default="", index=True)
+    screen_inches: Mapped[float | None] = mapped_column(Float)
+    battery_health_pct: Mapped[int | None]
+    has_hdd: Mapped[bool] = mapped_column(default=False, index=True)
+    last_inventory_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the last time an inventory agent sent this device's inventory
+    last_contact_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: agent, import
+    source: Mapped[str] = mapped_column(String(20), default="import")
+
+    asset: Mapped[Asset] = relationship(back_populates="hardware")
+    storages: Mapped[list[AssetStorage]] = relationship(
+        primaryjoin="AssetHardware.asset_id == foreign(AssetStorage.asset_id)", order_by="AssetStorage.id",
+        viewonly=True)
+
+
+class AssetStorage(db.Model):
+    """One storage device of an asset (type, size in GB), replaced with each inventory."""
+
+    __tablename__ = "asset_storage"
+    __table_args__ = (Index("ix_asset_storage_type_asset", "type", "asset_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), index=True)
+    #: one of lifecycle.domain.hardware.STORAGE_TYPES
+    type: Mapped[str] = mapped_column(String(10))
+    size_gb: Mapped[int]
+

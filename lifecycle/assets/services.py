@@ -11,9 +11,9 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from lifecycle.assets.models import Asset, AssetEvent, AssetTagCounter, DataErasure, Origin
+from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, Origin
 from lifecycle.domain import carbon
 from lifecycle.domain.states import ASSET
 from purchasing.catalogue.models import Category, Product
@@ -150,6 +150,10 @@ class InventoryFilter:
     site_id: int | None = None
     past_lifetime: bool = False
     include_retired: bool = False
+    #: hardware filters (AssetHardware, indexed): RAM strictly below, a rotational disk, the OS label
+    ram_below_mb: int | None = None
+    has_hdd: bool = False
+    os_label: str | None = None
 
 
 def expected_lifetime(product: Product | None, category: Category) -> float | None:
@@ -161,7 +165,17 @@ def expected_lifetime(product: Product | None, category: Category) -> float | No
 
 def inventory_query(filters: InventoryFilter):
     stmt = member_scope(select(Asset), Asset).options(joinedload(Asset.product), joinedload(Asset.category),
-                                                      joinedload(Asset.member), joinedload(Asset.site))
+                                                      joinedload(Asset.member), joinedload(Asset.site),
+                                                      joinedload(Asset.hardware).selectinload(AssetHardware.storages))
+    if filters.ram_below_mb or filters.has_hdd or filters.os_label:
+        hardware = aliased(AssetHardware)
+        stmt = stmt.join(hardware, hardware.asset_id == Asset.id)
+        if filters.ram_below_mb:
+            stmt = stmt.where(hardware.ram_mb < filters.ram_below_mb)
+        if filters.has_hdd:
+            stmt = stmt.where(hardware.has_hdd.is_(True))
+        if filters.os_label:
+            stmt = stmt.where(hardware.os_label == filters.os_label)
     if filters.member_id:
         stmt = stmt.where(Asset.member_id == filters.member_id)
     if filters.category_id:
@@ -243,6 +257,15 @@ def member_sites(member_id: int | None) -> list[tuple[int, str]]:
     stmt = (select(Site.id, Site.name).where(Site.member_id == member_id)
             .order_by(Site.is_active.desc(), Site.name))
     return [tuple(row) for row in db.session.execute(member_scope(stmt, Site))]
+
+
+def member_systems(member_id: int | None) -> list[str]:
+    """The operating systems' labels of the visible assets ("Windows 10", "Debian 12"), for the filter."""
+    stmt = (select(AssetHardware.os_label).join(Asset, Asset.id == AssetHardware.asset_id)
+            .where(AssetHardware.os_label != "").distinct().order_by(AssetHardware.os_label))
+    if member_id:
+        stmt = stmt.where(Asset.member_id == member_id)
+    return list(db.session.scalars(member_scope(stmt, Asset).limit(100)))
 
 
 def carbon_summary(asset: Asset, today: date | None = None) -> dict:
@@ -366,4 +389,4 @@ def asset_with_timeline(tag: str) -> Asset | None:
         return None
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset).options(
         joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product),
-        selectinload(Asset.events))).first()
+        joinedload(Asset.hardware).selectinload(AssetHardware.storages), selectinload(Asset.events))).first()

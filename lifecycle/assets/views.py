@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from lifecycle.assets import services, tags
 from lifecycle.assets.forms import (
-    CONDITION_LABELS, ERASURE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
+    CHANGE_LABELS, CONDITION_LABELS, ERASURE_LABELS, STORAGE_LABELS, EVENT_LABELS, ORIGIN_LABELS, ROUTE_LABELS, STATUS_LABELS, WORK_LABELS,
     AssetForm, CloseRepairForm, ErasureForm, InventoryFilterForm, OfferForm, PlacementForm, RepairForm, RetireForm,
     StatusForm, WarrantyForm,
 )
@@ -42,7 +42,7 @@ navigation.register("lifecycle.import_inventory", _l("Import d'inventaire"), {r.
 
 LABELS = dict(status_labels=STATUS_LABELS, condition_labels=CONDITION_LABELS, erasure_labels=ERASURE_LABELS,
               event_labels=EVENT_LABELS, origin_labels=ORIGIN_LABELS, route_labels=ROUTE_LABELS,
-              work_labels=WORK_LABELS)
+              work_labels=WORK_LABELS, change_labels=CHANGE_LABELS, storage_labels=STORAGE_LABELS)
 
 
 def _category_choices():
@@ -68,12 +68,14 @@ def index():
     form = InventoryFilterForm(request.args, categories=_category_choices(),
                                sites=services.member_sites(current_user.member_id or
                                                            request.args.get("member_id", type=database_id)),
-                               members=_member_choices() if current_user.is_staff else ())
+                               members=_member_choices() if current_user.is_staff else (),
+                               systems=services.member_systems(current_user.member_id))
     form.validate()
     filters = services.InventoryFilter(
         member_id=(form.member_id.data or None) if current_user.is_staff else None,
         category_id=form.category_id.data or None, status=form.status.data or None, site_id=form.site.data or None,
-        past_lifetime=bool(form.past_lifetime.data))
+        past_lifetime=bool(form.past_lifetime.data), ram_below_mb=form.ram_below.data or None,
+        has_hdd=bool(form.hdd.data), os_label=form.os.data or None)
     pagination = paginate(services.inventory_query(filters))
     return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
 

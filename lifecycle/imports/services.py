@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from sqlalchemy import insert, select
 
+from lifecycle.assets import hardware
 from lifecycle.assets.models import Asset, AssetEvent, Origin
 from lifecycle.assets.services import CONDITIONS, reserve_tags
 from purchasing import uploads
@@ -36,10 +37,13 @@ COLUMNS = [
     ("warranty_end_date", False, "Fin de garantie, AAAA-MM-JJ ou JJ/MM/AAAA (aussi « fin de garantie », "
                                  "« warranty end »)"),
 ]
-#: other headers accepted for a column (lower-cased)
-ALIASES = {"fin de garantie": "warranty_end_date", "warranty end": "warranty_end_date",
-           "warranty_end": "warranty_end_date", "fin_de_garantie": "warranty_end_date"}
 COLUMN_NAMES = [c for c, _req, _doc in COLUMNS]
+#: the Asset columns of a validated row
+ASSET_FIELDS = ("category_id", "product_id", "designation", "serial_number", "site_id", "assigned_to",
+                "acquisition_date", "purchase_price_ht", "condition", "status", "holds_storage", "warranty_end_date")
+#: canonical columns read beside COLUMNS: the match keys and the hardware details (lifecycle.imports.columns)
+EXTRA_NAMES = ["asset_tag", "uuid", "device_id", "manufacturer", "model", "cpu", "ram_mb", "storage", "os_name",
+               "os_version", "screen_inches", "battery_health_pct", "last_inventory_dt"]
 ALLOWED_KINDS = ("csv", "xlsx", "ods")
 MAX_ROWS = 20_000
 TRUE_WORDS = {"oui", "o", "yes", "y", "true", "1", "vrai", "x"}
@@ -57,9 +61,13 @@ class RowError:
 class ImportReport:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: assets created (written, or that would be in a dry run: see ``plan``)
     imported: int = 0
     #: sites the import created in the member's address book (unknown locations, decisions.md)
     new_sites: list[str] = field(default_factory=list)
+    updated: int = 0
+    #: the matching plan (lifecycle.imports.matching): created, updated with their changes, unchanged, absent
+    plan: object = None
 
     @property
     def ok(self) -> bool:
@@ -84,23 +92,31 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def read_table(filename: str, data: bytes) -> pd.DataFrame:
-    """The file as a frame of strings (``purchasing.uploads``: type, size, encoding, separator, headers)."""
-    frame = uploads.read_table(filename, data, allowed=ALLOWED_KINDS,
-                               required_columns=[c for c, required, _doc in COLUMNS if required]).frame
-    frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip()) for c in frame.columns]
-    missing = [c for c, required, _doc in COLUMNS if required and c not in frame.columns]
-    if missing:
-        raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
-                          code="missing_columns")
-    if len(frame) > MAX_ROWS:
+def read_table(filename: str, data: bytes, *, member_id: int | None = None, mapping=None) -> pd.DataFrame:
+    """The file as a frame of strings in the canonical columns: read and recognised by
+    ``lifecycle.imports.sources`` (spreadsheet, GLPI, Snipe-IT, agents), mapped by ``lifecycle.imports.mapping``
+    (``mapping`` if given, else the member's saved one for these headers, else the proposal)."""
+    frame = prepare(filename, data, member_id=member_id, mapping=mapping)[2]
+    return frame
+
+
+def prepare(filename: str, data: bytes, *, member_id: int | None = None, mapping=None):
+    """(source, mapping, canonical frame) of a file; ``DomainError`` when it cannot be imported as such."""
+    from lifecycle.imports import mapping as mappings
+    from lifecycle.imports.sources import read_source
+
+    source = read_source(filename, data)
+    if len(source) > MAX_ROWS:
         raise DomainError(f"Trop de lignes : {MAX_ROWS} au plus par import.", code="too_many_rows")
-    if len(frame) == 0:
-        raise DomainError("Le fichier ne contient aucune ligne d'équipement.", code="no_rows")
-    for column in COLUMN_NAMES:
-        if column not in frame.columns:
-            frame[column] = ""
-    return frame.fillna("")
+    if mapping is None:
+        saved = mappings.saved_mapping(member_id, source.kind, source.headers) if member_id else None
+        mapping = mappings.propose(source, mappings.mapping_of(saved) if saved else None).mapping
+    if not source.canonical and "category_code" not in mapping.targets() and not mapping.default_category:
+        raise DomainError("Aucune colonne ne donne la catégorie des équipements (category_code, « Type », "
+                          "« Catégorie »…) : associez-en une ou choisissez une catégorie pour toutes les lignes.",
+                          code="missing_columns")
+    frame = mappings.apply(source, mapping)
+    return source, mapping, frame
 
 
 def _parse_date(text: str) -> date | None:
@@ -117,12 +133,9 @@ def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowEr
     products = {(ref or "").lower(): (pid, cid, storage) for pid, ref, cid, storage in
                 db.session.execute(select(Product.id, Product.manufacturer_ref, Product.category_id,
                                           Product.holds_storage))}
-    serials_in_file = [s.strip() for s in frame["serial_number"].astype(str) if s.strip()]
-    existing_serials: set[str] = set()
-    unique_serials = list(set(serials_in_file))
-    for start in range(0, len(unique_serials), 5000):
-        chunk = unique_serials[start:start + 5000]
-        existing_serials.update(db.session.scalars(select(Asset.serial_number).where(Asset.serial_number.in_(chunk))))
+    # a serial already in the database is no longer an error here: stage 4 (lifecycle.imports.matching) matches
+    # it with the member's asset (an update) or refuses it when it is another member's
+    extras = {c: frame[c].astype(str).tolist() for c in EXTRA_NAMES if c in frame.columns}
     seen: dict[str, int] = {}
     rows: list[dict] = []
     errors: list[RowError] = []
@@ -156,9 +169,6 @@ def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowEr
                 row_errors.append(RowError(line, "serial_number",
                                            f"Numéro de série « {serial} » en double dans le fichier "
                                            f"(déjà ligne {seen[serial]})."))
-            elif serial in existing_serials:
-                row_errors.append(RowError(line, "serial_number",
-                                           f"Numéro de série « {serial} » déjà enregistré dans l'inventaire."))
             seen.setdefault(serial, line)
         acquisition = None
         if acquired:
@@ -205,6 +215,9 @@ def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowEr
                                     (assigned, "assigned_to", 200)):
             if len(text) > limit:
                 row_errors.append(RowError(line, column, f"Texte trop long ({limit} caractères au plus)."))
+        raw = {c: values[index].strip() for c, values in extras.items()}
+        typed, hardware_errors = hardware.typed_hardware(raw)
+        row_errors.extend(RowError(line, column, reason) for column, reason in hardware_errors)
         if row_errors:
             errors.extend(row_errors)
             continue
@@ -213,34 +226,59 @@ def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowEr
         rows.append(dict(category_id=category[0], product_id=product[0] if product else None,
                          designation=designation, serial_number=serial or None, site=site, assigned_to=assigned,
                          acquisition_date=acquisition, purchase_price_ht=amount, condition=condition,
-                         status=status, holds_storage=holds, warranty_end_date=warranty_end))
+                         status=status, holds_storage=holds, warranty_end_date=warranty_end,
+                         line=line, hardware=typed, asset_tag=raw.get("asset_tag") or None,
+                         uuid=typed.get("uuid"), device_id=typed.get("device_id"),
+                         given={c for c, v in zip(COLUMN_NAMES, record) if str(v).strip()}
+                         | {c for c, v in raw.items() if v}))
     return rows, errors
 
 
-def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool) -> ImportReport:
-    """Validate the whole file; unless it is a dry run and when it has no error, insert every row at once."""
-    frame = read_table(filename, data)
+def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool, full: bool = False,
+               mapping=None) -> ImportReport:
+    """Validate the whole file, match it with the member's assets (``lifecycle.imports.matching``); unless it is
+    a dry run and when there is no error, create and update every asset at once.
+
+    ``full``: the file is the member's whole inventory: its assets absent from the file are listed (not deleted).
+    ``mapping`` (``lifecycle.imports.mapping.Mapping``): how its columns map; default: the member's saved mapping
+    for these headers, else the proposed one."""
+    from lifecycle.imports import matching
+
+    frame = read_table(filename, data, member_id=member_id, mapping=mapping)
     rows, errors = validate(frame)
-    report = ImportReport(rows=len(frame), errors=errors)
+    new_sites: list[str] = []
+    attach_sites(member_id, rows, created=new_sites)
+    plan = matching.plan_import(member_id, rows, full=full)
+    errors = sorted(errors + [RowError(e.row, e.column, e.reason) for e in plan.errors], key=lambda e: e.row)
+    report = ImportReport(rows=len(frame), errors=errors, plan=plan, new_sites=new_sites)
     if errors or dry_run:
         return report
-    report.imported = insert_rows(rows, filename, member_id, actor, new_sites=report.new_sites)
+    matching.apply_plan(plan, actor, filename=filename)
+    report.imported, report.updated = len(plan.create), len(plan.update)
     return report
 
 
-def insert_rows(rows: list[dict], filename: str, member_id: int, actor, *,
-                new_sites: list[str] | None = None) -> int:
+def attach_sites(member_id: int, rows: list[dict], *, created: list[str] | None = None) -> None:
+    """Each row's ``site`` (a name, as the file gives it) becomes ``site_id``, a site of the member's address book
+    (created when unknown, its name appended to ``created``: the report lists it); a row without a site gets no
+    ``site_id`` (an empty cell never erases a matched asset's site)."""
+    site_ids = resolve_sites(member_id, {row.get("site") or "" for row in rows}, created=created)
+    for row in rows:
+        name = row.pop("site", "") or ""
+        if site_ids.get(name):
+            row["site_id"] = site_ids[name]
+
+
+def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
     """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only.
 
-    Each row's ``site`` (a name) becomes ``site_id``, a site of the member (created when unknown, its name
-    appended to ``new_sites``).
-    """
+    The rows get their ``tag`` (the dicts passed are updated: the caller finds the new assets by tag)."""
+    originals, rows = rows, [{c: row[c] for c in ASSET_FIELDS if c in row} for row in rows]  # no matching keys
     tags = reserve_tags(len(rows))
     now = utcnow()
-    site_ids = resolve_sites(member_id, {row.get("site") or "" for row in rows}, created=new_sites)
-    for row, tag in zip(rows, tags, strict=True):
-        row["site_id"] = site_ids.get(row.pop("site", "") or "")
+    for original, row, tag in zip(originals, rows, tags, strict=True):
         row.update(tag=tag, member_id=member_id, origin=Origin.IMPORTED.value, created_dt=now)
+        original["tag"] = tag
     db.session.execute(insert(Asset), rows)
     ids = db.session.execute(select(Asset.id, Asset.status).where(Asset.tag >= tags[0], Asset.tag <= tags[-1],
                                                                   Asset.member_id == member_id)).all()

@@ -27,7 +27,7 @@ def _asset_out(asset: Asset) -> dict:
             "site_id": asset.site_id,
             "condition": asset.condition, "holds_storage": asset.holds_storage,
             "acquisition_date": asset.acquisition_date, "warranty_end_date": asset.warranty_end_date,
-            "purchase_price_ht": asset.purchase_price_ht}
+            "purchase_price_ht": asset.purchase_price_ht, "hardware": asset.hardware}
 
 
 def _asset_or_404(tag: str) -> Asset:

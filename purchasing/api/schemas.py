@@ -275,6 +275,32 @@ def _code(value):
     return getattr(value, "code", value)
 
 
+class StorageOut(Output):
+    type: str = Field(description="ssd, hdd, nvme, emmc ou unknown")
+    size_gb: int
+
+
+class HardwareOut(Output):
+    """Détails matériels du dernier inventaire (agent, GLPI, tableur)."""
+
+    manufacturer: str
+    model: str
+    uuid: str | None
+    device_id: str | None = Field(description="Identifiant de l'agent d'inventaire (DEVICEID)")
+    cpu: str
+    cpu_generation: str
+    ram_mb: int | None
+    os_name: str
+    os_version: str
+    os_label: str = Field(description="Libellé court du système, celui du filtre de l'inventaire (« Windows 10 »)")
+    screen_inches: float | None
+    battery_health_pct: int | None
+    storages: list[StorageOut]
+    last_inventory_dt: datetime | None
+    last_contact_dt: datetime | None = Field(description="Dernier envoi d'inventaire par un agent")
+    source: str = Field(description="agent ou import")
+
+
 class AssetOut(Output):
     tag: str
     name: str
@@ -290,6 +316,7 @@ class AssetOut(Output):
     acquisition_date: date | None
     warranty_end_date: date | None = Field(description="Fin de garantie (à la réception : la garantie du produit)")
     purchase_price_ht: Decimal | None
+    hardware: HardwareOut | None = Field(None, description="Détails matériels, quand un inventaire les a donnés")
 
 
 class AssetEventOut(Output):

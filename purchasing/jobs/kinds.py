@@ -41,23 +41,32 @@ def _owner(job: Job) -> User:
 
 # --- inventory import ----------------------------------------------------------------------------
 
-def count_inventory_rows(filename: str, data: bytes) -> int:
+def count_inventory_rows(filename: str, data: bytes, *, member_id: int | None = None, mapping=None) -> int:
     """Rows of an inventory file (refusing a file the import cannot read, as the import would)."""
-    return len(inventory_imports.read_table(filename, data))
+    return len(inventory_imports.read_table(filename, data, member_id=member_id, mapping=mapping))
 
 
 def start_inventory_import(user, member_id: int, filename: str, data: bytes, *, dry_run: bool,
-                           rows: int | None = None, locale: str = "fr") -> Job:
-    """The same file for the same member (and dry-run flag) is one job: a double submission imports once."""
-    digest = hashlib.sha256(data).hexdigest()
+                           rows: int | None = None, locale: str = "fr", mapping=None) -> Job:
+    """The same file for the same member (and dry-run flag, and mapping) is one job: a double submission imports
+    once. ``mapping`` (``lifecycle.imports.mapping.Mapping``): the column mapping the user confirmed."""
+    mapping_json = mapping.as_json() if mapping is not None else None
+    digest = hashlib.sha256(data if mapping_json is None else data + repr(mapping_json).encode()).hexdigest()
     key = f"{INVENTORY_IMPORT}:{member_id}:{int(dry_run)}:{digest}"
+    params = {"member_id": member_id, "dry_run": dry_run, "locale": locale}
+    if mapping_json is not None:
+        params["mapping"] = mapping_json
     return start_job(INVENTORY_IMPORT, user, key=key, input_file=(filename, data), total=rows,
-                     params={"member_id": member_id, "dry_run": dry_run, "locale": locale},
+                     params=params,
                      title=("Vérification" if dry_run else "Import") + f" d'inventaire : {filename}")
 
 
 def _inventory_import(job: Job, progress: Progress) -> Outcome:
-    frame = inventory_imports.read_table(job.input_name, input_data(job))
+    from lifecycle.imports.mapping import Mapping
+
+    mapping = Mapping.from_json(job.params["mapping"]) if job.params.get("mapping") else None
+    frame = inventory_imports.read_table(job.input_name, input_data(job), member_id=job.params.get("member_id"),
+                                         mapping=mapping)
     total = len(frame)
     progress(0, total, "Vérification des lignes…", force=True)
     rows, errors = inventory_imports.validate(frame, progress=progress)
@@ -73,8 +82,8 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
 
     def write() -> dict:
         new_sites: list[str] = []
-        imported = inventory_imports.insert_rows(rows, name, member_id, db.session.get(User, owner_id),
-                                                 new_sites=new_sites)
+        inventory_imports.attach_sites(member_id, rows, created=new_sites)
+        imported = inventory_imports.insert_rows(rows, name, member_id, db.session.get(User, owner_id))
         return {"imported": imported, "new_sites": new_sites}
 
     return Outcome(summary={"rows": total, "dry_run": False}, message=f"{total} équipements importés.", write=write)

@@ -87,7 +87,9 @@ WALK: dict[str, Walk] = {
         "lifecycle.offer", "lifecycle.repair", "lifecycle.close_repair", "lifecycle.retire",
         "lifecycle.create_asset", "lifecycle.pool", "lifecycle.claim", "lifecycle.withdraw",
         "lifecycle.import_template", "lifecycle.audits", "lifecycle.audit_show", "lifecycle.audit_scan",
-        "lifecycle.audit_close",
+        "lifecycle.audit_close", "lifecycle.agent_tokens", "lifecycle.revoke_agent_token",
+        # the agents' endpoint: the token in the path is walked; the body is the agent's (tests/lifecycle/test_agents.py)
+        "agents.inventory",
         # API (bearer tokens; bodies are Schemathesis' work in CI: here path and query parameters)
         "api.openapi_document", "api.issue_token", "api.me", "api.list_members", "api.get_member",
         "api.list_products", "api.get_product", "api.create_order", "api.list_orders", "api.get_order",
@@ -106,6 +108,9 @@ WALK: dict[str, Walk] = {
         "api.put_notification_preferences", "api.list_jobs", "api.get_job", "api.job_result",
         "api.start_inventory_import", "api.start_report_export",
         "syndicate.identity", "syndicate.site_merges",
+        # inventory import: the mapping step, saved mappings
+        "lifecycle.import_mapping", "api.list_inventory_mappings", "api.get_inventory_mapping",
+        "api.update_inventory_mapping", "api.delete_inventory_mapping",
     )},
     # read only after a successful login; the session ends: anonymous only
     # its own user: the wrong passwords of the walk lock that account

@@ -162,6 +162,15 @@ ROUTES: dict[str, Rule] = {
                                other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/withdraw"),
     "lifecycle.import_inventory": Rule(MANAGE, lambda c: "/lifecycle/import", methods=("GET", "POST")),
     "lifecycle.import_template": Rule(MANAGE, lambda c: "/lifecycle/import/template.csv"),
+    # the mapping step: without a file waiting in the session, back to the upload page
+    "lifecycle.import_mapping": Rule(MANAGE, lambda c: "/lifecycle/import/mapping", methods=("GET", "POST"),
+                                     ok=(302,)),
+    "lifecycle.agent_tokens": Rule(MANAGE, lambda c: "/lifecycle/agents", methods=("GET", "POST")),
+    "lifecycle.revoke_agent_token": Rule(MANAGE, lambda c: f"/lifecycle/agents/{c['agent_token_a'].id}/revoke",
+                                         methods=("POST",),
+                                         other_member_url=lambda c: f"/lifecycle/agents/{c['agent_token_b'].id}/revoke"),
+    "agents.inventory": Rule(None, lambda c: f"/agent/{c['agent_secret_a']}/", methods=("POST",),
+                             notes="no session: the enrolment token in the URL is the credential (401 otherwise)"),
     "lifecycle.audits": Rule(ALL, lambda c: "/lifecycle/audits", methods=("GET", "POST"),
                              notes="POST (start an audit): secretary and staff managers only, checked in the view"),
     "lifecycle.audit_show": Rule(ALL, lambda c: f"/lifecycle/audits/{c['audit_a'].id}",
@@ -250,6 +259,7 @@ def _outbox_message(ctx):
 def _lifecycle_objects(member_a, member_b):
     from sqlalchemy import select
 
+    from lifecycle.agents import services as agents_services
     from lifecycle.assets import services
     from lifecycle.audits import services as audits_services
     from lifecycle.pool import services as pool_services
@@ -264,6 +274,8 @@ def _lifecycle_objects(member_a, member_b):
         pooled = services.create_asset(member_id=member.id, category=laptop, designation="PC bourse")
         objects[f"listing_{key}"] = pool_services.offer_to_pool(pooled, condition="good", note="", actor=None)
         objects[f"audit_{key}"] = audits_services.start_audit(member.id, "Mairie", None)
+        objects[f"agent_token_{key}"], objects[f"agent_secret_{key}"] = agents_services.create_token(member.id, "",
+                                                                                                      None)
     return objects
 
 
