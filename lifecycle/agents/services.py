@@ -157,6 +157,9 @@ def handle_message(token: AgentToken, xml: bytes) -> AgentResult:
     if content is None:
         raise AgentRefused("Inventaire sans élément CONTENT.", code="inventory_xml_not_inventory", status=400)
     rows = agent_xml.computer_rows(content, agent_xml._text(root, "DEVICEID"))
+    # one inventory of a token at a time (PostgreSQL row lock until commit): two sends of one new machine
+    # cannot both create it; the second waits, then matches what the first created
+    db.session.execute(select(AgentToken.id).where(AgentToken.id == token.id).with_for_update())
     now = utcnow()
     for row in rows:
         row.setdefault("last_inventory_dt", now.isoformat())
