@@ -79,6 +79,8 @@ def token_for_secret(secret: str) -> AgentToken:
         raise AgentRefused("Jeton d'agent inconnu.", code="agent_token_unknown", status=401)
     if token.revoked_dt is not None:
         raise AgentRefused("Ce jeton d'agent a été révoqué.", code="agent_token_revoked", status=401)
+    if not token.member.is_active:
+        raise AgentRefused("L'adhérent de ce jeton n'est plus actif.", code="agent_member_inactive", status=401)
     return token
 
 
