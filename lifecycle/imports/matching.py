@@ -24,7 +24,9 @@ from lifecycle.assets import hardware
 from lifecycle.assets.models import Asset, AssetEvent, AssetHardware
 from lifecycle.imports.columns import MATCH_KEYS
 from purchasing.db_types import utcnow
+from purchasing.domain.sites import site_key
 from purchasing.extensions import db
+from purchasing.members.services import resolve_sites
 
 #: the asset columns an import may change on a matched asset (status goes through its machine, the category
 #: and product stay as the member recorded them)
@@ -171,7 +173,7 @@ def _plan_changes(plan: MatchPlan, matched: dict[int, tuple[dict, str]], serial_
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for asset in db.session.scalars(select(Asset).where(Asset.id.in_(chunk)).options(
-                selectinload(Asset.hardware).selectinload(AssetHardware.storages))):
+                selectinload(Asset.site), selectinload(Asset.hardware).selectinload(AssetHardware.storages))):
             assets[asset.id] = asset
     for asset_id, (row, _key) in matched.items():
         asset = assets[asset_id]
@@ -183,7 +185,9 @@ def _plan_changes(plan: MatchPlan, matched: dict[int, tuple[dict, str]], serial_
             new = row.get(column)
             if new in (None, ""):
                 continue  # an empty cell never erases
-            old = getattr(asset, column)
+            old = asset.site_name if column == "site" else getattr(asset, column)
+            if column == "site" and site_key(old) == site_key(new):
+                continue  # the same site, written another way ("Ecole" for "École")
             if old != new:
                 if column == "serial_number" and any(owner != asset_id for owner, _m in serial_owners.get(new, [])):
                     plan.errors.append(PlanError(row.get("line", 0), column, (
@@ -206,19 +210,26 @@ def _plain(value):
 
 def _absent(member_id: int, matched: set[int]) -> list[AbsentAsset]:
     stmt = (select(Asset).where(Asset.member_id == member_id, Asset.status != "retired")
-            .options(selectinload(Asset.product)).order_by(Asset.tag))
-    return [AbsentAsset(a.id, a.tag, a.name, a.site) for a in db.session.scalars(stmt) if a.id not in matched]
+            .options(selectinload(Asset.product), selectinload(Asset.site)).order_by(Asset.tag))
+    return [AbsentAsset(a.id, a.tag, a.name, a.site_name) for a in db.session.scalars(stmt) if a.id not in matched]
 
 
 def apply_plan(plan: MatchPlan, actor, *, filename: str, source: str = "import",
-               contact_dt: datetime | None = None, insert_rows=None) -> ApplyResult:
+               contact_dt: datetime | None = None, insert_rows=None,
+               new_sites: list[str] | None = None) -> ApplyResult:
     """Write the plan (flush only; the caller commits): creations and updates through the bulk path
     (``lifecycle.imports.bulk.write_plan`` once merged; else :func:`_write_assets`, or ``insert_rows`` when given),
-    one ``inventory_update`` event per changed asset listing its changes, then the hardware details.
+    one ``inventory_update`` event per changed asset listing its changes, then the hardware details. A site
+    name becomes a site of the member (created when unknown, appended to ``new_sites``).
 
     Refuses a plan with errors (all or nothing)."""
     if plan.errors:
         raise ValueError("a plan with errors is not applied")
+    site_ids = resolve_sites(plan.member_id, {u.values["site"] for u in plan.update if "site" in u.values},
+                             created=new_sites)
+    for item in plan.update:
+        if "site" in item.values:
+            item.values["site_id"] = site_ids.get(item.values.pop("site"))
     updates = [(u.asset_id, u.values, {"changes": u.changes, "line": u.line}) for u in plan.update]
     try:  # stage 5, the bulk path (helper invbulk): COPY on PostgreSQL, multi-row INSERTs on SQLite
         bulk = importlib.import_module("lifecycle.imports.bulk")
@@ -230,7 +241,7 @@ def apply_plan(plan: MatchPlan, actor, *, filename: str, source: str = "import",
         created_ids = bulk.write_plan(plan.member_id, actor, plan.create, updates, filename,
                                       source=source)["created_ids"]
     else:
-        created_ids = _write_assets(plan, actor, filename, source, updates, insert_rows)
+        created_ids = _write_assets(plan, actor, filename, source, updates, insert_rows, new_sites)
     details: dict[int, dict] = {}
     for asset_id, row in zip(created_ids, plan.create, strict=True):
         if row.get("hardware") or contact_dt is not None:
@@ -245,14 +256,15 @@ def apply_plan(plan: MatchPlan, actor, *, filename: str, source: str = "import",
     return ApplyResult(created_ids, [u.asset_id for u in plan.update], [a for a, _h in plan.unchanged])
 
 
-def _write_assets(plan: MatchPlan, actor, filename: str, source: str, updates: list[tuple], insert_rows) -> list[int]:
+def _write_assets(plan: MatchPlan, actor, filename: str, source: str, updates: list[tuple], insert_rows,
+                  new_sites: list[str] | None) -> list[int]:
     """Creations through ``insert_rows`` (``lifecycle.imports.services.insert_rows`` by default), then one bulk
     UPDATE by primary key per set of columns and one ``inventory_update`` event per changed asset."""
     if insert_rows is None:
         from lifecycle.imports.services import insert_rows
     created_ids: list[int] = []
     if plan.create:
-        insert_rows(plan.create, filename, plan.member_id, actor)  # sets each row's "tag"
+        insert_rows(plan.create, filename, plan.member_id, actor, new_sites=new_sites)  # sets each row's "tag"
         tags = [r["tag"] for r in plan.create]
         ids = dict(db.session.execute(select(Asset.tag, Asset.id).where(  # the reserved tags: one range
             Asset.member_id == plan.member_id, Asset.tag >= min(tags), Asset.tag <= max(tags))).all())

@@ -19,6 +19,7 @@ from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.members.services import resolve_sites
 
 #: (column, required, description) — the documented columns, in the template's order
 COLUMNS = [
@@ -68,6 +69,8 @@ class ImportReport:
     updated: int = 0
     #: the matching plan (lifecycle.imports.matching): created, updated with their changes, unchanged, absent
     plan: object = None
+    #: sites the import created in the member's address book (unknown locations, decisions.md)
+    new_sites: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -241,19 +244,24 @@ def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bo
     report = ImportReport(rows=len(frame), errors=errors, plan=plan)
     if errors or dry_run:
         return report
-    matching.apply_plan(plan, actor, filename=filename)
+    matching.apply_plan(plan, actor, filename=filename, new_sites=report.new_sites)
     report.imported, report.updated = len(plan.create), len(plan.update)
     return report
 
 
-def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
+def insert_rows(rows: list[dict], filename: str, member_id: int, actor, *,
+                new_sites: list[str] | None = None) -> int:
     """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only.
 
-    The rows get their ``tag`` (the dicts passed are updated: the caller finds the new assets by tag)."""
+    Each row's ``site`` (a name) becomes ``site_id``, a site of the member (created when unknown, its name
+    appended to ``new_sites``). The rows get their ``tag`` (the dicts passed are updated: the caller finds the new
+    assets by tag)."""
     originals, rows = rows, [{c: row[c] for c in ASSET_FIELDS if c in row} for row in rows]  # no matching keys
     tags = reserve_tags(len(rows))
     now = utcnow()
+    site_ids = resolve_sites(member_id, {row.get("site") or "" for row in rows}, created=new_sites)
     for original, row, tag in zip(originals, rows, tags, strict=True):
+        row["site_id"] = site_ids.get(row.pop("site", "") or "")
         row.update(tag=tag, member_id=member_id, origin=Origin.IMPORTED.value, created_dt=now)
         original["tag"] = tag
     db.session.execute(insert(Asset), rows)

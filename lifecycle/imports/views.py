@@ -56,6 +56,9 @@ def import_inventory():
                     status = 422
                 elif not form.dry_run.data:
                     db.session.commit()
+                    if report.new_sites:
+                        flash(_("Sites ajoutés au carnet d'adresses : %(sites)s.",
+                                sites=", ".join(report.new_sites)), "info")
                     if not report.plan.absent:
                         flash(_("%(n)s équipements créés, %(u)s mis à jour.", n=report.imported,
                                 u=report.updated), "success")

@@ -76,8 +76,9 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
                        message=f"Vérification terminée : {total} lignes sans erreur, rien n'a été importé.")
 
     def write() -> dict:
-        matching.apply_plan(plan, db.session.get(User, owner_id), filename=name)
-        return {"imported": len(plan.create), "updated": len(plan.update)}
+        new_sites: list[str] = []
+        matching.apply_plan(plan, db.session.get(User, owner_id), filename=name, new_sites=new_sites)
+        return {"imported": len(plan.create), "updated": len(plan.update), "new_sites": new_sites}
 
     return Outcome(summary={"rows": total, "dry_run": False, **plan.counts()},
                    message=f"{total} équipements importés.", write=write)
