@@ -79,6 +79,8 @@ def token_for_secret(secret: str) -> AgentToken:
         raise AgentRefused("Jeton d'agent inconnu.", code="agent_token_unknown", status=401)
     if token.revoked_dt is not None:
         raise AgentRefused("Ce jeton d'agent a été révoqué.", code="agent_token_revoked", status=401)
+    if not token.member.is_active:
+        raise AgentRefused("L'adhérent de ce jeton n'est plus actif.", code="agent_member_inactive", status=401)
     return token
 
 
@@ -157,6 +159,9 @@ def handle_message(token: AgentToken, xml: bytes) -> AgentResult:
     if content is None:
         raise AgentRefused("Inventaire sans élément CONTENT.", code="inventory_xml_not_inventory", status=400)
     rows = agent_xml.computer_rows(content, agent_xml._text(root, "DEVICEID"))
+    # one inventory of a token at a time (PostgreSQL row lock until commit): two sends of one new machine
+    # cannot both create it; the second waits, then matches what the first created
+    db.session.execute(select(AgentToken.id).where(AgentToken.id == token.id).with_for_update())
     now = utcnow()
     for row in rows:
         row.setdefault("last_inventory_dt", now.isoformat())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from lifecycle.agents import services
 from lifecycle.agents.forms import AgentTokenForm
@@ -66,13 +67,17 @@ def inventory(secret: str):
                            window_seconds=current_app.config["AGENT_RATE_WINDOW_SECONDS"])
         db.session.commit()  # the request is counted even when the message is refused below
         result = services.handle_message(token, services.decode_message(body))
+        db.session.commit()
     except services.AgentRefused as error:
         db.session.rollback()
         return _refusal(error.status, error)
     except DomainError as error:
         db.session.rollback()
         return _refusal(400, error)
-    db.session.commit()
+    except IntegrityError:  # another token's agent created the same device meanwhile (unique serial)
+        db.session.rollback()
+        return _refusal(409, DomainError("Un autre envoi a enregistré cet équipement au même moment : l'agent "
+                                         "réessaiera au prochain contact.", code="agent_inventory_conflict"))
     if result.query == "PROLOG":
         xml = services.reply_xml(RESPONSE="SEND", PROLOG_FREQ=services.PROLOG_FREQ_HOURS)
     else:

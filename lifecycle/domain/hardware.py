@@ -10,7 +10,7 @@ import re
 STORAGE_TYPES = ("ssd", "hdd", "nvme", "emmc", "unknown")
 
 #: the ``storage`` canonical column: "ssd:256;hdd:1000" (type:size in GB, separated by ";" or ",")
-_STORAGE_ITEM = re.compile(r"^\s*([a-zA-Z]+)\s*[:=]\s*(\d+(?:[.,]\d+)?)\s*$")
+_STORAGE_ITEM = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9.]*)\s*[:=]\s*(\d+(?:[.,]\d+)?)\s*$")
 
 
 def storage_type(*texts: str | None, rotational: bool | None = None) -> str:

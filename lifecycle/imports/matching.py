@@ -172,7 +172,7 @@ def _plan_changes(plan: MatchPlan, matched: dict[int, tuple[dict, str]], serial_
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
         for asset in db.session.scalars(select(Asset).where(Asset.id.in_(chunk)).options(
-                selectinload(Asset.hardware).selectinload(AssetHardware.storages))):
+                selectinload(Asset.site), selectinload(Asset.hardware).selectinload(AssetHardware.storages))):
             assets[asset.id] = asset
     site_ids = {a.site_id for a in assets.values()} | {row.get("site_id") for row, _key in matched.values()}
     wanted_sites = [i for i in site_ids if i is not None]
@@ -216,15 +216,15 @@ def _plain(value):
 def _absent(member_id: int, matched: set[int]) -> list[AbsentAsset]:
     stmt = (select(Asset).where(Asset.member_id == member_id, Asset.status != "retired")
             .options(selectinload(Asset.product), selectinload(Asset.site)).order_by(Asset.tag))
-    return [AbsentAsset(a.id, a.tag, a.name, a.site.name if a.site is not None else "")
-            for a in db.session.scalars(stmt) if a.id not in matched]
+    return [AbsentAsset(a.id, a.tag, a.name, a.site_name) for a in db.session.scalars(stmt) if a.id not in matched]
 
 
 def apply_plan(plan: MatchPlan, actor, *, filename: str, source: str = "import",
                contact_dt: datetime | None = None, insert_rows=None) -> ApplyResult:
     """Write the plan (flush only; the caller commits): creations and updates through the bulk path
     (``lifecycle.imports.bulk.write_plan`` once merged; else :func:`_write_assets`, or ``insert_rows`` when given),
-    one ``inventory_update`` event per changed asset listing its changes, then the hardware details.
+    one ``inventory_update`` event per changed asset listing its changes, then the hardware details. The rows
+    carry their ``site_id`` (``lifecycle.imports.services.attach_sites``).
 
     Refuses a plan with errors (all or nothing)."""
     if plan.errors:

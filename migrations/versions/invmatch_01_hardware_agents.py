@@ -3,13 +3,13 @@
 carbon factor table has no row for it).
 
 Revision ID: invmatch_01
-Revises: jobs_01
+Revises: identity_01
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "invmatch_01"
-down_revision = "identity_01"
+down_revision = "identity_01"  # jobs_01 before identity was merged in; the lead re-chains
 branch_labels = None
 depends_on = None
 

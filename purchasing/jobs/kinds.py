@@ -71,22 +71,34 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
     progress(0, total, "Vérification des lignes…", force=True)
     rows, errors = inventory_imports.validate(frame, progress=progress)
     progress(total, total, force=True)
+    from lifecycle.imports import matching
+
+    member_id, name, owner_id = job.params["member_id"], job.input_name, job.owner_id
+    plan = matching.plan_import(member_id, rows)  # stage 4: the member's assets are updated, not duplicated
+    errors = errors + [inventory_imports.RowError(e.row, e.column, e.reason) for e in plan.errors]
     if errors:
         raise DomainError(f"Le fichier contient {len(errors)} erreur(s) : rien n'a été importé.", code="row_errors",
                           details={"rows": total, "error_count": len(errors),
                                    "errors": [asdict(e) for e in errors[:1000]]})
     if job.params.get("dry_run"):
-        return Outcome(summary={"rows": total, "imported": 0, "dry_run": True},
+        return Outcome(summary={"rows": total, "imported": 0, "dry_run": True, **plan.counts()},
                        message=f"Vérification terminée : {total} lignes sans erreur, rien n'a été importé.")
-    member_id, name, owner_id = job.params["member_id"], job.input_name, job.owner_id
 
     def write() -> dict:
         new_sites: list[str] = []
+        # the sites are resolved (and unknown ones created) in the write's transaction, then the rows matched
+        # again with their sites: all or nothing
         inventory_imports.attach_sites(member_id, rows, created=new_sites)
-        imported = inventory_imports.insert_rows(rows, name, member_id, db.session.get(User, owner_id))
-        return {"imported": imported, "new_sites": new_sites}
+        final = matching.plan_import(member_id, rows)
+        if final.errors:
+            raise DomainError(f"Le fichier contient {len(final.errors)} erreur(s) : rien n'a été importé.",
+                              code="row_errors", details={"rows": total, "error_count": len(final.errors),
+                                                          "errors": [asdict(e) for e in final.errors[:1000]]})
+        matching.apply_plan(final, db.session.get(User, owner_id), filename=name)
+        return {"imported": len(final.create), "updated": len(final.update), "new_sites": new_sites}
 
-    return Outcome(summary={"rows": total, "dry_run": False}, message=f"{total} équipements importés.", write=write)
+    return Outcome(summary={"rows": total, "dry_run": False, **plan.counts()},
+                   message=f"{total} équipements importés.", write=write)
 
 
 # --- tender price list (a supplier's bid) ------------------------------------------------------------

@@ -91,19 +91,23 @@ def test_the_real_agent_file_of_a_virtual_machine(client, enrolled):
     assert carbon_summary(asset)["estimate"] is None  # no embodied carbon for a virtual machine
 
 
-@pytest.mark.parametrize("secret_of", ["revoked", "unknown"])
+@pytest.mark.parametrize("secret_of", ["revoked", "unknown", "inactive"])
 def test_a_revoked_or_unknown_token_is_401_and_nothing_written(client, enrolled, secret_of):
     member, token, secret = enrolled
     if secret_of == "revoked":
         agents.revoke_token(token, None)
+        db.session.commit()
+    elif secret_of == "inactive":
+        member.is_active = False
         db.session.commit()
     else:
         secret = "not-a-token-of-ours"
     before = db.session.scalar(select(func.count()).select_from(Asset))
     response = _post(client, secret, fusion_laptop())
     assert response.status_code == 401
-    assert response.headers["X-Error-Code"] == ("agent_token_revoked" if secret_of == "revoked" else "agent_token_unknown")
-    assert "révoqué" in response.get_data(as_text=True) or "inconnu" in response.get_data(as_text=True)
+    assert response.headers["X-Error-Code"] == {"revoked": "agent_token_revoked", "unknown": "agent_token_unknown",
+                                                "inactive": "agent_member_inactive"}[secret_of]
+    assert any(word in response.get_data(as_text=True) for word in ("révoqué", "inconnu", "plus actif"))
     assert db.session.scalar(select(func.count()).select_from(Asset)) == before
 
 

@@ -162,8 +162,13 @@ def test_the_timeline_shows_the_changes(browser, make_member, make_user):
     member = make_member()
     make_user(member=member, email="sec-match@test.local")
     imports.run_import("parc.csv", _csv("laptop;PC 1;S-9;;;;Mairie;4096;;"), member.id, None, dry_run=False)
-    imports.run_import("parc.csv", _csv("laptop;PC 1;S-9;;;;Annexe;16384;;"), member.id, None, dry_run=False)
+    report = imports.run_import("parc.csv", _csv("laptop;PC 1;S-9;;;;Annexe;16384;;"), member.id, None, dry_run=False)
+    assert report.new_sites == ["Annexe"]  # an unknown site joins the member's address book
+    again = imports.run_import("parc.csv", _csv("laptop;PC 1;S-9;;;;ANNEXE;16384;;"), member.id, None, dry_run=True)
+    assert again.plan.counts()["unchanged"] == 1  # the same site written another way
     asset = db.session.scalars(select(Asset).where(Asset.serial_number == "S-9")).one()
+    db.session.refresh(asset)
+    assert asset.site_name == "Annexe"
     browser.login("sec-match@test.local")
     html = browser.get(f"/lifecycle/assets/{asset.id}").get_data(as_text=True)
     assert "Mis à jour par un inventaire" in html
