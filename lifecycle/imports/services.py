@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from lifecycle.assets.models import Asset, AssetEvent, Origin
-from lifecycle.assets.services import CONDITIONS, reserve_tags
+from lifecycle.assets.models import Asset
+from lifecycle.assets.services import CONDITIONS
+from lifecycle.imports import bulk
 from purchasing import uploads
 from purchasing.catalogue.models import Category, Product
-from purchasing.db_types import utcnow
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 
@@ -226,17 +226,7 @@ def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bo
 
 
 def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
-    """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only."""
-    tags = reserve_tags(len(rows))
-    now = utcnow()
-    for row, tag in zip(rows, tags, strict=True):
-        row.update(tag=tag, member_id=member_id, origin=Origin.IMPORTED.value, created_dt=now)
-    db.session.execute(insert(Asset), rows)
-    ids = db.session.execute(select(Asset.id, Asset.status).where(Asset.tag >= tags[0], Asset.tag <= tags[-1],
-                                                                  Asset.member_id == member_id)).all()
-    author = getattr(actor, "id", None)
-    db.session.execute(insert(AssetEvent), [
-        dict(asset_id=asset_id, kind="imported", author_id=author, to_status=status, to_member_id=member_id,
-             reason="", details={"origin": "imported", "file": filename[:200]}, created_dt=now)
-        for asset_id, status in ids])
-    return len(rows)
+    """Insert validated rows (from :func:`validate`) and their "imported" events through the bulk path
+    (``lifecycle.imports.bulk``: COPY on PostgreSQL, multi-row INSERTs on SQLite); each row dict gets its ``tag``
+    and ``id``. Flushes only."""
+    return len(bulk.insert_assets(member_id, actor, rows, filename))
