@@ -14,8 +14,9 @@ Flushes only; the caller commits once.
 from __future__ import annotations
 
 import json
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Sequence
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Boolean, Table, func, select, text
 
 from lifecycle.assets.models import Asset, AssetEvent, Origin
 from lifecycle.assets.services import reserve_tags
@@ -66,10 +67,14 @@ def insert_assets(member_id: int, actor, rows: Sequence[dict], filename: str) ->
     columns = ["id", "tag", "member_id", "origin", "created_dt", *ASSET_FIELDS]
     origin = Origin.IMPORTED.value
     asset_rows = []
+    fields = itemgetter(*ASSET_FIELDS)
     for row, tag, asset_id in zip(rows, tags, ids, strict=True):
         row["tag"], row["id"] = tag, asset_id
-        asset_rows.append((asset_id, tag, member_id, origin, now,
-                           *(DEFAULTS.get(c) if row.get(c) is None else row[c] for c in ASSET_FIELDS)))
+        try:
+            values = fields(row)  # a validated row has every field
+        except KeyError:
+            values = tuple(DEFAULTS.get(c) if row.get(c) is None else row[c] for c in ASSET_FIELDS)
+        asset_rows.append((asset_id, tag, member_id, origin, now, *values))
     _bulk_insert(Asset.__table__, columns, asset_rows)
     author = getattr(actor, "id", None)
     details = json.dumps({"origin": "imported", "file": filename[:200]})
@@ -156,40 +161,58 @@ def _copy_rows(connection, table_name: str, columns: list[str], rows: Iterable[t
 
 def _sqlite_insert(connection, table: Table, columns: list[str], rows: Iterable[tuple],
                    json_columns: Sequence[str]) -> int:
-    """Multi-row ``INSERT … VALUES`` in chunks, values converted by the columns' own SQLAlchemy types (the same
-    stored forms as the ORM writes: ISO dates, naive UTC datetimes, REAL money, 0/1 booleans)."""
+    """Multi-row ``INSERT … VALUES (…), (…)`` in chunks under SQLite's variable limit, values converted by the
+    columns' own SQLAlchemy types (the stored forms the ORM writes: ISO dates, naive UTC datetimes, REAL money),
+    each distinct value converted once (dates, prices and the import's timestamp repeat)."""
     dialect = connection.dialect
-    processors = []
+    converters = []
     for name in columns:
-        column = table.c[name]
-        if name in json_columns:
-            processors.append(None)  # already a JSON text
-            continue
-        processors.append(column.type._cached_bind_processor(dialect))
+        column_type = table.c[name].type
+        # JSON is given as text; sqlite3 stores True/False as 1/0 itself (what SQLAlchemy's Boolean would write)
+        skip = name in json_columns or isinstance(column_type, Boolean)
+        process = None if skip else column_type._cached_bind_processor(dialect)
+        converters.append(_memoised(process) if process is not None else None)
+    plain = [k for k, convert in enumerate(converters) if convert is None]
     per_row = len(columns)
     chunk = max(1, SQLITE_MAX_VARIABLES // per_row)
     placeholders = "(" + ", ".join("?" * per_row) + ")"
     prefix = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    full_statement = prefix + ", ".join([placeholders] * chunk)
     cursor = connection.connection.driver_connection.cursor()
     count = 0
-    batch: list = []
-    in_batch = 0
-    statement_full = prefix + ", ".join([placeholders] * chunk)
     try:
+        batch: list = []
         for row in rows:
-            for value, process in zip(row, processors):
-                batch.append(process(value) if process is not None and value is not None else value)
-            in_batch += 1
-            if in_batch == chunk:
-                cursor.execute(statement_full, batch)
-                count += in_batch
-                batch, in_batch = [], 0
-        if in_batch:
-            cursor.execute(prefix + ", ".join([placeholders] * in_batch), batch)
-            count += in_batch
+            if len(plain) == per_row:
+                batch.extend(row)
+            else:
+                batch.extend([value if convert is None or value is None else convert(value)
+                              for value, convert in zip(row, converters)])
+            if len(batch) == chunk * per_row:
+                cursor.execute(full_statement, batch)
+                count += chunk
+                batch = []
+        if batch:
+            cursor.execute(prefix + ", ".join([placeholders] * (len(batch) // per_row)), batch)
+            count += len(batch) // per_row
     finally:
         cursor.close()
     return count
+
+
+def _memoised(process):
+    seen: dict = {}
+
+    def convert(value):
+        try:
+            return seen[value]
+        except KeyError:
+            result = seen[value] = process(value)
+            return result
+        except TypeError:  # not hashable
+            return process(value)
+
+    return convert
 
 
 def _bulk_update(member_id: int, columns: tuple[str, ...], rows: list[tuple]) -> None:

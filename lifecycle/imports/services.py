@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from lifecycle.assets.models import Asset
 from lifecycle.assets.services import CONDITIONS
-from lifecycle.imports import bulk
+from lifecycle.imports import bulk, limits
 from lifecycle.imports.validation import FALSE_WORDS, TRUE_WORDS, RowError, validate  # noqa: F401 - stage 3
 from purchasing import uploads
 from purchasing.catalogue.models import Category, Product
@@ -41,7 +41,6 @@ ALIASES = {"fin de garantie": "warranty_end_date", "warranty end": "warranty_end
            "warranty_end": "warranty_end_date", "fin_de_garantie": "warranty_end_date"}
 COLUMN_NAMES = [c for c, _req, _doc in COLUMNS]
 ALLOWED_KINDS = ("csv", "xlsx", "ods")
-MAX_ROWS = 20_000
 
 
 @dataclass
@@ -75,15 +74,17 @@ def template_xlsx() -> bytes:
 
 def read_table(filename: str, data: bytes) -> pd.DataFrame:
     """The file as a frame of strings (``purchasing.uploads``: type, size, encoding, separator, headers)."""
-    frame = uploads.read_table(filename, data, allowed=ALLOWED_KINDS,
+    frame = uploads.read_table(filename, data, allowed=ALLOWED_KINDS, upload_limits=limits.inventory_limits(),
                                required_columns=[c for c, required, _doc in COLUMNS if required]).frame
     frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip()) for c in frame.columns]
     missing = [c for c, required, _doc in COLUMNS if required and c not in frame.columns]
     if missing:
         raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
                           code="missing_columns")
-    if len(frame) > MAX_ROWS:
-        raise DomainError(f"Trop de lignes : {MAX_ROWS} au plus par import.", code="too_many_rows")
+    if len(frame) > limits.max_rows():
+        raise DomainError(f"Trop de lignes : {uploads._thousands(limits.max_rows())} au plus par import en ligne ; "
+                          "au-delà, la commande « flask lifecycle import » importe un fichier CSV de toute taille.",
+                          code="too_many_rows", details={"max_rows": limits.max_rows()})
     if len(frame) == 0:
         raise DomainError("Le fichier ne contient aucune ligne d'équipement.", code="no_rows")
     for column in COLUMN_NAMES:

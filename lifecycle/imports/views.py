@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_babel import get_locale
 
 from lifecycle.assets.views import MANAGE, _import_member_choices, bp
-from lifecycle.imports import services as imports
+from lifecycle.imports import limits, services as imports
 from lifecycle.imports.forms import ImportForm
 from purchasing import uploads
 from purchasing.auth import roles_required
@@ -37,7 +37,7 @@ def import_inventory():
             status = 422
         else:
             try:
-                data = uploads.read_upload(upload)
+                data = uploads.read_upload(upload, max_bytes=limits.inventory_limits().max_bytes)
                 rows = job_kinds.count_inventory_rows(upload.filename, data)
                 if rows > current_app.config["JOBS_IMPORT_ROW_THRESHOLD"]:
                     # a large file: a background job with a progress bar (all or nothing as below)
