@@ -14,8 +14,9 @@ Flushes only; the caller commits once.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from operator import itemgetter
-from collections.abc import Callable, Iterable, Sequence
+
 from sqlalchemy import Boolean, Table, func, select, text
 
 from lifecycle.assets.models import Asset, AssetEvent, Origin
@@ -37,8 +38,6 @@ DEFAULTS = {"product_id": None, "designation": "", "serial_number": None, "site"
             "holds_storage": False, "warranty_end_date": None}
 #: SQLite's limit of bound variables per statement (32766 since 3.32); chunks stay under it
 SQLITE_MAX_VARIABLES = 32_000
-
-Progress = Callable[[int, int], None] | None
 
 
 def write_plan(member_id: int, actor, creates: Sequence[dict], updates: Sequence[tuple], filename: str,

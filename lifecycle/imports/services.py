@@ -5,20 +5,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from sqlalchemy import select
 
-from lifecycle.assets.models import Asset
-from lifecycle.assets.services import CONDITIONS
 from lifecycle.imports import bulk, limits
 from lifecycle.imports.validation import FALSE_WORDS, TRUE_WORDS, RowError, validate  # noqa: F401 - stage 3
 from purchasing import uploads
-from purchasing.catalogue.models import Category, Product
 from purchasing.domain.errors import DomainError
-from purchasing.extensions import db
 
 #: (column, required, description) — the documented columns, in the template's order
 COLUMNS = [
