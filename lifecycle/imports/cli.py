@@ -89,8 +89,8 @@ def import_file(path: Path, member: Member, *, dry_run: bool, actor=None, chunk_
         if not report.errors and not dry_run and rows:
             report.imported += len(bulk.insert_assets(member.id, actor, rows, path.name))
         if echo is not None:
-            echo(f"{report.rows:>10,} lignes lues, {len(report.errors):,} erreur(s) "
-                 f"({time.monotonic() - started:.1f} s)".replace(",", "\u202f"))
+            echo(f"{uploads._thousands(report.rows):>10} lignes lues, {uploads._thousands(len(report.errors))} "
+                 f"erreur(s) ({time.monotonic() - started:.1f} s)")
     if report.rows == 0:
         raise DomainError("Le fichier ne contient aucune ligne d'équipement.", code="no_rows")
     if report.errors:
