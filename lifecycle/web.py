@@ -7,6 +7,7 @@ Importing this module loads them all, before the application registers the bluep
 from lifecycle.agents import views as agents_views
 from lifecycle.assets.views import bp
 from lifecycle.audits import views as audits_views
+from lifecycle.imports import cli as imports_cli  # noqa: F401 - `flask lifecycle import`
 from lifecycle.imports import views as imports_views
 from lifecycle.pool import views as pool_views
 from lifecycle.repairs import views as repairs_views

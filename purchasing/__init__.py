@@ -64,6 +64,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # one integer parser for every path id (before the blueprints: rules bind their converters when added)
     app.url_map.converters["int"] = params.DatabaseIdConverter
+    from lifecycle.imports.limits import allow_inventory_bodies
+
+    # first of all (CSRF protection reads the form before the blueprints' hooks): inventory files are larger
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_inventory_bodies)
     app.before_request(params.refuse_nul_characters)
     _register_blueprints(app)
 

@@ -31,6 +31,13 @@ class Config:
     UPLOAD_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
     UPLOAD_MAX_ZIP_RATIO = 100
     UPLOAD_MAX_CELLS = 1_000_000
+    # Inventory files (lifecycle/imports/limits.py) instead: 50 MiB, through a background job above
+    # JOBS_IMPORT_ROW_THRESHOLD rows; a workbook of up to 2.5 million cells (200,000 rows of 12 columns);
+    # at most INVENTORY_MAX_ROWS rows through the site or the API (`flask lifecycle import` takes any length).
+    INVENTORY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+    INVENTORY_UPLOAD_MAX_CELLS = 2_500_000
+    INVENTORY_UPLOAD_MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+    INVENTORY_MAX_ROWS = 200_000
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"

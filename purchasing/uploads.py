@@ -473,10 +473,11 @@ def _with_headers(raw: pd.DataFrame) -> Table:
         names.append(name)
     if not names:
         raise UploadRefused("La première ligne doit contenir les titres des colonnes.", code="no_header")
-    frame = body.iloc[:, keep].copy()
-    frame.columns = names
-    frame = frame.apply(lambda column: column.str.strip())
-    frame = frame.reset_index(drop=True)
+    # cells stripped with str.strip over each column's values (the .str accessor is a slow loop per cell)
+    frame = pd.DataFrame({name: pd.Series(list(map(str.strip, body.iloc[:, index].tolist())), dtype=str)
+                          for name, index in zip(names, keep)})
+    if frame.empty and len(names):
+        frame = pd.DataFrame(columns=names, dtype=str)
     return Table(frame=frame, headers=[titles[i].strip() for i in keep], kind="")
 
 

@@ -61,7 +61,8 @@ def reserve_tags(count: int, year: int | None = None) -> list[str]:
     start = counter.last_value + 1
     counter.last_value += count
     db.session.flush()
-    return [format_tag(year, n) for n in range(start, start + count)]
+    prefix = tag_prefix()  # once, not per tag (an import reserves 100,000 at a time)
+    return [f"{prefix}-{year}-{n:06d}" for n in range(start, start + count)]
 
 
 # --- events and status ---------------------------------------------------------------------------

@@ -5,20 +5,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from sqlalchemy import insert, select
 
 from lifecycle.assets import hardware
-from lifecycle.assets.models import Asset, AssetEvent, Origin
-from lifecycle.assets.services import CONDITIONS, reserve_tags
+from lifecycle.imports import bulk, limits
+from lifecycle.imports.validation import FALSE_WORDS, TRUE_WORDS, RowError, Validator  # noqa: F401 - stage 3
 from purchasing import uploads
-from purchasing.catalogue.models import Category, Product
-from purchasing.db_types import utcnow
 from purchasing.domain.errors import DomainError
-from purchasing.extensions import db
 from purchasing.members.services import resolve_sites
 
 #: (column, required, description) — the documented columns, in the template's order
@@ -45,16 +39,6 @@ ASSET_FIELDS = ("category_id", "product_id", "designation", "serial_number", "si
 EXTRA_NAMES = ["asset_tag", "uuid", "device_id", "manufacturer", "model", "cpu", "ram_mb", "storage", "os_name",
                "os_version", "screen_inches", "battery_health_pct", "last_inventory_dt"]
 ALLOWED_KINDS = ("csv", "xlsx", "ods")
-MAX_ROWS = 20_000
-TRUE_WORDS = {"oui", "o", "yes", "y", "true", "1", "vrai", "x"}
-FALSE_WORDS = {"non", "n", "no", "false", "0", "faux"}
-
-
-@dataclass
-class RowError:
-    row: int  # the spreadsheet's line number (header = line 1)
-    column: str
-    reason: str
 
 
 @dataclass
@@ -105,9 +89,11 @@ def prepare(filename: str, data: bytes, *, member_id: int | None = None, mapping
     from lifecycle.imports import mapping as mappings
     from lifecycle.imports.sources import read_source
 
-    source = read_source(filename, data)
-    if len(source) > MAX_ROWS:
-        raise DomainError(f"Trop de lignes : {MAX_ROWS} au plus par import.", code="too_many_rows")
+    source = read_source(filename, data, upload_limits=limits.inventory_limits())
+    if len(source) > limits.max_rows():
+        raise DomainError(f"Trop de lignes : {uploads._thousands(limits.max_rows())} au plus par import en ligne ; "
+                          "au-delà, la commande « flask lifecycle import » importe un fichier CSV de toute taille.",
+                          code="too_many_rows", details={"max_rows": limits.max_rows()})
     if mapping is None:
         saved = mappings.saved_mapping(member_id, source.kind, source.headers) if member_id else None
         mapping = mappings.propose(source, mappings.mapping_of(saved) if saved else None).mapping
@@ -119,119 +105,34 @@ def prepare(filename: str, data: bytes, *, member_id: int | None = None, mapping
     return source, mapping, frame
 
 
-def _parse_date(text: str) -> date | None:
-    return uploads.parse_date(text)
+def validate(frame: pd.DataFrame, progress=None, *, validator: Validator | None = None,
+             first_line: int = 2) -> tuple[list[dict], list[RowError]]:
+    """Stage 3: every row checked on its own and within the file (``lifecycle.imports.validation``, by columns),
+    then the match keys and the hardware details typed (``lifecycle.assets.hardware``). A serial already in the
+    database is not an error here: stage 4 (``lifecycle.imports.matching``) matches it with the member's asset
+    (an update) or refuses it when it is another member's.
 
-
-def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowError]]:
-    """Check every row against lookups fetched once; return the rows ready to insert and every error.
-
-    ``progress(done, total)``, if given, is called every few hundred rows (a background job's progress bar)."""
-    categories = {code: (cid, storage) for cid, code, storage in
-                  db.session.execute(select(Category.id, Category.code, Category.holds_storage)
-                                     .where(Category.is_device.is_(True)))}
-    products = {(ref or "").lower(): (pid, cid, storage) for pid, ref, cid, storage in
-                db.session.execute(select(Product.id, Product.manufacturer_ref, Product.category_id,
-                                          Product.holds_storage))}
-    # a serial already in the database is no longer an error here: stage 4 (lifecycle.imports.matching) matches
-    # it with the member's asset (an update) or refuses it when it is another member's
-    extras = {c: frame[c].astype(str).tolist() for c in EXTRA_NAMES if c in frame.columns}
-    seen: dict[str, int] = {}
-    rows: list[dict] = []
-    errors: list[RowError] = []
-    today = date.today()
-    for index, record in enumerate(frame[COLUMN_NAMES].itertuples(index=False, name=None)):
-        line = index + 2
-        if progress is not None and index % 250 == 0:
-            progress(index, len(frame))
-        (code, designation, ref, serial, site, assigned, acquired, price, condition, status, storage,
-         warranty_text) = (str(v).strip() for v in record)
-        row_errors = []
-        category = categories.get(code)
-        if not code:
-            row_errors.append(RowError(line, "category_code", "Catégorie manquante."))
-        elif category is None:
-            row_errors.append(RowError(line, "category_code", f"Code de catégorie inconnu « {code} »."))
-        product = None
-        if ref:
-            product = products.get(ref.lower())
-            if product is None:
-                row_errors.append(RowError(line, "manufacturer_ref", f"Référence produit inconnue « {ref} »."))
-            elif category is not None and product[1] != category[0]:
-                row_errors.append(RowError(line, "manufacturer_ref",
-                                           "Le produit n'appartient pas à la catégorie indiquée."))
-        if not ref and not designation:
-            row_errors.append(RowError(line, "designation", "Indiquez une désignation ou une référence produit."))
-        if serial:
-            if len(serial) > 80:
-                row_errors.append(RowError(line, "serial_number", "Numéro de série trop long (80 caractères au plus)."))
-            elif serial in seen:
-                row_errors.append(RowError(line, "serial_number",
-                                           f"Numéro de série « {serial} » en double dans le fichier "
-                                           f"(déjà ligne {seen[serial]})."))
-            seen.setdefault(serial, line)
-        acquisition = None
-        if acquired:
-            try:
-                acquisition = _parse_date(acquired)
-                if acquisition > today:
-                    row_errors.append(RowError(line, "acquisition_date", "Date d'acquisition dans le futur."))
-            except ValueError:
-                row_errors.append(RowError(line, "acquisition_date",
-                                           f"Date invalide « {acquired} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."))
-        warranty_end = None
-        if warranty_text:
-            try:
-                warranty_end = _parse_date(warranty_text)
-            except ValueError:
-                row_errors.append(RowError(line, "warranty_end_date",
-                                           f"Date invalide « {warranty_text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."))
-        amount = None
-        if price:
-            try:
-                amount = uploads.parse_decimal(price)
-                if amount is None or abs(amount) >= Decimal("1e10"):
-                    raise InvalidOperation
-                if amount < 0:
-                    row_errors.append(RowError(line, "purchase_price_ht", "Prix négatif."))
-                amount = amount.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                row_errors.append(RowError(line, "purchase_price_ht", f"Prix invalide « {price} »."))
-        condition = condition or "good"
-        if condition not in CONDITIONS:
-            row_errors.append(RowError(line, "condition", f"État inconnu « {condition} » (new, good, fair, poor)."))
-        status = status or "in_service"
-        if status not in ("in_stock", "in_service"):
-            row_errors.append(RowError(line, "status", f"Statut « {status} » refusé (in_stock ou in_service)."))
-        holds = None
-        if storage:
-            if storage.lower() in TRUE_WORDS:
-                holds = True
-            elif storage.lower() in FALSE_WORDS:
-                holds = False
-            else:
-                row_errors.append(RowError(line, "holds_storage", f"Valeur « {storage} » : attendu oui ou non."))
-        for text, column, limit in ((designation, "designation", 200), (site, "site", 200),
-                                    (assigned, "assigned_to", 200)):
-            if len(text) > limit:
-                row_errors.append(RowError(line, column, f"Texte trop long ({limit} caractères au plus)."))
-        raw = {c: values[index].strip() for c, values in extras.items()}
+    Each row gets ``hardware`` (typed details), ``asset_tag``/``uuid``/``device_id`` (the keys) and ``given`` (the
+    columns the file filled: an empty cell never erases a matched asset's value). ``validator`` and ``first_line``:
+    a file read in chunks (the command line) shares one validator (in-file duplicates across chunks)."""
+    validator = validator or Validator(check_database_serials=False)
+    rows, errors = validator.validate(frame, first_line=first_line, progress=progress)
+    extra = [c for c in EXTRA_NAMES if c in frame.columns]
+    filled = {c: (frame[c].astype(str).str.strip() != "").to_numpy() for c in [*COLUMN_NAMES, *extra]
+              if c in frame.columns}
+    kept: list[dict] = []
+    for row in rows:
+        index = row["line"] - first_line
+        raw = {c: (row.get(c) or "").strip() for c in extra}
         typed, hardware_errors = hardware.typed_hardware(raw)
-        row_errors.extend(RowError(line, column, reason) for column, reason in hardware_errors)
-        if row_errors:
-            errors.extend(row_errors)
+        if hardware_errors:
+            errors.extend(RowError(row["line"], column, reason) for column, reason in hardware_errors)
             continue
-        if holds is None:
-            holds = bool(product[2]) if product and product[2] is not None else bool(category[1])
-        rows.append(dict(category_id=category[0], product_id=product[0] if product else None,
-                         designation=designation, serial_number=serial or None, site=site, assigned_to=assigned,
-                         acquisition_date=acquisition, purchase_price_ht=amount, condition=condition,
-                         status=status, holds_storage=holds, warranty_end_date=warranty_end,
-                         line=line, hardware=typed, asset_tag=raw.get("asset_tag") or None,
-                         uuid=typed.get("uuid"), device_id=typed.get("device_id"),
-                         given={c for c, v in zip(COLUMN_NAMES, record) if str(v).strip()}
-                         | {c for c, v in raw.items() if v}))
-    return rows, errors
+        row.update(hardware=typed, asset_tag=raw.get("asset_tag") or None, uuid=typed.get("uuid"),
+                   device_id=typed.get("device_id"), given={c for c, mask in filled.items() if mask[index]})
+        kept.append(row)
+    errors.sort(key=lambda e: e.row)
+    return kept, errors
 
 
 def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool, full: bool = False,
@@ -270,21 +171,7 @@ def attach_sites(member_id: int, rows: list[dict], *, created: list[str] | None 
 
 
 def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
-    """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only.
-
-    The rows get their ``tag`` (the dicts passed are updated: the caller finds the new assets by tag)."""
-    originals, rows = rows, [{c: row[c] for c in ASSET_FIELDS if c in row} for row in rows]  # no matching keys
-    tags = reserve_tags(len(rows))
-    now = utcnow()
-    for original, row, tag in zip(originals, rows, tags, strict=True):
-        row.update(tag=tag, member_id=member_id, origin=Origin.IMPORTED.value, created_dt=now)
-        original["tag"] = tag
-    db.session.execute(insert(Asset), rows)
-    ids = db.session.execute(select(Asset.id, Asset.status).where(Asset.tag >= tags[0], Asset.tag <= tags[-1],
-                                                                  Asset.member_id == member_id)).all()
-    author = getattr(actor, "id", None)
-    db.session.execute(insert(AssetEvent), [
-        dict(asset_id=asset_id, kind="imported", author_id=author, to_status=status, to_member_id=member_id,
-             reason="", details={"origin": "imported", "file": filename[:200]}, created_dt=now)
-        for asset_id, status in ids])
-    return len(rows)
+    """Insert validated rows (from :func:`validate`) and their "imported" events through the bulk path
+    (``lifecycle.imports.bulk``: COPY on PostgreSQL, multi-row INSERTs on SQLite); each row dict gets its ``tag``
+    and ``id``. Flushes only."""
+    return len(bulk.insert_assets(member_id, actor, rows, filename))

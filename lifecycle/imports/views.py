@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from lifecycle.assets.views import MANAGE, _import_member_choices, bp
 from lifecycle.imports import mapping as mappings
+from lifecycle.imports import limits
 from lifecycle.imports import services as imports
 from lifecycle.imports.forms import ImportForm, MappingForm
 from lifecycle.imports.sources import KINDS, STRUCTURED_KINDS, read_source
@@ -49,8 +50,8 @@ def import_inventory():
             status = 422
         else:
             try:
-                data = uploads.read_upload(upload)
-                source = read_source(upload.filename, data)
+                data = uploads.read_upload(upload, max_bytes=limits.inventory_limits().max_bytes)
+                source = read_source(upload.filename, data, upload_limits=limits.inventory_limits())
                 saved = mappings.saved_mapping(member_id, source.kind, source.headers)
                 proposal = mappings.propose(source, mappings.mapping_of(saved) if saved else None)
                 if form.review.data or not _goes_straight(source, proposal):
