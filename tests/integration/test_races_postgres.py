@@ -559,8 +559,8 @@ def test_physical_audit_closed_eight_times_at_once(pg):
 
     w = world()
     asset_id, _ = _asset(w, offer_to_pool=False)
-    db.session.get(Asset, asset_id).site = "Mairie"
     audit = audits_services.start_audit(w["member"].id, "Mairie", None)
+    db.session.get(Asset, asset_id).site_id = audit.site_id
     db.session.commit()
     audit_id = audit.id
 
