@@ -180,10 +180,29 @@ def _next() -> int:
     return _counter["n"]
 
 
+def billing_siret_for(siren: str):
+    """The member's main-budget SIRET (NIC 0001 and its Luhn key), used for billing."""
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.members.models import MemberSiret
+
+    body = siren + "0001"
+    return MemberSiret(siret=body + luhn_check_digit(body), label="Budget principal", is_billing=True)
+
+
+def default_site_id(member) -> str:
+    """The id (as a form sends it) of the member's default delivery site."""
+    from sqlalchemy import select
+
+    from purchasing.members.models import Site
+
+    member_id = getattr(member, "id", member)
+    return str(db.session.scalar(select(Site.id).where(Site.member_id == member_id, Site.is_default.is_(True))))
+
+
 @pytest.fixture
 def make_member(app):
     from purchasing.domain.identifiers import luhn_check_digit
-    from purchasing.members.models import Member, fold_for_search
+    from purchasing.members.models import Member, Site, fold_for_search
 
     def factory(**kw):
         n = _next()
@@ -192,12 +211,19 @@ def make_member(app):
                     insee_code=f"{(n % 89) + 1:02d}{n % 1000:03d}" if kw.get("kind", "commune") == "commune" else None,
                     population=500, approval_threshold_ht=Decimal("1000.00"), joined_on=date(2020, 1, 1),
                     is_active=True)
+        billing = kw.pop("billing_siret", True)
         data.update(kw)
         if data["insee_code"] and data["insee_code"][:2] == "20":
             data["insee_code"] = "21" + data["insee_code"][2:]
         member = Member(search_name=fold_for_search(data["name"]), **data)
+        if billing:  # a member may order only with a billing SIRET (issue 12): the usual test member has one
+            member.sirets.append(billing_siret_for(member.siren))
         db.session.add(member)
         db.session.flush()
+        if kw.get("kind", "commune") == "commune" and billing:  # and its town hall as default delivery site
+            db.session.add(Site(member_id=member.id, name="Mairie", name_key="mairie", address="1 place de la Mairie",
+                                postal_code="24000", city=member.name, is_default=True))
+            db.session.flush()
         return member
 
     return factory

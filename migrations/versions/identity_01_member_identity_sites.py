@@ -109,7 +109,19 @@ def _restore_free_text(table):
                        f"{table}.site_id), '')"))
 
 
+def _sqlite_foreign_keys(on):
+    """SQLite: batch mode rebuilds tables (asset, member…) that other rows point at, so the checks are off
+    meanwhile. PRAGMA foreign_keys is ignored inside a transaction: the work so far is committed first on the
+    driver's connection (SQLite's DDL is not transactional for Alembic anyway)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        raw = bind.connection.dbapi_connection
+        raw.commit()
+        raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def upgrade():
+    _sqlite_foreign_keys(False)
     op.create_table('syndicate_identity',
     sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -233,8 +245,11 @@ def upgrade():
         batch_op.alter_column('site_id', existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column('site')
 
+    _sqlite_foreign_keys(True)
+
 
 def downgrade():
+    _sqlite_foreign_keys(False)
     with op.batch_alter_table('supplier', schema=None) as batch_op:
         batch_op.drop_column('accepts_order_x')
         batch_op.drop_column('order_email')
@@ -246,14 +261,9 @@ def downgrade():
         batch_op.drop_column('delivery_site_id')
 
     with op.batch_alter_table('member', schema=None) as batch_op:
-        batch_op.drop_column('engagement_required')
-        batch_op.drop_column('chorus_service_code')
-        batch_op.drop_column('billing_city')
-        batch_op.drop_column('billing_postal_code')
-        batch_op.drop_column('billing_address')
-        batch_op.drop_column('city')
-        batch_op.drop_column('postal_code')
-        batch_op.drop_column('postal_address')
+        for column in ('engagement_required', 'chorus_service_code', 'billing_city', 'billing_postal_code',
+                       'billing_address', 'city', 'postal_code', 'postal_address'):
+            batch_op.drop_column(column)
 
     with op.batch_alter_table('asset_audit', schema=None) as batch_op:
         batch_op.add_column(sa.Column('site', sa.VARCHAR(length=200), server_default='', nullable=False))
@@ -293,3 +303,4 @@ def downgrade():
 
     op.drop_table('member_contact')
     op.drop_table('syndicate_identity')
+    _sqlite_foreign_keys(True)

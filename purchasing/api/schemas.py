@@ -137,7 +137,14 @@ class OrderLineIn(Input):
 
 class OrderCreate(Input):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
-    delivery_site: Text = Field("", max_length=300, description="Lieu de livraison (obligatoire pour soumettre)")
+    delivery_site_id: Int | None = Field(None, ge=1, le=MAX_ID, description=(
+        "Site de livraison : un site actif du carnet d'adresses de l'adhérent (obligatoire pour soumettre ; "
+        "un autre site : 422 `unknown_delivery_site`)"))
+    delivery_site: Text = Field("", max_length=200, description=(
+        "Ancienne forme : le nom d'un site de l'adhérent (créé s'il n'existe pas) ; ignoré si "
+        "`delivery_site_id` est donné"))
+    engagement_number: Text = Field("", max_length=50, description=(
+        "Numéro d'engagement (Chorus Pro), obligatoire pour soumettre quand l'adhérent l'exige"))
     note: Text = Field("", max_length=5000)
 
 
@@ -180,7 +187,9 @@ class OrderSummaryOut(Output):
 
 
 class OrderOut(OrderSummaryOut):
-    delivery_site: str
+    delivery_site_id: int | None = Field(description="Le site de livraison de l'adhérent")
+    delivery_site: str = Field(description="L'adresse de livraison (figée à la soumission)")
+    engagement_number: str
     note: str
     lines: list[OrderLineOut]
     events: list[OrderEventOut]

@@ -11,6 +11,8 @@ from sqlalchemy import delete, select
 
 from purchasing.domain.errors import ProcurementRuleViolation
 from purchasing.extensions import db
+from purchasing.members.models import MemberSiret, Site
+from tests.conftest import billing_siret_for
 
 pytestmark = pytest.mark.postgres
 
@@ -51,6 +53,7 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                           valid_from=date(2000, 1, 1))
             member = Member(kind="commune", name="Concurrence", siren="21999999" + luhn_check_digit("21999999"),
                             population=100, approval_threshold_ht=Decimal("100000"), joined_on=date(2020, 1, 1))
+            member.sirets.append(billing_siret_for(member.siren))
             db.session.add_all([supplier, contract, product, offer, member])
             db.session.flush()
             secretary = create_user(UserData(email="conc-sec@test.local", full_name="S", role="secretary",
@@ -112,6 +115,8 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                 db.session.execute(delete(FrameworkContract).where(FrameworkContract.id.in_(ids["contract"])))
                 db.session.execute(delete(Supplier).where(Supplier.id.in_(ids["supplier"])))
                 db.session.execute(delete(User).where(User.id.in_(ids["users"])))
+                db.session.execute(delete(MemberSiret).where(MemberSiret.member_id.in_(ids["member"])))
+                db.session.execute(delete(Site).where(Site.member_id.in_(ids["member"])))
                 db.session.execute(delete(Member).where(Member.id.in_(ids["member"])))
                 db.session.execute(delete(TariffGrid).where(TariffGrid.id.in_(ids["grid"])))
                 db.session.commit()

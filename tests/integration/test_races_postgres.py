@@ -20,6 +20,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from tests.conftest import billing_siret_for
 
 pytestmark = pytest.mark.postgres
 
@@ -141,6 +142,7 @@ def world(threshold: str = "500.00", members: int = 1) -> dict:
         member = Member(kind="commune", name=f"Course {n}-{m}", siren=_siren(87000000 + n * 20 + m),
                         population=100, approval_threshold_ht=Decimal(threshold), joined_on=date(2020, 1, 1),
                         search_name=f"course {n}-{m}")
+        member.sirets.append(billing_siret_for(member.siren))
         db.session.add(member)
         created.append(member)
     db.session.flush()
@@ -557,8 +559,8 @@ def test_physical_audit_closed_eight_times_at_once(pg):
 
     w = world()
     asset_id, _ = _asset(w, offer_to_pool=False)
-    db.session.get(Asset, asset_id).site = "Mairie"
     audit = audits_services.start_audit(w["member"].id, "Mairie", None)
+    db.session.get(Asset, asset_id).site_id = audit.site_id
     db.session.commit()
     audit_id = audit.id
 

@@ -110,7 +110,7 @@ def test_nul_characters_are_refused_before_any_query(secretary, url):
 
 def test_nul_in_a_form_is_refused(secretary):
     browser, offer = secretary
-    response = browser.post_form("/cart", {"delivery_site": "Mairie\x00", "note": ""}, page="/catalogue/")
+    response = browser.post_form("/cart", {"engagement_number": "Mairie\x00", "note": ""}, page="/catalogue/")
     assert response.status_code == 400 and "caractère nul" in response.get_data(as_text=True)
 
 

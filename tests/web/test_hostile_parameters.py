@@ -60,7 +60,7 @@ class Walk:
 
 
 def _cart_form(c):
-    return {"delivery_site": "Mairie", "note": "", "action": "save"}
+    return {"delivery_site_id": "0", "note": "", "action": "save"}
 
 
 #: every route: a route missing here fails the test (so that a new route is looked at)
