@@ -81,9 +81,13 @@ def member_declaration(member: Member, year: int) -> MemberDeclaration:
 
 
 def declarations(year: int, member_id: int | None = None) -> list[MemberDeclaration]:
-    """One member's declaration, or every active member's (all-members file), in name order."""
+    """One member's declaration, or (all-members file) those of the members who bought or claimed something
+    that year — the others have nothing to declare — in name order."""
     stmt = select(Member).order_by(Member.name, Member.id)
-    stmt = stmt.where(Member.id == member_id) if member_id is not None else stmt.where(Member.is_active.is_(True))
+    if member_id is not None:
+        stmt = stmt.where(Member.id == member_id)
+    else:
+        stmt = stmt.where(Member.id.in_(data.members_with_purchases(year)))
     return [member_declaration(member, year) for member in db.session.scalars(stmt)]
 
 

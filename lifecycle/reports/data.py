@@ -5,7 +5,7 @@ one query per table; carbon factors are resolved once per distinct product, neve
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pandas as pd
@@ -240,6 +240,17 @@ def pool_claims(scope: str, scope_id: int | None) -> pd.DataFrame:
                         "embodied_high": c["embodied_high"], "refurb_share": c["refurb_share"],
                         "recycled_pct": Decimal("0")})
     return pd.DataFrame(records)[PURCHASE_COLUMNS]
+
+
+def members_with_purchases(year: int):
+    """Ids of the members with a purchase counted in ``year`` (an approved order, a pool claim), as a subquery."""
+    start, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    purchased_on = func.coalesce(Order.decided_dt, Order.submitted_dt)
+    ordered = select(Order.member_id).where(Order.status.in_(PURCHASED_STATUSES), purchased_on >= start,
+                                            purchased_on < end)
+    claimed = select(PoolListing.claimed_by_member_id).where(
+        PoolListing.status == "claimed", PoolListing.claimed_dt >= start, PoolListing.claimed_dt < end)
+    return ordered.union(claimed).scalar_subquery()
 
 
 def scope_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
