@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from importlib import resources
@@ -27,11 +28,21 @@ def _validator() -> Draft7Validator:
     return Draft7Validator(json.loads(text))
 
 
+@contextmanager
+def set_buyer(app):
+    """The syndicate's identity (SIRET, postal code of the place of execution), restored afterwards."""
+    saved = {key: app.config.get(key) for key in ("SYNDICATE_SIRET", "SYNDICATE_POSTAL_CODE")}
+    app.config.update(SYNDICATE_SIRET=BUYER_SIRET, SYNDICATE_POSTAL_CODE="24000")
+    try:
+        yield
+    finally:
+        app.config.update(saved)
+
+
 @pytest.fixture
-def buyer(app, monkeypatch):
-    """The syndicate's identity (SIRET, postal code of the place of execution)."""
-    monkeypatch.setitem(app.config, "SYNDICATE_SIRET", BUYER_SIRET)
-    monkeypatch.setitem(app.config, "SYNDICATE_POSTAL_CODE", "24000")
+def buyer(app):
+    with set_buyer(app):
+        yield
 
 
 def awarded_contract(reference: str, max_amount: str, cpv: str | None = "30213100",
