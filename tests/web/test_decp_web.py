@@ -123,3 +123,20 @@ def test_the_api_gives_the_period_file(client, make_user, buyer):  # noqa: F811
     assert records[0]["acheteur"]["id"] == BUYER_SIRET and response.headers["X-DECP-Refused"] == "0"
     document = client.get("/api/v1/openapi.json").json
     assert {p["name"] for p in document["paths"]["/api/v1/decp"]["get"]["parameters"]} >= {"from", "to"}
+
+
+def test_the_decp_page_does_not_query_per_contract(officer, buyer):  # noqa: F811
+    from tests.web.test_catalogue_pages import count_queries
+
+    today = date.today()
+    url = f"/decp/?from={today.year - 1}-01-01&to={today.isoformat()}"
+    counts = []
+    for n in range(3):
+        awarded_contract(f"AO-Q-{n:02d}", "90000.00", notified_on=today - timedelta(days=5))
+        if n == 1:
+            continue
+        db.session.commit()
+        with count_queries() as statements:
+            assert officer.get(url).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
