@@ -228,3 +228,7 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.decp.views import bp as decp_bp
 
     app.register_blueprint(decp_bp)
+
+    from purchasing.syndicate.views import bp as syndicate_bp
+
+    app.register_blueprint(syndicate_bp)

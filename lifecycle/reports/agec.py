@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lifecycle.domain import agec
 from lifecycle.reports import data
@@ -24,13 +25,13 @@ from purchasing.spreadsheets import safe_cell
 ZERO = Decimal("0.00")
 
 
-# --- the declarant's identity (one seam: the identity issue's billing SIRET when it lands) ----------------
+# --- the declarant's identity ----------------------------------------------------------------------------
 
 
 def declarant(member: Member) -> agec.Declarant:
     """The member as AGEC declarant: its billing SIRET (None while the member has none) and its name."""
-    siret = getattr(member, "siret", None)
-    return agec.Declarant(siret=siret or None, name=member.name)
+    billing = member.billing_siret
+    return agec.Declarant(siret=billing.siret if billing is not None else None, name=member.name)
 
 
 # --- amounts ----------------------------------------------------------------------------------------------
@@ -88,7 +89,7 @@ def declarations(year: int, member_id: int | None = None) -> list[MemberDeclarat
         stmt = stmt.where(Member.id == member_id)
     else:
         stmt = stmt.where(Member.id.in_(data.members_with_purchases(year)))
-    return [member_declaration(member, year) for member in db.session.scalars(stmt)]
+    return [member_declaration(member, year) for member in db.session.scalars(stmt.options(selectinload(Member.sirets)))]
 
 
 def csv_bytes(declarations_: list[MemberDeclaration]) -> bytes:

@@ -2,13 +2,13 @@
 the publication register, products' recycled content.
 
 Revision ID: decp_01
-Revises: jobs_01
+Revises: identity_01 (jobs_01 before the identity branch was merged; the lead re-chains)
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "decp_01"
-down_revision = "jobs_01"
+down_revision = "identity_01"
 branch_labels = None
 depends_on = None
 

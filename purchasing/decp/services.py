@@ -15,7 +15,6 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from flask import current_app
 from jsonschema import Draft7Validator
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ from purchasing.domain import decp
 from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.domain.procurement import procedure_for
 from purchasing.extensions import db
+from purchasing.syndicate.services import current_identity
 from purchasing.tenders.models import Bid, Tender, TenderLot
 
 #: how many contracts the page lists at most (the syndicate awards a few dozen lots a year)
@@ -37,7 +37,7 @@ class InvalidPeriod(DomainError):
     default_message = "La période est invalide : la date de début doit précéder la date de fin."
 
 
-# --- the syndicate's identity (one seam: switched to the identity issue's record when it lands) --------
+# --- the syndicate's identity (the administrator's record, purchasing/syndicate) ---------------------------
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,8 @@ class Buyer:
 
 def buyer() -> Buyer:
     """The DECP buyer (acheteur): the syndicate's SIRET, and its postal code as the place of execution."""
-    config = current_app.config
-    return Buyer(siret=config.get("SYNDICATE_SIRET") or None, postal_code=config.get("SYNDICATE_POSTAL_CODE") or None)
+    identity = current_identity()
+    return Buyer(siret=identity.siret or None, postal_code=identity.postal_code or None)
 
 
 # --- loading the facts ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from purchasing.decp import services
 from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.domain.decp import UnknownCpvCode
 from purchasing.extensions import db
+from purchasing.syndicate.services import current_identity
 from purchasing.tenders import services as tenders
 from tests.tender_helpers import AFTER_DEADLINE, line, make_supplier, published_tender, submit
 
@@ -29,19 +30,27 @@ def _validator() -> Draft7Validator:
 
 
 @contextmanager
-def set_buyer(app):
+def set_buyer(commit: bool = False):
     """The syndicate's identity (SIRET, postal code of the place of execution), restored afterwards."""
-    saved = {key: app.config.get(key) for key in ("SYNDICATE_SIRET", "SYNDICATE_POSTAL_CODE")}
-    app.config.update(SYNDICATE_SIRET=BUYER_SIRET, SYNDICATE_POSTAL_CODE="24000")
+    from purchasing.syndicate.services import current_identity
+
+    identity = current_identity()
+    saved = (identity.siret, identity.postal_code)
+    identity.siret, identity.postal_code = BUYER_SIRET, "24000"
+    if commit:
+        db.session.commit()
     try:
         yield
     finally:
-        app.config.update(saved)
+        identity = current_identity()
+        identity.siret, identity.postal_code = saved
+        if commit:
+            db.session.commit()
 
 
 @pytest.fixture
 def buyer(app):
-    with set_buyer(app):
+    with set_buyer():
         yield
 
 
@@ -201,13 +210,14 @@ def test_bad_periods_are_refused_in_french(app, start, end):
     assert caught.value.code == "invalid_period" and "période" in caught.value.message.lower()
 
 
-def test_the_demo_file_validates_and_its_awarded_contracts_are_publishable(app, buyer):
+def test_the_demo_file_validates_and_its_awarded_contracts_are_publishable(app):
     from purchasing.demo import load_demo
 
     load_demo(seed=2026)
     today = date.today()
     built = services.period_file(date(2024, 1, 1), today, today)
     assert list(_validator().iter_errors(built.document)) == []
+    assert built.document["marches"]["marche"][0]["acheteur"]["id"] == current_identity().siret
     references = {record["id"] for record in built.document["marches"]["marche"]}
     assert {"AC-2025-01-L1", "AC-2025-01-L2", "AC-2025-01-L3", "AC-2026-01-L1"} <= references
     assert built.refused == []

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.postgres
 
 
 def test_two_publications_of_a_period_at_once_record_one_register_entry(pg):  # noqa: F811
-    with set_buyer(pg):
+    with set_buyer(commit=True):
         contract_id = awarded_contract("AO-RACE-DECP", "90000.00", notified_on=date(2024, 2, 5)).id
         db.session.commit()
 

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from lifecycle.assets import services as assets
 from lifecycle.pool import services as pool_services
-from lifecycle.domain.agec import Declarant
 from lifecycle.reports import agec
 from lifecycle.reports import data as report_data
 from purchasing.extensions import db
@@ -41,15 +40,19 @@ def rows_of(content: bytes) -> list[dict]:
 
 
 @pytest.fixture
-def billing_sirets(monkeypatch):
-    """Members' billing SIRET (the identity issue's MemberSiret): their SIREN, NIC 0001 and the Luhn key."""
+def billing_sirets(app):
+    """Every member without one gets a billing SIRET: its SIREN, NIC 0001 and the Luhn key (the demo has its own)."""
     from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.members.models import MemberSiret
 
-    def declarant(member):
-        body = member.siren + "0001"
-        return Declarant(siret=body + luhn_check_digit(body), name=member.name)
+    def give(members):
+        for member in members:
+            if member.billing_siret is None:
+                body = member.siren + "0001"
+                member.sirets.append(MemberSiret(siret=body + luhn_check_digit(body), label="Budget", is_billing=True))
+        db.session.flush()
 
-    monkeypatch.setattr(agec, "declarant", declarant)
+    return give
 
 
 @pytest.fixture
@@ -78,6 +81,7 @@ def world(make_member, make_user, make_offer, make_asset):
 
 
 def test_rows_per_product_type_from_purchases_and_pool_claims(world, billing_sirets):
+    billing_sirets([world["a"], world["b"]])
     content = agec.csv_bytes(agec.declarations(YEAR, world["a"].id))
     assert schema_errors(content) == []
     rows = {row["type_produit_acquis"]: row for row in rows_of(content)}
@@ -91,6 +95,7 @@ def test_rows_per_product_type_from_purchases_and_pool_claims(world, billing_sir
 
 
 def test_amounts_equal_the_sustainability_report(world, billing_sirets):
+    billing_sirets([world["a"], world["b"]])
     for member in (world["a"], world["b"]):
         for year in (YEAR - 1, YEAR):
             _assert_same_as_report(member, year)
@@ -117,6 +122,7 @@ def test_a_member_without_billing_siret_is_listed_not_written(world):
 
 
 def test_the_officer_gets_every_member_and_a_member_user_only_its_own(world, billing_sirets, browser, make_user):
+    billing_sirets([world["a"], world["b"]])
     make_user(role="sustainability_officer", email="agec@s.test")
     db.session.commit()
     browser.login("agec@s.test")
@@ -133,7 +139,7 @@ def test_the_officer_gets_every_member_and_a_member_user_only_its_own(world, bil
     assert browser.get(f"/reports/agec?year={YEAR}&id={world['b'].id}").status_code == 404
 
 
-def test_every_demo_members_csv_validates_and_matches_the_report(app, billing_sirets):
+def test_every_demo_members_csv_validates_and_matches_the_report(app):
     """Every demo member's file: rows checked by frictionless, amounts equal to its sustainability report."""
     from purchasing.demo import load_demo
 

@@ -108,6 +108,7 @@ WALK: dict[str, Walk] = {
         # DECP publication, lot CPV codes, AGEC declaration
         "decp.index", "decp.download", "decp.publish", "decp.set_notification", "decp.add_modification",
         "tenders.set_cpv", "reports.agec_declaration", "reports.agec_csv", "api.decp_file",
+        "syndicate.identity", "syndicate.site_merges",
     )},
     # read only after a successful login; the session ends: anonymous only
     # its own user: the wrong passwords of the walk lock that account
