@@ -13,7 +13,19 @@ branch_labels = None
 depends_on = None
 
 
+def _foreign_keys(enabled: bool) -> None:
+    """SQLite rebuilds a table to add a constraint (batch mode): with foreign keys enforced, dropping the old
+    ``product`` or ``framework_contract`` table that other rows reference fails. Off during the rebuild only
+    (PRAGMA foreign_keys is ignored inside a transaction, so the pending one is committed first)."""
+    bind = op.get_bind()
+    if bind.dialect.name == "sqlite":
+        if bind.connection.in_transaction:
+            bind.exec_driver_sql("COMMIT")
+        bind.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if enabled else 'OFF'}")
+
+
 def upgrade():
+    _foreign_keys(False)
     op.create_table(
         "decp_publication",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,9 +93,11 @@ def upgrade():
                                       nullable=False))
         batch_op.create_check_constraint("recycled_content_range",
                                          "recycled_content_pct >= 0 AND recycled_content_pct <= 100")
+    _foreign_keys(True)
 
 
 def downgrade():
+    _foreign_keys(False)
     with op.batch_alter_table("product", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_product_recycled_content_range"), type_="check")
         batch_op.drop_column("recycled_content_source")
@@ -109,3 +123,4 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_decp_publication_published_on"))
         batch_op.drop_index(batch_op.f("ix_decp_publication_actor_id"))
     op.drop_table("decp_publication")
+    _foreign_keys(True)
