@@ -233,6 +233,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(jobs_bp)
 
+    from purchasing.decp.views import bp as decp_bp
+
+    app.register_blueprint(decp_bp)
+
     from purchasing.syndicate.views import bp as syndicate_bp
 
     app.register_blueprint(syndicate_bp)

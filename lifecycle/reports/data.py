@@ -5,7 +5,7 @@ one query per table; carbon factors are resolved once per distinct product, neve
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pandas as pd
@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from lifecycle.assets.models import Asset
+from lifecycle.domain.agec import DEFAULT_DONATION_VALUE_HT, donation_value
 from lifecycle.domain.carbon import category_factor, product_footprint, refurbished_avoided_share
 from lifecycle.pool.models import PoolListing
 from lifecycle.reports.indicators import ASSET_COLUMNS, PURCHASE_COLUMNS, Report, build_report, empty_assets, empty_purchases
@@ -30,9 +31,9 @@ from purchasing.scoping import get_scoped_or_404
 PURCHASED_STATUSES = ("approved", "placed", "partially_delivered", "delivered")
 
 #: Value given to a unit claimed from the reuse pool in the purchases share. The pool transfers are free;
-#: decree 2024-134 values a donated laptop under 5 years at a flat 200 € for the AGEC shares, applied here
-#: by analogy to every claimed unit. Configurable data, not a rule of this code.
-POOL_CLAIM_VALUE_HT = Decimal("200.00")
+#: they count as donations at the flat values of the arrêté of 29 February 2024, per category
+#: (lifecycle.domain.agec.donation_value), and at this constant for a category the grid does not fill in.
+POOL_CLAIM_VALUE_HT = DEFAULT_DONATION_VALUE_HT
 
 
 def category_labels(locale: str) -> dict[str, str]:
@@ -42,6 +43,12 @@ def category_labels(locale: str) -> dict[str, str]:
 def epci_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Member.id, Member.name).where(Member.kind == MemberKind.EPCI)
                               .order_by(Member.name))
+    return [(r.id, r.name) for r in rows]
+
+
+def member_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Member.id, Member.name).where(Member.is_active.is_(True))
+                              .order_by(Member.name, Member.id))
     return [(r.id, r.name) for r in rows]
 
 
@@ -122,7 +129,7 @@ def order_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
     purchased_on = func.coalesce(Order.decided_dt, Order.submitted_dt)
     stmt = (select(purchased_on.label("purchased_on"), OrderLine.product_id, OrderLine.quantity,
                    OrderLine.line_total_ht, Product.condition, Product.embodied_kgco2e, Category.code,
-                   Category.is_it_equipment)
+                   Category.is_it_equipment, Product.recycled_content_pct)
             .join(Order, OrderLine.order_id == Order.id)
             .join(Product, OrderLine.product_id == Product.id)
             .join(Category, Product.category_id == Category.id)
@@ -145,6 +152,7 @@ def order_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
         "embodied_central": [carbon[r.product_id][1] for r in rows],
         "embodied_high": [carbon[r.product_id][2] for r in rows],
         "refurb_share": [carbon[r.product_id][3] for r in rows],
+        "recycled_pct": [r.recycled_content_pct or Decimal("0") for r in rows],
     })
     return frame[PURCHASE_COLUMNS]
 
@@ -206,7 +214,7 @@ def assets_frame(scope: str, scope_id: int | None) -> pd.DataFrame:
 
 
 def pool_claims(scope: str, scope_id: int | None) -> pd.DataFrame:
-    """Units claimed from the reuse pool, valued at POOL_CLAIM_VALUE_HT, with the new equivalent's embodied."""
+    """Units claimed from the reuse pool, valued as donations (donation_value), with the new equivalent's embodied."""
     stmt = (select(PoolListing.claimed_dt.label("purchased_on"), Asset.product_id, Category.code.label("category"),
                    Category.is_it_equipment.label("is_it"), Product.embodied_kgco2e, Product.annual_kwh,
                    Product.expected_lifetime_years)
@@ -227,14 +235,30 @@ def pool_claims(scope: str, scope_id: int | None) -> pd.DataFrame:
         c = carbon.loc[(r.product_id if r.product_id is not None else -1, r.category)]
         c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
         records.append({"purchased_on": r.purchased_on, "category": r.category, "is_it": bool(r.is_it),
-                        "origin": "reuse_pool", "quantity": 1, "amount_ht": POOL_CLAIM_VALUE_HT,
+                        "origin": "reuse_pool", "quantity": 1, "amount_ht": donation_value(r.category),
                         "embodied_low": c["embodied_low"], "embodied_central": c["embodied_central"],
-                        "embodied_high": c["embodied_high"], "refurb_share": c["refurb_share"]})
+                        "embodied_high": c["embodied_high"], "refurb_share": c["refurb_share"],
+                        "recycled_pct": Decimal("0")})
     return pd.DataFrame(records)[PURCHASE_COLUMNS]
+
+
+def members_with_purchases(year: int):
+    """Ids of the members with a purchase counted in ``year`` (an approved order, a pool claim), as a subquery."""
+    start, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    purchased_on = func.coalesce(Order.decided_dt, Order.submitted_dt)
+    ordered = select(Order.member_id).where(Order.status.in_(PURCHASED_STATUSES), purchased_on >= start,
+                                            purchased_on < end)
+    claimed = select(PoolListing.claimed_by_member_id).where(
+        PoolListing.status == "claimed", PoolListing.claimed_dt >= start, PoolListing.claimed_dt < end)
+    return ordered.union(claimed).scalar_subquery()
+
+
+def scope_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
+    """The scope's purchases: approved order lines and units claimed from the pool (the report's and AGEC's)."""
+    return pd.concat([frame for frame in (order_purchases(scope, scope_id), pool_claims(scope, scope_id))
+                      if not frame.empty] or [empty_purchases()], ignore_index=True)
 
 
 def build_scope_report(scope: str, scope_id: int | None, year: int, today: date) -> Report:
     """The sustainability report of a scope for a calendar year (call scope_target first for access)."""
-    purchases = pd.concat([frame for frame in (order_purchases(scope, scope_id), pool_claims(scope, scope_id))
-                           if not frame.empty] or [empty_purchases()], ignore_index=True)
-    return build_report(assets_frame(scope, scope_id), purchases, year, today)
+    return build_report(assets_frame(scope, scope_id), scope_purchases(scope, scope_id), year, today)

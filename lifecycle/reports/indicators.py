@@ -9,7 +9,8 @@ embodied_low, embodied_central, embodied_high (kgCO2e, NaN when the category has
 
 ``purchases`` — one row per purchase: purchased_on, category, is_it, origin ("new", "refurbished",
 "reuse_pool"), quantity, amount_ht (Decimal), embodied_low/central/high per unit of the NEW equivalent,
-refurb_share (the avoided share r of the category, NaN when none is documented).
+refurb_share (the avoided share r of the category, NaN when none is documented), recycled_pct (the
+product's recycled content in %, 0 when unknown and for pool claims).
 
 Figures with uncertainty are carried as low/central/high. Avoided emissions are always reported beside the
 footprint, never subtracted from it (carbon-method.md).
@@ -37,7 +38,7 @@ ASSET_COLUMNS = [
 ]
 PURCHASE_COLUMNS = [
     "purchased_on", "category", "is_it", "origin", "quantity", "amount_ht", "embodied_low", "embodied_central",
-    "embodied_high", "refurb_share",
+    "embodied_high", "refurb_share", "recycled_pct",
 ]
 BOUNDS = ("low", "central", "high")
 
@@ -172,6 +173,32 @@ def purchases_section(purchases: pd.DataFrame, year: int) -> dict:
         "reuse_target": reuse_purchase_target(year),
         "reuse_target_source": reuse_purchase_target_source(year),
     }
+
+
+AGEC_COLUMNS = ["category", "is_it", "total_ht", "reuse_ht", "donation_ht", "recycled_ht", "donated_units"]
+
+
+def agec_amounts(purchases: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per category, the year's amounts HT the AGEC declaration needs, from the same purchases as
+    :func:`purchases_section`: total (every origin), bought refurbished (reuse), claimed from the pool
+    (donations, at their flat value) and bought with recycled content (recycled_pct > 0).
+
+    Summed over the IT categories, total and reuse + donations are the report's ``it_amount_ht`` and
+    ``it_reuse_amount_ht`` (a test holds them equal).
+    """
+    bought = purchases[_in_year(purchases["purchased_on"], year)]
+    rows = []
+    for (category, is_it), group in bought.groupby(["category", "is_it"], sort=True):
+        recycled = pd.to_numeric(group["recycled_pct"], errors="coerce").fillna(0) > 0
+        pool = group["origin"] == "reuse_pool"
+        rows.append({
+            "category": category, "is_it": bool(is_it), "total_ht": _decimal_sum(group["amount_ht"]),
+            "reuse_ht": _decimal_sum(group[group["origin"] == "refurbished"]["amount_ht"]),
+            "donation_ht": _decimal_sum(group[pool]["amount_ht"]),
+            "recycled_ht": _decimal_sum(group[recycled & ~pool]["amount_ht"]),
+            "donated_units": int(pd.to_numeric(group[pool]["quantity"]).sum()) if pool.any() else 0,
+        })
+    return pd.DataFrame(rows, columns=AGEC_COLUMNS)
 
 
 def retired_section(assets: pd.DataFrame, year: int) -> dict:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "invmatch_01"
-down_revision = "identity_01"  # jobs_01 before identity was merged in; the lead re-chains
+down_revision = "decp_01"  # exchange formats (identity_01, decp_01), then the inventory (decisions.md)
 branch_labels = None
 depends_on = None
 

@@ -17,6 +17,7 @@ from purchasing.params import database_id
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
 from purchasing.pagination import paginate
+from purchasing.decp.forms import ModificationForm, NotificationForm
 from purchasing.purchase_orders import services
 
 bp = Blueprint("purchase_orders", __name__)
@@ -154,4 +155,6 @@ def contract(contract_id: int):
     contract = services.load_contract(contract_id)
     if contract is None:
         abort(404)
-    return render_template("purchase_orders/contract.html", contract=contract)
+    return render_template("purchase_orders/contract.html", contract=contract,
+                           notification_form=NotificationForm(formdata=None, obj=contract),
+                           modification_form=ModificationForm(formdata=None))

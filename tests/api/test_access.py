@@ -88,6 +88,8 @@ API_ROUTES: dict[str, ApiRule] = {
     # tenders: purchasing officers and admin (as on the web)
     "api.list_tenders": ApiRule(OFFICERS, lambda c: "/api/v1/tenders"),
     "api.get_tender": ApiRule(OFFICERS, lambda c: f"/api/v1/tenders/{c['tender'].id}"),
+    # DECP file of a period: purchasing officers and admin
+    "api.decp_file": ApiRule(OFFICERS, lambda c: "/api/v1/decp?from=2026-01-01&to=2026-12-31"),
     # notification preferences: everyone's own (a kind the role does not receive: 409)
     "api.get_notification_preferences": ApiRule(ALL, lambda c: "/api/v1/me/notification-preferences"),
     "api.put_notification_preferences": ApiRule(ALL, lambda c: "/api/v1/me/notification-preferences",

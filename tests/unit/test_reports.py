@@ -38,11 +38,11 @@ def assets():
 @pytest.fixture
 def purchases():
     rows = [
-        (date(2026, 3, 1), "laptop", True, "new", 2, Decimal("2000.00"), *LAPTOP, 0.73),
-        (date(2026, 4, 1), "laptop", True, "refurbished", 1, Decimal("450.00"), *LAPTOP, 0.73),
-        (date(2026, 5, 1), "smartphone", True, "reuse_pool", 1, Decimal("200.00"), 48.4, 79.52, 84.0, 0.87),
-        (date(2026, 6, 1), "printer_laser_small", False, "new", 1, Decimal("300.00"), 80.3, 129.9, 130.2, NAN),
-        (date(2025, 6, 1), "laptop", True, "new", 1, Decimal("1000.00"), *LAPTOP, 0.73),
+        (date(2026, 3, 1), "laptop", True, "new", 2, Decimal("2000.00"), *LAPTOP, 0.73, 0),
+        (date(2026, 4, 1), "laptop", True, "refurbished", 1, Decimal("450.00"), *LAPTOP, 0.73, 0),
+        (date(2026, 5, 1), "smartphone", True, "reuse_pool", 1, Decimal("200.00"), 48.4, 79.52, 84.0, 0.87, 0),
+        (date(2026, 6, 1), "printer_laser_small", False, "new", 1, Decimal("300.00"), 80.3, 129.9, 130.2, NAN, 0),
+        (date(2025, 6, 1), "laptop", True, "new", 1, Decimal("1000.00"), *LAPTOP, 0.73, 0),
     ]
     return pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
 

@@ -107,6 +107,9 @@ WALK: dict[str, Walk] = {
         "api.list_documents", "api.document_content", "api.upload_document", "api.get_notification_preferences",
         "api.put_notification_preferences", "api.list_jobs", "api.get_job", "api.job_result",
         "api.start_inventory_import", "api.start_report_export",
+        # DECP publication, lot CPV codes, AGEC declaration
+        "decp.index", "decp.download", "decp.publish", "decp.set_notification", "decp.add_modification",
+        "tenders.set_cpv", "reports.agec_declaration", "reports.agec_csv", "api.decp_file",
         "syndicate.identity", "syndicate.site_merges",
         # inventory import: the mapping step, saved mappings
         "lifecycle.import_mapping", "api.list_inventory_mappings", "api.get_inventory_mapping",

@@ -18,6 +18,7 @@ MEMBER_ROLES = frozenset({Role.SECRETARY, Role.APPROVER})
 ADMIN = frozenset({Role.ADMIN})
 OFFICERS = frozenset({Role.ADMIN, Role.PURCHASING_OFFICER})
 MANAGE = frozenset({Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN})
+AGEC = frozenset({Role.SUSTAINABILITY_OFFICER, Role.ADMIN, Role.SECRETARY, Role.APPROVER})
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,20 @@ ROUTES: dict[str, Rule] = {
     "tenders.evaluation_export": Rule(OFFICERS, lambda c: f"/tenders/{c['tender'].id}/evaluation.xlsx"),
     "tenders.show_lot": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}"),
     "tenders.award": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/award", methods=("POST",)),
+    "tenders.set_cpv": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/cpv", methods=("POST",)),
+    # DECP publication (purchasing officers): the period's file, the register, a contract's DECP data
+    "decp.index": Rule(OFFICERS, lambda c: "/decp/?from=2026-01-01&to=2026-12-31"),
+    "decp.download": Rule(OFFICERS, lambda c: "/decp/decp.json?from=2026-01-01&to=2026-12-31"),
+    "decp.publish": Rule(OFFICERS, lambda c: "/decp/publish", methods=("POST",)),
+    "decp.set_notification": Rule(OFFICERS, lambda c: f"/decp/contracts/{c['offer'].contract_id}/notification",
+                                  methods=("POST",)),
+    "decp.add_modification": Rule(OFFICERS, lambda c: f"/decp/contracts/{c['offer'].contract_id}/modifications",
+                                  methods=("POST",)),
+    # AGEC declaration: the sustainability officer and admin for every member, member users for their own only
+    "reports.agec_declaration": Rule(AGEC, lambda c: f"/reports/agec?id={c['member_a'].id}&year=2025",
+                                     other_member_url=lambda c: f"/reports/agec?id={c['member_b'].id}&year=2025"),
+    "reports.agec_csv": Rule(AGEC, lambda c: f"/reports/agec.csv?id={c['member_a'].id}&year=2025",
+                             other_member_url=lambda c: f"/reports/agec.csv?id={c['member_b'].id}&year=2025"),
     "tenders.unsuccessful": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/unsuccessful", methods=("POST",)),
     # catalogue, orders, pricing, purchase orders, campaigns, notifications
     "catalogue.index": Rule(ALL, lambda c: "/catalogue/"),
