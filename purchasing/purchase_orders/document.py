@@ -178,3 +178,56 @@ def assemble_document(*, reference: str, issue_date: date, buyer: Party, seller:
     return PurchaseOrderDocument(reference=reference, issue_date=issue_date, buyer=buyer, seller=seller,
                                  contract_reference=contract_reference, contract_title=contract_title,
                                  lines=tuple(lines), totals=totals, signatory=signatory)
+
+
+# --- from the database ----------------------------------------------------------------------------
+
+def _site_contact(site) -> Contact:
+    return Contact(site.contact_name, site.contact_phone, site.contact_email)
+
+
+def build_purchase_order_document(po) -> PurchaseOrderDocument:
+    """The document of a purchase order (loaded with ``services.load_purchase_order``: no query per line).
+
+    Raises :class:`PurchaseOrderIncomplete` listing everything missing, so that nothing is produced.
+    """
+    from purchasing.syndicate.services import current_identity
+
+    identity = current_identity()
+    buyer = Party(identity.name, identity.siret, PostalAddress(identity.address, identity.postal_code, identity.city),
+                  Contact(identity.name, identity.phone, identity.email))
+    supplier = po.supplier
+    seller = Party(supplier.name, supplier.siret, PostalAddress(supplier.address, supplier.postal_code, supplier.city),
+                   Contact(supplier.contact_name, supplier.contact_phone, supplier.order_email or supplier.contact_email))
+    missing: list[str] = []
+    lines: list[DocumentLine] = []
+    for number, pl in enumerate(po.lines, start=1):
+        order_line = pl.order_line
+        order = order_line.order
+        member = order.member
+        billing_siret = member.billing_siret
+        site = order.delivery_site_ref
+        if site is not None:
+            delivery = DeliveryParty(member.name, billing_siret.siret if billing_siret else "", site.name,
+                                     PostalAddress(site.address, site.postal_code, site.city), site.opening_hours,
+                                     _site_contact(site))
+        else:  # an order placed before the address book: its free-text delivery address, as typed
+            delivery = DeliveryParty(member.name, billing_siret.siret if billing_siret else "", "",
+                                     PostalAddress(order.delivery_site.strip(), "", ""), "", Contact())
+        if member.engagement_required and not order.engagement_number.strip():
+            missing.append(f"ligne {number} ({member.name}, commande {order.reference}) : numéro d'engagement "
+                           "requis par l'adhérent et non saisi")
+        billing_address = PostalAddress(*member.billing_lines)
+        billing = BillingEntity(member.name, billing_siret.siret if billing_siret else "",
+                                billing_siret.label if billing_siret else "", billing_address,
+                                member.chorus_service_code, order.engagement_number.strip())
+        lines.append(DocumentLine(
+            number=number, member_order_reference=order.reference or "", member_order_line_id=order_line.id,
+            product_name=order_line.product.name, manufacturer_ref=order_line.product.manufacturer_ref or "",
+            quantity=pl.quantity, unit_price_ht=pl.unit_price_ht, line_total_ht=pl.line_total_ht,
+            vat_rate=order_line.vat_rate, delivery=delivery, billing=billing))
+    issued = po.sent_dt or po.created_dt
+    return assemble_document(reference=po.reference, issue_date=issued.date(), buyer=buyer, seller=seller,
+                             contract_reference=po.contract.reference, contract_title=po.contract.title,
+                             lines=lines, signatory=Signatory(identity.signatory_name, identity.signatory_title),
+                             missing=missing)

@@ -60,6 +60,11 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph("<br/>".join(escape(part) for part in text.split("\n")), style)
 
 
+def _percent(value) -> str:
+    """20 -> "20 %", 5.5 -> "5,5 %" (French decimal comma, no-break space)."""
+    return f"{value:f}".replace(".", ",") + "\u00a0%"
+
+
 def _lines(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
@@ -78,14 +83,14 @@ def purchase_order_pdf(document: PurchaseOrderDocument) -> bytes:
     pdf = SimpleDocTemplate(out, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
                             bottomMargin=1.5 * cm, title=f"Bon de commande {document.reference}",
                             author=document.buyer.name, subject=f"Accord-cadre {document.contract_reference}",
-                            lang="fr", creator="Parc commun")
+                            lang="fr", creator="Parc commun", initialFontName=FONT)
     story: list = [_p(f"Bon de commande {document.reference}", s["h1"])]
     header = Table([[_p("Acheteur", s["h2"]), _p("Fournisseur", s["h2"]), _p("Marché", s["h2"])],
                     [_p(_party_text(document.buyer), s["base"]), _p(_party_text(document.seller), s["base"]),
                      _p(_lines(f"Accord-cadre {document.contract_reference}", document.contract_title,
                                f"Date : {document.issue_date:%d/%m/%Y}"), s["base"])]],
                    colWidths=[6 * cm, 6 * cm, 6 * cm])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    header.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story += [header, Spacer(1, 0.4 * cm), _p("Lignes, livraison et facturation par adhérent", s["h2"])]
 
     rows = [[_p(t, s["small"]) for t in ("N°", "Adhérent, livraison", "Facturation", "Produit", "Qté",
@@ -105,21 +110,21 @@ def purchase_order_pdf(document: PurchaseOrderDocument) -> bytes:
         rows.append([_p(str(line.number), s["small"]), _p(delivery, s["small"]), _p(billing_text, s["small"]),
                      _p(_lines(line.product_name, line.manufacturer_ref), s["small"]),
                      _p(str(line.quantity), s["num"]), _p(format_eur(line.unit_price_ht), s["num"]),
-                     _p(f"{line.vat_percent:f} %", s["num"]), _p(format_eur(line.line_total_ht), s["num"])])
-    table = Table(rows, colWidths=[0.8 * cm, 4.4 * cm, 3.8 * cm, 3.4 * cm, 0.9 * cm, 1.9 * cm, 1.1 * cm, 1.9 * cm],
+                     _p(_percent(line.vat_percent), s["num"]), _p(format_eur(line.line_total_ht), s["num"])])
+    table = Table(rows, colWidths=[0.8 * cm, 4.2 * cm, 3.8 * cm, 3.3 * cm, 0.9 * cm, 1.9 * cm, 1.3 * cm, 1.9 * cm],
                   repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8"))]))
     story.append(table)
 
     totals = [[_p("Base HT", s["base"]), _p("Taux", s["base"]), _p("TVA", s["base"])]]
-    totals += [[_p(format_eur(rate.base_ht), s["num"]), _p(f"{rate.percent:f} %", s["num"]),
+    totals += [[_p(format_eur(rate.base_ht), s["num"]), _p(_percent(rate.percent), s["num"]),
                 _p(format_eur(rate.vat), s["num"])] for rate in document.vat_breakdown]
     totals += [[_p("Total HT", s["base"]), "", _p(format_eur(document.total_ht), s["num"])],
                [_p("Total TVA", s["base"]), "", _p(format_eur(document.total_vat), s["num"])],
                [_p("Total TTC", s["h2"]), "", _p(format_eur(document.total_ttc), s["num"])]]
     totals_table = Table(totals, colWidths=[3 * cm, 2 * cm, 3 * cm], hAlign="RIGHT")
-    totals_table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
+    totals_table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.4, colors.grey)]))
     signatory = document.signatory
     signature = _lines("Pour l'acheteur,", signatory.name, signatory.title, "Date et signature :")
     story += [Spacer(1, 0.4 * cm), totals_table, Spacer(1, 0.6 * cm),
