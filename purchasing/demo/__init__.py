@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "purchasing.demo.tenders",
     "purchasing.demo.lifecycle",  # uses the catalogue demo's products when present
     "purchasing.demo.history",  # orders and pool claims over two years, for the reports
+    "purchasing.demo.purchase_orders",  # the latest history orders on delivered purchase orders
 ]
 
 #: Every demo account's password (documented in the README).
