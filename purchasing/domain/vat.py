@@ -27,6 +27,11 @@ class VatLine:
     amount_ht: Decimal
 
 
+def rate_percent(rate: Decimal) -> Decimal:
+    """A rate as a percentage (0.2000 -> 20, 0.055 -> 5.5), as shown and as Order-X's ``RateApplicablePercent``."""
+    return (rate * 100).normalize() if rate else Decimal("0")
+
+
 @dataclass(frozen=True)
 class VatBreakdown:
     rate: Decimal
@@ -35,8 +40,7 @@ class VatBreakdown:
 
     @property
     def percent(self) -> Decimal:
-        """The rate as a percentage (20, 5.5), as Order-X's ``RateApplicablePercent`` wants it."""
-        return (self.rate * 100).normalize() if self.rate else Decimal("0")
+        return rate_percent(self.rate)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from purchasing.domain.errors import DomainError
-from purchasing.domain.vat import DocumentTotals, VatBreakdown, VatLine, document_totals
+from purchasing.domain.vat import DocumentTotals, VatBreakdown, VatLine, document_totals, rate_percent
 
 
 class PurchaseOrderIncomplete(DomainError):
@@ -109,7 +109,7 @@ class DocumentLine:
 
     @property
     def vat_percent(self) -> Decimal:
-        return (self.vat_rate * 100).normalize() if self.vat_rate else Decimal("0")
+        return rate_percent(self.vat_rate)
 
 
 @dataclass(frozen=True)
