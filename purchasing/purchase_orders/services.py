@@ -201,12 +201,14 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
     """Send: refused when committed + total would exceed the contract's maximum amount (row lock held),
     or when the purchase order lacks what a supplier needs (422 listing it, nothing written)."""
     PURCHASE_ORDER.check(po.status, "sent")
-    build_purchase_order_document(po)  # incomplete: refused before anything changes
+    po.sent_dt = utcnow()  # the date printed on the purchase order
+    # the supplier's files, made before the contract lock is taken (it is held for less time); an incomplete
+    # purchase order is refused here, before anything changes
+    files = supplier_files(po)
     contract = db.session.scalars(
         select(FrameworkContract).where(FrameworkContract.id == po.contract_id)
         .with_for_update().execution_options(populate_existing=True)
     ).one()
-    po.sent_dt = utcnow()
     change_po_status(po, "sent", actor)  # the same purchase order sent twice at once: the second loses here
     if contract.committed_ht + po.total_ht > contract.max_amount_ht:
         remaining = contract.max_amount_ht - contract.committed_ht
@@ -224,7 +226,7 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
             notify(users_with_role(Role.SECRETARY, order.member_id),
                    f"Commande {order.reference} transmise au fournisseur ({po.reference}).",
                    link("orders.show", order_id=order.id))
-    mail.purchase_order_sent(po, supplier_files(po))  # the supplier's mail, in the commit that sends (decisions.md)
+    mail.purchase_order_sent(po, files)  # the supplier's mail, in the commit that sends (decisions.md)
     db.session.flush()
     return po
 
