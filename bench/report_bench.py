@@ -52,7 +52,7 @@ def main() -> None:
                               member_id=rng.choice(members), acquisition_date=today - timedelta(days=rng.randint(0, 3650)),
                               purchase_price_ht=Decimal("500.00"), origin="imported", condition="good",
                               holds_storage=False, status=rng.choice(["in_service", "in_stock", "in_pool"]),
-                              designation="", site="", assigned_to=""))
+                              designation="", assigned_to=""))
             if len(batch) == 10_000:
                 db.session.execute(insert(Asset), batch)
                 batch = []

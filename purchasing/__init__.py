@@ -224,3 +224,7 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.jobs.views import bp as jobs_bp
 
     app.register_blueprint(jobs_bp)
+
+    from purchasing.syndicate.views import bp as syndicate_bp
+
+    app.register_blueprint(syndicate_bp)

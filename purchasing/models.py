@@ -5,7 +5,7 @@ Add each new area's models module here.
 from purchasing.accounts.models import LoginAddressThrottle, LoginThrottle, User  # noqa: F401
 from purchasing.catalogue.models import Category, Offer, PriceBreak, Product  # noqa: F401
 from purchasing.contracts.models import FrameworkContract  # noqa: F401
-from purchasing.members.models import Member  # noqa: F401
+from purchasing.members.models import Member, MemberContact, MemberSiret, Site, SiteMergeLog  # noqa: F401
 from purchasing.orders.models import Order, OrderEvent, OrderLine  # noqa: F401
 from purchasing.suppliers.models import Supplier  # noqa: F401
 from purchasing.tenders.models import AwardCriterion, Bid, BidLine, BidScore, Tender, TenderEvent, TenderLot  # noqa: F401
@@ -24,3 +24,4 @@ from lifecycle.repairs.models import RepairJob  # noqa: F401
 from lifecycle.retirement.models import Retirement  # noqa: F401
 from purchasing.security.models import SecurityEvent  # noqa: F401
 from purchasing.jobs.models import Job  # noqa: F401
+from purchasing.syndicate.models import SyndicateIdentity  # noqa: F401

@@ -142,7 +142,7 @@ class InventoryFilterForm(FlaskForm):
 
     category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
     status = SelectField(_l("Statut"), validators=[Optional()])
-    site = SelectField(_l("Site"), validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=choice_id, validators=[Optional()])
     member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
     past_lifetime = BooleanField(_l("Au-delà de sa durée de vie prévue"))
 
@@ -150,7 +150,7 @@ class InventoryFilterForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category_id.choices = choices([(0, _l("Toutes"))] + list(categories))
         self.status.choices = choices([("", _l("Tous (hors sortis)"))] + list(STATUS_LABELS.items()))
-        self.site.choices = choices([("", _l("Tous"))] + [(s, s) for s in sites])
+        self.site.choices = choices([(0, _l("Tous"))] + list(sites))
         self.member_id.choices = choices([(0, _l("Tous"))] + list(members))
 
 

@@ -12,7 +12,7 @@ from purchasing.accounts.models import User
 from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import Money, UTCDateTime, utcnow
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
 
 
 class Origin(StrEnum):
@@ -39,7 +39,7 @@ class Asset(db.Model):
     __table_args__ = (
         CheckConstraint("purchase_price_ht IS NULL OR purchase_price_ht >= 0", name="price_not_negative"),
         Index("ix_asset_member_status", "member_id", "status"),
-        Index("ix_asset_member_site", "member_id", "site"),
+        Index("ix_asset_member_site", "member_id", "site_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +52,8 @@ class Asset(db.Model):
     #: free-text designation for imported assets without a catalogue product
     designation: Mapped[str] = mapped_column(String(200), default="")
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    site: Mapped[str] = mapped_column(String(200), default="")
+    #: where the asset is: a site of its member's address book (purchasing.members.models.Site)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     #: a person or a service
     assigned_to: Mapped[str] = mapped_column(String(200), default="")
     acquisition_date: Mapped[date | None]
@@ -73,7 +74,12 @@ class Asset(db.Model):
     product: Mapped[Product | None] = relationship()
     category: Mapped[Category] = relationship()
     member: Mapped[Member] = relationship()
+    site: Mapped[Site | None] = relationship()
     events: Mapped[list[AssetEvent]] = relationship(back_populates="asset", order_by="AssetEvent.id")
+
+    @property
+    def site_name(self) -> str:
+        return self.site.name if self.site is not None else ""
 
     @property
     def name(self) -> str:

@@ -22,7 +22,8 @@ from purchasing.documents.models import DocumentKind, OwnerKind
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
+from purchasing.members.services import resolve_sites
 from purchasing.scoping import member_scope
 from purchasing.transitions import apply_transition
 
@@ -109,7 +110,12 @@ def holds_storage_for(product: Product | None, category: Category) -> bool:
 
 
 def create_asset(*, member_id: int, category: Category, product: Product | None = None, actor=None,
-                 origin: str = Origin.IMPORTED, serial_number: str | None = None, **fields) -> Asset:
+                 origin: str = Origin.IMPORTED, serial_number: str | None = None, site: str | None = None,
+                 **fields) -> Asset:
+    """One asset; ``site`` is a site's name (resolved in the member's address book, created when unknown)
+    and ``site_id`` one of the member's sites."""
+    if site is not None:
+        fields["site_id"] = site_id_for(member_id, site)
     serial_number = (serial_number or "").strip() or None
     if serial_number and db.session.scalar(select(Asset.id).where(Asset.serial_number == serial_number)):
         raise ConflictError(f"Le numéro de série « {serial_number} » est déjà enregistré sur un autre équipement.",
@@ -140,7 +146,8 @@ class InventoryFilter:
     member_id: int | None = None
     category_id: int | None = None
     status: str | None = None
-    site: str | None = None
+    #: a site of the member's address book (purchasing.members.models.Site)
+    site_id: int | None = None
     past_lifetime: bool = False
     include_retired: bool = False
 
@@ -154,7 +161,7 @@ def expected_lifetime(product: Product | None, category: Category) -> float | No
 
 def inventory_query(filters: InventoryFilter):
     stmt = member_scope(select(Asset), Asset).options(joinedload(Asset.product), joinedload(Asset.category),
-                                                      joinedload(Asset.member))
+                                                      joinedload(Asset.member), joinedload(Asset.site))
     if filters.member_id:
         stmt = stmt.where(Asset.member_id == filters.member_id)
     if filters.category_id:
@@ -163,8 +170,8 @@ def inventory_query(filters: InventoryFilter):
         stmt = stmt.where(Asset.status == filters.status)
     elif not filters.include_retired:
         stmt = stmt.where(Asset.status != "retired")
-    if filters.site:
-        stmt = stmt.where(Asset.site == filters.site)
+    if filters.site_id:
+        stmt = stmt.where(Asset.site_id == filters.site_id)
     if filters.past_lifetime:
         stmt = stmt.where(Asset.id.in_(_past_lifetime_ids()))
     return stmt.order_by(Asset.id.desc())
@@ -226,11 +233,16 @@ def find_by_tag(tag: str) -> Asset | None:
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset)).first()
 
 
-def member_sites(member_id: int | None) -> list[str]:
-    stmt = select(Asset.site).where(Asset.site != "").distinct().order_by(Asset.site)
-    if member_id:
-        stmt = stmt.where(Asset.member_id == member_id)
-    return list(db.session.scalars(member_scope(stmt, Asset)))
+def member_sites(member_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of a member's sites from its address book (the inventory filter's choices), active first.
+
+    No member (staff looking at every member): no site choices, the filter needs a member first.
+    """
+    if not member_id:
+        return []
+    stmt = (select(Site.id, Site.name).where(Site.member_id == member_id)
+            .order_by(Site.is_active.desc(), Site.name))
+    return [tuple(row) for row in db.session.execute(member_scope(stmt, Site))]
 
 
 def carbon_summary(asset: Asset, today: date | None = None) -> dict:
@@ -250,19 +262,32 @@ def carbon_summary(asset: Asset, today: date | None = None) -> dict:
     return {"estimate": estimate.rounded(1), "reason": None, "years": round(years_so_far, 1)}
 
 
+def site_id_for(member_id: int, name: str | None) -> int | None:
+    """The id of the member's site named ``name`` (by site_key), created when missing; None when blank."""
+    name = (name or "").strip()
+    return resolve_sites(member_id, [name]).get(name) if name else None
+
+
 # --- place -------------------------------------------------------------------------------------
 
-def update_placement(asset: Asset, *, site: str, assigned_to: str, actor, reason: str = "") -> AssetEvent | None:
-    """Record where the asset is and who uses it; an audited event keeps the previous values."""
-    site, assigned_to = (site or "").strip(), (assigned_to or "").strip()
+def update_placement(asset: Asset, *, site_id: int | None, assigned_to: str, actor,
+                     reason: str = "") -> AssetEvent | None:
+    """Record where the asset is (a site of its member) and who uses it; an audited event keeps the old values."""
+    assigned_to = (assigned_to or "").strip()
     if asset.status == "retired":
         raise TransitionNotAllowed("Un équipement sorti de l'inventaire ne change plus de site ni d'affectation.",
                                    code="asset_retired")
-    if (site, assigned_to) == (asset.site or "", asset.assigned_to or ""):
+    site = None
+    if site_id:
+        site = db.session.get(Site, site_id)
+        if site is None or site.member_id != asset.member_id:
+            raise DomainError("Ce site n'appartient pas à l'adhérent de l'équipement.", code="foreign_site")
+    if (site_id or None, assigned_to) == (asset.site_id, asset.assigned_to or ""):
         return None
-    event = add_event(asset, "placement", actor, reason=reason, from_site=asset.site, to_site=site,
-                      from_assigned_to=asset.assigned_to, to_assigned_to=assigned_to)
-    asset.site, asset.assigned_to = site, assigned_to
+    event = add_event(asset, "placement", actor, reason=reason, from_site=asset.site_name,
+                      to_site=site.name if site else "", from_assigned_to=asset.assigned_to,
+                      to_assigned_to=assigned_to)
+    asset.site_id, asset.site, asset.assigned_to = (site.id if site else None), site, assigned_to
     db.session.flush()
     return event
 

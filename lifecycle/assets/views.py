@@ -66,12 +66,13 @@ def _can_manage(asset_or_member_id) -> bool:
 @roles_required(*ALL)
 def index():
     form = InventoryFilterForm(request.args, categories=_category_choices(),
-                               sites=services.member_sites(current_user.member_id),
+                               sites=services.member_sites(current_user.member_id or
+                                                           request.args.get("member_id", type=database_id)),
                                members=_member_choices() if current_user.is_staff else ())
     form.validate()
     filters = services.InventoryFilter(
         member_id=(form.member_id.data or None) if current_user.is_staff else None,
-        category_id=form.category_id.data or None, status=form.status.data or None, site=form.site.data or None,
+        category_id=form.category_id.data or None, status=form.status.data or None, site_id=form.site.data or None,
         past_lifetime=bool(form.past_lifetime.data))
     pagination = paginate(services.inventory_query(filters))
     return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
@@ -91,7 +92,7 @@ def create_asset():
             asset = services.create_asset_by_hand(
                 member_id=member_id, category_id=form.category_id.data, actor=current_user,
                 serial_number=form.serial_number.data, origin=form.origin.data, designation=form.designation.data,
-                site=form.site.data or "", assigned_to=form.assigned_to.data or "",
+                site_id=services.site_id_for(member_id, form.site.data), assigned_to=form.assigned_to.data or "",
                 acquisition_date=form.acquisition_date.data, purchase_price_ht=form.purchase_price_ht.data,
                 condition=form.condition.data)
             db.session.commit()
@@ -119,8 +120,9 @@ def show(asset_id: int):
 
 def _render_show(asset, status=200, **forms):
     repair = repairs.current_repair(asset)
-    defaults = dict(status_form=StatusForm(formdata=None, obj=asset, prefix="status"),
-                    placement_form=PlacementForm(formdata=None, obj=asset, prefix="place"),
+    placed = {"site": asset.site_name, "assigned_to": asset.assigned_to}
+    defaults = dict(status_form=StatusForm(formdata=None, data=placed, prefix="status"),
+                    placement_form=PlacementForm(formdata=None, data=placed, prefix="place"),
                     warranty_form=WarrantyForm(formdata=None, obj=asset, prefix="warranty"),
                     erasure_form=ErasureForm(formdata=None, prefix="erasure"),
                     offer_form=OfferForm(formdata=None, prefix="offer"),
@@ -181,7 +183,8 @@ def change_status(asset_id: int):
         return _render_show(asset, 422, status_form=form)
     services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
     if form.to.data == "in_service":
-        services.update_placement(asset, site=form.site.data or asset.site,
+        site_id = services.site_id_for(asset.member_id, form.site.data) if form.site.data else asset.site_id
+        services.update_placement(asset, site_id=site_id,
                                   assigned_to=form.assigned_to.data or asset.assigned_to, actor=current_user)
     db.session.commit()
     flash(_("Statut enregistré."), "success")
@@ -195,7 +198,8 @@ def placement(asset_id: int):
     form = PlacementForm(prefix="place")
     if not form.validate_on_submit():
         return _render_show(asset, 422, placement_form=form)
-    services.update_placement(asset, site=form.site.data, assigned_to=form.assigned_to.data, actor=current_user,
+    services.update_placement(asset, site_id=services.site_id_for(asset.member_id, form.site.data),
+                              assigned_to=form.assigned_to.data, actor=current_user,
                               reason=form.reason.data or "")
     db.session.commit()
     flash(_("Site et affectation enregistrés."), "success")

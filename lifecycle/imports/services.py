@@ -18,6 +18,7 @@ from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.members.services import resolve_sites
 
 #: (column, required, description) — the documented columns, in the template's order
 COLUMNS = [
@@ -57,6 +58,8 @@ class ImportReport:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
     imported: int = 0
+    #: sites the import created in the member's address book (unknown locations, decisions.md)
+    new_sites: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -221,15 +224,22 @@ def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bo
     report = ImportReport(rows=len(frame), errors=errors)
     if errors or dry_run:
         return report
-    report.imported = insert_rows(rows, filename, member_id, actor)
+    report.imported = insert_rows(rows, filename, member_id, actor, new_sites=report.new_sites)
     return report
 
 
-def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
-    """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only."""
+def insert_rows(rows: list[dict], filename: str, member_id: int, actor, *,
+                new_sites: list[str] | None = None) -> int:
+    """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only.
+
+    Each row's ``site`` (a name) becomes ``site_id``, a site of the member (created when unknown, its name
+    appended to ``new_sites``).
+    """
     tags = reserve_tags(len(rows))
     now = utcnow()
+    site_ids = resolve_sites(member_id, {row.get("site") or "" for row in rows}, created=new_sites)
     for row, tag in zip(rows, tags, strict=True):
+        row["site_id"] = site_ids.get(row.pop("site", "") or "")
         row.update(tag=tag, member_id=member_id, origin=Origin.IMPORTED.value, created_dt=now)
     db.session.execute(insert(Asset), rows)
     ids = db.session.execute(select(Asset.id, Asset.status).where(Asset.tag >= tags[0], Asset.tag <= tags[-1],

@@ -57,6 +57,9 @@ def import_inventory():
                 elif not form.dry_run.data:
                     db.session.commit()
                     flash(_("%(n)s équipements importés.", n=report.imported), "success")
+                    if report.new_sites:
+                        flash(_("Sites ajoutés au carnet d'adresses : %(sites)s.",
+                                sites=", ".join(report.new_sites)), "info")
                     return redirect(url_for("lifecycle.index"))
     elif form.errors:
         status = 422

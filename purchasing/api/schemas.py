@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from purchasing.api.framework import Int, PageQuery, Text, integral
 from purchasing.members.models import MemberKind
@@ -282,7 +282,9 @@ class AssetOut(Output):
     category: Annotated[str, BeforeValidator(_code)] = Field(description="Code de la catégorie")
     member: MemberRef
     serial_number: str | None
-    site: str
+    site: str = Field(validation_alias=AliasChoices("site_name", "site"),
+                      description="Nom du site de l'adhérent où se trouve l'équipement (vide : non précisé)")
+    site_id: int | None = Field(description="Le site dans le carnet d'adresses de l'adhérent")
     condition: str
     holds_storage: bool
     acquisition_date: date | None

@@ -72,8 +72,10 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
     member_id, name, owner_id = job.params["member_id"], job.input_name, job.owner_id
 
     def write() -> dict:
-        imported = inventory_imports.insert_rows(rows, name, member_id, db.session.get(User, owner_id))
-        return {"imported": imported}
+        new_sites: list[str] = []
+        imported = inventory_imports.insert_rows(rows, name, member_id, db.session.get(User, owner_id),
+                                                 new_sites=new_sites)
+        return {"imported": imported, "new_sites": new_sites}
 
     return Outcome(summary={"rows": total, "dry_run": False}, message=f"{total} équipements importés.", write=write)
 

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from purchasing.domain.errors import DomainError
+from purchasing.syndicate.services import current_identity
 from purchasing.domain.vat import DocumentTotals, VatBreakdown, VatLine, document_totals, rate_percent
 
 
@@ -191,8 +192,6 @@ def build_purchase_order_document(po) -> PurchaseOrderDocument:
 
     Raises :class:`PurchaseOrderIncomplete` listing everything missing, so that nothing is produced.
     """
-    from purchasing.syndicate.services import current_identity
-
     identity = current_identity()
     buyer = Party(identity.name, identity.siret, PostalAddress(identity.address, identity.postal_code, identity.city),
                   Contact(identity.name, identity.phone, identity.email))

@@ -26,6 +26,7 @@ from purchasing.extensions import db
 from purchasing.mail import messages as mail
 from purchasing.mail.outbox import Attachment
 from purchasing.notifications.services import link, notify, users_with_role
+from purchasing.members.models import Member
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
 from purchasing.purchase_orders import orderx
@@ -340,7 +341,9 @@ def load_purchase_order(po_id: int) -> PurchaseOrder | None:
             joinedload(PurchaseOrder.supplier), joinedload(PurchaseOrder.contract),
             selectinload(PurchaseOrder.events).joinedload(PurchaseOrderEvent.actor),
             selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line)
-            .joinedload(OrderLine.order).joinedload(Order.member),
+            .joinedload(OrderLine.order).joinedload(Order.member).selectinload(Member.sirets),
+            selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line)
+            .joinedload(OrderLine.order).joinedload(Order.delivery_site_ref),
             selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line).joinedload(OrderLine.product))
     ).first()
 

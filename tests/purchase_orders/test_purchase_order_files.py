@@ -140,3 +140,27 @@ def test_an_incomplete_syndicate_identity_is_named(po_world):
     db.session.flush()
     with pytest.raises(PurchaseOrderIncomplete, match="l'identité du syndicat"):
         build_purchase_order_document(po_world["po"])
+
+
+def test_building_the_document_costs_the_same_queries_for_more_members(po_world, make_member, make_user):
+    """Loaded with ``load_purchase_order``, the document reads no row per line (no N+1)."""
+    from tests.purchase_orders.conftest import give_identity, place
+    from tests.web.test_catalogue_pages import count_queries
+
+    def queries_for(po_id):
+        db.session.expire_all()
+        with count_queries() as statements:
+            build_purchase_order_document(pos.load_purchase_order(po_id))
+        return len(statements)
+
+    po = po_world["po"]
+    two_members = queries_for(po.id)
+    offer = po.lines[0].order_line.offer
+    pos.cancel_purchase_order(po, po_world["officer"], "")  # its lines go on the next one, with two more members
+    for n in range(2):
+        member = make_member(name=f"Commune {n}", approval_threshold_ht=Decimal("100000.00"))
+        place(make_user(role="secretary", member=member), offer, 1, give_identity(member))
+    bigger = pos.create_purchase_order(offer.contract_id, po_world["officer"])
+    db.session.flush()
+    assert len({pl.order_line.order.member_id for pl in bigger.lines}) == 4
+    assert queries_for(bigger.id) == two_members

@@ -107,6 +107,7 @@ WALK: dict[str, Walk] = {
         "api.list_documents", "api.document_content", "api.upload_document", "api.get_notification_preferences",
         "api.put_notification_preferences", "api.list_jobs", "api.get_job", "api.job_result",
         "api.start_inventory_import", "api.start_report_export",
+        "syndicate.identity", "syndicate.site_merges",
     )},
     # read only after a successful login; the session ends: anonymous only
     # its own user: the wrong passwords of the walk lock that account

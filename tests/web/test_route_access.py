@@ -183,6 +183,9 @@ ROUTES: dict[str, Rule] = {
         other_member_url=lambda c: f"/campaigns/{c['campaign'].id}/commitments/{c['commitment_b'].id}/reject"),
     # security log (administrators)
     "security.log": Rule(ADMIN, lambda c: "/admin/security-log/"),
+    # the syndicate's identity and the sites merged by migration identity_01 (administrators)
+    "syndicate.identity": Rule(ADMIN, lambda c: "/admin/syndicate/", methods=("GET", "POST")),
+    "syndicate.site_merges": Rule(ADMIN, lambda c: "/admin/syndicate/site-merges"),
     # attachments: the owner's rules (role per owner kind, member scope, sealed bids) are checked by the service
     "purchase_orders.contract": Rule(OFFICERS, lambda c: f"/contracts/{c['offer'].contract_id}"),
     "documents.upload": Rule(ALL, lambda c: "/documents/", methods=("POST",),
