@@ -17,12 +17,15 @@ def siret_for(siren: str, nic: str = "0001") -> str:
     return siren + nic + luhn_check_digit(siren + nic)
 
 
+SYNDICATE_SIRET = siret_for("25240001" + luhn_check_digit("25240001"))
+
+
 @pytest.fixture
 def syndicate(app):
     from purchasing.syndicate.services import IdentityData, update_identity
 
     return update_identity(IdentityData(
-        name="Syndicat numérique test", siret=siret_for("252400017"), address="2 place Hoche", postal_code="24000",
+        name="Syndicat numérique test", siret=SYNDICATE_SIRET, address="2 place Hoche", postal_code="24000",
         city="Périgueux", email="achats@syndicat.test", phone="05 53 00 00 00", signatory_name="Claire Dumas",
         signatory_title="Présidente"))
 

@@ -13,7 +13,8 @@ from purchasing.mail.models import OutboxMessage
 from purchasing.purchase_orders import orderx
 from purchasing.purchase_orders import services as pos
 from purchasing.purchase_orders.document import PurchaseOrderIncomplete, build_purchase_order_document
-from tests.purchase_orders.conftest import siret_for
+from tests.api.conftest import api, token_for  # noqa: F401 - fixtures
+from tests.purchase_orders.conftest import SYNDICATE_SIRET
 
 D = Decimal
 
@@ -45,7 +46,7 @@ def test_the_order_x_of_the_purchase_order_passes_xsd_and_schematron(po_world):
     assert root.xpath("//ram:ShipToTradeParty/ram:PostalTradeAddress/ram:LineOne/text()", namespaces=ns) == [
         "3 rue des Écoles", "3 rue des Écoles"]
     assert root.xpath("//ram:BuyerTradeParty/ram:SpecifiedLegalOrganization/ram:ID/text()", namespaces=ns) == [
-        siret_for("252400017")]
+        SYNDICATE_SIRET]
 
 
 def test_the_print_page_and_the_downloads(po_world, browser, make_user):
