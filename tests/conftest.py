@@ -185,7 +185,8 @@ def make_member(app):
     from purchasing.domain.identifiers import luhn_check_digit
     from purchasing.members.models import Member, fold_for_search
 
-    def factory(**kw):
+    def factory(billing_siret: bool = True, **kw):
+        """``billing_siret``: the member has a billing SIRET (its SIREN + 0001), as every real member has."""
         n = _next()
         body = f"{99000000 + n:08d}"
         data = dict(kind="commune", name=f"Commune test {n}", siren=body + luhn_check_digit(body),
@@ -198,6 +199,14 @@ def make_member(app):
         member = Member(search_name=fold_for_search(data["name"]), **data)
         db.session.add(member)
         db.session.flush()
+        if billing_siret:
+            from purchasing.members.models import MemberSiret
+
+            nic = member.siren + "0001"
+            db.session.add(MemberSiret(member_id=member.id, siret=nic + luhn_check_digit(nic),
+                                       label="Budget principal", is_billing=True))
+            db.session.flush()
+            db.session.expire(member, ["sirets"])
         return member
 
     return factory
@@ -231,6 +240,21 @@ def make_grid(app):
     return factory
 
 
+def _syndicate_identity():
+    """The syndicate's identity, filled when still incomplete (a contract's purchase orders name it as buyer)."""
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.syndicate.services import current_identity
+
+    identity = current_identity()
+    if not identity.is_complete:
+        siren = "25240001" + luhn_check_digit("25240001")
+        identity.name, identity.siret = "Syndicat de test", siren + "0001" + luhn_check_digit(siren + "0001")
+        identity.address, identity.postal_code, identity.city = "2 place Hoche", "24000", "Périgueux"
+        identity.signatory_name, identity.signatory_title = "Claire Dumas", "Présidente"
+        db.session.flush()
+    return identity
+
+
 @pytest.fixture
 def make_offer(app):
     """A product with one offer under an active contract (price breaks: ≥10 and ≥50 by default)."""
@@ -244,6 +268,7 @@ def make_offer(app):
 
     def factory(price="1000.00", breaks=((10, "950.00"), (50, "900.00")), category="laptop", contract=None,
                 valid_until=None, max_amount="1000000.00", committed="0.00", name=None, **product_kw):
+        _syndicate_identity()  # the buyer of the contract's purchase orders
         n = _next()
         if contract is None:
             body = f"{77000000 + n:08d}"

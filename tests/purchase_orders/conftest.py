@@ -72,8 +72,9 @@ def po_world(app, syndicate, make_grid, make_offer, make_member, make_user):
     supplier.contact_email, supplier.order_email = "contact@fournisseur.test", "commandes@fournisseur.test"
     supplier.accepts_order_x = True
     aid = make_offer(price="3.00", breaks=(), contract=laptop.contract, vat_rate=Decimal("0.0550"))
-    commune = make_member(name="Commune A", approval_threshold_ht=Decimal("100000.00"))
-    ccas = make_member(name="CCAS de B", kind="ccas", approval_threshold_ht=Decimal("100000.00"))
+    commune = make_member(name="Commune A", approval_threshold_ht=Decimal("100000.00"), billing_siret=False)
+    ccas = make_member(name="CCAS de B", kind="ccas", approval_threshold_ht=Decimal("100000.00"),
+                       billing_siret=False)
     site_a = give_identity(commune)
     site_b = give_identity(ccas, label="CCAS", service_code="SERV-CCAS", engagement_required=True,
                            site_name="Foyer")

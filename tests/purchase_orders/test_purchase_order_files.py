@@ -159,7 +159,7 @@ def test_building_the_document_costs_the_same_queries_for_more_members(po_world,
     offer = po.lines[0].order_line.offer
     pos.cancel_purchase_order(po, po_world["officer"], "")  # its lines go on the next one, with two more members
     for n in range(2):
-        member = make_member(name=f"Commune {n}", approval_threshold_ht=Decimal("100000.00"))
+        member = make_member(name=f"Commune {n}", approval_threshold_ht=Decimal("100000.00"), billing_siret=False)
         place(make_user(role="secretary", member=member), offer, 1, give_identity(member))
     bigger = pos.create_purchase_order(offer.contract_id, po_world["officer"])
     db.session.flush()
