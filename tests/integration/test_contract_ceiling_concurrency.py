@@ -16,6 +16,10 @@ pytestmark = pytest.mark.postgres
 
 
 def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
+    from purchasing.members.models import MemberSiret
+    from purchasing.syndicate.models import SyndicateIdentity
+    from tests.conftest import _syndicate_identity
+
     from purchasing.accounts.models import User
     from purchasing.accounts.services import UserData, create_user
     from purchasing.catalogue.models import Category, Offer, Product
@@ -53,6 +57,10 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                             population=100, approval_threshold_ht=Decimal("100000"), joined_on=date(2020, 1, 1))
             db.session.add_all([supplier, contract, product, offer, member])
             db.session.flush()
+            db.session.add(MemberSiret(member_id=member.id, siret=member.siren + "0001"
+                                       + luhn_check_digit(member.siren + "0001"), is_billing=True))
+            identity_existed = db.session.get(SyndicateIdentity, 1) is not None
+            _syndicate_identity()
             secretary = create_user(UserData(email="conc-sec@test.local", full_name="S", role="secretary",
                                              member_id=member.id), "password-123")
             officer = create_user(UserData(email="conc-po@test.local", full_name="P", role="purchasing_officer", member_id=None),
@@ -112,7 +120,10 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                 db.session.execute(delete(FrameworkContract).where(FrameworkContract.id.in_(ids["contract"])))
                 db.session.execute(delete(Supplier).where(Supplier.id.in_(ids["supplier"])))
                 db.session.execute(delete(User).where(User.id.in_(ids["users"])))
+                db.session.execute(delete(MemberSiret).where(MemberSiret.member_id.in_(ids["member"])))
                 db.session.execute(delete(Member).where(Member.id.in_(ids["member"])))
+                if not identity_existed:
+                    db.session.execute(delete(SyndicateIdentity))
                 db.session.execute(delete(TariffGrid).where(TariffGrid.id.in_(ids["grid"])))
                 db.session.commit()
             db.session.remove()
