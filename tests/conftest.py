@@ -205,6 +205,7 @@ def make_member(app):
     from purchasing.members.models import Member, Site, fold_for_search
 
     def factory(**kw):
+        """``billing_siret=False``: a member without a billing SIRET (every real member has one: its SIREN + 0001)."""
         n = _next()
         body = f"{99000000 + n:08d}"
         data = dict(kind="commune", name=f"Commune test {n}", siren=body + luhn_check_digit(body),
@@ -257,6 +258,21 @@ def make_grid(app):
     return factory
 
 
+def _syndicate_identity():
+    """The syndicate's identity, filled when still incomplete (a contract's purchase orders name it as buyer)."""
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.syndicate.services import current_identity
+
+    identity = current_identity()
+    if not identity.is_complete:
+        siren = "25240001" + luhn_check_digit("25240001")
+        identity.name, identity.siret = "Syndicat de test", siren + "0001" + luhn_check_digit(siren + "0001")
+        identity.address, identity.postal_code, identity.city = "2 place Hoche", "24000", "Périgueux"
+        identity.signatory_name, identity.signatory_title = "Claire Dumas", "Présidente"
+        db.session.flush()
+    return identity
+
+
 @pytest.fixture
 def make_offer(app):
     """A product with one offer under an active contract (price breaks: ≥10 and ≥50 by default)."""
@@ -270,6 +286,7 @@ def make_offer(app):
 
     def factory(price="1000.00", breaks=((10, "950.00"), (50, "900.00")), category="laptop", contract=None,
                 valid_until=None, max_amount="1000000.00", committed="0.00", name=None, **product_kw):
+        _syndicate_identity()  # the buyer of the contract's purchase orders
         n = _next()
         if contract is None:
             body = f"{77000000 + n:08d}"

@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "purchasing.demo.identity",  # members' addresses, SIRETs, sites; suppliers' order e-mail; the syndicate
     "purchasing.demo.lifecycle",  # uses the catalogue demo's products when present
     "purchasing.demo.history",  # orders and pool claims over two years, for the reports
+    "purchasing.demo.purchase_orders",  # the latest history orders on delivered purchase orders
 ]
 
 #: Every demo account's password (documented in the README).

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
+from purchasing.documents.responses import bytes_response
 from purchasing.domain.states import ORDER, PURCHASE_ORDER
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
@@ -129,7 +130,25 @@ def delivery(po_id: int):
 @bp.get("/purchase-orders/<int:po_id>/print")
 @roles_required(*OFFICERS)
 def print_view(po_id: int):
-    return render_template("purchase_orders/print.html", po=_po_or_404(po_id))
+    po = _po_or_404(po_id)
+    return render_template("purchase_orders/print.html", po=po, doc=services.build_purchase_order_document(po))
+
+
+@bp.get("/purchase-orders/<int:po_id>/pdf")
+@roles_required(*OFFICERS)
+def pdf(po_id: int):
+    """The purchase order as PDF/A-3 with its Order-X XML embedded (incomplete data: 422 listing it)."""
+    return _download(services.pdf_file(_po_or_404(po_id)))
+
+
+@bp.get("/purchase-orders/<int:po_id>/order-x")
+@roles_required(*OFFICERS)
+def order_x(po_id: int):
+    return _download(services.order_x_file(_po_or_404(po_id)))
+
+
+def _download(file):
+    return bytes_response(file.filename, file.content_type, file.data)
 
 
 @bp.get("/purchase-orders/<int:po_id>/export.<fmt>")

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.postgres
 
 
 def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
+    from purchasing.members.models import MemberSiret
+    from purchasing.syndicate.models import SyndicateIdentity
+    from tests.conftest import _syndicate_identity
+
     from purchasing.accounts.models import User
     from purchasing.accounts.services import UserData, create_user
     from purchasing.catalogue.models import Category, Offer, Product
@@ -56,6 +60,8 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
             member.sirets.append(billing_siret_for(member.siren))
             db.session.add_all([supplier, contract, product, offer, member])
             db.session.flush()
+            identity_existed = db.session.get(SyndicateIdentity, 1) is not None
+            _syndicate_identity()
             secretary = create_user(UserData(email="conc-sec@test.local", full_name="S", role="secretary",
                                              member_id=member.id), "password-123")
             officer = create_user(UserData(email="conc-po@test.local", full_name="P", role="purchasing_officer", member_id=None),
@@ -118,6 +124,8 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                 db.session.execute(delete(MemberSiret).where(MemberSiret.member_id.in_(ids["member"])))
                 db.session.execute(delete(Site).where(Site.member_id.in_(ids["member"])))
                 db.session.execute(delete(Member).where(Member.id.in_(ids["member"])))
+                if not identity_existed:
+                    db.session.execute(delete(SyndicateIdentity))
                 db.session.execute(delete(TariffGrid).where(TariffGrid.id.in_(ids["grid"])))
                 db.session.commit()
             db.session.remove()

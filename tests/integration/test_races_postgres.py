@@ -146,6 +146,13 @@ def world(threshold: str = "500.00", members: int = 1) -> dict:
         db.session.add(member)
         created.append(member)
     db.session.flush()
+    from purchasing.members.models import MemberSiret
+    from tests.conftest import _syndicate_identity
+
+    for member in created:  # a purchase order is sent only with each member's billing SIRET and the buyer's identity
+        db.session.add(MemberSiret(member_id=member.id, siret=member.siren + "0001" + luhn_check_digit(member.siren + "0001"),
+                                   is_billing=True))
+    _syndicate_identity()
 
     def user(role, member=None):
         return create_user(UserData(email=f"{role}-{n}-{next(_serial)}@course.test", full_name=f"{role} {n}",

@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 from frictionless import Resource, Schema
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lifecycle.assets import services as assets
 from lifecycle.pool import services as pool_services
@@ -115,6 +115,10 @@ def _assert_same_as_report(member, year):
 
 
 def test_a_member_without_billing_siret_is_listed_not_written(world):
+    from purchasing.members.models import MemberSiret
+
+    db.session.execute(delete(MemberSiret).where(MemberSiret.member_id == world["a"].id))
+    db.session.expire(world["a"])
     declaration = agec.declarations(YEAR, world["a"].id)[0]
     assert declaration.rows == [] and "SIRET" in declaration.problem
     content = agec.csv_bytes([declaration])

@@ -80,6 +80,7 @@ WALK: dict[str, Walk] = {
         "pricing.create", "pricing.transparency", "purchase_orders.index", "purchase_orders.to_place",
         "purchase_orders.show", "purchase_orders.send", "purchase_orders.acknowledge", "purchase_orders.cancel",
         "purchase_orders.delivery", "purchase_orders.print_view", "purchase_orders.export",
+        "purchase_orders.pdf", "purchase_orders.order_x",
         "purchase_orders.contracts", "campaigns.index", "campaigns.create", "campaigns.show", "campaigns.commit",
         "campaigns.close", "campaigns.place_orders", "reports.sustainability", "reports.sustainability_xlsx",
         "reports.sustainability_csv", "lifecycle.index", "lifecycle.scan", "lifecycle.show", "lifecycle.barcode",
@@ -95,6 +96,7 @@ WALK: dict[str, Walk] = {
         "api.list_products", "api.get_product", "api.create_order", "api.list_orders", "api.get_order",
         "api.submit_order", "api.approve_order", "api.reject_order", "api.cancel_order",
         "api.create_purchase_order", "api.get_purchase_order", "api.send_purchase_order", "api.record_delivery",
+        "api.purchase_order_order_x", "api.purchase_order_pdf",
         "api.list_assets", "api.get_asset", "api.record_erasure", "api.offer_asset", "api.list_pool", "api.claim",
         "api.list_tenders", "api.get_tender", "api.sustainability_report",
         # campaign commitments, security log, documents, e-mail and accounts by e-mail, background jobs

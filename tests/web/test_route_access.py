@@ -137,6 +137,8 @@ ROUTES: dict[str, Rule] = {
     "purchase_orders.delivery": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/delivery",
                                      methods=("GET", "POST")),
     "purchase_orders.print_view": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/print"),
+    "purchase_orders.pdf": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/pdf"),
+    "purchase_orders.order_x": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/order-x"),
     "purchase_orders.export": Rule(OFFICERS, lambda c: f"/purchase-orders/{c['po'].id}/export.csv"),
     "purchase_orders.contracts": Rule(OFFICERS, lambda c: "/contracts/"),
     "campaigns.index": Rule(OFFICERS | MEMBER_ROLES, lambda c: "/campaigns/"),
