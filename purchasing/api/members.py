@@ -6,7 +6,7 @@ from datetime import date
 from flask_login import current_user
 
 from purchasing.api.framework import api_route
-from purchasing.api.schemas import MembersQuery, MemberOut, MeOut
+from purchasing.api.schemas import MembersQuery, MemberOut, MeOut, SiteOut, SitesQuery
 from purchasing.domain.errors import PricingError
 from purchasing.members import services as members
 from purchasing.members.models import Member
@@ -47,3 +47,14 @@ def list_members(query: MembersQuery):
 def get_member(member_id: int):
     """Un adhérent (404 pour un autre adhérent que le sien)"""
     return get_scoped_or_404(Member, member_id)
+
+
+@api_route("/members/<int:member_id>/sites", query=SitesQuery, response=SiteOut, paginated=True, tags=("members",))
+def list_member_sites(member_id: int, query: SitesQuery):
+    """Sites de livraison d'un adhérent
+
+    Le carnet d'adresses de l'adhérent, site par défaut en tête, sites désactivés compris (`is_active`).
+    404 pour un autre adhérent que le sien.
+    """
+    member = get_scoped_or_404(Member, member_id)
+    return members.member_sites(member.id)

@@ -72,6 +72,25 @@ class MemberOut(Output):
     joined_on: date
 
 
+class SiteOut(Output):
+    id: int
+    member_id: int
+    name: str
+    address: str
+    postal_code: str
+    city: str
+    opening_hours: str
+    contact_name: str
+    contact_phone: str
+    contact_email: str
+    is_default: bool = Field(description="Site présélectionné dans le panier")
+    is_active: bool = Field(description="Faux : plus proposé à la commande")
+
+
+class SitesQuery(PageQuery):
+    pass
+
+
 class MembersQuery(PageQuery):
     q: Text = Field("", max_length=200, description="Recherche : nom, code INSEE ou SIREN")
     kind: MemberKindName | None = Field(None, description="Type d'adhérent")

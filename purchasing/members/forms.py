@@ -7,12 +7,13 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from purchasing.domain.identifiers import is_valid_insee_code, is_valid_siren
+from purchasing.domain.identifiers import is_valid_insee_code, is_valid_siren, is_valid_siret, normalise_siren
+from purchasing.domain.sites import site_key
 from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
 from purchasing.members.models import MemberKind
-from purchasing.members.services import insee_taken, siren_taken
+from purchasing.members.services import insee_taken, siren_taken, siret_taken, site_name_taken
 
 KIND_LABELS = {
     MemberKind.COMMUNE: _l("Commune"),
@@ -86,3 +87,75 @@ class MemberSearchForm(FlaskForm):
     q = StringField(_l("Rechercher (nom, code INSEE, SIREN)"), filters=[strip_filter])
     kind = SelectField(_l("Type"), choices=choices([("", _l("Tous"))] + [(k.value, l) for k, l in KIND_LABELS.items()]),
                        validators=[Optional()])
+
+
+def _text(label, max_len, **kw):
+    return StringField(label, filters=[strip_filter], validators=[Optional(), Length(max=max_len)], **kw)
+
+
+class IdentityForm(FlaskForm):
+    """The member's postal and billing addresses and Chorus Pro settings (administrator)."""
+
+    postal_address = _text(_l("Adresse postale"), 300)
+    postal_code = _text(_l("Code postal"), 10)
+    city = _text(_l("Commune"), 120)
+    billing_address = _text(_l("Adresse de facturation"), 300,
+                            description=_l("Laissez vide si elle est identique à l'adresse postale."))
+    billing_postal_code = _text(_l("Code postal de facturation"), 10)
+    billing_city = _text(_l("Commune de facturation"), 120)
+    chorus_service_code = _text(_l("Code service Chorus Pro"), 100)
+    engagement_required = BooleanField(_l("Numéro d'engagement obligatoire"),
+                                       description=_l("Chaque commande devra porter un numéro d'engagement."))
+
+
+class SiretForm(FlaskForm):
+    siret = StringField(_l("SIRET"), filters=[strip_filter], description=_l("14 chiffres, clé de contrôle comprise."),
+                        validators=[DataRequired(_l("Le SIRET est obligatoire."))])
+    label = StringField(_l("Libellé"), filters=[strip_filter],
+                        description=_l("Par exemple « Budget principal », « CCAS », « Budget annexe eau »."),
+                        validators=[DataRequired(_l("Le libellé est obligatoire.")), Length(max=120)])
+    is_billing = BooleanField(_l("SIRET de facturation"))
+
+    def validate_siret(self, field):
+        digits = normalise_siren(field.data)
+        if len(digits) != 14 or not digits.isdigit():
+            raise ValidationError(_l("Un SIRET compte 14 chiffres."))
+        if not is_valid_siret(digits):
+            raise ValidationError(_l("Ce SIRET n'est pas valide : sa clé de contrôle est fausse."))
+        if siret_taken(digits):
+            raise ValidationError(_l("Ce SIRET est déjà enregistré pour un adhérent."))
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Nom"), filters=[strip_filter],
+                       validators=[DataRequired(_l("Le nom est obligatoire.")), Length(max=200)])
+    role = _text(_l("Fonction"), 120)
+    email = StringField(_l("Adresse e-mail"), filters=[strip_filter],
+                        validators=[Optional(), Length(max=254),
+                                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("Adresse e-mail invalide."))])
+    phone = _text(_l("Téléphone"), 40)
+
+
+class SiteForm(FlaskForm):
+    name = StringField(_l("Nom du site"), filters=[strip_filter],
+                       validators=[DataRequired(_l("Le nom du site est obligatoire.")), Length(max=200)])
+    address = _text(_l("Adresse"), 300)
+    postal_code = _text(_l("Code postal"), 10)
+    city = _text(_l("Commune"), 120)
+    opening_hours = _text(_l("Horaires d'ouverture"), 300)
+    contact_name = _text(_l("Contact sur place"), 200)
+    contact_phone = _text(_l("Téléphone du contact"), 40)
+    contact_email = StringField(_l("E-mail du contact"), filters=[strip_filter],
+                                validators=[Optional(), Length(max=254),
+                                            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                                                   message=_l("Adresse e-mail invalide."))])
+
+    def __init__(self, *args, member_id: int, site_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._member_id, self._site_id = member_id, site_id
+
+    def validate_name(self, field):
+        if not site_key(field.data or ""):
+            raise ValidationError(_l("Le nom du site doit contenir des lettres ou des chiffres."))
+        if site_name_taken(self._member_id, field.data, exclude_id=self._site_id):
+            raise ValidationError(_l("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près)."))

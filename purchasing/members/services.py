@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 
@@ -15,7 +16,7 @@ from purchasing.domain.identifiers import normalise_insee_code, normalise_siren
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
 from purchasing.domain.sites import clean_site_name, site_key
-from purchasing.members.models import Member, MemberKind, Site, fold_for_search
+from purchasing.members.models import Member, MemberContact, MemberKind, MemberSiret, Site, fold_for_search
 
 
 @dataclass
@@ -163,3 +164,153 @@ def _site_ids(member_id: int, keys: list[str]) -> dict[str, int]:
 def _insert_ignoring_duplicates():
     dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
     return dialect.insert(Site).on_conflict_do_nothing(index_elements=["member_id", "name_key"])
+
+
+# --- identity: addresses, SIRETs, contacts (issue 12) ----------------------------------------------
+
+class DuplicateError(Exception):
+    """A unique value (a SIRET, a site's name) already used: the view shows it on the field (never a 500)."""
+
+
+@dataclass
+class IdentityData:
+    postal_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    billing_address: str = ""
+    billing_postal_code: str = ""
+    billing_city: str = ""
+    chorus_service_code: str = ""
+    engagement_required: bool = False
+
+
+def update_identity(member: Member, data: IdentityData) -> Member:
+    for name, value in vars(data).items():
+        setattr(member, name, value.strip() if isinstance(value, str) else value)
+    db.session.flush()
+    return member
+
+
+def siret_taken(siret: str) -> bool:
+    return db.session.scalar(select(MemberSiret.id).where(MemberSiret.siret == normalise_siren(siret))) is not None
+
+
+def _flush_or_duplicate(new=None) -> None:
+    """Flush (adding ``new``) inside a savepoint: a unique-constraint race becomes DuplicateError, the rest of
+    the transaction is kept."""
+    try:
+        with db.session.begin_nested():
+            if new is not None:
+                db.session.add(new)
+            db.session.flush()
+    except IntegrityError as exc:
+        raise DuplicateError(str(exc.orig)) from exc
+
+
+def add_siret(member: Member, siret: str, label: str, is_billing: bool) -> MemberSiret:
+    """Add a SIRET (validated by the form); the first one, or ``is_billing``, becomes the billing SIRET."""
+    row = MemberSiret(member_id=member.id, siret=normalise_siren(siret), label=label.strip(), is_billing=False)
+    _flush_or_duplicate(row)
+    if is_billing or member.billing_siret is None:
+        set_billing_siret(member, row)
+    return row
+
+
+def set_billing_siret(member: Member, row: MemberSiret) -> None:
+    """One billing SIRET per member: unset the others first (same transaction), then set this one."""
+    db.session.execute(update(MemberSiret).where(MemberSiret.member_id == member.id, MemberSiret.id != row.id)
+                       .values(is_billing=False).execution_options(synchronize_session="fetch"))
+    row.is_billing = True
+    _flush_or_duplicate()
+
+
+def remove_siret(row: MemberSiret) -> bool:
+    """Remove a SIRET that does not bill; False (nothing done) for the billing one."""
+    if row.is_billing:
+        return False
+    db.session.delete(row)
+    db.session.flush()
+    return True
+
+
+def add_contact(member: Member, name: str, role: str, email: str, phone: str) -> MemberContact:
+    contact = MemberContact(member_id=member.id, name=name.strip(), role=role.strip(), email=email.strip(),
+                            phone=phone.strip())
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def remove_contact(contact: MemberContact) -> None:
+    db.session.delete(contact)
+    db.session.flush()
+
+
+# --- the delivery-site address book ------------------------------------------------------------------
+
+@dataclass
+class SiteData:
+    name: str
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    opening_hours: str = ""
+    contact_name: str = ""
+    contact_phone: str = ""
+    contact_email: str = ""
+
+
+def member_sites(member_id: int, *, active_only: bool = False) -> Select:
+    stmt = select(Site).where(Site.member_id == member_id)
+    if active_only:
+        stmt = stmt.where(Site.is_active.is_(True))
+    return stmt.order_by(Site.is_default.desc(), Site.name_key, Site.id)
+
+
+def site_name_taken(member_id: int, name: str, exclude_id: int | None = None) -> bool:
+    stmt = select(Site.id).where(Site.member_id == member_id, Site.name_key == site_key(name))
+    if exclude_id is not None:
+        stmt = stmt.where(Site.id != exclude_id)
+    return db.session.scalar(stmt) is not None
+
+
+def _apply_site(site: Site, data: SiteData) -> None:
+    site.name = clean_site_name(data.name)
+    site.name_key = site_key(data.name)
+    for name in ("address", "postal_code", "city", "opening_hours", "contact_name", "contact_phone",
+                 "contact_email"):
+        setattr(site, name, (getattr(data, name) or "").strip())
+
+
+def create_site(member: Member, data: SiteData) -> Site:
+    site = Site(member_id=member.id, is_default=False, is_active=True)
+    _apply_site(site, data)
+    _flush_or_duplicate(site)
+    return site
+
+
+def update_site(site: Site, data: SiteData) -> Site:
+    _apply_site(site, data)
+    _flush_or_duplicate()
+    return site
+
+
+def set_default_site(site: Site) -> None:
+    """The member's default site (one at a time): unset the other one, then set this one, in one transaction.
+
+    An inactive site is reactivated (a default site must be choosable in the cart).
+    """
+    db.session.execute(update(Site).where(Site.member_id == site.member_id, Site.id != site.id,
+                                          Site.is_default.is_(True))
+                       .values(is_default=False).execution_options(synchronize_session="fetch"))
+    site.is_default = True
+    site.is_active = True
+    _flush_or_duplicate()
+
+
+def set_site_active(site: Site, active: bool) -> None:
+    """Deactivate (no longer offered in the cart; its assets and orders keep it) or reactivate a site."""
+    site.is_active = active
+    if not active:
+        site.is_default = False
+    db.session.flush()

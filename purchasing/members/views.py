@@ -9,8 +9,9 @@ from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.extensions import db
 from purchasing.members import services
-from purchasing.members.forms import KIND_LABELS, MemberForm, MemberSearchForm
-from purchasing.members.models import Member
+from purchasing.members.forms import (KIND_LABELS, ContactForm, IdentityForm, MemberForm, MemberSearchForm, SiretForm,
+                                      SiteForm)
+from purchasing.members.models import Member, MemberContact, MemberSiret, Site
 from purchasing.pagination import paginate
 from purchasing.scoping import get_scoped_or_404
 
@@ -89,3 +90,193 @@ def set_active(member_id: int):
     db.session.commit()
     flash(_("Adhérent réactivé.") if active else _("Adhérent désactivé."), "success")
     return redirect(url_for("members.show", member_id=member.id))
+
+
+# --- identity: addresses, SIRETs, contacts (administrator) -------------------------------------------
+
+def _identity_page(member: Member, identity_form=None, siret_form=None, contact_form=None, status: int = 200):
+    if identity_form is None:
+        identity_form = IdentityForm(obj=member, formdata=None)
+    return render_template("members/identity.html", member=member, form=identity_form,
+                           siret_form=siret_form or SiretForm(formdata=None),
+                           contact_form=contact_form or ContactForm(formdata=None)), status
+
+
+def _child_or_404(model, child_id: int, member: Member):
+    child = db.session.get(model, child_id)
+    if child is None or child.member_id != member.id:
+        abort(404)
+    return child
+
+
+@bp.route("/<int:member_id>/identity", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def identity(member_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    if request.method == "GET":
+        return _identity_page(member)
+    form = IdentityForm()
+    if not form.validate_on_submit():
+        return _identity_page(member, identity_form=form, status=422)
+    services.update_identity(member, services.IdentityData(**{
+        name: getattr(form, name).data or ("" if name != "engagement_required" else False)
+        for name in services.IdentityData.__dataclass_fields__}))
+    db.session.commit()
+    flash(_("Adresses et paramètres Chorus Pro enregistrés."), "success")
+    return redirect(url_for("members.identity", member_id=member.id))
+
+
+@bp.post("/<int:member_id>/sirets")
+@roles_required(Role.ADMIN)
+def add_siret(member_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    form = SiretForm()
+    if form.validate_on_submit():
+        try:
+            services.add_siret(member, form.siret.data, form.label.data, form.is_billing.data)
+        except services.DuplicateError:  # another member took it between the check and the insert
+            db.session.rollback()
+            form.siret.errors = [_("Ce SIRET est déjà enregistré pour un adhérent.")]
+            return _identity_page(member, siret_form=form, status=409)
+        db.session.commit()
+        flash(_("SIRET ajouté."), "success")
+        return redirect(url_for("members.identity", member_id=member.id))
+    return _identity_page(member, siret_form=form, status=422)
+
+
+@bp.post("/<int:member_id>/sirets/<int:siret_id>/billing")
+@roles_required(Role.ADMIN)
+def set_billing_siret(member_id: int, siret_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    row = _child_or_404(MemberSiret, siret_id, member)
+    try:
+        services.set_billing_siret(member, row)
+    except services.DuplicateError:
+        db.session.rollback()
+        flash(_("Le SIRET de facturation vient d'être changé par quelqu'un d'autre : vérifiez et recommencez."), "error")
+        return _identity_page(db.session.get(Member, member_id), status=409)
+    db.session.commit()
+    flash(_("SIRET de facturation : %(siret)s.", siret=row.siret), "success")
+    return redirect(url_for("members.identity", member_id=member.id))
+
+
+@bp.post("/<int:member_id>/sirets/<int:siret_id>/remove")
+@roles_required(Role.ADMIN)
+def remove_siret(member_id: int, siret_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    row = _child_or_404(MemberSiret, siret_id, member)
+    if not services.remove_siret(row):
+        flash(_("Le SIRET de facturation ne peut pas être supprimé : choisissez d'abord un autre SIRET de facturation."),
+              "error")
+        return redirect(url_for("members.identity", member_id=member.id))
+    db.session.commit()
+    flash(_("SIRET supprimé."), "success")
+    return redirect(url_for("members.identity", member_id=member.id))
+
+
+@bp.post("/<int:member_id>/contacts")
+@roles_required(Role.ADMIN)
+def add_contact(member_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _identity_page(member, contact_form=form, status=422)
+    services.add_contact(member, form.name.data, form.role.data or "", form.email.data or "", form.phone.data or "")
+    db.session.commit()
+    flash(_("Contact ajouté."), "success")
+    return redirect(url_for("members.identity", member_id=member.id))
+
+
+@bp.post("/<int:member_id>/contacts/<int:contact_id>/remove")
+@roles_required(Role.ADMIN)
+def remove_contact(member_id: int, contact_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    services.remove_contact(_child_or_404(MemberContact, contact_id, member))
+    db.session.commit()
+    flash(_("Contact supprimé."), "success")
+    return redirect(url_for("members.identity", member_id=member.id))
+
+
+# --- delivery sites: the administrator (any member) and the member's secretary (its own) ------------------
+
+SITE_MANAGERS = (Role.ADMIN, Role.SECRETARY)
+
+
+def _site_data(form: SiteForm) -> services.SiteData:
+    return services.SiteData(**{name: getattr(form, name).data or "" for name in services.SiteData.__dataclass_fields__})
+
+
+@bp.get("/<int:member_id>/sites")
+@roles_required(*SITE_MANAGERS)
+def sites(member_id: int):
+    return _sites_page(get_scoped_or_404(Member, member_id))
+
+
+def _sites_page(member: Member, status: int = 200):
+    pagination = paginate(services.member_sites(member.id))
+    return render_template("members/sites.html", member=member, pagination=pagination), status
+
+
+@bp.route("/<int:member_id>/sites/new", methods=["GET", "POST"])
+@roles_required(*SITE_MANAGERS)
+def new_site(member_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    form = SiteForm(member_id=member.id)
+    if form.validate_on_submit():
+        try:
+            site = services.create_site(member, _site_data(form))
+        except services.DuplicateError:
+            db.session.rollback()
+            form.name.errors = [_("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près).")]
+            return render_template("members/site_form.html", member=member, form=form, site=None), 409
+        db.session.commit()
+        flash(_("Site « %(name)s » ajouté.", name=site.name), "success")
+        return redirect(url_for("members.sites", member_id=member.id))
+    return render_template("members/site_form.html", member=member, form=form, site=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:member_id>/sites/<int:site_id>/edit", methods=["GET", "POST"])
+@roles_required(*SITE_MANAGERS)
+def edit_site(member_id: int, site_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    site = _child_or_404(Site, site_id, member)
+    form = SiteForm(obj=site, member_id=member.id, site_id=site.id)
+    if form.validate_on_submit():
+        try:
+            services.update_site(site, _site_data(form))
+        except services.DuplicateError:
+            db.session.rollback()
+            form.name.errors = [_("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près).")]
+            return render_template("members/site_form.html", member=member, form=form, site=site), 409
+        db.session.commit()
+        flash(_("Site « %(name)s » enregistré.", name=site.name), "success")
+        return redirect(url_for("members.sites", member_id=member.id))
+    return render_template("members/site_form.html", member=member, form=form, site=site), 422 if form.errors else 200
+
+
+@bp.post("/<int:member_id>/sites/<int:site_id>/active")
+@roles_required(*SITE_MANAGERS)
+def set_site_active(member_id: int, site_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    site = _child_or_404(Site, site_id, member)
+    active = request.form.get("active") == "1"
+    services.set_site_active(site, active)
+    db.session.commit()
+    flash(_("Site réactivé.") if active else _("Site désactivé : il n'est plus proposé à la commande."), "success")
+    return redirect(url_for("members.sites", member_id=member.id))
+
+
+@bp.post("/<int:member_id>/sites/<int:site_id>/default")
+@roles_required(*SITE_MANAGERS)
+def set_default_site(member_id: int, site_id: int):
+    member = get_scoped_or_404(Member, member_id)
+    site = _child_or_404(Site, site_id, member)
+    try:
+        services.set_default_site(site)
+    except services.DuplicateError:  # another default set at the same moment
+        db.session.rollback()
+        flash(_("Le site par défaut vient d'être changé par quelqu'un d'autre : vérifiez et recommencez."), "error")
+        return _sites_page(db.session.get(Member, member_id), status=409)
+    db.session.commit()
+    flash(_("« %(name)s » est désormais le site de livraison par défaut.", name=site.name), "success")
+    return redirect(url_for("members.sites", member_id=member.id))

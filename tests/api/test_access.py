@@ -42,6 +42,8 @@ API_ROUTES: dict[str, ApiRule] = {
     "api.list_members": ApiRule(ALL, lambda c: "/api/v1/members"),
     "api.get_member": ApiRule(ALL, lambda c: f"/api/v1/members/{c['member_a'].id}",
                               other_member_url=lambda c: f"/api/v1/members/{c['member_b'].id}"),
+    "api.list_member_sites": ApiRule(ALL, lambda c: f"/api/v1/members/{c['member_a'].id}/sites",
+                                     other_member_url=lambda c: f"/api/v1/members/{c['member_b'].id}/sites"),
     # catalogue: every role; not member-owned
     "api.list_products": ApiRule(ALL, lambda c: "/api/v1/products"),
     "api.get_product": ApiRule(ALL, lambda c: f"/api/v1/products/{c['offer'].product_id}"),

@@ -69,7 +69,9 @@ WALK: dict[str, Walk] = {
         "static", "main.home", "main.health", "accounts.account", "accounts.revoke_token",
         "accounts.revoke_user_token", "accounts.users", "accounts.create_user", "accounts.edit_user",
         "members.index", "members.my_member", "members.show", "members.create", "members.edit",
-        "members.set_active", "suppliers.index", "suppliers.create", "suppliers.edit", "tenders.index",
+        "members.set_active", "members.identity", "members.add_siret", "members.set_billing_siret", "members.remove_siret",
+        "members.add_contact", "members.remove_contact", "members.sites", "members.new_site", "members.edit_site",
+        "members.set_site_active", "members.set_default_site", "suppliers.index", "suppliers.create", "suppliers.edit", "tenders.index",
         "tenders.create", "tenders.edit", "tenders.show", "tenders.change_status", "tenders.add_lot",
         "tenders.edit_lot", "tenders.remove_criterion", "tenders.set_criterion", "tenders.price_list_template",
         "tenders.show_bid", "tenders.add_score", "tenders.evaluate", "tenders.evaluation",
@@ -92,7 +94,7 @@ WALK: dict[str, Walk] = {
         # the agents' endpoint: the token in the path is walked; the body is the agent's (tests/lifecycle/test_agents.py)
         "agents.inventory",
         # API (bearer tokens; bodies are Schemathesis' work in CI: here path and query parameters)
-        "api.openapi_document", "api.issue_token", "api.me", "api.list_members", "api.get_member",
+        "api.openapi_document", "api.issue_token", "api.me", "api.list_members", "api.get_member", "api.list_member_sites",
         "api.list_products", "api.get_product", "api.create_order", "api.list_orders", "api.get_order",
         "api.submit_order", "api.approve_order", "api.reject_order", "api.cancel_order",
         "api.create_purchase_order", "api.get_purchase_order", "api.send_purchase_order", "api.record_delivery",

@@ -35,6 +35,15 @@ class Rule:
     notes: str = field(default="", compare=False)
 
 
+def _site(ctx, key):
+    from sqlalchemy import select
+
+    from purchasing.extensions import db
+    from purchasing.members.models import Site
+
+    return db.session.scalars(select(Site).where(Site.member_id == ctx[key].id).order_by(Site.id)).first()
+
+
 def _user_id(ctx):
     return ctx["secretary"].id
 
@@ -63,6 +72,32 @@ ROUTES: dict[str, Rule] = {
     "members.edit": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/edit", methods=("GET", "POST"),
                          other_member_url=lambda c: f"/members/{c['member_b'].id}/edit"),
     "members.set_active": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/active", methods=("POST",)),
+    # identity (issue 12): the administrator only; delivery sites: the administrator and the member's secretary
+    "members.identity": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/identity", methods=("GET", "POST")),
+    "members.add_siret": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/sirets", methods=("POST",)),
+    "members.set_billing_siret": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/sirets/"
+                                                       f"{c['member_a'].sirets[0].id}/billing", methods=("POST",)),
+    "members.remove_siret": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/sirets/"
+                                                  f"{c['member_a'].sirets[0].id}/remove", methods=("POST",)),
+    "members.add_contact": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/contacts", methods=("POST",)),
+    "members.remove_contact": Rule(ADMIN, lambda c: f"/members/{c['member_a'].id}/contacts/{c['contact'].id}/remove",
+                                   methods=("POST",)),
+    "members.sites": Rule(frozenset({Role.ADMIN, Role.SECRETARY}), lambda c: f"/members/{c['member_a'].id}/sites",
+                          other_member_url=lambda c: f"/members/{c['member_b'].id}/sites"),
+    "members.new_site": Rule(frozenset({Role.ADMIN, Role.SECRETARY}),
+                             lambda c: f"/members/{c['member_a'].id}/sites/new", methods=("GET", "POST"),
+                             other_member_url=lambda c: f"/members/{c['member_b'].id}/sites/new"),
+    "members.edit_site": Rule(frozenset({Role.ADMIN, Role.SECRETARY}),
+                              lambda c: f"/members/{c['member_a'].id}/sites/{_site(c, 'member_a').id}/edit",
+                              methods=("GET", "POST"),
+                              other_member_url=lambda c: f"/members/{c['member_b'].id}/sites/"
+                                                         f"{_site(c, 'member_b').id}/edit"),
+    "members.set_site_active": Rule(frozenset({Role.ADMIN, Role.SECRETARY}),
+                                    lambda c: f"/members/{c['member_a'].id}/sites/{_site(c, 'member_a').id}/active",
+                                    methods=("POST",)),
+    "members.set_default_site": Rule(frozenset({Role.ADMIN, Role.SECRETARY}),
+                                     lambda c: f"/members/{c['member_a'].id}/sites/{_site(c, 'member_a').id}/default",
+                                     methods=("POST",)),
     "suppliers.index": Rule(OFFICERS, lambda c: "/suppliers/"),
     "suppliers.create": Rule(OFFICERS, lambda c: "/suppliers/new", methods=("GET", "POST")),
     "suppliers.edit": Rule(OFFICERS, lambda c: f"/suppliers/{c['supplier'].id}/edit", methods=("GET", "POST")),
@@ -343,12 +378,16 @@ def ctx(make_member, make_user, make_grid, make_offer):
 
     jobs = {"job_a": kinds.start_label_sheet(users[Role.SECRETARY], [lifecycle_objects["asset_a"].id]),
             "job_b": kinds.start_label_sheet(secretary_b, [lifecycle_objects["asset_b"].id])}
+    from purchasing.members.models import MemberContact
+
+    contact = MemberContact(member_id=member_a.id, name="Jeanne Martin", role="DGS")
+    db.session.add(contact)
     db.session.commit()  # queued at commit; page tests run jobs at once (JOBS_IMMEDIATE)
     return {"member_a": member_a, "member_b": member_b, "secretary": users[Role.SECRETARY], "users": users,
             "supplier": supplier, "tender": tender, "draft": draft, "lot": tender.lots[0], "bid": bid,
             "grid": grid, "offer": offer, "po": po, "campaign": campaign, "token": token, **orders, **commitments,
             **lifecycle_objects, **_documents(lifecycle_objects, {"a": users[Role.SECRETARY], "b": secretary_b}),
-            **jobs}
+            **jobs, "contact": contact}
 
 
 def _web_endpoints(app) -> set[str]:
