@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 
+from purchasing.domain.errors import DomainError
 from purchasing.domain.identifiers import normalise_insee_code, normalise_siren
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
@@ -168,8 +169,13 @@ def _insert_ignoring_duplicates():
 
 # --- identity: addresses, SIRETs, contacts (issue 12) ----------------------------------------------
 
-class DuplicateError(Exception):
-    """A unique value (a SIRET, a site's name) already used: the view shows it on the field (never a 500)."""
+class DuplicateError(DomainError):
+    """A unique value (a SIRET, a site's name, the one billing SIRET or default site) taken by a concurrent
+    request between the form's check and the write: 409, shown on the field (never a 500)."""
+
+    code = "duplicate"
+    http_status = 409
+    default_message = "Cette valeur vient d'être enregistrée par une autre requête."
 
 
 @dataclass
@@ -204,7 +210,7 @@ def _flush_or_duplicate(new=None) -> None:
                 db.session.add(new)
             db.session.flush()
     except IntegrityError as exc:
-        raise DuplicateError(str(exc.orig)) from exc
+        raise DuplicateError(details={"constraint": str(exc.orig)[:200]}) from exc
 
 
 def add_siret(member: Member, siret: str, label: str, is_billing: bool) -> MemberSiret:
