@@ -1,6 +1,9 @@
 """The same SIRET added to two members at once, two default sites chosen at once: one winner, a 409 (PostgreSQL)."""
 from __future__ import annotations
 
+import itertools
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,14 +16,25 @@ from tests.integration.test_races_postgres import one_winner, pg, race  # noqa: 
 pytestmark = pytest.mark.postgres
 
 
-def _members(make, count):
-    ids = [make().id for _ in range(count)]
+_serial = itertools.count(1)
+
+
+def _members(count):
+    """Members committed for real (the race's threads read them through their own connections)."""
+    members = []
+    for _ in range(count):
+        body = f"{87000000 + next(_serial):08d}"
+        members.append(Member(kind="commune", name=f"Course {body}", search_name=f"course {body}",
+                              siren=body + luhn_check_digit(body), population=10, joined_on=date(2020, 1, 1)))
+    db.session.add_all(members)
+    db.session.flush()
+    db.session.add(Site(member_id=members[0].id, name="Mairie", name_key="mairie", is_default=True))
     db.session.commit()
-    return ids
+    return [m.id for m in members]
 
 
-def test_one_siret_added_to_two_members_at_once_goes_to_one(pg, make_member):  # noqa: F811
-    ids = _members(make_member, 2)
+def test_one_siret_added_to_two_members_at_once_goes_to_one(pg):  # noqa: F811
+    ids = _members(2)
     body = "2130000150003"
     siret = body + luhn_check_digit(body)
 
@@ -36,8 +50,8 @@ def test_one_siret_added_to_two_members_at_once_goes_to_one(pg, make_member):  #
                             ).scalar_one() == 1
 
 
-def test_two_default_sites_chosen_at_once_leave_one_default(pg, make_member):  # noqa: F811
-    (member_id,) = _members(make_member, 1)
+def test_two_default_sites_chosen_at_once_leave_one_default(pg):  # noqa: F811
+    (member_id,) = _members(1)
     site_ids = []
     for name in ("École", "Gymnase"):
         site = services.create_site(db.session.get(Member, member_id), services.SiteData(name=name))
