@@ -137,6 +137,8 @@ class ContactForm(FlaskForm):
 
 
 class SiteForm(FlaskForm):
+    DUPLICATE_NAME = _l("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près).")
+
     name = StringField(_l("Nom du site"), filters=[strip_filter],
                        validators=[DataRequired(_l("Le nom du site est obligatoire.")), Length(max=200)])
     address = _text(_l("Adresse"), 300)
@@ -158,4 +160,4 @@ class SiteForm(FlaskForm):
         if not site_key(field.data or ""):
             raise ValidationError(_l("Le nom du site doit contenir des lettres ou des chiffres."))
         if site_name_taken(self._member_id, field.data, exclude_id=self._site_id):
-            raise ValidationError(_l("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près)."))
+            raise ValidationError(self.DUPLICATE_NAME)

@@ -220,38 +220,36 @@ def _sites_page(member: Member, status: int = 200):
 @bp.route("/<int:member_id>/sites/new", methods=["GET", "POST"])
 @roles_required(*SITE_MANAGERS)
 def new_site(member_id: int):
-    member = get_scoped_or_404(Member, member_id)
-    form = SiteForm(member_id=member.id)
-    if form.validate_on_submit():
-        try:
-            site = services.create_site(member, _site_data(form))
-        except services.DuplicateError:
-            db.session.rollback()
-            form.name.errors = [_("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près).")]
-            return render_template("members/site_form.html", member=member, form=form, site=None), 409
-        db.session.commit()
-        flash(_("Site « %(name)s » ajouté.", name=site.name), "success")
-        return redirect(url_for("members.sites", member_id=member.id))
-    return render_template("members/site_form.html", member=member, form=form, site=None), 422 if form.errors else 200
+    return _site_form(get_scoped_or_404(Member, member_id), None)
 
 
 @bp.route("/<int:member_id>/sites/<int:site_id>/edit", methods=["GET", "POST"])
 @roles_required(*SITE_MANAGERS)
 def edit_site(member_id: int, site_id: int):
     member = get_scoped_or_404(Member, member_id)
-    site = _child_or_404(Site, site_id, member)
-    form = SiteForm(obj=site, member_id=member.id, site_id=site.id)
+    return _site_form(member, _child_or_404(Site, site_id, member))
+
+
+def _site_form(member: Member, site: Site | None):
+    """Add (``site`` None) or edit a site: a name that folds to another site's is refused on the field."""
+    form = SiteForm(obj=site, member_id=member.id, site_id=site.id if site else None)
+    status = 200
     if form.validate_on_submit():
         try:
-            services.update_site(site, _site_data(form))
-        except services.DuplicateError:
+            if site is None:
+                site = services.create_site(member, _site_data(form))
+            else:
+                services.update_site(site, _site_data(form))
+        except services.DuplicateError:  # the same name saved by a concurrent request
             db.session.rollback()
-            form.name.errors = [_("Un site de cet adhérent porte déjà ce nom (aux majuscules, accents ou espaces près).")]
+            form.name.errors = [SiteForm.DUPLICATE_NAME]
             return render_template("members/site_form.html", member=member, form=form, site=site), 409
         db.session.commit()
         flash(_("Site « %(name)s » enregistré.", name=site.name), "success")
         return redirect(url_for("members.sites", member_id=member.id))
-    return render_template("members/site_form.html", member=member, form=form, site=site), 422 if form.errors else 200
+    if form.errors:
+        status = 422
+    return render_template("members/site_form.html", member=member, form=form, site=site), status
 
 
 @bp.post("/<int:member_id>/sites/<int:site_id>/active")
