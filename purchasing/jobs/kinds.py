@@ -161,13 +161,30 @@ def start_orders_export(user, member_id: int | None, start: date | None, end: da
 
 
 def _orders_export(job: Job, progress: Progress) -> Outcome:
+    """Rows streamed from a server-side cursor into the file (CSV or write-only XLSX): constant memory."""
     p = job.params
-    rows = order_exports.order_rows(_owner(job), p["member_id"], p["start"] and date.fromisoformat(p["start"]),
-                                    p["end"] and date.fromisoformat(p["end"]), progress=progress)
-    progress(len(rows), len(rows), "Écriture du fichier…", force=True)
-    name, mimetype, content = order_exports.frame_file(
-        order_exports.safe_frame(rows, order_exports.ORDER_COLUMNS), p["fmt"], "commandes")
-    return Outcome(summary={"lines": len(rows)}, message=f"{len(rows)} lignes de commande exportées.",
+    args = (_owner(job), p["member_id"], p["start"] and date.fromisoformat(p["start"]),
+            p["end"] and date.fromisoformat(p["end"]))
+    total = order_exports.count_order_lines(*args)
+    progress(0, total, force=True)
+
+    written = [0]
+
+    def rows():
+        for row in order_exports.iter_order_rows(*args):
+            if written[0] % order_exports.FETCH_ROWS == 0:
+                progress(written[0], total)
+            written[0] += 1
+            yield row
+
+    if p["fmt"] == "xlsx":
+        name, mimetype = "commandes.xlsx", XLSX_MIME
+        content = order_exports.xlsx_bytes(order_exports.ORDER_COLUMNS, rows())
+    else:
+        name, mimetype = "commandes.csv", "text/csv"
+        content = "".join(order_exports.csv_chunks(order_exports.ORDER_COLUMNS, rows())).encode("utf-8")
+    progress(written[0], written[0], "Fichier écrit.", force=True)
+    return Outcome(summary={"lines": written[0]}, message=f"{written[0]} lignes de commande exportées.",
                    file=(name, mimetype, content))
 
 

@@ -161,5 +161,8 @@ def export():
         return render_template("orders/export.html", form=form)
     if not form.validate():
         return render_template("orders/export.html", form=form), 422
-    return exports.orders_export(current_user, form.member.data or None, form.start.data, form.end.data,
-                                 form.fmt.data)
+    response = exports.orders_export(current_user, form.member.data or None, form.start.data, form.end.data,
+                                     form.fmt.data)
+    if response is None:  # a large XLSX: prepared by a job from the form below
+        return render_template("orders/export.html", form=form, too_large=exports.XLSX_DIRECT_MAX_LINES)
+    return response
