@@ -89,11 +89,14 @@ def iter_order_rows(user, member_id: int | None, start: date | None, end: date |
     memory stays constant whatever the number of orders."""
     stmt = _order_lines(user, member_id, start, end).order_by(Order.id, OrderLine.id)
     result = db.session.execute(stmt.execution_options(yield_per=FETCH_ROWS))
-    for r in result:
-        yield [safe_cell(v) for v in (
-            r.reference, r.member_name, r.status, r.submitted_dt.date().isoformat(), r.delivery_site,
-            f"{r.brand} {r.model}", r.manufacturer_ref, r.quantity, str(r.base_unit_price_ht), str(r.fee_rate),
-            str(r.unit_price_ht), str(r.line_total_ht), r.delivered_quantity)]
+    try:
+        for r in result:
+            yield [safe_cell(v) for v in (
+                r.reference, r.member_name, r.status, r.submitted_dt.date().isoformat(), r.delivery_site,
+                f"{r.brand} {r.model}", r.manufacturer_ref, r.quantity, str(r.base_unit_price_ht), str(r.fee_rate),
+                str(r.unit_price_ht), str(r.line_total_ht), r.delivered_quantity)]
+    finally:  # also when the reader stops early (a closed download): the server-side cursor is released
+        result.close()
 
 
 def csv_chunks(columns: list[str], rows: Iterable[list], chunk_size: int = 64 * 1024) -> Iterator[str]:
