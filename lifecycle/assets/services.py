@@ -214,6 +214,37 @@ def member_choices(kind: str | None = None) -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
+class LabelSelectionRefused(DomainError):
+    """An empty selection, or more labels than one sheet job prints."""
+
+    code = "labels_refused"
+    http_status = 400
+    default_message = "Cochez au moins un équipement pour imprimer ses étiquettes."
+
+
+#: at most this many labels in one sheet (209 A4 pages)
+MAX_LABELS = 5000
+
+
+def label_ids(ids: list[int] | None = None, filters: InventoryFilter | None = None, user=None) -> list[int]:
+    """The ids of the selection the user may print: the ids given, or every asset the inventory's filters
+    match, within the user's scope (another member's ids are left out). Refuses an empty selection and
+    one above MAX_LABELS, saying so."""
+    if filters is not None:
+        stmt = inventory_query(filters).limit(MAX_LABELS + 1)
+        ids = [asset.id for asset in db.session.scalars(stmt)]
+    ids = sorted(set(ids or ()))
+    if not ids:
+        raise LabelSelectionRefused("Cochez au moins un équipement pour imprimer ses étiquettes.",
+                                    code="no_assets")
+    if len(ids) > MAX_LABELS:
+        raise LabelSelectionRefused(
+            f"La sélection compte plus de {MAX_LABELS} équipements : affinez les filtres ou cochez moins "
+            "d'équipements.", code="too_many_labels")
+    stmt = member_scope(select(Asset.id), Asset, user).where(Asset.id.in_(ids)).order_by(Asset.id)
+    return list(db.session.scalars(stmt))
+
+
 def assets_for_labels(ids: list[int], user=None) -> list[Asset]:
     stmt = member_scope(select(Asset), Asset, user).where(Asset.id.in_(ids)).options(joinedload(Asset.member))
     return list(db.session.scalars(stmt.order_by(Asset.tag)))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
 import barcode
 from barcode.writer import SVGWriter
@@ -23,11 +24,21 @@ def barcode_svg(tag: str, *, module_width: float = 0.25, module_height: float = 
     return without_inline_styles(out.getvalue().decode("utf-8"))  # pages refuse inline styles (CSP)
 
 
+@lru_cache(maxsize=20_000)
 def barcode_svg_inline(tag: str) -> str:
-    """The SVG without its XML prolog, for embedding in an HTML page."""
+    """The SVG without its XML prolog, for embedding in an HTML page.
+
+    Cached per tag: a tag's drawing never changes (a tag is never reused), so a sheet printed again, or the
+    page then the job of the same selection, draws each barcode once per worker.
+    """
     svg = barcode_svg(tag)
     start = svg.find("<svg")
     return svg[start:] if start >= 0 else svg
+
+
+def label_items(assets) -> list[dict]:
+    """What the label sheet template shows per label: the asset and its barcode."""
+    return [{"asset": asset, "svg": barcode_svg_inline(asset.tag)} for asset in assets]
 
 
 def pages(items: list, per_page: int = LABELS_PER_PAGE) -> list[list]:

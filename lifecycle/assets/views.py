@@ -27,6 +27,7 @@ from purchasing.documents.services import DocumentRefused
 from purchasing.extensions import db
 from purchasing.forms import choices
 from purchasing.pagination import paginate
+from purchasing.domain.errors import DomainError
 from purchasing.params import database_id
 from purchasing.scoping import get_scoped_or_404
 
@@ -155,21 +156,44 @@ def barcode(asset_id: int):
     return Response(tags.barcode_svg(asset.tag), mimetype="image/svg+xml")
 
 
-@bp.get("/labels")
+def _label_refusal(error: DomainError) -> str:
+    if error.code == "too_many_labels":
+        return _("La sélection compte plus de %(n)s équipements : affinez les filtres ou cochez moins "
+                 "d'équipements.", n=services.MAX_LABELS)
+    return _("Cochez au moins un équipement pour imprimer ses étiquettes.")
+
+
+@bp.post("/labels")
 @roles_required(*ALL)
 def labels():
-    ids = request.args.getlist("ids", type=database_id)[:240]
+    """The label sheet of a selection: the ticked ids, or (``selection=filter``) every asset the inventory's
+    filters match. One A4 page is shown at once; more are prepared by a job, downloaded from its page."""
+    from purchasing.jobs import kinds
+
+    filters = None
+    if request.form.get("selection") == "filter":
+        form = InventoryFilterForm(request.form, categories=_category_choices(),
+                                   sites=services.member_sites(current_user.member_id),
+                                   members=_member_choices() if current_user.is_staff else ())
+        form.validate()
+        filters = services.InventoryFilter(
+            member_id=(form.member_id.data or None) if current_user.is_staff else None,
+            category_id=form.category_id.data or None, status=form.status.data or None,
+            site=form.site.data or None, past_lifetime=bool(form.past_lifetime.data))
+    try:
+        ids = services.label_ids(request.form.getlist("ids", type=database_id), filters)
+    except DomainError as error:
+        flash(_label_refusal(error), "error")
+        return redirect(url_for("lifecycle.index"), code=303)
     if not ids:
-        flash(_("Cochez au moins un équipement pour imprimer ses étiquettes."), "error")
-        return redirect(url_for("lifecycle.index"))
+        abort(404)  # none of them is in the user's inventory
+    if len(ids) > tags.LABELS_PER_PAGE:
+        job = kinds.start_label_sheet(current_user, ids, str(get_locale() or "fr"))
+        db.session.commit()
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
     assets = services.assets_for_labels(ids)
-    if not assets:
-        abort(404)
-    if len(assets) > tags.LABELS_PER_PAGE:
-        # more than one page: the sheet is prepared by a background job as a file to download
-        return render_template("jobs/start_labels.html", assets=assets, pages=len(tags.pages(assets)))
-    sheet = [{"asset": a, "svg": tags.barcode_svg_inline(a.tag)} for a in assets]
-    return render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW)
+    return render_template("lifecycle/labels.html", pages=tags.pages(tags.label_items(assets)),
+                           per_row=tags.LABELS_PER_ROW)
 
 
 @bp.post("/assets/<int:asset_id>/status")

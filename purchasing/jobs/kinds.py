@@ -31,8 +31,6 @@ ORDERS_EXPORT = "orders_export"
 LABEL_SHEET = "label_sheet"
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: at most this many labels in one sheet job (210 pages)
-MAX_LABELS = 5000
 
 
 def _owner(job: Job) -> User:
@@ -191,9 +189,10 @@ def _orders_export(job: Job, progress: Progress) -> Outcome:
 # --- label sheet ---------------------------------------------------------------------------------
 
 def start_label_sheet(user, asset_ids: list[int], locale: str = "fr") -> Job:
-    ids = sorted(set(asset_ids))[:MAX_LABELS]
+    """A sheet of the given assets (refused when empty or above MAX_LABELS, never cut silently)."""
+    ids = lifecycle_services.label_ids(asset_ids, user=user)
     if not ids:
-        raise DomainError("Cochez au moins un équipement pour imprimer ses étiquettes.", code="no_assets")
+        raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
     return start_job(LABEL_SHEET, user, params={"ids": ids, "locale": locale}, total=len(ids),
                      title=f"Planche de {len(ids)} étiquettes")
 
@@ -202,17 +201,16 @@ def _label_sheet(job: Job, progress: Progress) -> Outcome:
     assets = lifecycle_services.assets_for_labels(job.params["ids"], _owner(job))
     if not assets:
         raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
-    sheet = []
-    for index, asset in enumerate(assets):
-        if index % 24 == 0:
-            progress(index, len(assets))
-        sheet.append({"asset": asset, "svg": tags.barcode_svg_inline(asset.tag)})
+    items = []
+    for start in range(0, len(assets), tags.LABELS_PER_PAGE):
+        progress(start, len(assets))
+        items.extend(tags.label_items(assets[start:start + tags.LABELS_PER_PAGE]))
     css = (Path(current_app.static_folder) / "css" / "labels.css").read_text(encoding="utf-8")
-    html = render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW,
-                           inline_css=css)
+    sheet = tags.pages(items)
+    html = render_template("lifecycle/labels.html", pages=sheet, per_row=tags.LABELS_PER_ROW, inline_css=css)
     progress(len(assets), len(assets), force=True)
-    return Outcome(summary={"labels": len(assets), "pages": len(tags.pages(sheet))},
-                   message=f"Planche de {len(assets)} étiquettes prête ({len(tags.pages(sheet))} pages A4).",
+    return Outcome(summary={"labels": len(assets), "pages": len(sheet)},
+                   message=f"Planche de {len(assets)} étiquettes prête ({len(sheet)} pages A4).",
                    file=(f"etiquettes-{job.id}.html", "text/html", html.encode("utf-8")))
 
 
