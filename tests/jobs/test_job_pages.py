@@ -196,11 +196,17 @@ def test_the_jobs_api_starts_an_import_and_an_export_and_scopes_them(app, people
 
 
 def test_a_rolled_back_start_queues_nothing(app, people):
+    from sqlalchemy import select
+
+    from lifecycle.assets import services
+    from purchasing.catalogue.models import Category
     from purchasing.extensions import db
     from purchasing.jobs import kinds
     from purchasing.jobs.models import Job
 
-    job = kinds.start_label_sheet(people["a"], [1])
+    laptop = db.session.scalars(select(Category).where(Category.code == "laptop")).one()
+    asset = services.create_asset(member_id=people["a"].member_id, category=laptop, designation="PC")
+    job = kinds.start_label_sheet(people["a"], [asset.id])
     job_id = job.id
     db.session.rollback()
     assert db.session.get(Job, job_id) is None
