@@ -16,7 +16,7 @@ from purchasing.mail import messages as mail
 from purchasing.params import database_id
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
-from purchasing.pagination import paginate
+from purchasing.pagination import paginate_flat
 from purchasing.purchase_orders import services
 
 bp = Blueprint("purchase_orders", __name__)
@@ -40,7 +40,7 @@ def _csrf_ok() -> None:
 @bp.get("/purchase-orders/")
 @roles_required(*OFFICERS)
 def index():
-    pagination = paginate(services.list_purchase_orders())
+    pagination = paginate_flat(services.list_purchase_orders())
     return render_template("purchase_orders/index.html", pagination=pagination, machine=PURCHASE_ORDER)
 
 
