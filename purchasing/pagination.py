@@ -108,8 +108,9 @@ def count_capped(stmt, cap: int) -> tuple[int, bool]:
     return (cap, True) if n > cap else (n, False)
 
 
-def flat_page(stmt, *, page: int = 1, per_page: int = 25, after: int | None = None) -> FlatPage:
-    """A page of ``stmt``: by key when ``after`` is given (and the list is keyed), else by number, capped."""
+def flat_page(stmt, *, page: int = 1, per_page: int = 25, after: int | None = None, rows: bool = False) -> FlatPage:
+    """A page of ``stmt``: by key when ``after`` is given (and the list is keyed), else by number, capped.
+    ``rows``: the items are result rows (a select of several columns), not entities."""
     cap = current_app.config.get("LIST_COUNT_CAP", 10_000)
     per_page = max(1, min(per_page, current_app.config["MAX_ITEMS_PER_PAGE"]))
     max_page = max(1, cap // per_page)
@@ -122,17 +123,18 @@ def flat_page(stmt, *, page: int = 1, per_page: int = 25, after: int | None = No
     else:
         page = min(page, max_page)
         page_stmt = stmt.limit(per_page + 1).offset((page - 1) * per_page)
-    rows = list(db.session.execute(page_stmt).unique().scalars())
-    more = len(rows) > per_page
-    rows = rows[:per_page]
+    result = db.session.execute(page_stmt)
+    items = list(result.all() if rows else result.unique().scalars())
+    more = len(items) > per_page
+    items = items[:per_page]
     total, capped = count_capped(stmt, cap)
     next_after = None
-    if more and key is not None and rows:
-        next_after = getattr(rows[-1], key[0].key)
+    if more and key is not None and items and not rows:
+        next_after = getattr(items[-1], key[0].key)
     if keyed and not capped:
         # a short list reached by key (a link kept from before): its numbered count still holds
         capped = total >= cap
-    return FlatPage(items=rows, page=page, per_page=per_page, total=total, capped=capped,
+    return FlatPage(items=items, page=page, per_page=per_page, total=total, capped=capped,
                     next_after=next_after if (more and key is not None) else None, keyed=keyed, max_page=max_page,
                     extra={"more": more})
 
