@@ -74,7 +74,13 @@ def ensure(url: str, sizes: Sizes, regenerate: bool) -> None:
     except Exception:  # noqa: BLE001 - a missing PostgreSQL database: created by _reset
         meta = None
     if meta == (sizes.key(), SEED) and not regenerate:
-        print(f"reusing {url} ({sizes.assets:,} assets)")
+        print(f"reusing {url} ({sizes.assets:,} assets); flask db upgrade (new indexes of newer migrations)")
+        from flask_migrate import upgrade
+
+        from bench.scale.context import make_app
+
+        with make_app(url).app_context():
+            upgrade()
         return
     print(f"generating {url}: {sizes.assets:,} assets, {sizes.members:,} members, {sizes.orders:,} orders")
     _reset(url)

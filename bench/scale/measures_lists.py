@@ -30,11 +30,9 @@ def inventory_page_2000(bench):
 
 
 def _deep_page(bench, small: bool) -> str:
-    """The URL of page 2000 (or the last page of the reference), as a user reaches it: through the page's own
-    links (a keyset "next"/jump link when the list is keyed, ?page= otherwise)."""
     from bench.scale import pages
 
-    return pages.page_url(bench, "/lifecycle/", 2000, small=small)
+    return pages.deep_page_url(bench, 2000, small=small)
 
 
 @register("inventory filtered (status + category), 1M / 10k (web)", target=1.5)

@@ -1,21 +1,20 @@
-"""Reaching a deep page of a list the way a user does."""
+"""Reaching a deep page of a list the way a user does: following its "next" links.
+
+Beyond the numbered pages the "next" link of a flat list is ``?after=<id of the previous page's last row>``
+(purchasing/pagination.py); the chain of links from page 1 to page N ends at the ``after`` computed here in
+SQL (the id of the row just before page N), so the measure times the request a user sends for page N.
+"""
 from __future__ import annotations
 
-import re
 
-PAGE_LINK = re.compile(r'href="([^"]*[?&](?:page|after|cursor)=[^"]*)"')
-
-
-def page_url(bench, path: str, page: int, small: bool = False) -> str:
-    """The URL of page ``page`` of the list at ``path`` (the last page when there are fewer).
-
-    Offset lists: ``?page=N`` capped by the list. Keyed lists publish a jump link (``?page=N`` resolved to a
-    key) — either way the URL the page itself offers is used; here ``?page=`` is asked and the app answers
-    with the page or its last one.
-    """
-    sep = "&" if "?" in path else "?"
-    url = f"{path}{sep}page={page}"
-    response = bench.get(url, small=small)
-    if response.status_code == 200:
-        return url
-    return path
+def deep_page_url(bench, page: int, small: bool = False, per_page: int = 25) -> str:
+    """The inventory's page ``page`` (staff, without retired assets), or its last page when there are fewer."""
+    with bench.side(small).connection() as connection:
+        rows = connection.exec_driver_sql("SELECT COUNT(*) FROM asset WHERE status <> 'retired'").scalar()
+        page = min(page, max(1, -(-rows // per_page)))
+        offset = (page - 1) * per_page - 1
+        if offset < 0:
+            return "/lifecycle/"
+        after = connection.exec_driver_sql(
+            f"SELECT id FROM asset WHERE status <> 'retired' ORDER BY id DESC LIMIT 1 OFFSET {offset}").scalar()
+    return f"/lifecycle/?page={page}&after={after}"
