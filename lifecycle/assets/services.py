@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Date, and_, case, func, literal, null, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lifecycle.assets.models import Asset, AssetEvent, AssetTagCounter, DataErasure, Origin
@@ -166,29 +166,32 @@ def inventory_query(filters: InventoryFilter):
     if filters.site:
         stmt = stmt.where(Asset.site == filters.site)
     if filters.past_lifetime:
-        stmt = stmt.where(Asset.id.in_(_past_lifetime_ids()))
+        stmt = stmt.outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
     return stmt.order_by(Asset.id.desc())
 
 
-def _past_lifetime_ids():
-    """Assets acquired longer ago than their expected lifetime (product's, else the category's default)."""
-    today = date.today()
-    conditions = []
-    categories = db.session.execute(select(Category.id, Category.code)).all()
-    for category_id, code in categories:
+def past_lifetime_condition(today: date | None = None):
+    """Assets acquired longer ago than their expected lifetime (the product's, else the category's default),
+    as one SQL condition: the days since acquisition against COALESCE(product lifetime, the category's default
+    from a CASE over the few categories). Needs ``product`` outer-joined to ``asset``."""
+    today = today or date.today()
+    by_category = {}
+    for category_id, code in db.session.execute(select(Category.id, Category.code)).all():
         factor = carbon.category_factor(code)
         if factor and factor.default_lifetime_years:
-            cutoff = _years_before(today, factor.default_lifetime_years)
-            conditions.append(and_(Asset.category_id == category_id, Product.expected_lifetime_years.is_(None),
-                                   Asset.acquisition_date < cutoff))
-    product_rows = db.session.execute(select(Product.id, Product.expected_lifetime_years)
-                                      .where(Product.expected_lifetime_years.is_not(None))).all()
-    for product_id, years in product_rows:
-        conditions.append(and_(Asset.product_id == product_id,
-                               Asset.acquisition_date < _years_before(today, float(years))))
-    if not conditions:
-        return select(Asset.id).where(False)  # noqa: FBT003
-    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(or_(*conditions))
+            by_category[category_id] = int(round(factor.default_lifetime_years * 365.25))
+    category_days = case(by_category, value=Asset.category_id, else_=None) if by_category else null()
+    lifetime_days = func.coalesce(func.round(Product.expected_lifetime_years * 365.25), category_days)
+    if db.engine.dialect.name == "sqlite":
+        age_days = func.julianday(literal(today.isoformat())) - func.julianday(Asset.acquisition_date)
+    else:
+        age_days = literal(today, type_=Date) - Asset.acquisition_date
+    return and_(Asset.acquisition_date.is_not(None), age_days > lifetime_days)
+
+
+def _past_lifetime_ids():
+    """The ids of the assets past their expected lifetime (see ``past_lifetime_condition``)."""
+    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
 
 
 def _years_before(day: date, years: float) -> date:
@@ -258,10 +261,26 @@ def find_by_tag(tag: str) -> Asset | None:
 
 
 def member_sites(member_id: int | None) -> list[str]:
-    stmt = select(Asset.site).where(Asset.site != "").distinct().order_by(Asset.site)
-    if member_id:
-        stmt = stmt.where(Asset.member_id == member_id)
+    """The sites of one member's assets (the filter's choices), read from the (member_id, site) index.
+
+    Without a member (staff over the whole territory) there is no list: a DISTINCT over every asset of the
+    territory grows with it; staff choose a member first, then its sites."""
+    if not member_id:
+        return []
+    stmt = select(Asset.site).where(Asset.site != "", Asset.member_id == member_id).distinct().order_by(Asset.site)
     return list(db.session.scalars(member_scope(stmt, Asset)))
+
+
+def member_filter_choices(selected_id: int | None, limit: int) -> list[tuple[int, str]]:
+    """The staff's member filter: every active member while there are at most ``limit``; beyond (a national
+    territory), the selected member only, so that the page does not render tens of thousands of options."""
+    n = db.session.scalar(select(func.count()).select_from(
+        select(Member.id).where(Member.is_active.is_(True)).limit(limit + 1).subquery()))
+    if n <= limit:
+        return member_choices()
+    if not selected_id:
+        return []
+    return [tuple(row) for row in db.session.execute(select(Member.id, Member.name).where(Member.id == selected_id))]
 
 
 def carbon_summary(asset: Asset, today: date | None = None) -> dict:

@@ -5,7 +5,7 @@ retirement, imports, audits) add their routes to it, and lifecycle/web.py loads 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,9 +26,9 @@ from purchasing.auth import roles_required
 from purchasing.documents.services import DocumentRefused
 from purchasing.extensions import db
 from purchasing.forms import choices
-from purchasing.pagination import paginate
 from purchasing.domain.errors import DomainError
-from purchasing.params import database_id
+from purchasing.pagination import paginate_flat
+from purchasing.params import database_id, query_int
 from purchasing.scoping import get_scoped_or_404
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle")
@@ -54,6 +54,10 @@ def _member_choices():
     return services.member_choices()
 
 
+def _member_filter_choices():
+    return services.member_filter_choices(query_int("member_id"), current_app.config["MEMBER_SELECT_LIMIT"])
+
+
 def _can_manage(asset_or_member_id) -> bool:
     if current_user.role not in MANAGE:
         return False
@@ -63,18 +67,24 @@ def _can_manage(asset_or_member_id) -> bool:
 
 # --- inventory -----------------------------------------------------------------------------------
 
-@bp.get("/")
-@roles_required(*ALL)
-def index():
-    form = InventoryFilterForm(request.args, categories=_category_choices(),
-                               sites=services.member_sites(current_user.member_id),
-                               members=_member_choices() if current_user.is_staff else ())
+def _inventory_filters(formdata, member_id: int | None):
+    """The inventory's filter form over ``formdata`` (the page's query string, or the label sheet's POST)."""
+    form = InventoryFilterForm(formdata, categories=_category_choices(), sites=services.member_sites(member_id),
+                               members=_member_filter_choices() if current_user.is_staff else ())
     form.validate()
     filters = services.InventoryFilter(
         member_id=(form.member_id.data or None) if current_user.is_staff else None,
         category_id=form.category_id.data or None, status=form.status.data or None, site=form.site.data or None,
         past_lifetime=bool(form.past_lifetime.data))
-    pagination = paginate(services.inventory_query(filters))
+    return form, filters
+
+
+@bp.get("/")
+@roles_required(*ALL)
+def index():
+    member_id = current_user.member_id if not current_user.is_staff else query_int("member_id")
+    form, filters = _inventory_filters(request.args, member_id)
+    pagination = paginate_flat(services.inventory_query(filters))
     return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
 
 
@@ -172,14 +182,9 @@ def labels():
 
     filters = None
     if request.form.get("selection") == "filter":
-        form = InventoryFilterForm(request.form, categories=_category_choices(),
-                                   sites=services.member_sites(current_user.member_id),
-                                   members=_member_choices() if current_user.is_staff else ())
-        form.validate()
-        filters = services.InventoryFilter(
-            member_id=(form.member_id.data or None) if current_user.is_staff else None,
-            category_id=form.category_id.data or None, status=form.status.data or None,
-            site=form.site.data or None, past_lifetime=bool(form.past_lifetime.data))
+        member_id = current_user.member_id if not current_user.is_staff else \
+            request.form.get("member_id", type=database_id)
+        _form, filters = _inventory_filters(request.form, member_id)
     try:
         ids = services.label_ids(request.form.getlist("ids", type=database_id), filters)
     except DomainError as error:

@@ -18,7 +18,7 @@ from purchasing.navigation import register
 from purchasing.orders import exports, services
 from purchasing.orders.forms import CancelForm, CartForm, ExportForm, RejectForm
 from purchasing.orders.models import Order
-from purchasing.pagination import paginate
+from purchasing.pagination import paginate_flat
 
 bp = Blueprint("orders", __name__)
 
@@ -83,7 +83,7 @@ def update_cart():
 @roles_required(*MEMBER, *STAFF)
 def index():
     status = request.args.get("status") or None
-    pagination = paginate(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
+    pagination = paginate_flat(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes"), machine=ORDER,
                            endpoint="orders.index")
 
@@ -91,7 +91,7 @@ def index():
 @bp.get("/orders/to-approve")
 @roles_required(Role.APPROVER)
 def to_approve():
-    pagination = paginate(services.orders_for(current_user, status="submitted"))
+    pagination = paginate_flat(services.orders_for(current_user, status="submitted"))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes à approuver"),
                            machine=ORDER, endpoint="orders.to_approve",
                            commitments=campaigns.pending_commitments_for(current_user))
