@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from pathlib import Path
 
 import barcode
 from barcode.writer import SVGWriter
@@ -39,6 +40,25 @@ def barcode_svg_inline(tag: str) -> str:
 def label_items(assets) -> list[dict]:
     """What the label sheet template shows per label: the asset and its barcode."""
     return [{"asset": asset, "svg": barcode_svg_inline(asset.tag)} for asset in assets]
+
+
+def sheet_html(assets, *, standalone: bool = False, progress=None) -> tuple[str, int]:
+    """(HTML of the label sheet, number of A4 pages); ``standalone``: the style sheet inlined, for a file.
+
+    ``progress(done, total)`` is told after each page's barcodes are drawn (the job's progress bar).
+    """
+    from flask import current_app, render_template
+
+    items = []
+    for start in range(0, len(assets), LABELS_PER_PAGE):
+        if progress is not None:
+            progress(start, len(assets))
+        items.extend(label_items(assets[start:start + LABELS_PER_PAGE]))
+    css = None
+    if standalone:
+        css = (Path(current_app.static_folder) / "css" / "labels.css").read_text(encoding="utf-8")
+    sheet = pages(items)
+    return render_template("lifecycle/labels.html", pages=sheet, per_row=LABELS_PER_ROW, inline_css=css), len(sheet)
 
 
 def pages(items: list, per_page: int = LABELS_PER_PAGE) -> list[list]:

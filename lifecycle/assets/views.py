@@ -196,9 +196,7 @@ def labels():
         job = kinds.start_label_sheet(current_user, ids, str(get_locale() or "fr"))
         db.session.commit()
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
-    assets = services.assets_for_labels(ids)
-    return render_template("lifecycle/labels.html", pages=tags.pages(tags.label_items(assets)),
-                           per_row=tags.LABELS_PER_ROW)
+    return tags.sheet_html(services.assets_for_labels(ids))[0]
 
 
 @bp.post("/assets/<int:asset_id>/status")

@@ -9,9 +9,8 @@ import hashlib
 from dataclasses import asdict
 from datetime import date
 from importlib import import_module
-from pathlib import Path
 
-from flask import Flask, current_app, render_template
+from flask import Flask
 
 from lifecycle.assets import services as lifecycle_services, tags
 from lifecycle.imports import services as inventory_imports
@@ -201,16 +200,10 @@ def _label_sheet(job: Job, progress: Progress) -> Outcome:
     assets = lifecycle_services.assets_for_labels(job.params["ids"], _owner(job))
     if not assets:
         raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
-    items = []
-    for start in range(0, len(assets), tags.LABELS_PER_PAGE):
-        progress(start, len(assets))
-        items.extend(tags.label_items(assets[start:start + tags.LABELS_PER_PAGE]))
-    css = (Path(current_app.static_folder) / "css" / "labels.css").read_text(encoding="utf-8")
-    sheet = tags.pages(items)
-    html = render_template("lifecycle/labels.html", pages=sheet, per_row=tags.LABELS_PER_ROW, inline_css=css)
+    html, page_count = tags.sheet_html(assets, standalone=True, progress=progress)
     progress(len(assets), len(assets), force=True)
-    return Outcome(summary={"labels": len(assets), "pages": len(sheet)},
-                   message=f"Planche de {len(assets)} étiquettes prête ({len(sheet)} pages A4).",
+    return Outcome(summary={"labels": len(assets), "pages": page_count},
+                   message=f"Planche de {len(assets)} étiquettes prête ({page_count} pages A4).",
                    file=(f"etiquettes-{job.id}.html", "text/html", html.encode("utf-8")))
 
 
