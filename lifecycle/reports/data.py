@@ -46,6 +46,12 @@ def category_labels(locale: str) -> dict[str, str]:
     return {c.code: c.label(locale) for c in db.session.scalars(select(Category))}
 
 
+def member_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Member.id, Member.name).where(Member.is_active.is_(True))
+                              .order_by(Member.name, Member.id))
+    return [(r.id, r.name) for r in rows]
+
+
 def epci_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Member.id, Member.name).where(Member.kind == MemberKind.EPCI)
                               .order_by(Member.name))

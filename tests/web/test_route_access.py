@@ -326,7 +326,7 @@ def ctx(make_member, make_user, make_grid, make_offer):
     for key, user in (("order_a", users[Role.SECRETARY]), ("order_b", secretary_b), ("order_placed", secretary_b)):
         add_to_cart(user, offer.id, 2, today)
         cart = get_cart(user)
-        update_cart(cart, {}, "Mairie, 1 place de la Mairie", "", today)
+        update_cart(cart, {}, "Mairie", "", today)
         submit_order(cart, user, today)
         orders[key] = cart
     member_b.approval_threshold_ht  # order_b and order_placed are under the threshold: approved
