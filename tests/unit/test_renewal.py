@@ -192,3 +192,49 @@ def test_rules_are_data():
 ])
 def test_months_left(on, left):
     assert expected_end_of_service(laptop()).months_left(on) == left
+
+
+def test_an_unknown_condition_word_moves_nothing():
+    assert expected_end_of_service(laptop(condition="broken")).end == date(2026, 3, 15)
+    assert expected_end_of_service(laptop(condition="broken")).adjustments == ()
+
+
+def test_system_names_with_commas_are_read():
+    assert expected_end_of_service(windows10(os_name="Windows 10,Professionnel", os_version="")).end \
+        == date(2025, 10, 14)
+
+
+def test_every_adjustment_says_why_in_both_languages_with_its_source():
+    result = expected_end_of_service(laptop(condition="fair", completed_repairs=1, ram_mb=7 * 1024,
+                                            storage_types=("hdd",), warranty_end=date(2030, 1, 1)))
+    assert [(a.code, a.months, a.on, a.source) for a in result.adjustments] == [
+        ("condition", -6, None, SYNDICATE_RULE), ("repairs", 6, None, SYNDICATE_RULE),
+        ("low_ram", -12, None, SYNDICATE_RULE), ("hdd", -12, None, SYNDICATE_RULE),
+        ("warranty", 0, date(2030, 1, 1), "garantie de l'équipement")]
+    assert [a.reason_fr for a in result.adjustments] == [
+        "État « fair » : -6 mois",
+        "1 réparation(s) ou reconditionnement(s) : +6 mois",
+        "Mémoire de 7 Go, sous les 8 Go : -12 mois (une extension de mémoire l'évite)",
+        "Disque dur mécanique : -12 mois (un SSD l'évite)",
+        "Sous garantie jusqu'au 01/01/2030"]
+    assert [a.reason_en for a in result.adjustments] == [
+        "Condition “fair”: -6 months",
+        "1 repair(s) or refurbishment(s): +6 months",
+        "7 GB of memory, under 8 GB: -12 months (a memory upgrade avoids it)",
+        "Hard disk drive: -12 months (an SSD avoids it)",
+        "Under warranty until 2030-01-01"]
+
+
+def test_the_system_cap_says_why_in_both_languages():
+    (known,) = expected_end_of_service(windows10(cpu_generation=7)).adjustments
+    assert (known.months, known.on) == (0, date(2025, 10, 14))
+    assert known.reason_fr == ("Microsoft Windows 10 Professionnel 22H2 : mises à jour de sécurité terminées le "
+                               "14/10/2025, matériel non compatible avec Windows 11")
+    assert known.reason_en == ("Microsoft Windows 10 Professionnel 22H2: security updates ended on 2025-10-14, "
+                               "hardware not compatible with Windows 11")
+    (unknown,) = expected_end_of_service(windows10()).adjustments
+    assert unknown.reason_en.endswith("compatibility with Windows 11 unknown (processor not inventoried)")
+
+
+def test_months_left_across_years():
+    assert expected_end_of_service(laptop()).months_left(date(2025, 1, 15)) == 14
