@@ -322,7 +322,9 @@ def order(u: User) -> None:
     if lines and u.rng.random() < 0.7:
         data = {f"qty-{line}": re.search(rf'name="qty-{line}" value="(\d+)"', text).group(1)
                 if re.search(rf'name="qty-{line}" value="(\d+)"', text) else "1" for line in lines}
-        data.update(delivery_site="Mairie, secrétariat — banc de charge", note="", action="submit")
+        site = re.search(r'<option selected value="(\d+)"|<option value="(\d+)" selected', text)
+        data.update(delivery_site_id=next((g for g in site.groups() if g), "0") if site else "0", note="",
+                    action="submit")  # the member's default site, preselected in the cart
         u.post("/cart", data)
 
 

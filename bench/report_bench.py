@@ -52,7 +52,7 @@ def main() -> None:
                               member_id=rng.choice(members), acquisition_date=today - timedelta(days=rng.randint(0, 3650)),
                               purchase_price_ht=Decimal("500.00"), origin="imported", condition="good",
                               holds_storage=False, status=rng.choice(["in_service", "in_stock", "in_pool"]),
-                              designation="", site="", assigned_to=""))
+                              designation="", assigned_to=""))
             if len(batch) == 10_000:
                 db.session.execute(insert(Asset), batch)
                 batch = []
@@ -62,7 +62,7 @@ def main() -> None:
         print(f"inserted {n_assets} assets in {time.perf_counter() - start:.1f} s")
 
         for label, call in [
-            ("assets frame (SQL + carbon merge)", lambda: report_data.assets_frame("territory", None)),
+            ("fleet groups (SQL GROUP BY + carbon per key)", lambda: report_data.fleet_groups("territory", None, today)),
             ("whole territory report", lambda: report_data.build_scope_report("territory", None, today.year, today)),
         ]:
             tracemalloc.start()

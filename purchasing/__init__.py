@@ -64,6 +64,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # one integer parser for every path id (before the blueprints: rules bind their converters when added)
     app.url_map.converters["int"] = params.DatabaseIdConverter
+    from lifecycle.imports.limits import allow_inventory_bodies
+
+    # first of all (CSRF protection reads the form before the blueprints' hooks): inventory files are larger
+    app.before_request_funcs.setdefault(None, []).insert(0, allow_inventory_bodies)
     app.before_request(params.refuse_nul_characters)
     _register_blueprints(app)
 
@@ -204,6 +208,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(lifecycle_bp)
 
+    from lifecycle.agents.views import agent_bp
+
+    app.register_blueprint(agent_bp)
+
     from lifecycle.reports.views import bp as reports_bp
 
     app.register_blueprint(reports_bp)
@@ -224,3 +232,11 @@ def _register_blueprints(app: Flask) -> None:
     from purchasing.jobs.views import bp as jobs_bp
 
     app.register_blueprint(jobs_bp)
+
+    from purchasing.decp.views import bp as decp_bp
+
+    app.register_blueprint(decp_bp)
+
+    from purchasing.syndicate.views import bp as syndicate_bp
+
+    app.register_blueprint(syndicate_bp)

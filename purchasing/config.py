@@ -31,6 +31,13 @@ class Config:
     UPLOAD_MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
     UPLOAD_MAX_ZIP_RATIO = 100
     UPLOAD_MAX_CELLS = 1_000_000
+    # Inventory files (lifecycle/imports/limits.py) instead: 50 MiB, through a background job above
+    # JOBS_IMPORT_ROW_THRESHOLD rows; a workbook of up to 2.5 million cells (200,000 rows of 12 columns);
+    # at most INVENTORY_MAX_ROWS rows through the site or the API (`flask lifecycle import` takes any length).
+    INVENTORY_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+    INVENTORY_UPLOAD_MAX_CELLS = 2_500_000
+    INVENTORY_UPLOAD_MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+    INVENTORY_MAX_ROWS = 200_000
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Paris"
@@ -58,6 +65,10 @@ class Config:
 
     ITEMS_PER_PAGE = 25
     MAX_ITEMS_PER_PAGE = 100
+    #: flat lists count exactly up to this many rows, then say "more than" (purchasing/pagination.py)
+    LIST_COUNT_CAP = 10_000
+    #: above this many active members the staff's member filter lists only the selected one (no 35,000 options)
+    MEMBER_SELECT_LIMIT = 1_000
 
     # Asset tags: "<prefix>-<year>-<6-digit sequence>", e.g. SDN-2026-000123 (printed as Code 128).
     ASSET_TAG_PREFIX = "SDN"
@@ -105,6 +116,10 @@ class Config:
     JOBS_RETRY_BACKOFF = 2
     #: imports (inventory, price lists) of more rows than this run as a job with a progress bar
     JOBS_IMPORT_ROW_THRESHOLD = 2000
+    #: inventory agents (lifecycle/agents): requests per enrolment token in each window (a PROLOG and an
+    #: INVENTORY per device and contact; a token is usually shared by a member's whole fleet)
+    AGENT_RATE_LIMIT = 1200
+    AGENT_RATE_WINDOW_SECONDS = 3600
     #: extra modules imported at start-up that register job kinds (register_job_kind)
     JOBS_MODULES: tuple = ()
 

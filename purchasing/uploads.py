@@ -144,18 +144,22 @@ def sniff_kind(data: bytes) -> str:
 
 
 def read_table(filename: str, data: bytes, *, allowed=("csv", "xlsx", "ods"),
-               upload_limits: UploadLimits | None = None, required_columns=()) -> Table:
+               upload_limits: UploadLimits | None = None, required_columns=(), sheet_score=None,
+               by_content: bool = False) -> Table:
     """Check and read an uploaded table; :class:`UploadRefused` (French message, stable code) otherwise.
 
     ``allowed``: the kinds this import takes. ``required_columns``: in a workbook, the sheet read is the
-    first whose titles include them all (else the first sheet holding data).
+    first whose titles include them all (else the first sheet holding data). ``sheet_score(titles) -> number``:
+    in a workbook, the sheet read is the one whose first row scores highest (ties: the first; every score 0: as
+    without it) — the data may be on any sheet. ``by_content``: the file's name is not checked, its content
+    says what it is (any of ``allowed``).
     """
     upload_limits = upload_limits or limits()
     name = (filename or "").strip().lower()
     extension = next((ext for ext in EXTENSIONS if name.endswith(ext) and EXTENSIONS[ext] in allowed), None)
     shown = [ext for ext, kind in EXTENSIONS.items() if kind in allowed and ext not in (".tsv", ".txt")]
     accepted = " ou ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]
-    if extension is None:
+    if extension is None and not by_content:
         raise UploadRefused(f"Format refusé : envoyez un fichier {accepted}.", code="bad_file_type",
                             details={"accepted": accepted})
     if not data:
@@ -164,6 +168,13 @@ def read_table(filename: str, data: bytes, *, allowed=("csv", "xlsx", "ods"),
         raise UploadRefused(f"Fichier trop volumineux : {_mib(upload_limits.max_bytes)} au plus.",
                             code="file_too_large", details={"max_bytes": upload_limits.max_bytes})
     kind = sniff_kind(data)
+    if by_content:
+        if kind not in allowed:
+            hint = " Enregistrez-le en .xlsx ou en CSV depuis votre tableur." if kind == "xls" else ""
+            raise UploadRefused(f"Le contenu du fichier n'est pas un tableau lisible : c'est "
+                                f"{KIND_LABELS.get(kind, kind)}, pas un fichier {accepted}.{hint}",
+                                code="content_mismatch", details={"content": kind})
+        extension = next(ext for ext, promised in EXTENSIONS.items() if promised == kind)
     expected = EXTENSIONS[extension]
     if kind != expected:
         hint = " Enregistrez-le en .xlsx ou en CSV depuis votre tableur." if kind == "xls" else ""
@@ -178,7 +189,7 @@ def read_table(filename: str, data: bytes, *, allowed=("csv", "xlsx", "ods"),
             _check_xlsx_cells(archive, upload_limits)
         else:
             _check_ods_cells(archive, upload_limits)
-    return _read_workbook(data, kind, required_columns)
+    return _read_workbook(data, kind, required_columns, sheet_score)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -390,7 +401,7 @@ def _repeat(value) -> int:
 
 # --- workbooks ------------------------------------------------------------------------------------------------
 
-def _read_workbook(data: bytes, kind: str, required_columns) -> Table:
+def _read_workbook(data: bytes, kind: str, required_columns, sheet_score=None) -> Table:
     engine = "openpyxl" if kind == "xlsx" else "odf"
     try:
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=str, keep_default_na=False,
@@ -410,6 +421,12 @@ def _read_workbook(data: bytes, kind: str, required_columns) -> Table:
             if wanted <= titles:
                 chosen = (name, frame)
                 break
+    elif sheet_score is not None:
+        best = 0
+        for name, frame in candidates:
+            score = sheet_score([_normalise(v) for v in frame.iloc[0].tolist()])
+            if score > best:
+                chosen, best = (name, frame), score
     table = _with_headers(chosen[1])
     table.kind, table.sheet = kind, str(chosen[0])
     return table
@@ -456,10 +473,11 @@ def _with_headers(raw: pd.DataFrame) -> Table:
         names.append(name)
     if not names:
         raise UploadRefused("La première ligne doit contenir les titres des colonnes.", code="no_header")
-    frame = body.iloc[:, keep].copy()
-    frame.columns = names
-    frame = frame.apply(lambda column: column.str.strip())
-    frame = frame.reset_index(drop=True)
+    # cells stripped with str.strip over each column's values (the .str accessor is a slow loop per cell)
+    frame = pd.DataFrame({name: pd.Series(list(map(str.strip, body.iloc[:, index].tolist())), dtype=str)
+                          for name, index in zip(names, keep)})
+    if frame.empty and len(names):
+        frame = pd.DataFrame(columns=names, dtype=str)
     return Table(frame=frame, headers=[titles[i].strip() for i in keep], kind="")
 
 

@@ -180,24 +180,51 @@ def _next() -> int:
     return _counter["n"]
 
 
+def billing_siret_for(siren: str):
+    """The member's main-budget SIRET (NIC 0001 and its Luhn key), used for billing."""
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.members.models import MemberSiret
+
+    body = siren + "0001"
+    return MemberSiret(siret=body + luhn_check_digit(body), label="Budget principal", is_billing=True)
+
+
+def default_site_id(member) -> str:
+    """The id (as a form sends it) of the member's default delivery site."""
+    from sqlalchemy import select
+
+    from purchasing.members.models import Site
+
+    member_id = getattr(member, "id", member)
+    return str(db.session.scalar(select(Site.id).where(Site.member_id == member_id, Site.is_default.is_(True))))
+
+
 @pytest.fixture
 def make_member(app):
     from purchasing.domain.identifiers import luhn_check_digit
-    from purchasing.members.models import Member, fold_for_search
+    from purchasing.members.models import Member, Site, fold_for_search
 
     def factory(**kw):
+        """``billing_siret=False``: a member without a billing SIRET (every real member has one: its SIREN + 0001)."""
         n = _next()
         body = f"{99000000 + n:08d}"
         data = dict(kind="commune", name=f"Commune test {n}", siren=body + luhn_check_digit(body),
                     insee_code=f"{(n % 89) + 1:02d}{n % 1000:03d}" if kw.get("kind", "commune") == "commune" else None,
                     population=500, approval_threshold_ht=Decimal("1000.00"), joined_on=date(2020, 1, 1),
                     is_active=True)
+        billing = kw.pop("billing_siret", True)
         data.update(kw)
         if data["insee_code"] and data["insee_code"][:2] == "20":
             data["insee_code"] = "21" + data["insee_code"][2:]
         member = Member(search_name=fold_for_search(data["name"]), **data)
+        if billing:  # a member may order only with a billing SIRET (issue 12): the usual test member has one
+            member.sirets.append(billing_siret_for(member.siren))
         db.session.add(member)
         db.session.flush()
+        if kw.get("kind", "commune") == "commune" and billing:  # and its town hall as default delivery site
+            db.session.add(Site(member_id=member.id, name="Mairie", name_key="mairie", address="1 place de la Mairie",
+                                postal_code="24000", city=member.name, is_default=True))
+            db.session.flush()
         return member
 
     return factory
@@ -231,6 +258,21 @@ def make_grid(app):
     return factory
 
 
+def _syndicate_identity():
+    """The syndicate's identity, filled when still incomplete (a contract's purchase orders name it as buyer)."""
+    from purchasing.domain.identifiers import luhn_check_digit
+    from purchasing.syndicate.services import current_identity
+
+    identity = current_identity()
+    if not identity.is_complete:
+        siren = "25240001" + luhn_check_digit("25240001")
+        identity.name, identity.siret = "Syndicat de test", siren + "0001" + luhn_check_digit(siren + "0001")
+        identity.address, identity.postal_code, identity.city = "2 place Hoche", "24000", "Périgueux"
+        identity.signatory_name, identity.signatory_title = "Claire Dumas", "Présidente"
+        db.session.flush()
+    return identity
+
+
 @pytest.fixture
 def make_offer(app):
     """A product with one offer under an active contract (price breaks: ≥10 and ≥50 by default)."""
@@ -244,6 +286,7 @@ def make_offer(app):
 
     def factory(price="1000.00", breaks=((10, "950.00"), (50, "900.00")), category="laptop", contract=None,
                 valid_until=None, max_amount="1000000.00", committed="0.00", name=None, **product_kw):
+        _syndicate_identity()  # the buyer of the contract's purchase orders
         n = _next()
         if contract is None:
             body = f"{77000000 + n:08d}"

@@ -37,7 +37,21 @@ EVENT_LABELS = {"created": _l("Entrée dans l'inventaire"), "status": _l("Change
                 "moved": _l("Changement de site (inventaire physique)"),
                 "missing": _l("Non trouvé à l'inventaire physique"), "audited": _l("Vu à l'inventaire physique"),
                 "imported": _l("Importé"), "placement": _l("Changement de site ou d'affectation"),
-                "warranty": _l("Fin de garantie modifiée")}
+                "warranty": _l("Fin de garantie modifiée"),
+                "inventory_update": _l("Mis à jour par un inventaire")}
+#: the fields an inventory changes, as the timeline names them
+CHANGE_LABELS = {"designation": _l("Désignation"), "serial_number": _l("Numéro de série"), "site": _l("Site"),
+                 "assigned_to": _l("Attribué à"), "acquisition_date": _l("Date d'acquisition"),
+                 "purchase_price_ht": _l("Prix d'achat HT"), "condition": _l("État"),
+                 "warranty_end_date": _l("Fin de garantie"), "manufacturer": _l("Fabricant"), "model": _l("Modèle"),
+                 "uuid": _l("UUID"), "device_id": _l("Identifiant d'agent"), "cpu": _l("Processeur"),
+                 "ram_mb": _l("Mémoire vive (Mo)"), "os_name": _l("Système"), "os_version": _l("Version du système"),
+                 "screen_inches": _l("Écran (pouces)"), "battery_health_pct": _l("Santé de la batterie (%)"),
+                 "storage": _l("Stockage")}
+STORAGE_LABELS = {"ssd": "SSD", "hdd": _l("Disque dur (HDD)"), "nvme": "SSD NVMe", "emmc": "eMMC",
+                  "unknown": _l("type inconnu")}
+RAM_CHOICES = [(0, _l("Toute")), (4096, _l("moins de 4 Go")), (8192, _l("moins de 8 Go")),
+               (16384, _l("moins de 16 Go"))]
 
 
 class StatusForm(FlaskForm):
@@ -142,15 +156,20 @@ class InventoryFilterForm(FlaskForm):
 
     category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
     status = SelectField(_l("Statut"), validators=[Optional()])
-    site = SelectField(_l("Site"), validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=choice_id, validators=[Optional()])
     member_id = SelectField(_l("Adhérent"), coerce=choice_id, validators=[Optional()])
     past_lifetime = BooleanField(_l("Au-delà de sa durée de vie prévue"))
+    ram_below = SelectField(_l("Mémoire vive"), coerce=choice_id, validators=[Optional()])
+    hdd = BooleanField(_l("Avec un disque dur (HDD)"))
+    os = SelectField(_l("Système d'exploitation"), validators=[Optional()])
 
-    def __init__(self, *args, categories=(), sites=(), members=(), **kwargs):
+    def __init__(self, *args, categories=(), sites=(), members=(), systems=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.ram_below.choices = choices(RAM_CHOICES)
+        self.os.choices = choices([("", _l("Tous"))] + [(s, s) for s in systems])
         self.category_id.choices = choices([(0, _l("Toutes"))] + list(categories))
         self.status.choices = choices([("", _l("Tous (hors sortis)"))] + list(STATUS_LABELS.items()))
-        self.site.choices = choices([("", _l("Tous"))] + [(s, s) for s in sites])
+        self.site.choices = choices([(0, _l("Tous"))] + list(sites))
         self.member_id.choices = choices([(0, _l("Tous"))] + list(members))
 
 

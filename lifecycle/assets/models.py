@@ -5,14 +5,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
 from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import Money, UTCDateTime, utcnow
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
 
 
 class Origin(StrEnum):
@@ -39,7 +39,11 @@ class Asset(db.Model):
     __table_args__ = (
         CheckConstraint("purchase_price_ht IS NULL OR purchase_price_ht >= 0", name="price_not_negative"),
         Index("ix_asset_member_status", "member_id", "status"),
-        Index("ix_asset_member_site", "member_id", "site"),
+        Index("ix_asset_member_site", "member_id", "site_id"),
+        # the flat inventory's filters and sort (migration scale_01)
+        Index("ix_asset_status_id", "status", "id"),
+        Index("ix_asset_category_status_id", "category_id", "status", "id"),
+        Index("ix_asset_member_id_id", "member_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,7 +56,8 @@ class Asset(db.Model):
     #: free-text designation for imported assets without a catalogue product
     designation: Mapped[str] = mapped_column(String(200), default="")
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    site: Mapped[str] = mapped_column(String(200), default="")
+    #: where the asset is: a site of its member's address book (purchasing.members.models.Site)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     #: a person or a service
     assigned_to: Mapped[str] = mapped_column(String(200), default="")
     acquisition_date: Mapped[date | None]
@@ -73,7 +78,14 @@ class Asset(db.Model):
     product: Mapped[Product | None] = relationship()
     category: Mapped[Category] = relationship()
     member: Mapped[Member] = relationship()
+    site: Mapped[Site | None] = relationship()
     events: Mapped[list[AssetEvent]] = relationship(back_populates="asset", order_by="AssetEvent.id")
+    #: hardware details from the last inventory (lifecycle.assets.hardware), if any
+    hardware: Mapped[AssetHardware | None] = relationship(back_populates="asset", uselist=False)
+
+    @property
+    def site_name(self) -> str:
+        return self.site.name if self.site is not None else ""
 
     @property
     def name(self) -> str:
@@ -136,3 +148,55 @@ class DataErasure(db.Model):
 
     asset: Mapped[Asset] = relationship()
     certificate_document = relationship("Document")
+
+
+class AssetHardware(db.Model):
+    """The hardware details of an asset, from its last inventory (agent, GLPI, spreadsheet): one row per asset.
+
+    ``os_label`` is the short label the inventory filter offers ("Windows 10"), derived when written by
+    ``lifecycle.domain.hardware.os_label``; ``has_hdd`` says whether one of its disks is rotational (filter
+    "disque HDD" without a join on the storages)."""
+
+    __tablename__ = "asset_hardware"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), unique=True)
+    manufacturer: Mapped[str] = mapped_column(String(120), default="")
+    model: Mapped[str] = mapped_column(String(120), default="")
+    #: BIOS/SMBIOS UUID, lower-case
+    uuid: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: the inventory agent's DEVICEID
+    device_id: Mapped[str | None] = mapped_column(String(120), index=True)
+    cpu: Mapped[str] = mapped_column(String(200), default="")
+    cpu_generation: Mapped[str] = mapped_column(String(20), default="")
+    ram_mb: Mapped[int | None] = mapped_column(index=True)
+    os_name: Mapped[str] = mapped_column(String(120), default="")
+    os_version: Mapped[str] = mapped_column(String(60), default="")
+    os_label: Mapped[str] = mapped_column(String(60), default="", index=True)
+    screen_inches: Mapped[float | None] = mapped_column(Float)
+    battery_health_pct: Mapped[int | None]
+    has_hdd: Mapped[bool] = mapped_column(default=False, index=True)
+    last_inventory_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the last time an inventory agent sent this device's inventory
+    last_contact_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: agent, import
+    source: Mapped[str] = mapped_column(String(20), default="import")
+
+    asset: Mapped[Asset] = relationship(back_populates="hardware")
+    storages: Mapped[list[AssetStorage]] = relationship(
+        primaryjoin="AssetHardware.asset_id == foreign(AssetStorage.asset_id)", order_by="AssetStorage.id",
+        viewonly=True)
+
+
+class AssetStorage(db.Model):
+    """One storage device of an asset (type, size in GB), replaced with each inventory."""
+
+    __tablename__ = "asset_storage"
+    __table_args__ = (Index("ix_asset_storage_type_asset", "type", "asset_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id", ondelete="CASCADE"), index=True)
+    #: one of lifecycle.domain.hardware.STORAGE_TYPES
+    type: Mapped[str] = mapped_column(String(10))
+    size_gb: Mapped[int]
+

@@ -46,7 +46,7 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
     assets = []
     for index, tag in enumerate(tags):
         asset = Asset(tag=tag, serial_number=serials[index] if serials else None, product_id=product.id,
-                      category_id=category.id, member_id=order.member_id, site=(order.delivery_site or "")[:200],
+                      category_id=category.id, member_id=order.member_id, site_id=order.delivery_site_id,
                       acquisition_date=received_on, warranty_end_date=warranty_end,
                       purchase_price_ht=order_line.unit_price_ht, origin=Origin.DELIVERED,
                       order_line_id=order_line.id, condition="new",

@@ -10,10 +10,10 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import Date, and_, case, func, literal, null, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from lifecycle.assets.models import Asset, AssetEvent, AssetTagCounter, DataErasure, Origin
+from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, Origin
 from lifecycle.domain import carbon
 from lifecycle.domain.states import ASSET
 from purchasing.catalogue.models import Category, Product
@@ -22,7 +22,8 @@ from purchasing.documents.models import DocumentKind, OwnerKind
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
+from purchasing.members.services import resolve_sites
 from purchasing.scoping import member_scope
 from purchasing.transitions import apply_transition
 
@@ -60,7 +61,8 @@ def reserve_tags(count: int, year: int | None = None) -> list[str]:
     start = counter.last_value + 1
     counter.last_value += count
     db.session.flush()
-    return [format_tag(year, n) for n in range(start, start + count)]
+    prefix = tag_prefix()  # once, not per tag (an import reserves 100,000 at a time)
+    return [f"{prefix}-{year}-{n:06d}" for n in range(start, start + count)]
 
 
 # --- events and status ---------------------------------------------------------------------------
@@ -109,7 +111,12 @@ def holds_storage_for(product: Product | None, category: Category) -> bool:
 
 
 def create_asset(*, member_id: int, category: Category, product: Product | None = None, actor=None,
-                 origin: str = Origin.IMPORTED, serial_number: str | None = None, **fields) -> Asset:
+                 origin: str = Origin.IMPORTED, serial_number: str | None = None, site: str | None = None,
+                 **fields) -> Asset:
+    """One asset; ``site`` is a site's name (resolved in the member's address book, created when unknown)
+    and ``site_id`` one of the member's sites."""
+    if site is not None:
+        fields["site_id"] = site_id_for(member_id, site)
     serial_number = (serial_number or "").strip() or None
     if serial_number and db.session.scalar(select(Asset.id).where(Asset.serial_number == serial_number)):
         raise ConflictError(f"Le numéro de série « {serial_number} » est déjà enregistré sur un autre équipement.",
@@ -140,9 +147,14 @@ class InventoryFilter:
     member_id: int | None = None
     category_id: int | None = None
     status: str | None = None
-    site: str | None = None
+    #: a site of the member's address book (purchasing.members.models.Site)
+    site_id: int | None = None
     past_lifetime: bool = False
     include_retired: bool = False
+    #: hardware filters (AssetHardware, indexed): RAM strictly below, a rotational disk, the OS label
+    ram_below_mb: int | None = None
+    has_hdd: bool = False
+    os_label: str | None = None
 
 
 def expected_lifetime(product: Product | None, category: Category) -> float | None:
@@ -154,7 +166,17 @@ def expected_lifetime(product: Product | None, category: Category) -> float | No
 
 def inventory_query(filters: InventoryFilter):
     stmt = member_scope(select(Asset), Asset).options(joinedload(Asset.product), joinedload(Asset.category),
-                                                      joinedload(Asset.member))
+                                                      joinedload(Asset.member), joinedload(Asset.site),
+                                                      joinedload(Asset.hardware).selectinload(AssetHardware.storages))
+    if filters.ram_below_mb or filters.has_hdd or filters.os_label:
+        hardware = aliased(AssetHardware)
+        stmt = stmt.join(hardware, hardware.asset_id == Asset.id)
+        if filters.ram_below_mb:
+            stmt = stmt.where(hardware.ram_mb < filters.ram_below_mb)
+        if filters.has_hdd:
+            stmt = stmt.where(hardware.has_hdd.is_(True))
+        if filters.os_label:
+            stmt = stmt.where(hardware.os_label == filters.os_label)
     if filters.member_id:
         stmt = stmt.where(Asset.member_id == filters.member_id)
     if filters.category_id:
@@ -163,32 +185,35 @@ def inventory_query(filters: InventoryFilter):
         stmt = stmt.where(Asset.status == filters.status)
     elif not filters.include_retired:
         stmt = stmt.where(Asset.status != "retired")
-    if filters.site:
-        stmt = stmt.where(Asset.site == filters.site)
+    if filters.site_id:
+        stmt = stmt.where(Asset.site_id == filters.site_id)
     if filters.past_lifetime:
-        stmt = stmt.where(Asset.id.in_(_past_lifetime_ids()))
+        stmt = stmt.outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
     return stmt.order_by(Asset.id.desc())
 
 
-def _past_lifetime_ids():
-    """Assets acquired longer ago than their expected lifetime (product's, else the category's default)."""
-    today = date.today()
-    conditions = []
-    categories = db.session.execute(select(Category.id, Category.code)).all()
-    for category_id, code in categories:
+def past_lifetime_condition(today: date | None = None):
+    """Assets acquired longer ago than their expected lifetime (the product's, else the category's default),
+    as one SQL condition: the days since acquisition against COALESCE(product lifetime, the category's default
+    from a CASE over the few categories). Needs ``product`` outer-joined to ``asset``."""
+    today = today or date.today()
+    by_category = {}
+    for category_id, code in db.session.execute(select(Category.id, Category.code)).all():
         factor = carbon.category_factor(code)
         if factor and factor.default_lifetime_years:
-            cutoff = _years_before(today, factor.default_lifetime_years)
-            conditions.append(and_(Asset.category_id == category_id, Product.expected_lifetime_years.is_(None),
-                                   Asset.acquisition_date < cutoff))
-    product_rows = db.session.execute(select(Product.id, Product.expected_lifetime_years)
-                                      .where(Product.expected_lifetime_years.is_not(None))).all()
-    for product_id, years in product_rows:
-        conditions.append(and_(Asset.product_id == product_id,
-                               Asset.acquisition_date < _years_before(today, float(years))))
-    if not conditions:
-        return select(Asset.id).where(False)  # noqa: FBT003
-    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(or_(*conditions))
+            by_category[category_id] = int(round(factor.default_lifetime_years * 365.25))
+    category_days = case(by_category, value=Asset.category_id, else_=None) if by_category else null()
+    lifetime_days = func.coalesce(func.round(Product.expected_lifetime_years * 365.25), category_days)
+    if db.engine.dialect.name == "sqlite":
+        age_days = func.julianday(literal(today.isoformat())) - func.julianday(Asset.acquisition_date)
+    else:
+        age_days = literal(today, type_=Date) - Asset.acquisition_date
+    return and_(Asset.acquisition_date.is_not(None), age_days > lifetime_days)
+
+
+def _past_lifetime_ids():
+    """The ids of the assets past their expected lifetime (see ``past_lifetime_condition``)."""
+    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
 
 
 def _years_before(day: date, years: float) -> date:
@@ -214,6 +239,37 @@ def member_choices(kind: str | None = None) -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(stmt)]
 
 
+class LabelSelectionRefused(DomainError):
+    """An empty selection, or more labels than one sheet job prints."""
+
+    code = "labels_refused"
+    http_status = 400
+    default_message = "Cochez au moins un équipement pour imprimer ses étiquettes."
+
+
+#: at most this many labels in one sheet (209 A4 pages)
+MAX_LABELS = 5000
+
+
+def label_ids(ids: list[int] | None = None, filters: InventoryFilter | None = None, user=None) -> list[int]:
+    """The ids of the selection the user may print: the ids given, or every asset the inventory's filters
+    match, within the user's scope (another member's ids are left out). Refuses an empty selection and
+    one above MAX_LABELS, saying so."""
+    if filters is not None:
+        stmt = inventory_query(filters).limit(MAX_LABELS + 1)
+        ids = [asset.id for asset in db.session.scalars(stmt)]
+    ids = sorted(set(ids or ()))
+    if not ids:
+        raise LabelSelectionRefused("Cochez au moins un équipement pour imprimer ses étiquettes.",
+                                    code="no_assets")
+    if len(ids) > MAX_LABELS:
+        raise LabelSelectionRefused(
+            f"La sélection compte plus de {MAX_LABELS} équipements : affinez les filtres ou cochez moins "
+            "d'équipements.", code="too_many_labels")
+    stmt = member_scope(select(Asset.id), Asset, user).where(Asset.id.in_(ids)).order_by(Asset.id)
+    return list(db.session.scalars(stmt))
+
+
 def assets_for_labels(ids: list[int], user=None) -> list[Asset]:
     stmt = member_scope(select(Asset), Asset, user).where(Asset.id.in_(ids)).options(joinedload(Asset.member))
     return list(db.session.scalars(stmt.order_by(Asset.tag)))
@@ -226,11 +282,37 @@ def find_by_tag(tag: str) -> Asset | None:
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset)).first()
 
 
-def member_sites(member_id: int | None) -> list[str]:
-    stmt = select(Asset.site).where(Asset.site != "").distinct().order_by(Asset.site)
+def member_sites(member_id: int | None) -> list[tuple[int, str]]:
+    """(id, name) of a member's sites from its address book (the inventory filter's choices), active first.
+
+    No member (staff looking at every member): no site choices, the filter needs a member first.
+    """
+    if not member_id:
+        return []
+    stmt = (select(Site.id, Site.name).where(Site.member_id == member_id)
+            .order_by(Site.is_active.desc(), Site.name))
+    return [tuple(row) for row in db.session.execute(member_scope(stmt, Site))]
+
+
+def member_systems(member_id: int | None) -> list[str]:
+    """The operating systems' labels of the visible assets ("Windows 10", "Debian 12"), for the filter."""
+    stmt = (select(AssetHardware.os_label).join(Asset, Asset.id == AssetHardware.asset_id)
+            .where(AssetHardware.os_label != "").distinct().order_by(AssetHardware.os_label))
     if member_id:
         stmt = stmt.where(Asset.member_id == member_id)
-    return list(db.session.scalars(member_scope(stmt, Asset)))
+    return list(db.session.scalars(member_scope(stmt, Asset).limit(100)))
+
+
+def member_filter_choices(selected_id: int | None, limit: int) -> list[tuple[int, str]]:
+    """The staff's member filter: every active member while there are at most ``limit``; beyond (a national
+    territory), the selected member only, so that the page does not render tens of thousands of options."""
+    n = db.session.scalar(select(func.count()).select_from(
+        select(Member.id).where(Member.is_active.is_(True)).limit(limit + 1).subquery()))
+    if n <= limit:
+        return member_choices()
+    if not selected_id:
+        return []
+    return [tuple(row) for row in db.session.execute(select(Member.id, Member.name).where(Member.id == selected_id))]
 
 
 def carbon_summary(asset: Asset, today: date | None = None) -> dict:
@@ -250,19 +332,32 @@ def carbon_summary(asset: Asset, today: date | None = None) -> dict:
     return {"estimate": estimate.rounded(1), "reason": None, "years": round(years_so_far, 1)}
 
 
+def site_id_for(member_id: int, name: str | None) -> int | None:
+    """The id of the member's site named ``name`` (by site_key), created when missing; None when blank."""
+    name = (name or "").strip()
+    return resolve_sites(member_id, [name]).get(name) if name else None
+
+
 # --- place -------------------------------------------------------------------------------------
 
-def update_placement(asset: Asset, *, site: str, assigned_to: str, actor, reason: str = "") -> AssetEvent | None:
-    """Record where the asset is and who uses it; an audited event keeps the previous values."""
-    site, assigned_to = (site or "").strip(), (assigned_to or "").strip()
+def update_placement(asset: Asset, *, site_id: int | None, assigned_to: str, actor,
+                     reason: str = "") -> AssetEvent | None:
+    """Record where the asset is (a site of its member) and who uses it; an audited event keeps the old values."""
+    assigned_to = (assigned_to or "").strip()
     if asset.status == "retired":
         raise TransitionNotAllowed("Un équipement sorti de l'inventaire ne change plus de site ni d'affectation.",
                                    code="asset_retired")
-    if (site, assigned_to) == (asset.site or "", asset.assigned_to or ""):
+    site = None
+    if site_id:
+        site = db.session.get(Site, site_id)
+        if site is None or site.member_id != asset.member_id:
+            raise DomainError("Ce site n'appartient pas à l'adhérent de l'équipement.", code="foreign_site")
+    if (site_id or None, assigned_to) == (asset.site_id, asset.assigned_to or ""):
         return None
-    event = add_event(asset, "placement", actor, reason=reason, from_site=asset.site, to_site=site,
-                      from_assigned_to=asset.assigned_to, to_assigned_to=assigned_to)
-    asset.site, asset.assigned_to = site, assigned_to
+    event = add_event(asset, "placement", actor, reason=reason, from_site=asset.site_name,
+                      to_site=site.name if site else "", from_assigned_to=asset.assigned_to,
+                      to_assigned_to=assigned_to)
+    asset.site_id, asset.site, asset.assigned_to = (site.id if site else None), site, assigned_to
     db.session.flush()
     return event
 
@@ -341,4 +436,4 @@ def asset_with_timeline(tag: str) -> Asset | None:
         return None
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset).options(
         joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product),
-        selectinload(Asset.events))).first()
+        joinedload(Asset.hardware).selectinload(AssetHardware.storages), selectinload(Asset.events))).first()

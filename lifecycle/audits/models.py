@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.db_types import UTCDateTime, utcnow
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
 
 
 class Audit(db.Model):
@@ -19,7 +19,8 @@ class Audit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
-    site: Mapped[str] = mapped_column(String(200))
+    #: the site inventoried (a site of the member's address book)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), index=True)
     #: open or closed
     status: Mapped[str] = mapped_column(String(8), default="open", index=True)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -27,6 +28,7 @@ class Audit(db.Model):
     closed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     member: Mapped[Member] = relationship()
+    site: Mapped[Site] = relationship()
     scans: Mapped[list[AuditScan]] = relationship(back_populates="audit", order_by="AuditScan.id")
 
 

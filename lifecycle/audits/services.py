@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from lifecycle.assets.models import Asset
-from lifecycle.assets.services import ACTIVE_STATUSES, actor_id, add_event
+from lifecycle.assets.services import ACTIVE_STATUSES, actor_id, add_event, site_id_for
 from lifecycle.audits.models import Audit, AuditScan
 from lifecycle.domain.states import AUDIT
 from purchasing.db_types import utcnow
@@ -25,7 +25,7 @@ from purchasing.transitions import apply_transition, lock_for_update
 def start_audit(member_id: int, site: str, actor) -> Audit:
     if not (site or "").strip():
         raise DomainError("Indiquez le site inventorié.", code="site_required")
-    audit = Audit(member_id=member_id, site=site.strip(), author_id=actor_id(actor))
+    audit = Audit(member_id=member_id, site_id=site_id_for(member_id, site), author_id=actor_id(actor))
     db.session.add(audit)
     db.session.flush()
     return audit
@@ -59,7 +59,7 @@ class AuditResult:
 def audit_result(audit: Audit) -> AuditResult:
     scanned = list(db.session.scalars(select(AuditScan.tag).where(AuditScan.audit_id == audit.id)))
     expected = list(db.session.scalars(select(Asset).where(Asset.member_id == audit.member_id,
-                                                           Asset.site == audit.site,
+                                                           Asset.site_id == audit.site_id,
                                                            Asset.status.in_(ACTIVE_STATUSES))
                                        .order_by(Asset.tag)))
     scanned_set = set(scanned)
@@ -83,18 +83,18 @@ def close_audit(audit: Audit, actor) -> AuditResult:
     apply_transition(AUDIT, audit, "closed", values={"closed_dt": utcnow()})  # closed twice at once: one wins
     result = audit_result(audit)
     for asset in result.moved:
-        old_site = asset.site
-        asset.site = audit.site
-        add_event(asset, "moved", actor, reason="Inventaire physique", from_site=old_site, to_site=audit.site,
+        old_site = asset.site_name
+        asset.site_id, asset.site = audit.site_id, audit.site
+        add_event(asset, "moved", actor, reason="Inventaire physique", from_site=old_site, to_site=audit.site.name,
                   audit_id=audit.id)
     for asset in result.missing:
-        add_event(asset, "missing", actor, reason="Non trouvé à l'inventaire physique", site=audit.site,
+        add_event(asset, "missing", actor, reason="Non trouvé à l'inventaire physique", site=audit.site.name,
                   audit_id=audit.id)
     for asset in result.found:
-        add_event(asset, "audited", actor, site=audit.site, audit_id=audit.id)
+        add_event(asset, "audited", actor, site=audit.site.name, audit_id=audit.id)
     db.session.flush()
     return result
 
 
 def audits_query():
-    return member_scope(select(Audit), Audit).options(joinedload(Audit.member)).order_by(Audit.id.desc())
+    return member_scope(select(Audit), Audit).options(joinedload(Audit.member), joinedload(Audit.site)).order_by(Audit.id.desc())

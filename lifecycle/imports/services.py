@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
 import pandas as pd
-from sqlalchemy import insert, select
 
-from lifecycle.assets.models import Asset, AssetEvent, Origin
-from lifecycle.assets.services import CONDITIONS, reserve_tags
+from lifecycle.assets import hardware
+from lifecycle.imports import bulk, limits
+from lifecycle.imports.validation import FALSE_WORDS, TRUE_WORDS, RowError, Validator  # noqa: F401 - stage 3
 from purchasing import uploads
-from purchasing.catalogue.models import Category, Product
-from purchasing.db_types import utcnow
 from purchasing.domain.errors import DomainError
-from purchasing.extensions import db
+from purchasing.members.services import resolve_sites
 
 #: (column, required, description) — the documented columns, in the template's order
 COLUMNS = [
@@ -35,28 +31,27 @@ COLUMNS = [
     ("warranty_end_date", False, "Fin de garantie, AAAA-MM-JJ ou JJ/MM/AAAA (aussi « fin de garantie », "
                                  "« warranty end »)"),
 ]
-#: other headers accepted for a column (lower-cased)
-ALIASES = {"fin de garantie": "warranty_end_date", "warranty end": "warranty_end_date",
-           "warranty_end": "warranty_end_date", "fin_de_garantie": "warranty_end_date"}
 COLUMN_NAMES = [c for c, _req, _doc in COLUMNS]
+#: the Asset columns of a validated row
+ASSET_FIELDS = ("category_id", "product_id", "designation", "serial_number", "site_id", "assigned_to",
+                "acquisition_date", "purchase_price_ht", "condition", "status", "holds_storage", "warranty_end_date")
+#: canonical columns read beside COLUMNS: the match keys and the hardware details (lifecycle.imports.columns)
+EXTRA_NAMES = ["asset_tag", "uuid", "device_id", "manufacturer", "model", "cpu", "ram_mb", "storage", "os_name",
+               "os_version", "screen_inches", "battery_health_pct", "last_inventory_dt"]
 ALLOWED_KINDS = ("csv", "xlsx", "ods")
-MAX_ROWS = 20_000
-TRUE_WORDS = {"oui", "o", "yes", "y", "true", "1", "vrai", "x"}
-FALSE_WORDS = {"non", "n", "no", "false", "0", "faux"}
-
-
-@dataclass
-class RowError:
-    row: int  # the spreadsheet's line number (header = line 1)
-    column: str
-    reason: str
 
 
 @dataclass
 class ImportReport:
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    #: assets created (written, or that would be in a dry run: see ``plan``)
     imported: int = 0
+    #: sites the import created in the member's address book (unknown locations, decisions.md)
+    new_sites: list[str] = field(default_factory=list)
+    updated: int = 0
+    #: the matching plan (lifecycle.imports.matching): created, updated with their changes, unchanged, absent
+    plan: object = None
 
     @property
     def ok(self) -> bool:
@@ -81,162 +76,102 @@ def template_xlsx() -> bytes:
     return out.getvalue()
 
 
-def read_table(filename: str, data: bytes) -> pd.DataFrame:
-    """The file as a frame of strings (``purchasing.uploads``: type, size, encoding, separator, headers)."""
-    frame = uploads.read_table(filename, data, allowed=ALLOWED_KINDS,
-                               required_columns=[c for c, required, _doc in COLUMNS if required]).frame
-    frame.columns = [ALIASES.get(str(c).strip().lower(), str(c).strip()) for c in frame.columns]
-    missing = [c for c, required, _doc in COLUMNS if required and c not in frame.columns]
-    if missing:
-        raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
+def read_table(filename: str, data: bytes, *, member_id: int | None = None, mapping=None) -> pd.DataFrame:
+    """The file as a frame of strings in the canonical columns: read and recognised by
+    ``lifecycle.imports.sources`` (spreadsheet, GLPI, Snipe-IT, agents), mapped by ``lifecycle.imports.mapping``
+    (``mapping`` if given, else the member's saved one for these headers, else the proposal)."""
+    frame = prepare(filename, data, member_id=member_id, mapping=mapping)[2]
+    return frame
+
+
+def prepare(filename: str, data: bytes, *, member_id: int | None = None, mapping=None):
+    """(source, mapping, canonical frame) of a file; ``DomainError`` when it cannot be imported as such."""
+    from lifecycle.imports import mapping as mappings
+    from lifecycle.imports.sources import read_source
+
+    source = read_source(filename, data, upload_limits=limits.inventory_limits())
+    if len(source) > limits.max_rows():
+        raise DomainError(f"Trop de lignes : {uploads._thousands(limits.max_rows())} au plus par import en ligne ; "
+                          "au-delà, la commande « flask lifecycle import » importe un fichier CSV de toute taille.",
+                          code="too_many_rows", details={"max_rows": limits.max_rows()})
+    if mapping is None:
+        saved = mappings.saved_mapping(member_id, source.kind, source.headers) if member_id else None
+        mapping = mappings.propose(source, mappings.mapping_of(saved) if saved else None).mapping
+    if not source.canonical and "category_code" not in mapping.targets() and not mapping.default_category:
+        raise DomainError("Aucune colonne ne donne la catégorie des équipements (category_code, « Type », "
+                          "« Catégorie »…) : associez-en une ou choisissez une catégorie pour toutes les lignes.",
                           code="missing_columns")
-    if len(frame) > MAX_ROWS:
-        raise DomainError(f"Trop de lignes : {MAX_ROWS} au plus par import.", code="too_many_rows")
-    if len(frame) == 0:
-        raise DomainError("Le fichier ne contient aucune ligne d'équipement.", code="no_rows")
-    for column in COLUMN_NAMES:
-        if column not in frame.columns:
-            frame[column] = ""
-    return frame.fillna("")
+    frame = mappings.apply(source, mapping)
+    return source, mapping, frame
 
 
-def _parse_date(text: str) -> date | None:
-    return uploads.parse_date(text)
+def validate(frame: pd.DataFrame, progress=None, *, validator: Validator | None = None,
+             first_line: int = 2) -> tuple[list[dict], list[RowError]]:
+    """Stage 3: every row checked on its own and within the file (``lifecycle.imports.validation``, by columns),
+    then the match keys and the hardware details typed (``lifecycle.assets.hardware``). A serial already in the
+    database is not an error here: stage 4 (``lifecycle.imports.matching``) matches it with the member's asset
+    (an update) or refuses it when it is another member's.
 
-
-def validate(frame: pd.DataFrame, progress=None) -> tuple[list[dict], list[RowError]]:
-    """Check every row against lookups fetched once; return the rows ready to insert and every error.
-
-    ``progress(done, total)``, if given, is called every few hundred rows (a background job's progress bar)."""
-    categories = {code: (cid, storage) for cid, code, storage in
-                  db.session.execute(select(Category.id, Category.code, Category.holds_storage)
-                                     .where(Category.is_device.is_(True)))}
-    products = {(ref or "").lower(): (pid, cid, storage) for pid, ref, cid, storage in
-                db.session.execute(select(Product.id, Product.manufacturer_ref, Product.category_id,
-                                          Product.holds_storage))}
-    serials_in_file = [s.strip() for s in frame["serial_number"].astype(str) if s.strip()]
-    existing_serials: set[str] = set()
-    unique_serials = list(set(serials_in_file))
-    for start in range(0, len(unique_serials), 5000):
-        chunk = unique_serials[start:start + 5000]
-        existing_serials.update(db.session.scalars(select(Asset.serial_number).where(Asset.serial_number.in_(chunk))))
-    seen: dict[str, int] = {}
-    rows: list[dict] = []
-    errors: list[RowError] = []
-    today = date.today()
-    for index, record in enumerate(frame[COLUMN_NAMES].itertuples(index=False, name=None)):
-        line = index + 2
-        if progress is not None and index % 250 == 0:
-            progress(index, len(frame))
-        (code, designation, ref, serial, site, assigned, acquired, price, condition, status, storage,
-         warranty_text) = (str(v).strip() for v in record)
-        row_errors = []
-        category = categories.get(code)
-        if not code:
-            row_errors.append(RowError(line, "category_code", "Catégorie manquante."))
-        elif category is None:
-            row_errors.append(RowError(line, "category_code", f"Code de catégorie inconnu « {code} »."))
-        product = None
-        if ref:
-            product = products.get(ref.lower())
-            if product is None:
-                row_errors.append(RowError(line, "manufacturer_ref", f"Référence produit inconnue « {ref} »."))
-            elif category is not None and product[1] != category[0]:
-                row_errors.append(RowError(line, "manufacturer_ref",
-                                           "Le produit n'appartient pas à la catégorie indiquée."))
-        if not ref and not designation:
-            row_errors.append(RowError(line, "designation", "Indiquez une désignation ou une référence produit."))
-        if serial:
-            if len(serial) > 80:
-                row_errors.append(RowError(line, "serial_number", "Numéro de série trop long (80 caractères au plus)."))
-            elif serial in seen:
-                row_errors.append(RowError(line, "serial_number",
-                                           f"Numéro de série « {serial} » en double dans le fichier "
-                                           f"(déjà ligne {seen[serial]})."))
-            elif serial in existing_serials:
-                row_errors.append(RowError(line, "serial_number",
-                                           f"Numéro de série « {serial} » déjà enregistré dans l'inventaire."))
-            seen.setdefault(serial, line)
-        acquisition = None
-        if acquired:
-            try:
-                acquisition = _parse_date(acquired)
-                if acquisition > today:
-                    row_errors.append(RowError(line, "acquisition_date", "Date d'acquisition dans le futur."))
-            except ValueError:
-                row_errors.append(RowError(line, "acquisition_date",
-                                           f"Date invalide « {acquired} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."))
-        warranty_end = None
-        if warranty_text:
-            try:
-                warranty_end = _parse_date(warranty_text)
-            except ValueError:
-                row_errors.append(RowError(line, "warranty_end_date",
-                                           f"Date invalide « {warranty_text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."))
-        amount = None
-        if price:
-            try:
-                amount = uploads.parse_decimal(price)
-                if amount is None or abs(amount) >= Decimal("1e10"):
-                    raise InvalidOperation
-                if amount < 0:
-                    row_errors.append(RowError(line, "purchase_price_ht", "Prix négatif."))
-                amount = amount.quantize(Decimal("0.01"))
-            except InvalidOperation:
-                row_errors.append(RowError(line, "purchase_price_ht", f"Prix invalide « {price} »."))
-        condition = condition or "good"
-        if condition not in CONDITIONS:
-            row_errors.append(RowError(line, "condition", f"État inconnu « {condition} » (new, good, fair, poor)."))
-        status = status or "in_service"
-        if status not in ("in_stock", "in_service"):
-            row_errors.append(RowError(line, "status", f"Statut « {status} » refusé (in_stock ou in_service)."))
-        holds = None
-        if storage:
-            if storage.lower() in TRUE_WORDS:
-                holds = True
-            elif storage.lower() in FALSE_WORDS:
-                holds = False
-            else:
-                row_errors.append(RowError(line, "holds_storage", f"Valeur « {storage} » : attendu oui ou non."))
-        for text, column, limit in ((designation, "designation", 200), (site, "site", 200),
-                                    (assigned, "assigned_to", 200)):
-            if len(text) > limit:
-                row_errors.append(RowError(line, column, f"Texte trop long ({limit} caractères au plus)."))
-        if row_errors:
-            errors.extend(row_errors)
+    Each row gets ``hardware`` (typed details), ``asset_tag``/``uuid``/``device_id`` (the keys) and ``given`` (the
+    columns the file filled: an empty cell never erases a matched asset's value). ``validator`` and ``first_line``:
+    a file read in chunks (the command line) shares one validator (in-file duplicates across chunks)."""
+    validator = validator or Validator(check_database_serials=False)
+    rows, errors = validator.validate(frame, first_line=first_line, progress=progress)
+    extra = [c for c in EXTRA_NAMES if c in frame.columns]
+    filled = {c: (frame[c].astype(str).str.strip() != "").to_numpy() for c in [*COLUMN_NAMES, *extra]
+              if c in frame.columns}
+    kept: list[dict] = []
+    for row in rows:
+        index = row["line"] - first_line
+        raw = {c: (row.get(c) or "").strip() for c in extra}
+        typed, hardware_errors = hardware.typed_hardware(raw)
+        if hardware_errors:
+            errors.extend(RowError(row["line"], column, reason) for column, reason in hardware_errors)
             continue
-        if holds is None:
-            holds = bool(product[2]) if product and product[2] is not None else bool(category[1])
-        rows.append(dict(category_id=category[0], product_id=product[0] if product else None,
-                         designation=designation, serial_number=serial or None, site=site, assigned_to=assigned,
-                         acquisition_date=acquisition, purchase_price_ht=amount, condition=condition,
-                         status=status, holds_storage=holds, warranty_end_date=warranty_end))
-    return rows, errors
+        row.update(hardware=typed, asset_tag=raw.get("asset_tag") or None, uuid=typed.get("uuid"),
+                   device_id=typed.get("device_id"), given={c for c, mask in filled.items() if mask[index]})
+        kept.append(row)
+    errors.sort(key=lambda e: e.row)
+    return kept, errors
 
 
-def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool) -> ImportReport:
-    """Validate the whole file; unless it is a dry run and when it has no error, insert every row at once."""
-    frame = read_table(filename, data)
+def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool, full: bool = False,
+               mapping=None) -> ImportReport:
+    """Validate the whole file, match it with the member's assets (``lifecycle.imports.matching``); unless it is
+    a dry run and when there is no error, create and update every asset at once.
+
+    ``full``: the file is the member's whole inventory: its assets absent from the file are listed (not deleted).
+    ``mapping`` (``lifecycle.imports.mapping.Mapping``): how its columns map; default: the member's saved mapping
+    for these headers, else the proposed one."""
+    from lifecycle.imports import matching
+
+    frame = read_table(filename, data, member_id=member_id, mapping=mapping)
     rows, errors = validate(frame)
-    report = ImportReport(rows=len(frame), errors=errors)
+    new_sites: list[str] = []
+    attach_sites(member_id, rows, created=new_sites)
+    plan = matching.plan_import(member_id, rows, full=full)
+    errors = sorted(errors + [RowError(e.row, e.column, e.reason) for e in plan.errors], key=lambda e: e.row)
+    report = ImportReport(rows=len(frame), errors=errors, plan=plan, new_sites=new_sites)
     if errors or dry_run:
         return report
-    report.imported = insert_rows(rows, filename, member_id, actor)
+    matching.apply_plan(plan, actor, filename=filename)
+    report.imported, report.updated = len(plan.create), len(plan.update)
     return report
 
 
+def attach_sites(member_id: int, rows: list[dict], *, created: list[str] | None = None) -> None:
+    """Each row's ``site`` (a name, as the file gives it) becomes ``site_id``, a site of the member's address book
+    (created when unknown, its name appended to ``created``: the report lists it); a row without a site gets no
+    ``site_id`` (an empty cell never erases a matched asset's site)."""
+    site_ids = resolve_sites(member_id, {row.get("site") or "" for row in rows}, created=created)
+    for row in rows:
+        name = row.pop("site", "") or ""
+        if site_ids.get(name):
+            row["site_id"] = site_ids[name]
+
+
 def insert_rows(rows: list[dict], filename: str, member_id: int, actor) -> int:
-    """Insert validated rows (from :func:`validate`) and their "imported" events at once; flushes only."""
-    tags = reserve_tags(len(rows))
-    now = utcnow()
-    for row, tag in zip(rows, tags, strict=True):
-        row.update(tag=tag, member_id=member_id, origin=Origin.IMPORTED.value, created_dt=now)
-    db.session.execute(insert(Asset), rows)
-    ids = db.session.execute(select(Asset.id, Asset.status).where(Asset.tag >= tags[0], Asset.tag <= tags[-1],
-                                                                  Asset.member_id == member_id)).all()
-    author = getattr(actor, "id", None)
-    db.session.execute(insert(AssetEvent), [
-        dict(asset_id=asset_id, kind="imported", author_id=author, to_status=status, to_member_id=member_id,
-             reason="", details={"origin": "imported", "file": filename[:200]}, created_dt=now)
-        for asset_id, status in ids])
-    return len(rows)
+    """Insert validated rows (from :func:`validate`) and their "imported" events through the bulk path
+    (``lifecycle.imports.bulk``: COPY on PostgreSQL, multi-row INSERTs on SQLite); each row dict gets its ``tag``
+    and ``id``. Flushes only."""
+    return len(bulk.insert_assets(member_id, actor, rows, filename))

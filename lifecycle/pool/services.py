@@ -72,7 +72,7 @@ def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
                         from_member_id=from_member, to_member_id=member_id)
     asset.member_id = member_id
     asset.origin = Origin.POOL
-    asset.site = ""
+    asset.site_id, asset.site = None, None
     asset.assigned_to = ""
     db.session.flush()
     mail.pool_claimed(listing, asset, donor, db.session.get(Member, member_id), actor)

@@ -9,19 +9,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from lifecycle.reports import charts
+from lifecycle.domain import agec as agec_domain
+from lifecycle.reports import agec, charts
 from lifecycle.reports import data as report_data
 from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from lifecycle.reports.indicators import RETIREMENT_ROUTES
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.members.models import Member
 from purchasing.params import MAX_ID, query_int
+from purchasing.scoping import get_scoped_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 READERS = (Role.SUSTAINABILITY_OFFICER, Role.ADMIN, Role.PURCHASING_OFFICER, Role.SECRETARY, Role.APPROVER)
 navigation.register("reports.sustainability", _l("Rapports durabilité"), READERS, order=70)
+#: the sustainability officer declares for every member; each member's users download their own member's file
+AGEC_READERS = (Role.SUSTAINABILITY_OFFICER, Role.ADMIN, Role.SECRETARY, Role.APPROVER)
+AGEC_ALL_MEMBERS = (Role.SUSTAINABILITY_OFFICER, Role.ADMIN)
+navigation.register("reports.agec_declaration", _l("Déclaration AGEC"), AGEC_READERS, order=71)
 
 #: The first year with a legal reuse target (AGEC art. 58, décret 2021-254 from 1 January 2021).
 FIRST_YEAR = 2021
@@ -153,3 +160,46 @@ def sustainability_csv():
     scope, scope_id, year, target, report, labels, tables = _build()
     return Response("\ufeff" + to_csv(tables), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename={_filename(scope, scope_id, year, 'csv')}"})
+
+
+# --- AGEC art. 58 declaration ---------------------------------------------------------------------------
+
+
+def _agec_params():
+    """(year, member or None for all members): member users are held to their member (another one: 404)."""
+    today = date.today()
+    default_year = today.year - 1
+    year = query_int("year", None, minimum=FIRST_YEAR, maximum=today.year) if "year" in request.args \
+        else default_year
+    if year is None:
+        abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
+                                 first=FIRST_YEAR, last=today.year))
+    member_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
+    if request.args.get("id") and member_id is None:
+        abort(404)
+    if current_user.role not in AGEC_ALL_MEMBERS:
+        member_id = member_id or current_user.member_id
+    member = get_scoped_or_404(Member, member_id) if member_id is not None else None
+    return year, member, today
+
+
+@bp.get("/agec")
+@roles_required(*AGEC_READERS)
+def agec_declaration():
+    year, member, today = _agec_params()
+    declarations = agec.declarations(year, member.id) if member is not None else []
+    return render_template("reports/agec.html", year=year, member=member, declarations=declarations,
+                           deadline=agec_domain.declaration_deadline(year),
+                           days_left=agec_domain.days_to_deadline(year, today),
+                           years=list(range(today.year, FIRST_YEAR - 1, -1)),
+                           members=report_data.member_choices() if current_user.role in AGEC_ALL_MEMBERS else [],
+                           can_all=current_user.role in AGEC_ALL_MEMBERS)
+
+
+@bp.get("/agec.csv")
+@roles_required(*AGEC_READERS)
+def agec_csv():
+    year, member, _today = _agec_params()
+    content = agec.csv_bytes(agec.declarations(year, member.id if member is not None else None))
+    return Response(content, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename={agec.file_name(year, member)}"})

@@ -20,6 +20,7 @@ from purchasing.domain.errors import DomainError
 from purchasing.errors import problem
 from purchasing import params
 from purchasing.extensions import csrf, db
+from purchasing.pagination import FlatPage, count_capped, flat_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token authentication only, never the session cookie: there is nothing for CSRF to ride on.
@@ -70,8 +71,11 @@ class PageQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1")
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1 (numbered pages reach the first "
+                      "10,000 rows: beyond, follow ``next_after``)")
     per_page: int = Field(25, ge=1, le=100, description="Items per page (default 25, at most 100)")
+    after: int | None = Field(None, ge=1, le=2**31 - 1, description="Cursor: the ``next_after`` of the previous "
+                              "page (lists ordered by id); the rows after it, read from an index")
 
 
 @dataclass
@@ -139,6 +143,8 @@ def page_of(item: type[BaseModel]) -> type[BaseModel]:
             per_page=(int, ...),
             total=(int, ...),
             pages=(int, ...),
+            total_is_capped=(bool, False),
+            next_after=(int | None, None),
         )
     return _page_models[item]
 
@@ -374,6 +380,20 @@ def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> BaseModel:
 
 # --- output --------------------------------------------------------------------------------------
 
+def _page(stmt, query: PageQuery):
+    """A flat page (capped count, cursor): a numbered page beyond the cap is refused (use ``after``), except on a
+    list shorter than the cap, where it is empty as before."""
+    cap = current_app.config.get("LIST_COUNT_CAP", 10_000)
+    per_page = min(query.per_page, current_app.config["MAX_ITEMS_PER_PAGE"])
+    if query.after is None and (query.page - 1) * per_page >= cap:
+        if count_capped(stmt, cap)[1]:
+            raise ApiAbort(problem(400, _("Page trop lointaine : au-delà des %(cap)s premières lignes, suivez "
+                                          "le curseur next_after (paramètre after).", cap=cap), code="page_too_deep"))
+        return FlatPage(items=[], page=query.page, per_page=per_page, total=count_capped(stmt, cap)[0],
+                        capped=False, next_after=None)
+    return flat_page(stmt, page=query.page, per_page=per_page, after=query.after)
+
+
 def _serialise(operation: Operation, result: Any):
     if isinstance(result, Response):  # a view may answer itself (e.g. a problem)
         return result
@@ -381,12 +401,11 @@ def _serialise(operation: Operation, result: Any):
         return "", operation.status
     if operation.paginated:
         query = g.api_query
-        pagination = db.paginate(result, page=query.page, per_page=query.per_page, error_out=False,
-                                 max_per_page=current_app.config["MAX_ITEMS_PER_PAGE"])
+        pagination = _page(result, query)
         model = page_of(operation.response)
         payload = model(items=[operation.response.model_validate(o, from_attributes=True) for o in pagination.items],
                         page=pagination.page, per_page=pagination.per_page, total=pagination.total or 0,
-                        pages=pagination.pages)
+                        pages=pagination.pages, total_is_capped=pagination.capped, next_after=pagination.next_after)
         return jsonify(payload.model_dump(mode="json")), operation.status
     if operation.response is None:
         return jsonify(result), operation.status

@@ -25,8 +25,8 @@ from purchasing.jobs import kinds, services
 from purchasing.jobs.views import file_response, progress_text
 
 MANAGE = (Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN)
-#: a 10 MiB upload, base64-encoded
-MAX_BASE64 = 14 * 1024 * 1024
+#: a 50 MiB inventory file (INVENTORY_UPLOAD_MAX_BYTES), base64-encoded
+MAX_BASE64 = 68 * 1024 * 1024
 
 
 class JobOut(Output):
@@ -65,9 +65,12 @@ class JobListItem(JobOut):
 
 class InventoryImportIn(Input):
     filename: Annotated[Text, StringConstraints(min_length=5, max_length=200)] = Field(
-        description="Nom du fichier, terminé par .csv ou .xlsx (mêmes colonnes que le modèle de la page d'import)")
+        description="Nom du fichier (.csv, .xlsx, .ods, .json, .xml ou .zip ; ce qu'il est vient de son contenu : "
+                    "tableur, export GLPI ou Snipe-IT, inventaire GLPI JSON, inventaires XML d'agent). Ses colonnes "
+                    "sont associées comme sur la page d'import : l'association enregistrée de l'adhérent pour ces "
+                    "titres, sinon celle proposée (voir `/api/v1/inventory-mappings`)")
     content_base64: Annotated[str, StringConstraints(min_length=1, max_length=MAX_BASE64)] = Field(
-        description="Contenu du fichier encodé en base64 (10 Mo au plus une fois décodé)")
+        description="Contenu du fichier encodé en base64 (50 Mo au plus une fois décodé)")
     member_id: IdIn | None = Field(None, description="Adhérent (personnel du syndicat seulement ; "
                                                                      "un utilisateur d'un adhérent importe pour le sien)")
     dry_run: bool = Field(False, description="Vérifier seulement, sans rien enregistrer")

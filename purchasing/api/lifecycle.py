@@ -23,10 +23,11 @@ MANAGE = (Role.SECRETARY, Role.PURCHASING_OFFICER, Role.ADMIN)
 
 def _asset_out(asset: Asset) -> dict:
     return {"tag": asset.tag, "name": asset.name, "status": asset.status, "category": asset.category.code,
-            "member": asset.member, "serial_number": asset.serial_number, "site": asset.site,
+            "member": asset.member, "serial_number": asset.serial_number, "site": asset.site_name,
+            "site_id": asset.site_id,
             "condition": asset.condition, "holds_storage": asset.holds_storage,
             "acquisition_date": asset.acquisition_date, "warranty_end_date": asset.warranty_end_date,
-            "purchase_price_ht": asset.purchase_price_ht}
+            "purchase_price_ht": asset.purchase_price_ht, "hardware": asset.hardware}
 
 
 def _asset_or_404(tag: str) -> Asset:

@@ -127,7 +127,15 @@ def build_document() -> dict[str, Any]:
             "description": "API JSON de la centrale d'achat et du parc : mêmes rôles et même cloisonnement par "
                            "adhérent que l'application web. Authentification : `POST /api/v1/auth/token`, puis "
                            "l'en-tête `Authorization: Bearer <jeton>`. Erreurs au format RFC 9457 "
-                           "(`application/problem+json`).",
+                           "(`application/problem+json`).\n\n"
+                           "Agents d'inventaire (hors de ce document, protocole OCS/FusionInventory, non JSON) : "
+                           "`POST /agent/<jeton>/`, le jeton d'enrôlement de l'adhérent créé sur la page "
+                           "« Agents d'inventaire » (`/lifecycle/agents`). Corps : XML `REQUEST` compressé zlib "
+                           "(`application/x-compress-zlib`), gzip ou en clair ; `QUERY` PROLOG (réponse `REPLY` "
+                           "avec `RESPONSE` SEND et `PROLOG_FREQ`) puis INVENTORY (l'équipement est créé ou mis à "
+                           "jour). 401 jeton inconnu ou révoqué, 429 trop de requêtes pour le jeton, 400/413 "
+                           "message illisible, 409 inventaire refusé (numéro de série d'un autre adhérent) ; "
+                           "l'en-tête `X-Error-Code` porte le code stable.",
         },
         "servers": [{"url": "/"}],
         "paths": paths,

@@ -36,10 +36,12 @@ def create_order(body: OrderCreate):
     """Créer une commande (brouillon)
 
     Une commande brouillon de l'adhérent de l'appelant, aux prix de l'adhérent du jour ; le même offre
-    donnée deux fois fait une ligne. Indiquez `delivery_site` pour pouvoir la soumettre.
+    donnée deux fois fait une ligne. Indiquez `delivery_site_id` (un site de l'adhérent) pour pouvoir la
+    soumettre. Refusée (409 `no_billing_siret`) quand l'adhérent n'a pas de SIRET de facturation.
     """
     order = orders.create_order(current_user, [(line.offer_id, line.quantity) for line in body.lines],
-                                date.today(), body.delivery_site, body.note)
+                                date.today(), body.delivery_site_id or body.delivery_site, body.note,
+                                engagement_number=body.engagement_number)
     db.session.commit()
     return _reloaded(order.id)
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from purchasing.accounts.models import Role
 from purchasing.api.framework import api_route
+from purchasing.documents.responses import bytes_response
 from purchasing.api.schemas import DeliveryIn, DeliveryOut, PurchaseOrderCreate, PurchaseOrderOut
 from purchasing.extensions import db
 from purchasing.purchase_orders import services as purchase_orders
@@ -73,3 +74,27 @@ def record_delivery(po_id: int, body: DeliveryIn):
     delivered = [{"tag": a.tag, "serial_number": a.serial_number, "order_line_id": a.order_line_id} for a in assets]
     db.session.commit()
     return {"purchase_order": _reloaded(po_id), "assets": delivered}
+
+
+@api_route("/purchase-orders/<int:po_id>/order-x", roles=OFFICERS, media=("application/xml",), errors=(409,),
+           tags=("purchase-orders",))
+def purchase_order_order_x(po_id: int):
+    """Le bon de commande au format Order-X (XML, profil EXTENDED)
+
+    Vérifié par le XSD officiel avant l'envoi. 409 `purchase_order_incomplete` quand il manque une donnée
+    qu'un fournisseur attend (aucune ligne, identité du syndicat, SIRET de facturation d'un adhérent, site de
+    livraison d'une ligne, numéro d'engagement requis) : `details.missing` les liste, aucun fichier n'est produit.
+    """
+    file = purchase_orders.order_x_file(_po_or_404(po_id))
+    return bytes_response(file.filename, file.content_type, file.data)
+
+
+@api_route("/purchase-orders/<int:po_id>/pdf", roles=OFFICERS, media=("application/pdf",), errors=(409,),
+           tags=("purchase-orders",))
+def purchase_order_pdf(po_id: int):
+    """Le bon de commande imprimable (PDF/A-3 contenant son XML Order-X)
+
+    Mêmes contrôles que `GET /purchase-orders/{po_id}/order-x` (409 `purchase_order_incomplete`).
+    """
+    file = purchase_orders.pdf_file(_po_or_404(po_id))
+    return bytes_response(file.filename, file.content_type, file.data)

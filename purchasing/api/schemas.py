@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Le
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from purchasing.api.framework import Int, PageQuery, Text, integral
 from purchasing.members.models import MemberKind
@@ -137,7 +137,14 @@ class OrderLineIn(Input):
 
 class OrderCreate(Input):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
-    delivery_site: Text = Field("", max_length=300, description="Lieu de livraison (obligatoire pour soumettre)")
+    delivery_site_id: Int | None = Field(None, ge=1, le=MAX_ID, description=(
+        "Site de livraison : un site actif du carnet d'adresses de l'adhérent (obligatoire pour soumettre ; "
+        "un autre site : 422 `unknown_delivery_site`)"))
+    delivery_site: Text = Field("", max_length=200, description=(
+        "Ancienne forme : le nom d'un site de l'adhérent (créé s'il n'existe pas) ; ignoré si "
+        "`delivery_site_id` est donné"))
+    engagement_number: Text = Field("", max_length=50, description=(
+        "Numéro d'engagement (Chorus Pro), obligatoire pour soumettre quand l'adhérent l'exige"))
     note: Text = Field("", max_length=5000)
 
 
@@ -180,7 +187,9 @@ class OrderSummaryOut(Output):
 
 
 class OrderOut(OrderSummaryOut):
-    delivery_site: str
+    delivery_site_id: int | None = Field(description="Le site de livraison de l'adhérent")
+    delivery_site: str = Field(description="L'adresse de livraison (figée à la soumission)")
+    engagement_number: str
     note: str
     lines: list[OrderLineOut]
     events: list[OrderEventOut]
@@ -275,6 +284,32 @@ def _code(value):
     return getattr(value, "code", value)
 
 
+class StorageOut(Output):
+    type: str = Field(description="ssd, hdd, nvme, emmc ou unknown")
+    size_gb: int
+
+
+class HardwareOut(Output):
+    """Détails matériels du dernier inventaire (agent, GLPI, tableur)."""
+
+    manufacturer: str
+    model: str
+    uuid: str | None
+    device_id: str | None = Field(description="Identifiant de l'agent d'inventaire (DEVICEID)")
+    cpu: str
+    cpu_generation: str
+    ram_mb: int | None
+    os_name: str
+    os_version: str
+    os_label: str = Field(description="Libellé court du système, celui du filtre de l'inventaire (« Windows 10 »)")
+    screen_inches: float | None
+    battery_health_pct: int | None
+    storages: list[StorageOut]
+    last_inventory_dt: datetime | None
+    last_contact_dt: datetime | None = Field(description="Dernier envoi d'inventaire par un agent")
+    source: str = Field(description="agent ou import")
+
+
 class AssetOut(Output):
     tag: str
     name: str
@@ -282,12 +317,15 @@ class AssetOut(Output):
     category: Annotated[str, BeforeValidator(_code)] = Field(description="Code de la catégorie")
     member: MemberRef
     serial_number: str | None
-    site: str
+    site: str = Field(validation_alias=AliasChoices("site_name", "site"),
+                      description="Nom du site de l'adhérent où se trouve l'équipement (vide : non précisé)")
+    site_id: int | None = Field(description="Le site dans le carnet d'adresses de l'adhérent")
     condition: str
     holds_storage: bool
     acquisition_date: date | None
     warranty_end_date: date | None = Field(description="Fin de garantie (à la réception : la garantie du produit)")
     purchase_price_ht: Decimal | None
+    hardware: HardwareOut | None = Field(None, description="Détails matériels, quand un inventaire les a donnés")
 
 
 class AssetEventOut(Output):

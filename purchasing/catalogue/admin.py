@@ -43,6 +43,8 @@ class ProductSheetData:
     footprint_source: str
     holds_storage: bool | None
     is_active: bool
+    recycled_content_pct: Decimal = Decimal("0")
+    recycled_content_source: str = ""
 
 
 def update_product_sheet(product: Product, data: ProductSheetData) -> Product:
@@ -82,6 +84,12 @@ class ProductSheetForm(FlaskForm):
                             description=_l("Vide : la valeur de la catégorie."),
                             validators=[Optional(), NumberRange(min=0, max=100000,
                                                                 message=_l("Entre 0 et 100 000 kWh."))])
+    recycled_content_pct = FrenchDecimalField(
+        _l("Part de matières recyclées (%)"), places=2, default=Decimal("0"),
+        description=_l("Déclaration AGEC : 0 quand elle n'est pas connue."),
+        validators=[Optional(), NumberRange(min=0, max=100, message=_l("Entre 0 et 100 %%."))])
+    recycled_content_source = StringField(_l("Source de la part recyclée (fiche du fabricant, écolabel…)"),
+                                          filters=[strip_filter], validators=[Length(max=300)])
     holds_storage = SelectField(_l("Contient des données (effacement avant cession)"),
                                 choices=choices(STORAGE_CHOICES), validators=[Optional()])
     is_active = BooleanField(_l("Produit proposé au catalogue"))
@@ -89,6 +97,10 @@ class ProductSheetForm(FlaskForm):
     def validate_refurb_grade(self, field):
         if self.condition.data == "refurbished" and not field.data:
             raise ValidationError(_l("Indiquez le grade d'un produit reconditionné."))
+
+    def validate_recycled_content_source(self, field):
+        if self.recycled_content_pct.data and not field.data:
+            raise ValidationError(_l("Citez la source de la part recyclée."))
 
     def validate_footprint_source(self, field):
         if self.embodied_kgco2e.data is not None and not field.data:
@@ -109,7 +121,9 @@ def _data(form: ProductSheetForm) -> ProductSheetData:
         spare_parts_years=form.spare_parts_years.data,
         expected_lifetime_years=_float(form.expected_lifetime_years.data),
         embodied_kgco2e=_float(form.embodied_kgco2e.data), annual_kwh=_float(form.annual_kwh.data),
-        footprint_source=form.footprint_source.data or "", holds_storage=storage, is_active=form.is_active.data)
+        footprint_source=form.footprint_source.data or "", holds_storage=storage, is_active=form.is_active.data,
+        recycled_content_pct=form.recycled_content_pct.data or Decimal("0"),
+        recycled_content_source=form.recycled_content_source.data or "")
 
 
 @bp.route("/<int:product_id>/edit", methods=["GET", "POST"])

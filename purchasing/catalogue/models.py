@@ -55,6 +55,7 @@ class Product(db.Model):
         CheckConstraint("durability_index IS NULL OR (durability_index >= 0 AND durability_index <= 10)",
                         name="durability_range"),
         CheckConstraint("warranty_years >= 0", name="warranty_not_negative"),
+        CheckConstraint("recycled_content_pct >= 0 AND recycled_content_pct <= 100", name="recycled_content_range"),
         Index("ix_product_category_condition", "category_id", "condition"),
     )
 
@@ -84,6 +85,11 @@ class Product(db.Model):
     annual_kwh: Mapped[float | None] = mapped_column(Float)
     #: where the manufacturer values come from (e.g. a PCF document URL)
     footprint_source: Mapped[str] = mapped_column(String(500), default="")
+    #: share of recycled material in the product, in % (AGEC ``montant_produits_recycles``); 0 when unknown
+    recycled_content_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal("0"),
+                                                          server_default="0")
+    #: where that share comes from (manufacturer's sheet, ecolabel…)
+    recycled_content_source: Mapped[str] = mapped_column(String(300), default="", server_default="")
     #: whether units hold data (erasure before leaving a member); empty: the category's default
     holds_storage: Mapped[bool | None]
     is_active: Mapped[bool] = mapped_column(default=True, index=True)

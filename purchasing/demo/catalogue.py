@@ -267,6 +267,11 @@ def load(rng: random.Random) -> str:
                                 valid_from=CONTRACT_START, valid_until=CONTRACT_END,
                                 price_breaks=[PriceBreak(min_quantity=10, unit_price_ht=round_cents(price * Decimal("0.95")))])]
         products.append(product)
+    # AGEC: a few refurbished items declare recycled material (their replacement parts and casings, demo values)
+    for product, share in zip([p for p in products if p.condition == Condition.REFURBISHED][:3], ("12", "25", "8")):
+        product.recycled_content_pct = Decimal(share)
+        product.recycled_content_source = ("Fiche produit du reconditionneur (démo) : pièces de remplacement et "
+                                           "coque en plastique recyclé")
     db.session.add_all(products)
     db.session.flush()
     for product in products:

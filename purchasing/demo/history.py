@@ -20,7 +20,7 @@ from purchasing.catalogue.models import Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.domain.pricing import line_total
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
 from purchasing.orders.models import Order, OrderEvent, OrderLine
 from purchasing.pricing.services import member_price
 
@@ -53,6 +53,7 @@ def _history_orders(rng: random.Random, offers: list[Offer]) -> int:
     refurbished = [o for o in offers if o.product.condition == "refurbished"]
     new = [o for o in offers if o.product.condition != "refurbished"]
     today = date.today()
+    default_sites = {s.member_id: s for s in db.session.scalars(select(Site).where(Site.is_default.is_(True)))}
     created = 0
     for year in (today.year - 1, today.year):
         last_day = date(year, 12, 31) if year < today.year else today - timedelta(days=7)
@@ -61,8 +62,10 @@ def _history_orders(rng: random.Random, offers: list[Offer]) -> int:
             member = rng.choice(members)
             author = writers.get(member.id, fallback)
             submitted = date(year, 1, 10) + timedelta(days=rng.randint(0, max(span, 1)))
+            site = default_sites.get(member.id)
             order = Order(member_id=member.id, created_by_id=author.id, status="delivered",
-                          delivery_site=f"Mairie — {member.name}", note=MARK,
+                          delivery_site_id=site.id if site else None,
+                          delivery_site=site.full_address if site else f"Mairie — {member.name}", note=MARK,
                           submitted_dt=_moment(submitted, 9), decided_dt=_moment(submitted, 11),
                           created_dt=_moment(submitted, 8))
             db.session.add(order)

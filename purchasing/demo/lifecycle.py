@@ -26,6 +26,7 @@ from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
 from purchasing.members.models import Member
+from purchasing.members.services import resolve_sites
 
 MARK = "DEMO-"
 TOTAL = 3000
@@ -84,6 +85,7 @@ def load(rng: random.Random) -> str:
     weights = [WEIGHTS[c] for c in codes]
     today = date.today()
     tags = services.reserve_tags(TOTAL)
+    site_ids = {m.id: resolve_sites(m.id, SITES) for m in members}
     rows = []
     for index, tag in enumerate(tags):
         member = members[0] if index < 60 else (members[1] if index < 90 and len(members) > 1 else rng.choice(members))
@@ -93,7 +95,7 @@ def load(rng: random.Random) -> str:
         status = "in_service" if rng.random() < 0.8 else "in_stock"
         rows.append(dict(
             tag=tag, serial_number=f"{MARK}{index:06d}", product_id=product.id, category_id=product.category_id,
-            designation="", member_id=member.id, site=rng.choice(SITES), assigned_to=rng.choice(
+            designation="", member_id=member.id, site_id=site_ids[member.id][rng.choice(SITES)], assigned_to=rng.choice(
                 ["Accueil", "Secrétariat", "Direction", "Comptabilité", "Urbanisme", "École", ""]),
             acquisition_date=today - timedelta(days=rng.randint(30, 365 * 9)),
             purchase_price_ht=price.quantize(Decimal("0.01")), origin="imported", condition="good",

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from purchasing.accounts.models import User
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
+from purchasing.decp import services as decp_services
 from purchasing.domain.identifiers import luhn_check_digit
 from purchasing.extensions import db
 from purchasing.suppliers.models import Supplier
@@ -29,6 +30,9 @@ SUPPLIERS = (
     ("Aquitaine Reconditionnement SCOP", "Bergerac", 610002),
     ("Numérique Sud-Ouest SAS", "Agen", 610003),
 )
+
+#: lot number -> CPV code of its object (purchasing/domain/data/cpv_it.csv)
+LOT_CPV = {1: "30213100", 2: "30231000", 3: "30232100"}
 
 #: lot number -> (object, lines: (reference, brand, model, category, base price, kgCO2e/yr, repairability))
 LOT_CATALOGUE = {
@@ -94,7 +98,7 @@ def _build(reference: str, title: str, publication: date, deadline: datetime, lo
         estimate = Decimal(sum(line[4] for line in lines) * 20 * 12)
         lot = services.add_lot(tender, services.LotInput(
             number=number, title=lot_title, estimated_quantities="20 de chaque référence par an",
-            estimated_amount_ht=estimate, max_amount_ht=estimate * 2, duration_months=48))
+            estimated_amount_ht=estimate, max_amount_ht=estimate * 2, duration_months=48, cpv_code=LOT_CPV[number]))
         services.set_criterion(lot, "price", 50)
         services.set_criterion(lot, "technical", 25)
         services.set_criterion(lot, "environmental", 20, "computed")
@@ -123,6 +127,14 @@ def _build(reference: str, title: str, publication: date, deadline: datetime, lo
     return tender
 
 
+def _notify(tender: Tender, notified_on: date, today: date) -> None:
+    """The awarded lots' contracts notified to their holders (DECP: publishable, due two months later)."""
+    for lot in tender.lots:
+        contract = services.lot_contract(lot)
+        if contract is not None and contract.notified_on is None:
+            decp_services.set_notification_date(contract, notified_on, today)
+
+
 def load(rng: random.Random) -> str:
     actor = db.session.scalar(select(User).where(User.email == "achats@demo.local"))
     suppliers = _suppliers()
@@ -142,6 +154,13 @@ def load(rng: random.Random) -> str:
                 services.link_existing_contract(lot, existing, actor, now=after)
             else:
                 services.award_lot(lot, None, date(2025, 4, 1), date(2029, 3, 31), actor, now=after)
+        _notify(tender, date(2025, 3, 24), today)
+        laptops = services.lot_contract(tender.lots[0])
+        if laptops is not None and not laptops.modifications:
+            decp_services.add_modification(laptops, decp_services.ModificationInput(
+                notified_on=date(2026, 9, 1), object="Avenant n° 1 : relèvement du montant maximum (équipement des écoles)",
+                new_max_amount_ht=(laptops.max_amount_ht * Decimal("1.10")).quantize(Decimal("0.01")),
+                new_duration_months=None), today)
         created.append(tender.reference)
 
     # the "must show" case: 2 lots, 3 suppliers, lot 1 awarded, lot 2 unsuccessful
@@ -153,6 +172,7 @@ def load(rng: random.Random) -> str:
         services.award_lot(lot1, None, date(2026, 4, 1), date(2030, 3, 31), actor, now=after)
         services.declare_unsuccessful(lot2, actor, "Offres inacceptables : prix au-delà des crédits budgétaires.",
                                       now=after)
+        _notify(tender, date(2026, 3, 27), today)
         created.append(tender.reference)
 
     tender = _build("AO-2025-02", "Imprimantes multifonctions 2025", date(2025, 5, 5), _at(date(2025, 6, 6)), [3],

@@ -37,3 +37,12 @@ def download_response(document: Document) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def bytes_response(filename: str, content_type: str, data: bytes) -> Response:
+    """A generated file (a purchase order's PDF or Order-X XML) as a download, with the same headers."""
+    response = Response(data, content_type=content_type)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

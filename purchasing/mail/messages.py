@@ -7,8 +7,6 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
-from flask import render_template
-from flask_babel import force_locale
 from sqlalchemy import select
 
 from purchasing.accounts.models import Role, User
@@ -67,21 +65,20 @@ def delivery_recorded(order, delivered_now: int) -> int:
 
 # --- purchase orders -----------------------------------------------------------------------------
 
-def purchase_order_document(po) -> Attachment:
-    """The printable purchase order (the print page's content, as a standalone HTML file)."""
-    with force_locale("fr"):
-        html = render_template("mail/purchase_order_document.html", po=po)
-    return Attachment(filename=f"{po.reference}.html", content_type="text/html", data=html.encode("utf-8"))
+def purchase_order_recipient(supplier) -> str:
+    """The supplier's order address; when it has none, its contact e-mail (a purchase order still reaches it)."""
+    return (supplier.order_email or "").strip() or (supplier.contact_email or "").strip()
 
 
-def purchase_order_sent(po) -> OutboxMessage | None:
-    """To the supplier's contact e-mail, with the printable purchase order attached."""
+def purchase_order_sent(po, attachments: tuple[Attachment, ...]) -> OutboxMessage | None:
+    """To the supplier's order address, with the purchase order's files (``purchase_orders.services.supplier_files``)."""
     return enqueue(
-        kind="purchase_order", event_key=f"purchase_order:{po.id}:sent", recipient=po.supplier.contact_email,
+        kind="purchase_order", event_key=f"purchase_order:{po.id}:sent", recipient=purchase_order_recipient(po.supplier),
         subject=f"Bon de commande {po.reference} — accord-cadre {po.contract.reference}", template="purchase_order",
         context={"po": po, "supplier": po.supplier, "contract": po.contract, "total": format_eur(po.total_ht),
-                 "members": sorted({pl.order_line.order.member.name for pl in po.lines})},
-        object_type="purchase_order", object_id=po.id, attachments=(purchase_order_document(po),))
+                 "members": sorted({pl.order_line.order.member.name for pl in po.lines}),
+                 "files": [a.filename for a in attachments], "order_x": po.supplier.accepts_order_x},
+        object_type="purchase_order", object_id=po.id, attachments=attachments)
 
 
 def purchase_order_mail(po) -> OutboxMessage | None:

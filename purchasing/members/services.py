@@ -5,12 +5,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from collections.abc import Iterable
+
 from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 
 from purchasing.domain.identifiers import normalise_insee_code, normalise_siren
+from purchasing.db_types import utcnow
 from purchasing.extensions import db
-from purchasing.members.models import Member, MemberKind, fold_for_search
+from purchasing.domain.sites import clean_site_name, site_key
+from purchasing.members.models import Member, MemberKind, Site, fold_for_search
 
 
 @dataclass
@@ -108,3 +113,53 @@ def insee_taken(insee_code: str, exclude_id: int | None = None) -> bool:
     if exclude_id is not None:
         stmt = stmt.where(Member.id != exclude_id)
     return db.session.scalar(stmt) is not None
+
+
+# --- sites -----------------------------------------------------------------------------------------
+
+def resolve_sites(member_id: int, names: Iterable[str], *, created: list[str] | None = None) -> dict[str, int]:
+    """Map site names (as typed in a form or an import) to the ids of the member's sites, by ``site_key``.
+
+    A name that matches no site of the member creates one (decisions.md: "An unknown location in an import
+    creates a site of that member, listed in the import's report"); its cleaned name is appended to
+    ``created`` when a list is given. Blank names are left out of the result. Bulk: one SELECT for the
+    known keys, then for the missing ones one INSERT (ON CONFLICT DO NOTHING, so two imports creating the
+    same site at once do not fail) and one SELECT. Inactive sites still match (no duplicate is created).
+    Flushes nothing else; never commits.
+    """
+    by_key: dict[str, str] = {}
+    wanted: dict[str, str] = {}
+    for name in names:
+        if name is None:
+            continue
+        key = site_key(name)
+        if key:
+            wanted[name] = key
+            by_key.setdefault(key, clean_site_name(name))
+    if not wanted:
+        return {}
+    ids = _site_ids(member_id, list(by_key))
+    missing = [key for key in by_key if key not in ids]
+    if missing:
+        now = utcnow()
+        values = [dict(member_id=member_id, name=by_key[key], name_key=key, is_default=False, is_active=True,
+                       created_dt=now) for key in missing]
+        db.session.execute(_insert_ignoring_duplicates().values(values))
+        ids.update(_site_ids(member_id, missing))
+        if created is not None:
+            created.extend(by_key[key] for key in missing)
+    return {name: ids[key] for name, key in wanted.items()}
+
+
+def _site_ids(member_id: int, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 500):  # bounded IN lists
+        rows = db.session.execute(select(Site.name_key, Site.id).where(
+            Site.member_id == member_id, Site.name_key.in_(keys[start:start + 500])))
+        found.update(dict(rows.all()))
+    return found
+
+
+def _insert_ignoring_duplicates():
+    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
+    return dialect.insert(Site).on_conflict_do_nothing(index_elements=["member_id", "name_key"])

@@ -4,16 +4,30 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from purchasing.forms import choices, strip_filter, choice_id
 
 
 class CartForm(FlaskForm):
-    delivery_site = StringField(_l("Lieu de livraison"), filters=[strip_filter],
-                                description=_l("Adresse complète et service destinataire."),
-                                validators=[Length(max=300)])
+    delivery_site_id = SelectField(_l("Site de livraison"), coerce=choice_id, validate_choice=False,
+                                   description=_l("Un site du carnet d'adresses de votre collectivité."))
+    engagement_number = StringField(_l("Numéro d'engagement"), filters=[strip_filter],
+                                    description=_l("Le numéro d'engagement de votre comptabilité (Chorus Pro)."),
+                                    validators=[Length(max=50)])
     note = TextAreaField(_l("Note"), filters=[strip_filter], validators=[Length(max=5000)])
+
+
+    def __init__(self, *args, sites=(), engagement_required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if engagement_required:
+            self.engagement_number.flags.required = True
+            self.engagement_number.description = _l("Obligatoire pour votre collectivité (Chorus Pro).")
+        self.delivery_site_id.choices = choices([(0, _l("— Choisir —"))] + [(s.id, s.full_address) for s in sites])
+
+    def validate_delivery_site_id(self, field):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choisissez un site de livraison du carnet d'adresses de votre collectivité."))
 
 
 class RejectForm(FlaskForm):

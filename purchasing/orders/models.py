@@ -11,7 +11,7 @@ from purchasing.accounts.models import User
 from purchasing.catalogue.models import Offer, Product
 from purchasing.db_types import Money, Rate, UTCDateTime, utcnow
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
 
 
 class Order(db.Model):
@@ -21,6 +21,9 @@ class Order(db.Model):
     __owner_column__ = "member_id"
     __table_args__ = (
         Index("ix_order_member_status", "member_id", "status"),
+        # the flat order lists (migration scale_01)
+        Index("ix_purchase_request_status_id", "status", "id"),
+        Index("ix_purchase_request_member_id_id", "member_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +33,13 @@ class Order(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     #: one of purchasing.domain.states.ORDER's statuses; "draft" is the cart
     status: Mapped[str] = mapped_column(String(32), default="draft", index=True)
+    #: the delivery site chosen from the member's address book (null on orders older than issue 12)
+    delivery_site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
+    #: snapshot of the delivery site's full address, written when the site is chosen and again at submit
+    #: (the printed purchase order and the exports keep what was ordered even if the site changes later)
     delivery_site: Mapped[str] = mapped_column(String(300), default="")
+    #: the member's engagement number (Chorus Pro), typed when ordering; required when the member says so
+    engagement_number: Mapped[str] = mapped_column(String(50), default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="")
     #: sum of the lines' totals, kept in step by the services
     total_ht: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0.00"))
@@ -41,6 +50,7 @@ class Order(db.Model):
     submitted_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    delivery_site_ref: Mapped[Site | None] = relationship(foreign_keys=[delivery_site_id])
     member: Mapped[Member] = relationship()
     created_by: Mapped[User] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan",

@@ -25,6 +25,8 @@ from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.states import ORDER, approval_needed
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
+from purchasing.members.models import Member, Site
+from purchasing.members.services import resolve_sites
 from purchasing.notifications.services import link, notify, settle, users_with_role
 from purchasing.orders.models import Order, OrderEvent, OrderLine
 from purchasing.pricing import services as pricing
@@ -121,7 +123,58 @@ def add_to_cart(user, offer_id, quantity, today: date) -> OrderLine:
     return line
 
 
-def create_order(user, lines, today: date, delivery_site: str = "", note: str = "") -> Order:
+# --- delivery site, billing identity, engagement number (issue 12) --------------------------------
+
+NO_BILLING_SIRET = ("Votre collectivité n'a pas de SIRET de facturation : le syndicat doit le renseigner "
+                    "avant toute commande.")
+UNKNOWN_SITE = "Choisissez un site de livraison du carnet d'adresses de votre collectivité."
+NO_SITE = "Choisissez le site de livraison avant de soumettre la commande."
+ENGAGEMENT_REQUIRED = "Votre collectivité exige un numéro d'engagement (Chorus Pro) sur chaque commande."
+
+
+def delivery_sites(member_id: int) -> list[Site]:
+    """The member's active sites, its default first (the cart's select)."""
+    return list(db.session.scalars(select(Site).where(Site.member_id == member_id, Site.is_active.is_(True))
+                                   .order_by(Site.is_default.desc(), Site.name)))
+
+
+def delivery_site_for(member_id: int, value: int | str | None) -> Site | None:
+    """The order's delivery site: a site id of the member's active sites (anything else is refused), or a
+    site's name (the API's older text field: resolved in the address book, created when unknown), or None."""
+    if value is None or value == "" or value == 0:
+        return None
+    if isinstance(value, str):
+        name = value.strip()
+        if not name:
+            return None
+        return db.session.get(Site, resolve_sites(member_id, [name])[name])
+    site = db.session.get(Site, value)
+    if site is None or site.member_id != member_id or not site.is_active:
+        raise DomainError(UNKNOWN_SITE, code="unknown_delivery_site", details={"field": "delivery_site_id"})
+    return site
+
+
+def submission_problems(member: Member, site: Site | None, engagement_number: str) -> list[tuple[str, str, str]]:
+    """What prevents submitting an order: (field, French message, code); empty when it may be submitted."""
+    problems = []
+    if member.billing_siret is None:
+        problems.append(("", NO_BILLING_SIRET, "no_billing_siret"))
+    if site is None:
+        problems.append(("delivery_site_id", NO_SITE, "no_delivery_site"))
+    if member.engagement_required and not (engagement_number or "").strip():
+        problems.append(("engagement_number", ENGAGEMENT_REQUIRED, "engagement_required"))
+    return problems
+
+
+def _set_delivery(order: Order, site: Site | None) -> None:
+    order.delivery_site_id = site.id if site else None
+    order.delivery_site_ref = site
+    # the snapshot printed on the purchase order (refreshed at submit)
+    order.delivery_site = site.full_address[:300] if site else ""
+
+
+def create_order(user, lines, today: date, delivery_site: int | str | None = None, note: str = "",
+                 engagement_number: str = "") -> Order:
     """A new draft order of the user's member with ``lines`` (pairs offer id, quantity), priced today.
 
     Everything is validated before anything is written (quantities, orderable offers); the same offer
@@ -138,8 +191,13 @@ def create_order(user, lines, today: date, delivery_site: str = "", note: str = 
         quantities[offer.id] = domain_pricing.validate_quantity(quantities.get(offer.id, 0) + quantity)
     if not quantities:
         raise ConflictError("Le panier est vide.", code="empty_cart")
+    member = db.session.get(Member, user.member_id)
+    if member.billing_siret is None:
+        raise ConflictError(NO_BILLING_SIRET, code="no_billing_siret")
+    site = delivery_site_for(user.member_id, delivery_site)
     order = Order(member_id=user.member_id, created_by_id=user.id, status="draft",
-                  delivery_site=(delivery_site or "").strip()[:300], note=(note or "").strip()[:5000])
+                  engagement_number=(engagement_number or "").strip()[:50], note=(note or "").strip()[:5000])
+    _set_delivery(order, site)
     db.session.add(order)
     db.session.flush()
     db.session.add(OrderEvent(order_id=order.id, actor_id=user.id, from_status=None, to_status="draft"))
@@ -154,9 +212,12 @@ def create_order(user, lines, today: date, delivery_site: str = "", note: str = 
     return order
 
 
-def update_cart(cart: Order, quantities: dict[int, object], delivery_site: str, note: str, today: date) -> Order:
-    """Set the lines' quantities (0 removes a line), the delivery site and the note."""
+def update_cart(cart: Order, quantities: dict[int, object], delivery_site: int | str | None, note: str, today: date,
+                engagement_number: str | None = None) -> Order:
+    """Set the lines' quantities (0 removes a line), the delivery site (a site id of the member, or a name:
+    see :func:`delivery_site_for`), the note and the engagement number (None: unchanged)."""
     _require_status(cart, "draft")
+    site = delivery_site_for(cart.member_id, delivery_site)
     checked: dict[int, int] = {}
     for line in cart.lines:
         if line.id in quantities:
@@ -168,7 +229,9 @@ def update_cart(cart: Order, quantities: dict[int, object], delivery_site: str, 
         elif line.id in checked:
             line.quantity = checked[line.id]
             _price_line(line, cart.member, today)
-    cart.delivery_site = (delivery_site or "").strip()[:300]
+    _set_delivery(cart, site)
+    if engagement_number is not None:
+        cart.engagement_number = engagement_number.strip()[:50]
     cart.note = (note or "").strip()[:5000]
     _retotal(cart)
     db.session.flush()
@@ -197,8 +260,11 @@ def submit_order(order: Order, actor, today: date) -> Order:
     """Freeze the prices (grid in force today), submit, and approve automatically at or under the threshold."""
     if not order.lines:
         raise ConflictError("Le panier est vide.", code="empty_cart")
-    if not order.delivery_site.strip():
-        raise ConflictError("Indiquez le lieu de livraison avant de soumettre la commande.", code="no_delivery_site")
+    site = db.session.get(Site, order.delivery_site_id) if order.delivery_site_id else None
+    problems = submission_problems(order.member, site, order.engagement_number)
+    if problems:
+        raise ConflictError(problems[0][1], code=problems[0][2])
+    _set_delivery(order, site)  # the address as it is when ordering
     for line in order.lines:
         catalogue.orderable_offer(line.offer_id, today)
         _price_line(line, order.member, today)

@@ -17,8 +17,9 @@ from purchasing.extensions import db
 from purchasing.navigation import register
 from purchasing.orders import exports, services
 from purchasing.orders.forms import CancelForm, CartForm, ExportForm, RejectForm
+from purchasing.members.models import Site
 from purchasing.orders.models import Order
-from purchasing.pagination import paginate
+from purchasing.pagination import paginate_flat
 
 bp = Blueprint("orders", __name__)
 
@@ -40,9 +41,18 @@ def _order_or_404(order_id: int) -> Order:
 @roles_required(*MEMBER)
 def cart():
     cart = services.get_cart(current_user)
-    form = CartForm(obj=cart) if cart else CartForm()
+    sites = services.delivery_sites(current_user.member_id)
+    required = bool(current_user.member and current_user.member.engagement_required)
+    form = (CartForm(formdata=None, sites=sites, data=_cart_data(cart, sites), engagement_required=required)
+            if cart else CartForm(sites=sites, engagement_required=required))
     carbon = services.order_carbon(cart, date.today()) if cart and cart.lines else None
-    return render_template("orders/cart.html", cart=cart, form=form, carbon=carbon)
+    return render_template("orders/cart.html", cart=cart, form=form, carbon=carbon, member=current_user.member)
+
+
+def _cart_data(cart, sites) -> dict:
+    """The cart's values; its delivery site, else the member's default site, preselected."""
+    site_id = cart.delivery_site_id or next((s.id for s in sites if s.is_default), 0)
+    return {"delivery_site_id": site_id, "engagement_number": cart.engagement_number, "note": cart.note}
 
 
 @bp.post("/cart/add")
@@ -63,12 +73,20 @@ def update_cart():
     cart = services.get_cart(current_user)
     if cart is None:
         abort(404)
-    form = CartForm()
-    if not form.validate_on_submit():
-        return render_template("orders/cart.html", cart=cart, form=form,
+    form = CartForm(sites=services.delivery_sites(cart.member_id), engagement_required=cart.member.engagement_required)
+    valid = form.validate_on_submit()
+    if valid and request.form.get("action") == "submit":
+        # refused before anything is written: French messages on the fields
+        site = db.session.get(Site, form.delivery_site_id.data) if form.delivery_site_id.data else None
+        for name, message, _code in services.submission_problems(cart.member, site, form.engagement_number.data):
+            (form[name].errors.append(message) if name else form.form_errors.append(message))
+            valid = False
+    if not valid:
+        return render_template("orders/cart.html", cart=cart, form=form, member=cart.member,
                                carbon=services.order_carbon(cart, date.today()) if cart.lines else None), 422
     quantities = {line.id: request.form.get(f"qty-{line.id}", str(line.quantity)) for line in cart.lines}
-    services.update_cart(cart, quantities, form.delivery_site.data, form.note.data, date.today())
+    services.update_cart(cart, quantities, form.delivery_site_id.data or None, form.note.data, date.today(),
+                         engagement_number=form.engagement_number.data or "")
     if request.form.get("action") == "submit":
         services.submit_order(cart, current_user, date.today())
         db.session.commit()
@@ -83,7 +101,7 @@ def update_cart():
 @roles_required(*MEMBER, *STAFF)
 def index():
     status = request.args.get("status") or None
-    pagination = paginate(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
+    pagination = paginate_flat(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes"), machine=ORDER,
                            endpoint="orders.index")
 
@@ -91,7 +109,7 @@ def index():
 @bp.get("/orders/to-approve")
 @roles_required(Role.APPROVER)
 def to_approve():
-    pagination = paginate(services.orders_for(current_user, status="submitted"))
+    pagination = paginate_flat(services.orders_for(current_user, status="submitted"))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes à approuver"),
                            machine=ORDER, endpoint="orders.to_approve",
                            commitments=campaigns.pending_commitments_for(current_user))
@@ -161,5 +179,8 @@ def export():
         return render_template("orders/export.html", form=form)
     if not form.validate():
         return render_template("orders/export.html", form=form), 422
-    return exports.orders_export(current_user, form.member.data or None, form.start.data, form.end.data,
-                                 form.fmt.data)
+    response = exports.orders_export(current_user, form.member.data or None, form.start.data, form.end.data,
+                                     form.fmt.data)
+    if response is None:  # a large XLSX: prepared by a job from the form below
+        return render_template("orders/export.html", form=form, too_large=exports.XLSX_DIRECT_MAX_LINES)
+    return response

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -24,10 +24,15 @@ from purchasing.domain.pricing import line_total, validate_quantity
 from purchasing.domain.states import PURCHASE_ORDER, order_after_delivery
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
+from purchasing.mail.outbox import Attachment
 from purchasing.notifications.services import link, notify, users_with_role
+from purchasing.members.models import Member
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status
+from purchasing.purchase_orders import orderx
+from purchasing.purchase_orders.document import PurchaseOrderDocument, build_purchase_order_document
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
+from purchasing.purchase_orders.pdf import purchase_order_pdf_a3
 from purchasing.transitions import apply_transition, lock_for_update
 
 WARNING_SHARE = Decimal("0.80")
@@ -60,6 +65,55 @@ def approved_groups() -> list[Group]:
     groups: dict[int, Group] = {}
     for line in lines:
         groups.setdefault(line.offer.contract_id, Group(line.offer.contract)).lines.append(line)
+    return list(groups.values())
+
+
+@dataclass
+class GroupSummary:
+    """One contract of the "to place" page: its first lines, and its line count and total computed in SQL."""
+
+    contract: FrameworkContract
+    line_count: int
+    total_ht: Decimal
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def hidden_lines(self) -> int:
+        return self.line_count - len(self.lines)
+
+
+def to_place_groups_stmt():
+    """(contract_id, line count, supplier total) of the approved lines not yet placed, one row per contract."""
+    return (select(Offer.contract_id, func.count(OrderLine.id),
+                   func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity))
+            .select_from(OrderLine).join(Order, OrderLine.order_id == Order.id)
+            .join(Offer, OrderLine.offer_id == Offer.id)
+            .where(Order.status == "approved", OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id)))
+            .group_by(Offer.contract_id).order_by(Offer.contract_id))
+
+
+def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
+    """The groups of one page of ``to_place_groups_stmt`` rows, each with its first ``lines_per_group`` lines
+    (three queries, whatever the number of groups)."""
+    ids = [row[0] for row in rows]
+    if not ids:
+        return []
+    contracts = {c.id: c for c in db.session.scalars(
+        select(FrameworkContract).where(FrameworkContract.id.in_(ids)).options(joinedload(FrameworkContract.supplier)))}
+    rank = func.row_number().over(partition_by=Offer.contract_id, order_by=OrderLine.id).label("rank")
+    ranked = (select(OrderLine.id.label("line_id"), rank).join(Order, OrderLine.order_id == Order.id)
+              .join(Offer, OrderLine.offer_id == Offer.id)
+              .where(Order.status == "approved", Offer.contract_id.in_(ids),
+                     OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id))).subquery())
+    lines = db.session.scalars(
+        select(OrderLine).join(ranked, ranked.c.line_id == OrderLine.id).where(ranked.c.rank <= lines_per_group)
+        .options(joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product),
+                 joinedload(OrderLine.offer))
+        .order_by(OrderLine.id)).unique().all()
+    groups = {contract_id: GroupSummary(contracts[contract_id], count, round_cents(Decimal(total or 0)))
+              for contract_id, count, total in rows}
+    for line in lines:
+        groups[line.offer.contract_id].lines.append(line)
     return list(groups.values())
 
 
@@ -160,14 +214,51 @@ def _new_purchase_order(contract: FrameworkContract, lines, actor) -> PurchaseOr
     return po
 
 
+def order_x_file(po: PurchaseOrder, document: PurchaseOrderDocument | None = None) -> Attachment:
+    """The purchase order's Order-X XML, checked against the official XSD before it leaves.
+
+    (The schematron is run by the tests on every demo purchase order: ~0.5 s a file, too slow for each
+    download; the generator, not the data, decides the structure it checks.)
+    """
+    document = document or build_purchase_order_document(po)
+    xml = orderx.order_x_xml(document)
+    problems = orderx.xsd_errors(xml)
+    if problems:  # a bug of the generator, never the user's input: fail loudly, send nothing
+        raise RuntimeError(f"Order-X XML of {po.reference} refused by the XSD: {problems[0]}")
+    return Attachment(filename=f"{po.reference}.xml", content_type="application/xml", data=xml)
+
+
+def pdf_file(po: PurchaseOrder, document: PurchaseOrderDocument | None = None,
+             order_x: Attachment | None = None) -> Attachment:
+    """The printable purchase order as PDF/A-3 carrying its Order-X XML (one PDF everywhere: a person's reader
+    shows it like any PDF, a supplier's system finds ``order-x.xml`` inside)."""
+    document = document or build_purchase_order_document(po)
+    order_x = order_x or order_x_file(po, document)
+    return Attachment(filename=f"{po.reference}.pdf", content_type="application/pdf",
+                      data=purchase_order_pdf_a3(document, order_x.data))
+
+
+def supplier_files(po: PurchaseOrder) -> tuple[Attachment, ...]:
+    """What the supplier's mail carries: the PDF, plus the Order-X XML as its own file when the supplier's
+    system reads Order-X (it may take the XML from the mail rather than from inside the PDF)."""
+    document = build_purchase_order_document(po)
+    xml = order_x_file(po, document)
+    pdf = pdf_file(po, document, xml)
+    return (pdf, xml) if po.supplier.accepts_order_x else (pdf,)
+
+
 def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
-    """Send: refused when committed + total would exceed the contract's maximum amount (row lock held)."""
+    """Send: refused when committed + total would exceed the contract's maximum amount (row lock held),
+    or when the purchase order lacks what a supplier needs (422 listing it, nothing written)."""
     PURCHASE_ORDER.check(po.status, "sent")
+    po.sent_dt = utcnow()  # the date printed on the purchase order
+    # the supplier's files, made before the contract lock is taken (it is held for less time); an incomplete
+    # purchase order is refused here, before anything changes
+    files = supplier_files(po)
     contract = db.session.scalars(
         select(FrameworkContract).where(FrameworkContract.id == po.contract_id)
         .with_for_update().execution_options(populate_existing=True)
     ).one()
-    po.sent_dt = utcnow()
     change_po_status(po, "sent", actor)  # the same purchase order sent twice at once: the second loses here
     if contract.committed_ht + po.total_ht > contract.max_amount_ht:
         remaining = contract.max_amount_ht - contract.committed_ht
@@ -185,7 +276,7 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
             notify(users_with_role(Role.SECRETARY, order.member_id),
                    f"Commande {order.reference} transmise au fournisseur ({po.reference}).",
                    link("orders.show", order_id=order.id))
-    mail.purchase_order_sent(po)  # the supplier's mail, in the commit that sends (decisions.md)
+    mail.purchase_order_sent(po, files)  # the supplier's mail, in the commit that sends (decisions.md)
     db.session.flush()
     return po
 
@@ -299,7 +390,9 @@ def load_purchase_order(po_id: int) -> PurchaseOrder | None:
             joinedload(PurchaseOrder.supplier), joinedload(PurchaseOrder.contract),
             selectinload(PurchaseOrder.events).joinedload(PurchaseOrderEvent.actor),
             selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line)
-            .joinedload(OrderLine.order).joinedload(Order.member),
+            .joinedload(OrderLine.order).joinedload(Order.member).selectinload(Member.sirets),
+            selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line)
+            .joinedload(OrderLine.order).joinedload(Order.delivery_site_ref),
             selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.order_line).joinedload(OrderLine.product))
     ).first()
 

@@ -10,13 +10,15 @@ from flask_wtf import FlaskForm
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
+from purchasing.documents.responses import bytes_response
 from purchasing.domain.states import ORDER, PURCHASE_ORDER
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
-from purchasing.params import database_id
+from purchasing.params import database_id, query_int
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
-from purchasing.pagination import paginate
+from purchasing.pagination import flat_page, paginate, paginate_flat
+from purchasing.decp.forms import ModificationForm, NotificationForm
 from purchasing.purchase_orders import services
 
 bp = Blueprint("purchase_orders", __name__)
@@ -37,17 +39,25 @@ def _csrf_ok() -> None:
         abort(400)
 
 
+#: "to place": contracts per page, and the lines shown per contract (the count and total cover them all)
+GROUPS_PER_PAGE = 10
+LINES_PER_GROUP = 20
+
+
 @bp.get("/purchase-orders/")
 @roles_required(*OFFICERS)
 def index():
-    pagination = paginate(services.list_purchase_orders())
+    pagination = paginate_flat(services.list_purchase_orders())
     return render_template("purchase_orders/index.html", pagination=pagination, machine=PURCHASE_ORDER)
 
 
 @bp.get("/purchase-orders/to-place")
 @roles_required(*OFFICERS)
 def to_place():
-    return render_template("purchase_orders/to_place.html", groups=services.approved_groups(), form=FlaskForm())
+    pagination = flat_page(services.to_place_groups_stmt(), page=query_int("page", 1), per_page=GROUPS_PER_PAGE,
+                           rows=True)
+    groups = services.to_place_page(pagination.items, LINES_PER_GROUP)
+    return render_template("purchase_orders/to_place.html", groups=groups, pagination=pagination, form=FlaskForm())
 
 
 @bp.post("/purchase-orders/create")
@@ -128,7 +138,25 @@ def delivery(po_id: int):
 @bp.get("/purchase-orders/<int:po_id>/print")
 @roles_required(*OFFICERS)
 def print_view(po_id: int):
-    return render_template("purchase_orders/print.html", po=_po_or_404(po_id))
+    po = _po_or_404(po_id)
+    return render_template("purchase_orders/print.html", po=po, doc=services.build_purchase_order_document(po))
+
+
+@bp.get("/purchase-orders/<int:po_id>/pdf")
+@roles_required(*OFFICERS)
+def pdf(po_id: int):
+    """The purchase order as PDF/A-3 with its Order-X XML embedded (incomplete data: 422 listing it)."""
+    return _download(services.pdf_file(_po_or_404(po_id)))
+
+
+@bp.get("/purchase-orders/<int:po_id>/order-x")
+@roles_required(*OFFICERS)
+def order_x(po_id: int):
+    return _download(services.order_x_file(_po_or_404(po_id)))
+
+
+def _download(file):
+    return bytes_response(file.filename, file.content_type, file.data)
 
 
 @bp.get("/purchase-orders/<int:po_id>/export.<fmt>")
@@ -154,4 +182,6 @@ def contract(contract_id: int):
     contract = services.load_contract(contract_id)
     if contract is None:
         abort(404)
-    return render_template("purchase_orders/contract.html", contract=contract)
+    return render_template("purchase_orders/contract.html", contract=contract,
+                           notification_form=NotificationForm(formdata=None, obj=contract),
+                           modification_form=ModificationForm(formdata=None))

@@ -23,6 +23,10 @@ class SupplierForm(FlaskForm):
     contact_email = StringField(_l("E-mail du contact"), filters=[strip_filter],
                                 validators=[Optional(), Email(_l("Adresse e-mail invalide.")), Length(max=254)])
     contact_phone = StringField(_l("Téléphone du contact"), filters=[strip_filter], validators=[Length(max=40)])
+    order_email = StringField(_l("E-mail de réception des commandes"), filters=[strip_filter],
+                              description=_l("Les bons de commande y sont envoyés ; vide : l'e-mail du contact."),
+                              validators=[Optional(), Email(_l("Adresse e-mail invalide.")), Length(max=254)])
+    accepts_order_x = BooleanField(_l("Accepte les commandes Order-X (XML)"))
     is_active = BooleanField(_l("Fournisseur actif"), default=True)
 
     def __init__(self, *args, supplier_id: int | None = None, **kwargs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from purchasing.db_types import UTCDateTime, utcnow
@@ -29,6 +30,10 @@ class Supplier(db.Model):
     contact_name: Mapped[str] = mapped_column(String(200), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
+    #: where purchase orders are e-mailed (empty: the contact e-mail is used)
+    order_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    #: the supplier's system reads Order-X purchase orders (sent attached with the PDF)
+    accepts_order_x: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     is_active: Mapped[bool] = mapped_column(default=True)
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -23,6 +23,8 @@ class SupplierData:
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    order_email: str = ""
+    accepts_order_x: bool = False
     is_active: bool = True
 
 
@@ -55,8 +57,10 @@ def _apply(supplier: Supplier, data: SupplierData) -> None:
     supplier.search_name = fold_for_search(supplier.name)
     supplier.siret = siret
     supplier.siren = siren_of_siret(siret)
-    for attribute in ("address", "postal_code", "city", "contact_name", "contact_email", "contact_phone"):
+    for attribute in ("address", "postal_code", "city", "contact_name", "contact_email", "contact_phone",
+                      "order_email"):
         setattr(supplier, attribute, (getattr(data, attribute) or "").strip())
+    supplier.accepts_order_x = bool(data.accepts_order_x)
     supplier.is_active = data.is_active
 
 

@@ -22,7 +22,7 @@ navigation.register("suppliers.index", _l("Fournisseurs"), OFFICERS, order=60)
 def _data_from(form: SupplierForm) -> services.SupplierData:
     return services.SupplierData(**{name: form[name].data for name in (
         "name", "siret", "address", "postal_code", "city", "contact_name", "contact_email", "contact_phone",
-        "is_active")})
+        "order_email", "accepts_order_x", "is_active")})
 
 
 @bp.get("/")

@@ -10,6 +10,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from purchasing.domain.decp import UnknownCpvCode, check_cpv
+
 from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
 from purchasing.domain.local_time import NonexistentLocalTime, paris_to_utc
 
@@ -25,6 +27,24 @@ MODE_LABELS = {
     "mixed": _l("Moyenne des deux"),
 }
 LOT_STATUS_LABELS = {"open": _l("ouvert"), "awarded": _l("attribué"), "unsuccessful": _l("infructueux")}
+
+
+def _known_cpv(form, field) -> None:
+    """A CPV code of the IT list (purchasing/domain/data/cpv_it.csv), else a French error on the field."""
+    if not field.data:
+        field.data = None
+        return
+    try:
+        field.data = check_cpv(field.data)
+    except UnknownCpvCode as error:
+        raise ValidationError(error.message) from None
+
+
+def cpv_field():
+    return StringField(_l("Code CPV"), filters=[strip_filter], validators=[Optional(), Length(max=12), _known_cpv],
+                       description=_l("Code de la nomenclature européenne (8 chiffres), choisi dans la liste des "
+                                      "codes informatiques : tapez un code ou un mot, par exemple « portatifs »."),
+                       render_kw={"list": "cpv-codes", "autocomplete": "off", "inputmode": "search"})
 
 
 class TenderForm(FlaskForm):
@@ -67,6 +87,11 @@ class LotForm(FlaskForm):
     duration_months = IntegerField(_l("Durée (mois)"), default=48, validators=[
         InputRequired(_l("La durée est obligatoire.")),
         NumberRange(min=1, max=48, message=_l("Un accord-cadre dure de 1 à 48 mois (4 ans)."))])
+    cpv_code = cpv_field()
+
+
+class CpvForm(FlaskForm):
+    cpv_code = cpv_field()
 
 
 class CriterionForm(FlaskForm):

@@ -76,6 +76,8 @@ class TenderLot(db.Model):
     #: maximum amount of the resulting framework contract (CCP R2162-4); required to publish
     max_amount_ht: Mapped[Decimal | None] = mapped_column(Money())
     duration_months: Mapped[int] = mapped_column(default=48)
+    #: CPV code of the lot's object, 8 digits of purchasing/domain/data/cpv_it.csv (DECP ``codeCPV``)
+    cpv_code: Mapped[str | None] = mapped_column(String(8))
     #: one of LotStatus
     status: Mapped[str] = mapped_column(String(20), default=LotStatus.OPEN)
 

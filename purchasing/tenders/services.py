@@ -16,6 +16,7 @@ from purchasing.catalogue.models import Category, Offer, PriceBreak, Product
 from purchasing.domain.local_time import paris_text, utc_to_paris
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
+from purchasing.domain.decp import check_cpv
 from purchasing.domain.errors import ConflictError, DomainError, ProcurementRuleViolation
 from purchasing.domain.procurement import (
     CriterionData,
@@ -182,6 +183,12 @@ class LotInput:
     estimated_amount_ht: Decimal
     max_amount_ht: Decimal | None
     duration_months: int
+    #: 8 digits of the IT CPV list (checked here too: the API and the demo use this service)
+    cpv_code: str | None = None
+
+
+def _cpv(value: str | None) -> str | None:
+    return check_cpv(value) if value else None
 
 
 def add_lot(tender: Tender, data: LotInput) -> TenderLot:
@@ -195,7 +202,7 @@ def add_lot(tender: Tender, data: LotInput) -> TenderLot:
         raise DomainError("Les montants doivent être positifs.", code="invalid_amount")
     lot = TenderLot(number=data.number, title=data.title.strip(), estimated_quantities=data.estimated_quantities.strip(),
                     estimated_amount_ht=data.estimated_amount_ht, max_amount_ht=data.max_amount_ht,
-                    duration_months=data.duration_months, status=LotStatus.OPEN)
+                    duration_months=data.duration_months, status=LotStatus.OPEN, cpv_code=_cpv(data.cpv_code))
     tender.lots.append(lot)
     db.session.flush()
     return lot
@@ -216,6 +223,18 @@ def update_lot(lot: TenderLot, data: LotInput) -> TenderLot:
     lot.estimated_quantities = data.estimated_quantities.strip()
     lot.estimated_amount_ht, lot.max_amount_ht = data.estimated_amount_ht, data.max_amount_ht
     lot.duration_months = data.duration_months
+    lot.cpv_code = _cpv(data.cpv_code)
+    db.session.flush()
+    return lot
+
+
+def set_lot_cpv(lot: TenderLot, cpv_code: str | None) -> TenderLot:
+    """The CPV code of a lot at any stage, until its contract's essential data are published (DECP)."""
+    contract = lot_contract(lot)
+    if contract is not None and contract.decp_publication_id is not None:
+        raise ConflictError("Les données essentielles du contrat de ce lot sont publiées : le code CPV ne change "
+                            "plus.", code="already_published")
+    lot.cpv_code = _cpv(cpv_code)
     db.session.flush()
     return lot
 

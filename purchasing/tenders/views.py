@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -11,6 +12,7 @@ from flask_login import current_user
 from purchasing import navigation, uploads
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.domain.decp import CPV_SOURCE, cpv_codes
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import TENDER
 from purchasing.extensions import db
@@ -24,6 +26,7 @@ from purchasing.tenders.forms import (
     MODE_LABELS,
     AwardForm,
     BidUploadForm,
+    CpvForm,
     CriterionForm,
     LotForm,
     ScoreForm,
@@ -44,7 +47,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _labels():
     return {"criterion_labels": CRITERION_LABELS, "mode_labels": MODE_LABELS, "lot_status_labels": LOT_STATUS_LABELS,
-            "status_label": TENDER.label}
+            "status_label": TENDER.label, "cpv_codes": cpv_codes(), "cpv_source": CPV_SOURCE,
+            "locale": str(get_locale())}
 
 
 def _tender_or_404(tender_id: int):
@@ -79,7 +83,7 @@ def _lot_input(form: LotForm) -> services.LotInput:
     return services.LotInput(
         number=form.number.data, title=form.title.data, estimated_quantities=form.estimated_quantities.data or "",
         estimated_amount_ht=form.estimated_amount_ht.data, max_amount_ht=form.max_amount_ht.data,
-        duration_months=form.duration_months.data)
+        duration_months=form.duration_months.data, cpv_code=form.cpv_code.data)
 
 
 @bp.get("/")
@@ -193,7 +197,7 @@ def edit_lot(lot_id: int):
             db.session.commit()
             flash(_("Lot enregistré."), "success")
             return redirect(url_for("tenders.show", tender_id=lot.tender_id))
-    return render_template("tenders/lot_form.html", form=form, lot=lot), 422 if form.errors else 200
+    return render_template("tenders/lot_form.html", form=form, lot=lot, **_labels()), 422 if form.errors else 200
 
 
 @bp.post("/lots/<int:lot_id>/criteria/<kind>/delete")
@@ -325,7 +329,21 @@ def show_lot(lot_id: int):
     if ranked:
         award_form.bid_id.data = ranked[0].id
     return render_template("tenders/lot.html", lot=lot, unsealed=unsealed, ranked=ranked, award_form=award_form,
-                           unsuccessful_form=UnsuccessfulForm(), contract=services.lot_contract(lot), **_labels())
+                           unsuccessful_form=UnsuccessfulForm(), contract=services.lot_contract(lot),
+                           cpv_form=CpvForm(formdata=None, obj=lot), **_labels())
+
+
+@bp.post("/lots/<int:lot_id>/cpv")
+@roles_required(*OFFICERS)
+def set_cpv(lot_id: int):
+    lot = _lot_or_404(lot_id)
+    form = CpvForm()
+    if not form.validate_on_submit():
+        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
+    services.set_lot_cpv(lot, form.cpv_code.data)
+    db.session.commit()
+    flash(_("Code CPV du lot enregistré."), "success")
+    return redirect(url_for("tenders.show_lot", lot_id=lot.id))
 
 
 @bp.post("/lots/<int:lot_id>/award")

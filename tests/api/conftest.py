@@ -122,6 +122,14 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
     docs = {f"doc_{key}": documents.attach(documents.load_owner("asset", asset.id, user), "invoice",
                                            f"facture-{key}.pdf", io.BytesIO(b"%PDF-1.4\n%test\n"), user)
             for key, asset, user in (("a", asset_a, secretary_a), ("b", asset_b, secretary_b))}
+    from lifecycle.imports import mapping as mappings
+
+    headers = ["Type", "Lieu", "Remarque", "Désignation"]
+    columns = {"Type": "category_code", "Lieu": "site", "Remarque": "", "Désignation": "designation"}
+    saved = {f"mapping_{key}": mappings.save_mapping(member.id, "spreadsheet", headers,
+                                                     mappings.Mapping(columns=columns))
+             for key, member in (("a", actx["member_a"]), ("b", actx["member_b"]))}
+    db.session.commit()
     return {**actx, "offer": offer, "order_a": order_a, "order_b": order_b, "secretary_b": secretary_b, "po": po,
             "asset_a": asset_a, "asset_b": asset_b, "tender": tender, **docs,
-            "job_a": job_a, "job_b": job_b}
+            "job_a": job_a, "job_b": job_b, **saved}

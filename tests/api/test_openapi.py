@@ -68,6 +68,12 @@ def test_operations_document_their_security_parameters_and_errors(client):
                 if path.endswith("/content") and int(status) < 400:  # a file download: the accepted file types
                     assert "application/pdf" in response["content"] and "application/json" not in response["content"]
                     continue
+                if path.startswith("/api/v1/purchase-orders/{po_id}/") and status == "200" and method == "get":
+                    # the purchase order's PDF or Order-X XML: one file type each
+                    expected = {"pdf": "application/pdf", "order-x": "application/xml"}[path.rsplit("/", 1)[1]]
+                    assert response["content"] == {expected: {"schema": {"type": "string",
+                                                                         "contentMediaType": expected}}}, path
+                    continue
                 if path == "/api/v1/jobs/{job_id}/result" and status == "200":  # the job's file
                     assert all(c["schema"] == {"type": "string", "contentMediaType": c_type}
                                for c_type, c in response["content"].items()), path

@@ -108,7 +108,7 @@ def test_order_with_the_keyboard_alone(page: Page):
     # Adding leads to the cart: delivery site, then submit.
     expect(page.get_by_label(f"Quantité — {PRODUCT}")).to_have_value("2")
     check_accessibility(page)
-    tab_to(page, is_field("Lieu de livraison"), "the delivery site field")
+    tab_to(page, is_field("Site de livraison"), "the delivery site field")
     page.keyboard.type("École élémentaire — salle informatique")
     tab_to(page, is_button("Soumettre la commande"), "the submit button")
     page.keyboard.press("Enter")

@@ -1,4 +1,5 @@
-"""Catalogue categories are seeded by migration from the carbon factor table, plus software and services."""
+"""Catalogue categories are seeded by migration from the carbon factor table, plus software and services, plus
+"Machine virtuelle" (no embodied carbon: no factor)."""
 import csv
 from pathlib import Path
 
@@ -14,7 +15,9 @@ def test_every_factor_category_and_software_and_services_exist(app):
     codes = set(db.session.scalars(select(Category.code)))
     with FACTORS.open(encoding="utf-8") as handle:
         factor_codes = {row["category"] for row in csv.DictReader(handle)}
-    assert codes == factor_codes | {"software", "services"}
+    # virtual_machine: decisions.md (inventory interoperability), on purpose without a carbon factor
+    assert codes == factor_codes | {"software", "services", "virtual_machine"}
+    assert "virtual_machine" not in factor_codes
 
 
 def test_category_flags(app):

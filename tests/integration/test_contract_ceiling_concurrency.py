@@ -11,11 +11,17 @@ from sqlalchemy import delete, select
 
 from purchasing.domain.errors import ProcurementRuleViolation
 from purchasing.extensions import db
+from purchasing.members.models import MemberSiret, Site
+from tests.conftest import billing_siret_for
 
 pytestmark = pytest.mark.postgres
 
 
 def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
+    from purchasing.members.models import MemberSiret
+    from purchasing.syndicate.models import SyndicateIdentity
+    from tests.conftest import _syndicate_identity
+
     from purchasing.accounts.models import User
     from purchasing.accounts.services import UserData, create_user
     from purchasing.catalogue.models import Category, Offer, Product
@@ -51,8 +57,11 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                           valid_from=date(2000, 1, 1))
             member = Member(kind="commune", name="Concurrence", siren="21999999" + luhn_check_digit("21999999"),
                             population=100, approval_threshold_ht=Decimal("100000"), joined_on=date(2020, 1, 1))
+            member.sirets.append(billing_siret_for(member.siren))
             db.session.add_all([supplier, contract, product, offer, member])
             db.session.flush()
+            identity_existed = db.session.get(SyndicateIdentity, 1) is not None
+            _syndicate_identity()
             secretary = create_user(UserData(email="conc-sec@test.local", full_name="S", role="secretary",
                                              member_id=member.id), "password-123")
             officer = create_user(UserData(email="conc-po@test.local", full_name="P", role="purchasing_officer", member_id=None),
@@ -112,7 +121,11 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
                 db.session.execute(delete(FrameworkContract).where(FrameworkContract.id.in_(ids["contract"])))
                 db.session.execute(delete(Supplier).where(Supplier.id.in_(ids["supplier"])))
                 db.session.execute(delete(User).where(User.id.in_(ids["users"])))
+                db.session.execute(delete(MemberSiret).where(MemberSiret.member_id.in_(ids["member"])))
+                db.session.execute(delete(Site).where(Site.member_id.in_(ids["member"])))
                 db.session.execute(delete(Member).where(Member.id.in_(ids["member"])))
+                if not identity_existed:
+                    db.session.execute(delete(SyndicateIdentity))
                 db.session.execute(delete(TariffGrid).where(TariffGrid.id.in_(ids["grid"])))
                 db.session.commit()
             db.session.remove()

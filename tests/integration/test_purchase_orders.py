@@ -31,6 +31,9 @@ def placed(make_grid, make_offer, make_member, make_user):
         orders.add_to_cart(user, offer.id, quantity, TODAY)
         cart = orders.get_cart(user)
         orders.update_cart(cart, {}, site, "", TODAY)
+        # a new site of the address book, with the address a supplier delivers to
+        cart.delivery_site_ref.address, cart.delivery_site_ref.postal_code = "2 rue des Écoles", "24100"
+        cart.delivery_site_ref.city = "Bergerac"
         orders.submit_order(cart, user, TODAY)
         result["orders"].append(cart)
     return result
@@ -102,7 +105,9 @@ def test_exports_are_safe_from_formula_injection(placed, browser, make_user):
     assert csv.status_code == 200 and "'=HYPERLIEN" in csv.get_data(as_text=True)
     xlsx = browser.get(f"/purchase-orders/{po.id}/export.xlsx")
     frame = pd.read_excel(io.BytesIO(xlsx.data))
-    assert set(frame["Adresse de livraison"]) == {"'=HYPERLIEN(\"http://x\")", "Mairie de Moyenne"}
+    # the delivery address is the site's full address (its name first): the formula is neutralised
+    assert set(frame["Adresse de livraison"]) == {"'=HYPERLIEN(\"http://x\"), 2 rue des Écoles, 24100 Bergerac",
+                                                  "Mairie de Moyenne, 2 rue des Écoles, 24100 Bergerac"}
     orders_csv = browser.get("/orders/export?fmt=csv").get_data(as_text=True)
     assert "'=HYPERLIEN" in orders_csv and "Mairie de Moyenne" in orders_csv
     printable = unescape(browser.get(f"/purchase-orders/{po.id}/print").get_data(as_text=True))

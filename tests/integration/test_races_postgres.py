@@ -20,6 +20,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from tests.conftest import billing_siret_for
 
 pytestmark = pytest.mark.postgres
 
@@ -141,9 +142,17 @@ def world(threshold: str = "500.00", members: int = 1) -> dict:
         member = Member(kind="commune", name=f"Course {n}-{m}", siren=_siren(87000000 + n * 20 + m),
                         population=100, approval_threshold_ht=Decimal(threshold), joined_on=date(2020, 1, 1),
                         search_name=f"course {n}-{m}")
+        member.sirets.append(billing_siret_for(member.siren))
         db.session.add(member)
         created.append(member)
     db.session.flush()
+    from purchasing.members.models import MemberSiret
+    from tests.conftest import _syndicate_identity
+
+    for member in created:  # a purchase order is sent only with each member's billing SIRET and the buyer's identity
+        db.session.add(MemberSiret(member_id=member.id, siret=member.siren + "0001" + luhn_check_digit(member.siren + "0001"),
+                                   is_billing=True))
+    _syndicate_identity()
 
     def user(role, member=None):
         return create_user(UserData(email=f"{role}-{n}-{next(_serial)}@course.test", full_name=f"{role} {n}",
@@ -557,8 +566,8 @@ def test_physical_audit_closed_eight_times_at_once(pg):
 
     w = world()
     asset_id, _ = _asset(w, offer_to_pool=False)
-    db.session.get(Asset, asset_id).site = "Mairie"
     audit = audits_services.start_audit(w["member"].id, "Mairie", None)
+    db.session.get(Asset, asset_id).site_id = audit.site_id
     db.session.commit()
     audit_id = audit.id
 

@@ -54,9 +54,9 @@ def test_french_excel_windows_1252_csv_imports_through_the_asset_import_page(bro
                                  content_type="multipart/form-data")
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     laptop, monitor = _assets(member.id)
-    assert laptop.designation == "Portable d’élève – Dell Latitude" and laptop.site == "École maternelle"
+    assert laptop.designation == "Portable d’élève – Dell Latitude" and laptop.site_name == "École maternelle"
     assert laptop.purchase_price_ht == Decimal("849.90") and laptop.acquisition_date == date(2023, 3, 15)
-    assert monitor.designation == "Écran 24\" Iiyama œil" and monitor.site == "Mairie d'Écuelles"
+    assert monitor.designation == "Écran 24\" Iiyama œil" and monitor.site_name == "Mairie d'Écuelles"
     assert monitor.purchase_price_ht == Decimal("1139.50") and monitor.acquisition_date == date(2022, 2, 1)
     assert monitor.status == "in_stock" and monitor.holds_storage is False
 

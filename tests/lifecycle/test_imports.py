@@ -54,14 +54,18 @@ def test_10000_rows_with_3_bad_rows_write_nothing_then_all_go_in(make_member, ma
 
 
 def test_duplicate_serials_in_file_and_in_database(make_member, make_asset):
-    member = make_member()
-    make_asset(member, serial_number="DUP-DB")
-    data = "\n".join([HEADER, _row(1, serial="DUP-FILE"), _row(2, serial="DUP-FILE"), _row(3, serial="DUP-DB")])
+    """A serial twice in the file is refused; a serial of ANOTHER member's asset is refused and said (stage 4,
+    lifecycle.imports.matching); the member's own serial is a match, not an error."""
+    member, other = make_member(), make_member()
+    make_asset(other, serial_number="DUP-DB")
+    make_asset(member, serial_number="MINE-DB")
+    data = "\n".join([HEADER, _row(1, serial="DUP-FILE"), _row(2, serial="DUP-FILE"), _row(3, serial="DUP-DB"),
+                      _row(4, serial="MINE-DB")])
     report = imports.run_import("x.csv", data.encode(), member.id, None, dry_run=True)
     reasons = {(e.row, e.column): e.reason for e in report.errors}
     assert set(reasons) == {(3, "serial_number"), (4, "serial_number")}
     assert "en double dans le fichier" in reasons[(3, "serial_number")]
-    assert "déjà enregistré" in reasons[(4, "serial_number")]
+    assert "autre adhérent" in reasons[(4, "serial_number")] and "DUP-DB" in reasons[(4, "serial_number")]
 
 
 def test_dry_run_writes_nothing(make_member):

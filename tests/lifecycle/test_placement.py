@@ -18,7 +18,7 @@ def test_secretary_moves_an_asset_and_the_timeline_keeps_both_places(browser, ma
                                   "place-reason": "Rentrée"}, page=page)
     assert response.status_code == 302
     db.session.refresh(asset)
-    assert (asset.site, asset.assigned_to) == ("École", "Classe de CM2")
+    assert (asset.site_name, asset.assigned_to) == ("École", "Classe de CM2")
     event = db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id,
                                                         AssetEvent.kind == "placement")).one()
     assert event.details["from_site"] == "Mairie" and event.details["to_site"] == "École"
@@ -35,7 +35,7 @@ def test_too_long_site_is_refused_and_nothing_changes(browser, make_member, make
                                  page=f"/lifecycle/assets/{asset.id}")
     assert response.status_code == 422
     db.session.refresh(asset)
-    assert asset.site == "Mairie"
+    assert asset.site_name == "Mairie"
 
 
 def test_another_members_asset_is_404_and_an_approver_cannot_move(browser, make_member, make_user, make_asset):
@@ -49,7 +49,7 @@ def test_another_members_asset_is_404_and_an_approver_cannot_move(browser, make_
         db.session.refresh(asset)
         events = db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id,
                                                              AssetEvent.kind == "placement")).all()
-        return (asset.site, asset.assigned_to, events) == (site, assigned_to, [])
+        return (asset.site_name, asset.assigned_to, events) == (site, assigned_to, [])
 
     # a secretary may move her member's assets, not another member's: 404, as if it did not exist
     browser.login("sec@test.local")

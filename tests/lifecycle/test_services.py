@@ -154,7 +154,7 @@ def test_audit_found_missing_moved_unexpected(make_member, make_asset):
     assert [a.id for a in result.moved] == [elsewhere.id]
     assert set(result.unexpected_tags) == {foreign.tag, "SDN-1999-999999"}
     audits_services.close_audit(audit, None)
-    assert elsewhere.site == "Mairie" and audit.status == "closed"
+    assert elsewhere.site_name == "Mairie" and audit.status == "closed"
     assert any(e.kind == "moved" for e in services.asset_timeline(elsewhere))
     with pytest.raises(ConflictError):
         audits_services.scan_tags(audit, here.tag)

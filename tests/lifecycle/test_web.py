@@ -172,7 +172,7 @@ def test_audit_through_the_pages(browser, make_member, make_user, make_asset):
     assert browser.post_form(f"{audit_url}/scan", {"tags": ""}, page=audit_url).status_code == 422
     assert browser.post_form(f"{audit_url}/close", {}, page=audit_url).status_code == 302
     db.session.expire_all()
-    assert db.session.get(Asset, asset.id).site == "Mairie"
+    assert db.session.get(Asset, asset.id).site_name == "Mairie"
     assert browser.post_form(f"{audit_url}/close", {}, page=audit_url).status_code in (409,)
 
 

@@ -1,14 +1,17 @@
 """The issue's must-show scenario with a real SMTP server on loopback: on the demo data, a secretary's
 order over the threshold reaches the mayor's mailbox with a link that opens it after login; his approval
-reaches the secretary; the purchase order reaches the supplier with the printable purchase order attached."""
+reaches the secretary; the purchase order reaches the supplier's order address with its PDF (Order-X inside)."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import facturx
 from sqlalchemy import select
 
 from purchasing.demo import load_demo
 from purchasing.extensions import db
+from purchasing.members.models import Site
+from tests.conftest import default_site_id
 from purchasing.mail.models import OutboxMessage
 from purchasing.orders.models import Order
 from purchasing.purchase_orders.models import PurchaseOrder
@@ -28,7 +31,7 @@ def test_order_approval_and_purchase_order_reach_the_mailboxes(app, browser, mai
     page = f"/catalogue/products/{offer.product_id}"
     assert browser.post_form("/cart/add", {"offer_id": offer.id, "quantity": "2"}, page=page).status_code == 302
     cart = db.session.scalars(select(Order).where(Order.status == "draft")).one()
-    assert browser.post_form("/cart", {"delivery_site": "Mairie, 1 place de l'Église, 24420",
+    assert browser.post_form("/cart", {"delivery_site_id": default_site_id(cart.member_id),
                                        f"qty-{cart.lines[0].id}": "2", "action": "submit"}).status_code == 302
     browser.logout()
     db.session.expire_all()
@@ -60,19 +63,24 @@ def test_order_approval_and_purchase_order_reach_the_mailboxes(app, browser, mai
 
     browser.login("achats@demo.local", "demo")
     browser.post_form("/purchase-orders/create", {"contract_id": offer.contract_id}, page="/purchase-orders/to-place")
-    po = db.session.scalars(select(PurchaseOrder)).one()
+    po = db.session.scalars(select(PurchaseOrder).where(PurchaseOrder.status == "draft")).one()  # the demo's are delivered
     assert browser.post_form(f"/purchase-orders/{po.id}/send", page=f"/purchase-orders/{po.id}").status_code == 302
     assert "en file d'attente pour" in browser.get(f"/purchase-orders/{po.id}").get_data(as_text=True)
     assert deliver().sent >= 1
-    supplier_email = po.supplier.contact_email
+    supplier_email = po.supplier.order_email or po.supplier.contact_email
     assert supplier_email
     [supplier_mail] = mailbox.to(supplier_email)
     assert po.reference in supplier_mail.subject
-    [attachment] = supplier_mail.attachments()
-    assert attachment.get_filename() == f"{po.reference}.html"
-    document = attachment.get_content()
+    attachments = {a.get_filename(): a for a in supplier_mail.attachments()}
+    expected = {f"{po.reference}.pdf"} | ({f"{po.reference}.xml"} if po.supplier.accepts_order_x else set())
+    assert set(attachments) == expected
+    _name, xml = facturx.get_xml_from_pdf(attachments[f"{po.reference}.pdf"].get_content())
+    document = xml.decode("utf-8")
     assert po.reference in document and "Saint-Julien-de-Crempse" in document and "Latitude 5430" in document
-    assert "Mairie, 1 place de l" in document  # the delivery address per member
+    site = db.session.get(Site, int(default_site_id(cart.member_id)))
+    # the delivery party per line: the member's site with its full address
+    assert "<ram:ShipToTradeParty>" in document
+    assert f"<ram:PostcodeCode>{site.postal_code}</ram:PostcodeCode>" in document and site.city in document
     page = browser.get(f"/purchase-orders/{po.id}").get_data(as_text=True)
     assert f"envoyé à {supplier_email}" in page
     stored = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "purchase_order")).one()

@@ -60,7 +60,7 @@ class Walk:
 
 
 def _cart_form(c):
-    return {"delivery_site": "Mairie", "note": "", "action": "save"}
+    return {"delivery_site_id": "0", "note": "", "action": "save"}
 
 
 #: every route: a route missing here fails the test (so that a new route is looked at)
@@ -80,6 +80,7 @@ WALK: dict[str, Walk] = {
         "pricing.create", "pricing.transparency", "purchase_orders.index", "purchase_orders.to_place",
         "purchase_orders.show", "purchase_orders.send", "purchase_orders.acknowledge", "purchase_orders.cancel",
         "purchase_orders.delivery", "purchase_orders.print_view", "purchase_orders.export",
+        "purchase_orders.pdf", "purchase_orders.order_x",
         "purchase_orders.contracts", "campaigns.index", "campaigns.create", "campaigns.show", "campaigns.commit",
         "campaigns.close", "campaigns.place_orders", "reports.sustainability", "reports.sustainability_xlsx",
         "reports.sustainability_csv", "lifecycle.index", "lifecycle.scan", "lifecycle.show", "lifecycle.barcode",
@@ -87,12 +88,15 @@ WALK: dict[str, Walk] = {
         "lifecycle.offer", "lifecycle.repair", "lifecycle.close_repair", "lifecycle.retire",
         "lifecycle.create_asset", "lifecycle.pool", "lifecycle.claim", "lifecycle.withdraw",
         "lifecycle.import_template", "lifecycle.audits", "lifecycle.audit_show", "lifecycle.audit_scan",
-        "lifecycle.audit_close",
+        "lifecycle.audit_close", "lifecycle.agent_tokens", "lifecycle.revoke_agent_token",
+        # the agents' endpoint: the token in the path is walked; the body is the agent's (tests/lifecycle/test_agents.py)
+        "agents.inventory",
         # API (bearer tokens; bodies are Schemathesis' work in CI: here path and query parameters)
         "api.openapi_document", "api.issue_token", "api.me", "api.list_members", "api.get_member",
         "api.list_products", "api.get_product", "api.create_order", "api.list_orders", "api.get_order",
         "api.submit_order", "api.approve_order", "api.reject_order", "api.cancel_order",
         "api.create_purchase_order", "api.get_purchase_order", "api.send_purchase_order", "api.record_delivery",
+        "api.purchase_order_order_x", "api.purchase_order_pdf",
         "api.list_assets", "api.get_asset", "api.record_erasure", "api.offer_asset", "api.list_pool", "api.claim",
         "api.list_tenders", "api.get_tender", "api.sustainability_report",
         # campaign commitments, security log, documents, e-mail and accounts by e-mail, background jobs
@@ -105,6 +109,13 @@ WALK: dict[str, Walk] = {
         "api.list_documents", "api.document_content", "api.upload_document", "api.get_notification_preferences",
         "api.put_notification_preferences", "api.list_jobs", "api.get_job", "api.job_result",
         "api.start_inventory_import", "api.start_report_export",
+        # DECP publication, lot CPV codes, AGEC declaration
+        "decp.index", "decp.download", "decp.publish", "decp.set_notification", "decp.add_modification",
+        "tenders.set_cpv", "reports.agec_declaration", "reports.agec_csv", "api.decp_file",
+        "syndicate.identity", "syndicate.site_merges",
+        # inventory import: the mapping step, saved mappings
+        "lifecycle.import_mapping", "api.list_inventory_mappings", "api.get_inventory_mapping",
+        "api.update_inventory_mapping", "api.delete_inventory_mapping",
     )},
     # read only after a successful login; the session ends: anonymous only
     # its own user: the wrong passwords of the walk lock that account

@@ -3,11 +3,13 @@ from datetime import date, timedelta
 from html import unescape
 
 import pytest
+
 from sqlalchemy import func, select
 
 from purchasing.campaigns.models import CampaignCommitment
 from purchasing.extensions import db
 from purchasing.orders.models import Order, OrderEvent, OrderLine
+from tests.conftest import default_site_id
 
 
 def _count(model):
@@ -76,7 +78,7 @@ def test_bad_quantity_in_the_cart_changes_nothing(shop):
     browser = shop["browser"]
     browser.post_form("/cart/add", {"offer_id": shop["offer"].id, "quantity": "2"}, page="/cart")
     line = db.session.scalars(select(OrderLine)).one()
-    response = browser.post_form("/cart", {f"qty-{line.id}": "-1", "delivery_site": "Mairie", "action": "save"})
+    response = browser.post_form("/cart", {f"qty-{line.id}": "-1", "delivery_site_id": default_site_id(shop["member"]), "action": "save"})
     assert response.status_code == 422
     db.session.expire_all()
     assert db.session.get(OrderLine, line.id).quantity == 2
@@ -99,7 +101,7 @@ def test_another_members_order_is_a_404(shop):
 def test_transition_not_allowed_is_a_409_with_nothing_written(shop, browser):
     browser.post_form("/cart/add", {"offer_id": shop["offer"].id, "quantity": "1"}, page="/cart")
     cart = db.session.scalars(select(Order)).one()
-    browser.post_form("/cart", {"delivery_site": "Mairie", "action": "submit"})
+    browser.post_form("/cart", {"delivery_site_id": default_site_id(shop["member"]), "action": "submit"})
     db.session.expire_all()
     assert db.session.get(Order, cart.id).status == "submitted"
     browser.logout()
@@ -114,7 +116,7 @@ def test_transition_not_allowed_is_a_409_with_nothing_written(shop, browser):
 
 def test_reject_needs_a_reason(shop, browser):
     browser.post_form("/cart/add", {"offer_id": shop["offer"].id, "quantity": "1"}, page="/cart")
-    browser.post_form("/cart", {"delivery_site": "Mairie", "action": "submit"})
+    browser.post_form("/cart", {"delivery_site_id": default_site_id(shop["member"]), "action": "submit"})
     order = db.session.scalars(select(Order)).one()
     browser.logout()
     browser.login("maire@a.test")

@@ -31,6 +31,17 @@ def test_officer_sets_a_manufacturer_footprint_and_the_carbon_per_year_follows(o
     assert product.annual_kgco2e == pytest.approx(241 / 6 + 29.02 * 0.0461, abs=0.01)
     page = unescape(officer.get(f"/catalogue/products/{product.id}").get_data(as_text=True))
     assert "valeur du fabricant" in page
+    assert str(product.recycled_content_pct) in ("0", "0.00") and product.recycled_content_source == ""
+
+
+def test_officer_records_the_recycled_content_with_its_source(officer, make_offer):
+    product = db.session.get(Product, make_offer().product_id)
+    url = f"/catalogue/products/{product.id}/edit"
+    assert officer.post_form(url, {**SHEET, "recycled_content_pct": "12,5",
+                                   "recycled_content_source": "Fiche environnementale du fabricant"}).status_code == 302
+    db.session.refresh(product)
+    assert str(product.recycled_content_pct) == "12.50"
+    assert product.recycled_content_source == "Fiche environnementale du fabricant"
 
 
 @pytest.mark.parametrize("changes, message", [
@@ -40,6 +51,8 @@ def test_officer_sets_a_manufacturer_footprint_and_the_carbon_per_year_follows(o
     ({"condition": "refurbished"}, "Indiquez le grade d'un produit reconditionné."),
     ({"warranty_years": ""}, "La garantie est obligatoire (0 si aucune)."),
     ({"expected_lifetime_years": "abc"}, "Saisissez un nombre"),
+    ({"recycled_content_pct": "101"}, "Entre 0 et 100 %."),
+    ({"recycled_content_pct": "12,5", "recycled_content_source": ""}, "Citez la source de la part recyclée."),
 ])
 def test_bad_sheet_input_is_refused_and_nothing_changes(officer, make_offer, changes, message):
     product = db.session.get(Product, make_offer().product_id)

@@ -44,6 +44,18 @@ def test_supplier_with_bad_siret_is_refused_in_french(officer):
     assert db.session.scalar(select(func.count()).select_from(Supplier)) == 0
 
 
+def test_supplier_order_email_and_order_x(officer):
+    number = siret(9002)
+    response = officer.post_form("/suppliers/new", {"name": "Commandes SA", "siret": number, "is_active": "y",
+                                                    "order_email": "commandes@fournisseur.fr", "accepts_order_x": "y"})
+    assert response.status_code == 302
+    supplier = db.session.scalar(select(Supplier).where(Supplier.siret == number))
+    assert (supplier.order_email, supplier.accepts_order_x) == ("commandes@fournisseur.fr", True)
+    bad = officer.post_form("/suppliers/new", {"name": "Autre", "siret": siret(9003), "order_email": "pas-un-mail"})
+    assert bad.status_code == 422 and "Adresse e-mail invalide." in bad.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Supplier)) == 1
+
+
 def _live_tender():
     """A published tender whose deadline is in the future, with a bid holding distinctive prices."""
     now = utcnow()

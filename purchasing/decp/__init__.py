@@ -1,0 +1,1 @@
+"""DECP publication of the syndicate's framework contracts (données essentielles de la commande publique)."""
