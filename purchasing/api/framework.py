@@ -161,6 +161,14 @@ def _query_model(query: type[BaseModel] | None, paginated: bool) -> type[BaseMod
 
 # --- errors --------------------------------------------------------------------------------------
 
+def _one_of(expected: str) -> str:
+    """Pydantic's "'a', 'b' or 'c'" in the user's language: "'a', 'b' ou 'c'"."""
+    values = re.findall(r"'[^']*'|\d+", expected) or [expected]
+    if len(values) == 1:
+        return values[0]
+    return _("%(first)s ou %(last)s", first=", ".join(values[:-1]), last=values[-1])
+
+
 _MESSAGES = {
     "missing": lambda e: _("Champ obligatoire."),
     "extra_forbidden": lambda e: _("Champ inconnu."),
@@ -182,6 +190,50 @@ _MESSAGES = {
     "string_too_short": lambda e: _("Au moins %(n)s caractères.", n=e["ctx"]["min_length"]),
     "too_long": lambda e: _("Au plus %(n)s éléments.", n=e["ctx"]["max_length"]),
     "too_short": lambda e: _("Au moins %(n)s éléments.", n=e["ctx"]["min_length"]),
+    "enum": lambda e: _("Valeur attendue parmi : %(values)s.", values=_one_of(e["ctx"]["expected"])),
+    "literal_error": lambda e: _("Valeur attendue parmi : %(values)s.", values=_one_of(e["ctx"]["expected"])),
+    "decimal_parsing": lambda e: _("Nombre décimal attendu (point décimal, par exemple 12.50)."),
+    "decimal_type": lambda e: _("Nombre décimal attendu (point décimal, par exemple 12.50)."),
+    "decimal_max_digits": lambda e: _("Au plus %(n)s chiffres.", n=e["ctx"]["max_digits"]),
+    "decimal_max_places": lambda e: _("Au plus %(n)s décimales.", n=e["ctx"]["decimal_places"]),
+    "decimal_whole_digits": lambda e: _("Au plus %(n)s chiffres avant la virgule.", n=e["ctx"]["whole_digits"]),
+    "float_parsing": lambda e: _("Nombre attendu."),
+    "float_type": lambda e: _("Nombre attendu."),
+    "finite_number": lambda e: _("Nombre fini attendu."),
+    "int_parsing_size": lambda e: _("Nombre entier trop grand."),
+    "multiple_of": lambda e: _("Doit être un multiple de %(n)s.", n=e["ctx"]["multiple_of"]),
+    "date_parsing": lambda e: _("Date attendue au format AAAA-MM-JJ."),
+    "date_type": lambda e: _("Date attendue au format AAAA-MM-JJ."),
+    "date_from_datetime_parsing": lambda e: _("Date attendue au format AAAA-MM-JJ."),
+    "date_from_datetime_inexact": lambda e: _("Date sans heure attendue (AAAA-MM-JJ)."),
+    "datetime_parsing": lambda e: _("Date et heure attendues au format ISO 8601 (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "datetime_type": lambda e: _("Date et heure attendues au format ISO 8601 (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "datetime_from_date_parsing": lambda e: _("Date et heure attendues au format ISO 8601 "
+                                              "(AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "timezone_aware": lambda e: _("Date et heure avec fuseau horaire attendues (par exemple +01:00 ou Z)."),
+    "timezone_naive": lambda e: _("Date et heure sans fuseau horaire attendues."),
+    "date_past": lambda e: _("Date passée attendue."),
+    "date_future": lambda e: _("Date future attendue."),
+    "datetime_past": lambda e: _("Date passée attendue."),
+    "datetime_future": lambda e: _("Date future attendue."),
+    "string_pattern_mismatch": lambda e: _("Format non reconnu."),
+    "string_unicode": lambda e: _("Texte attendu."),
+    "bytes_type": lambda e: _("Texte attendu."),
+    "json_invalid": lambda e: _("JSON invalide."),
+    "json_type": lambda e: _("JSON attendu."),
+    "none_required": lambda e: _("Aucune valeur attendue."),
+    "set_type": lambda e: _("Liste attendue."),
+    "tuple_type": lambda e: _("Liste attendue."),
+    "iterable_type": lambda e: _("Liste attendue."),
+    "uuid_parsing": lambda e: _("Identifiant UUID attendu."),
+    "uuid_type": lambda e: _("Identifiant UUID attendu."),
+    "url_parsing": lambda e: _("Adresse web attendue."),
+    "url_type": lambda e: _("Adresse web attendue."),
+    "union_tag_invalid": lambda e: _("Type d'objet inconnu."),
+    "union_tag_not_found": lambda e: _("Type d'objet manquant."),
+    "frozen_field": lambda e: _("Champ non modifiable."),
+    "value_error": lambda e: _("Valeur invalide : %(reason)s", reason=str(e["ctx"]["error"])),
+    "assertion_error": lambda e: _("Valeur invalide."),
 }
 
 
@@ -193,11 +245,13 @@ def validation_problem(error: ValidationError, where: str):
     """422 naming each field in error; ``where`` is "body" or "query"."""
     errors = []
     for item in error.errors(include_url=False, include_input=False):
+        # every message in the user's language (French unless the request asks for English), never the
+        # schema library's own English text: an error type without a message of its own says so in general
         translate = _MESSAGES.get(item["type"])
         try:
-            message = translate(item) if translate else item["msg"]
+            message = translate(item) if translate else _("Valeur invalide.")
         except (KeyError, TypeError):
-            message = item["msg"]
+            message = _("Valeur invalide.")
         errors.append({"field": _field_name(item["loc"]), "in": where, "message": message, "code": item["type"]})
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return problem(422, _("Données invalides : %(fields)s.", fields=fields), errors=errors)
