@@ -62,7 +62,7 @@ def main() -> None:
         print(f"inserted {n_assets} assets in {time.perf_counter() - start:.1f} s")
 
         for label, call in [
-            ("assets frame (SQL + carbon merge)", lambda: report_data.assets_frame("territory", None)),
+            ("fleet groups (SQL GROUP BY + carbon per key)", lambda: report_data.fleet_groups("territory", None, today)),
             ("whole territory report", lambda: report_data.build_scope_report("territory", None, today.year, today)),
         ]:
             tracemalloc.start()

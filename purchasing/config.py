@@ -65,6 +65,10 @@ class Config:
 
     ITEMS_PER_PAGE = 25
     MAX_ITEMS_PER_PAGE = 100
+    #: flat lists count exactly up to this many rows, then say "more than" (purchasing/pagination.py)
+    LIST_COUNT_CAP = 10_000
+    #: above this many active members the staff's member filter lists only the selected one (no 35,000 options)
+    MEMBER_SELECT_LIMIT = 1_000
 
     # Asset tags: "<prefix>-<year>-<6-digit sequence>", e.g. SDN-2026-000123 (printed as Code 128).
     ASSET_TAG_PREFIX = "SDN"

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, request, session
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from purchasing.extensions import babel
@@ -23,11 +26,34 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@lru_cache(maxsize=16)
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
+
+
 def format_eur(value: Decimal | int | None) -> str:
-    """An amount in euros in the current locale: "1 234,56 €" in French."""
+    """An amount in euros in the current locale: "1 234,56 €" in French.
+
+    Babel's own formatting (what ``flask_babel.format_currency`` ends in), with the locale and its currency
+    pattern looked up once instead of on every call: list pages format a few hundred amounts.
+    """
     if value is None:
         return "—"
-    return format_currency(Decimal(value), "EUR")
+    locale = _locale(str(get_locale()))
+    return locale.currency_formats["standard"].apply(Decimal(value), locale, currency="EUR")
+
+
+def format_number(value, digits: int = 0) -> str:
+    """A number with ``digits`` decimals and the locale's grouping ("1 234,5"), "—" for None."""
+    if value is None:
+        return "—"
+    pattern = _number_pattern("#,##0" + ("." + "0" * digits if digits else ""))
+    return pattern.apply(value, _locale(str(get_locale())))
 
 
 def _filter_date(value: date | datetime | None) -> str:
@@ -43,6 +69,5 @@ def init_app(app: Flask) -> None:
                    default_translation_directories="translations")
     app.jinja_env.filters["eur"] = format_eur
     app.jinja_env.filters["date_fmt"] = _filter_date
-    app.jinja_env.filters["number"] = lambda v, digits=0: "—" if v is None else format_decimal(
-        v, format="#,##0" + ("." + "0" * digits if digits else ""))
+    app.jinja_env.filters["number"] = format_number
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

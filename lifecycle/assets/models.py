@@ -40,6 +40,10 @@ class Asset(db.Model):
         CheckConstraint("purchase_price_ht IS NULL OR purchase_price_ht >= 0", name="price_not_negative"),
         Index("ix_asset_member_status", "member_id", "status"),
         Index("ix_asset_member_site", "member_id", "site_id"),
+        # the flat inventory's filters and sort (migration scale_01)
+        Index("ix_asset_status_id", "status", "id"),
+        Index("ix_asset_category_status_id", "category_id", "status", "id"),
+        Index("ix_asset_member_id_id", "member_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Date, and_, case, func, literal, null, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, Origin
@@ -188,29 +188,32 @@ def inventory_query(filters: InventoryFilter):
     if filters.site_id:
         stmt = stmt.where(Asset.site_id == filters.site_id)
     if filters.past_lifetime:
-        stmt = stmt.where(Asset.id.in_(_past_lifetime_ids()))
+        stmt = stmt.outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
     return stmt.order_by(Asset.id.desc())
 
 
-def _past_lifetime_ids():
-    """Assets acquired longer ago than their expected lifetime (product's, else the category's default)."""
-    today = date.today()
-    conditions = []
-    categories = db.session.execute(select(Category.id, Category.code)).all()
-    for category_id, code in categories:
+def past_lifetime_condition(today: date | None = None):
+    """Assets acquired longer ago than their expected lifetime (the product's, else the category's default),
+    as one SQL condition: the days since acquisition against COALESCE(product lifetime, the category's default
+    from a CASE over the few categories). Needs ``product`` outer-joined to ``asset``."""
+    today = today or date.today()
+    by_category = {}
+    for category_id, code in db.session.execute(select(Category.id, Category.code)).all():
         factor = carbon.category_factor(code)
         if factor and factor.default_lifetime_years:
-            cutoff = _years_before(today, factor.default_lifetime_years)
-            conditions.append(and_(Asset.category_id == category_id, Product.expected_lifetime_years.is_(None),
-                                   Asset.acquisition_date < cutoff))
-    product_rows = db.session.execute(select(Product.id, Product.expected_lifetime_years)
-                                      .where(Product.expected_lifetime_years.is_not(None))).all()
-    for product_id, years in product_rows:
-        conditions.append(and_(Asset.product_id == product_id,
-                               Asset.acquisition_date < _years_before(today, float(years))))
-    if not conditions:
-        return select(Asset.id).where(False)  # noqa: FBT003
-    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(or_(*conditions))
+            by_category[category_id] = int(round(factor.default_lifetime_years * 365.25))
+    category_days = case(by_category, value=Asset.category_id, else_=None) if by_category else null()
+    lifetime_days = func.coalesce(func.round(Product.expected_lifetime_years * 365.25), category_days)
+    if db.engine.dialect.name == "sqlite":
+        age_days = func.julianday(literal(today.isoformat())) - func.julianday(Asset.acquisition_date)
+    else:
+        age_days = literal(today, type_=Date) - Asset.acquisition_date
+    return and_(Asset.acquisition_date.is_not(None), age_days > lifetime_days)
+
+
+def _past_lifetime_ids():
+    """The ids of the assets past their expected lifetime (see ``past_lifetime_condition``)."""
+    return select(Asset.id).outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
 
 
 def _years_before(day: date, years: float) -> date:
@@ -234,6 +237,37 @@ def member_choices(kind: str | None = None) -> list[tuple[int, str]]:
     if kind:
         stmt = stmt.where(Member.kind == kind)
     return [tuple(row) for row in db.session.execute(stmt)]
+
+
+class LabelSelectionRefused(DomainError):
+    """An empty selection, or more labels than one sheet job prints."""
+
+    code = "labels_refused"
+    http_status = 400
+    default_message = "Cochez au moins un équipement pour imprimer ses étiquettes."
+
+
+#: at most this many labels in one sheet (209 A4 pages)
+MAX_LABELS = 5000
+
+
+def label_ids(ids: list[int] | None = None, filters: InventoryFilter | None = None, user=None) -> list[int]:
+    """The ids of the selection the user may print: the ids given, or every asset the inventory's filters
+    match, within the user's scope (another member's ids are left out). Refuses an empty selection and
+    one above MAX_LABELS, saying so."""
+    if filters is not None:
+        stmt = inventory_query(filters).limit(MAX_LABELS + 1)
+        ids = [asset.id for asset in db.session.scalars(stmt)]
+    ids = sorted(set(ids or ()))
+    if not ids:
+        raise LabelSelectionRefused("Cochez au moins un équipement pour imprimer ses étiquettes.",
+                                    code="no_assets")
+    if len(ids) > MAX_LABELS:
+        raise LabelSelectionRefused(
+            f"La sélection compte plus de {MAX_LABELS} équipements : affinez les filtres ou cochez moins "
+            "d'équipements.", code="too_many_labels")
+    stmt = member_scope(select(Asset.id), Asset, user).where(Asset.id.in_(ids)).order_by(Asset.id)
+    return list(db.session.scalars(stmt))
 
 
 def assets_for_labels(ids: list[int], user=None) -> list[Asset]:
@@ -267,6 +301,18 @@ def member_systems(member_id: int | None) -> list[str]:
     if member_id:
         stmt = stmt.where(Asset.member_id == member_id)
     return list(db.session.scalars(member_scope(stmt, Asset).limit(100)))
+
+
+def member_filter_choices(selected_id: int | None, limit: int) -> list[tuple[int, str]]:
+    """The staff's member filter: every active member while there are at most ``limit``; beyond (a national
+    territory), the selected member only, so that the page does not render tens of thousands of options."""
+    n = db.session.scalar(select(func.count()).select_from(
+        select(Member.id).where(Member.is_active.is_(True)).limit(limit + 1).subquery()))
+    if n <= limit:
+        return member_choices()
+    if not selected_id:
+        return []
+    return [tuple(row) for row in db.session.execute(select(Member.id, Member.name).where(Member.id == selected_id))]
 
 
 def carbon_summary(asset: Asset, today: date | None = None) -> dict:

@@ -5,7 +5,7 @@ retirement, imports, audits) add their routes to it, and lifecycle/web.py loads 
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -26,8 +26,9 @@ from purchasing.auth import roles_required
 from purchasing.documents.services import DocumentRefused
 from purchasing.extensions import db
 from purchasing.forms import choices
-from purchasing.pagination import paginate
-from purchasing.params import database_id
+from purchasing.domain.errors import DomainError
+from purchasing.pagination import paginate_flat
+from purchasing.params import database_id, query_int
 from purchasing.scoping import get_scoped_or_404
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle")
@@ -53,6 +54,10 @@ def _member_choices():
     return services.member_choices()
 
 
+def _member_filter_choices():
+    return services.member_filter_choices(query_int("member_id"), current_app.config["MEMBER_SELECT_LIMIT"])
+
+
 def _can_manage(asset_or_member_id) -> bool:
     if current_user.role not in MANAGE:
         return False
@@ -62,21 +67,26 @@ def _can_manage(asset_or_member_id) -> bool:
 
 # --- inventory -----------------------------------------------------------------------------------
 
-@bp.get("/")
-@roles_required(*ALL)
-def index():
-    form = InventoryFilterForm(request.args, categories=_category_choices(),
-                               sites=services.member_sites(current_user.member_id or
-                                                           request.args.get("member_id", type=database_id)),
-                               members=_member_choices() if current_user.is_staff else (),
-                               systems=services.member_systems(current_user.member_id))
+def _inventory_filters(formdata, member_id: int | None):
+    """The inventory's filter form over ``formdata`` (the page's query string, or the label sheet's POST)."""
+    form = InventoryFilterForm(formdata, categories=_category_choices(), sites=services.member_sites(member_id),
+                               members=_member_filter_choices() if current_user.is_staff else (),
+                               systems=services.member_systems(member_id))
     form.validate()
     filters = services.InventoryFilter(
         member_id=(form.member_id.data or None) if current_user.is_staff else None,
         category_id=form.category_id.data or None, status=form.status.data or None, site_id=form.site.data or None,
         past_lifetime=bool(form.past_lifetime.data), ram_below_mb=form.ram_below.data or None,
         has_hdd=bool(form.hdd.data), os_label=form.os.data or None)
-    pagination = paginate(services.inventory_query(filters))
+    return form, filters
+
+
+@bp.get("/")
+@roles_required(*ALL)
+def index():
+    member_id = current_user.member_id if not current_user.is_staff else query_int("member_id")
+    form, filters = _inventory_filters(request.args, member_id)
+    pagination = paginate_flat(services.inventory_query(filters))
     return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
 
 
@@ -159,21 +169,37 @@ def barcode(asset_id: int):
     return Response(tags.barcode_svg(asset.tag), mimetype="image/svg+xml")
 
 
-@bp.get("/labels")
+def _label_refusal(error: DomainError) -> str:
+    if error.code == "too_many_labels":
+        return _("La sélection compte plus de %(n)s équipements : affinez les filtres ou cochez moins "
+                 "d'équipements.", n=services.MAX_LABELS)
+    return _("Cochez au moins un équipement pour imprimer ses étiquettes.")
+
+
+@bp.post("/labels")
 @roles_required(*ALL)
 def labels():
-    ids = request.args.getlist("ids", type=database_id)[:240]
+    """The label sheet of a selection: the ticked ids, or (``selection=filter``) every asset the inventory's
+    filters match. One A4 page is shown at once; more are prepared by a job, downloaded from its page."""
+    from purchasing.jobs import kinds
+
+    filters = None
+    if request.form.get("selection") == "filter":
+        member_id = current_user.member_id if not current_user.is_staff else \
+            request.form.get("member_id", type=database_id)
+        _form, filters = _inventory_filters(request.form, member_id)
+    try:
+        ids = services.label_ids(request.form.getlist("ids", type=database_id), filters)
+    except DomainError as error:
+        flash(_label_refusal(error), "error")
+        return redirect(url_for("lifecycle.index"), code=303)
     if not ids:
-        flash(_("Cochez au moins un équipement pour imprimer ses étiquettes."), "error")
-        return redirect(url_for("lifecycle.index"))
-    assets = services.assets_for_labels(ids)
-    if not assets:
-        abort(404)
-    if len(assets) > tags.LABELS_PER_PAGE:
-        # more than one page: the sheet is prepared by a background job as a file to download
-        return render_template("jobs/start_labels.html", assets=assets, pages=len(tags.pages(assets)))
-    sheet = [{"asset": a, "svg": tags.barcode_svg_inline(a.tag)} for a in assets]
-    return render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW)
+        abort(404)  # none of them is in the user's inventory
+    if len(ids) > tags.LABELS_PER_PAGE:
+        job = kinds.start_label_sheet(current_user, ids, str(get_locale() or "fr"))
+        db.session.commit()
+        return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    return tags.sheet_html(services.assets_for_labels(ids))[0]
 
 
 @bp.post("/assets/<int:asset_id>/status")

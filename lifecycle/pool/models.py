@@ -17,7 +17,10 @@ class PoolListing(db.Model):
     """An asset offered by its member to the reuse pool; the first claim wins."""
 
     __tablename__ = "pool_listing"
-    __table_args__ = (Index("ix_pool_listing_status_category", "status", "category_id"),)
+    __table_args__ = (Index("ix_pool_listing_status_category", "status", "category_id"),
+                      # the flat pool list (migration scale_01)
+                      Index("ix_pool_listing_status_id", "status", "id"),
+                      Index("ix_pool_listing_status_category_id", "status", "category_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), index=True)

@@ -16,7 +16,7 @@ from lifecycle.pool.models import PoolListing
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
-from purchasing.pagination import paginate
+from purchasing.pagination import paginate_flat
 from purchasing.params import database_id
 
 
@@ -40,7 +40,7 @@ def offer(asset_id: int):
 def pool():
     form = PoolFilterForm(request.args, categories=_category_choices(), epcis=assets.member_choices("epci"))
     form.validate()
-    pagination = paginate(services.pool_query(category_id=form.category_id.data or None,
+    pagination = paginate_flat(services.pool_query(category_id=form.category_id.data or None,
                                               epci_id=form.epci_id.data or None,
                                               condition=form.condition.data or None))
     return render_template("lifecycle/pool.html", form=form, pagination=pagination,

@@ -39,7 +39,7 @@ def declarant(member: Member) -> agec.Declarant:
 
 def type_amounts(member_id: int, year: int) -> list[agec.TypeAmounts]:
     """The member's amounts per declared product type, from the report's purchases of that year."""
-    by_category = agec_amounts(data.scope_purchases("member", member_id), year)
+    by_category = agec_amounts(data.scope_purchases("member", member_id, year))
     grouped: dict[str, dict] = {}
     for row in by_category.itertuples(index=False):
         kind = agec.product_type(row.category, row.is_it)

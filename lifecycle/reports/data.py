@@ -1,23 +1,29 @@
-"""Loads the flat tables behind the sustainability report, in SQL, for one scope.
+"""The figures behind the sustainability report, aggregated by the database for one scope and year.
 
-Scopes: the whole territory, an EPCI (its communes and the EPCI itself) or one member. Rows come from
-one query per table; carbon factors are resolved once per distinct product, never per row.
+Scopes: the whole territory, an EPCI (its communes and the EPCI itself) or one member. Each section is one
+GROUP BY query (fleet by category, status and carbon key; retirements by category and route; purchases by
+category, origin and carbon key): pandas only sees aggregated rows, and carbon factors are resolved once
+per distinct carbon key (category and the product's overrides), never per asset or line.
 """
 from __future__ import annotations
 
+import math
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pandas as pd
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import Date, Float, and_, case, cast, func, literal, null, or_, select
 
 from lifecycle.assets.models import Asset
-from lifecycle.domain.agec import DEFAULT_DONATION_VALUE_HT, donation_value
 from lifecycle.domain.carbon import category_factor, product_footprint, refurbished_avoided_share
 from lifecycle.pool.models import PoolListing
-from lifecycle.reports.indicators import ASSET_COLUMNS, PURCHASE_COLUMNS, Report, build_report, empty_assets, empty_purchases
+from lifecycle.domain.agec import DEFAULT_DONATION_VALUE_HT, donation_value
+from lifecycle.reports.indicators import (
+    DAYS_PER_YEAR, EMBODIED_COLUMNS, FLEET_COLUMNS, PURCHASE_COLUMNS, RETIRED_COLUMNS, RETIRED_TARGET_MAX_AGE_YEARS,
+    Report, build_report, empty_frame, reference_date,
+)
 from lifecycle.retirement.models import Retirement
 from purchasing.accounts.models import MEMBER_ROLES
 from purchasing.catalogue.models import Category, Product
@@ -40,15 +46,15 @@ def category_labels(locale: str) -> dict[str, str]:
     return {c.code: c.label(locale) for c in db.session.scalars(select(Category))}
 
 
-def epci_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(select(Member.id, Member.name).where(Member.kind == MemberKind.EPCI)
-                              .order_by(Member.name))
-    return [(r.id, r.name) for r in rows]
-
-
 def member_choices() -> list[tuple[int, str]]:
     rows = db.session.execute(select(Member.id, Member.name).where(Member.is_active.is_(True))
                               .order_by(Member.name, Member.id))
+    return [(r.id, r.name) for r in rows]
+
+
+def epci_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Member.id, Member.name).where(Member.kind == MemberKind.EPCI)
+                              .order_by(Member.name))
     return [(r.id, r.name) for r in rows]
 
 
@@ -110,141 +116,190 @@ def _member_filter(column, scope: str, scope_id: int | None):
     return column.in_(epci_members)
 
 
-def _product_carbon(product_rows) -> dict[int, tuple[float, float, float, float | None]]:
-    """embodied low/central/high and refurbished share per distinct product (NaN when no factor)."""
-    year = date.today().year
-    result = {}
-    for product_id, code, override in product_rows:
-        footprint = product_footprint(code, year=year, embodied_override=override)
-        share = refurbished_avoided_share(code)
-        if footprint.embodied is None:
-            result[product_id] = (float("nan"),) * 3 + (share,)
-        else:
-            e = footprint.embodied
-            result[product_id] = (e.low, e.central, e.high, share)
-    return result
+def _days(later, earlier):
+    """Days from ``earlier`` to ``later`` (dates) as a float, on SQLite and PostgreSQL (NULL when one is)."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return cast(later - earlier, Float)
 
 
-def order_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
+def _default_lifetimes() -> dict[str, float]:
+    """The default lifetime of every category the factor table gives one (> 0) for."""
+    lifetimes = {}
+    for code in db.session.scalars(select(Category.code)):
+        factor = category_factor(code)
+        if factor is not None and factor.default_lifetime_years and factor.default_lifetime_years > 0:
+            lifetimes[code] = float(factor.default_lifetime_years)
+    return lifetimes
+
+
+def _default_lifetime_sql(lifetimes: dict[str, float]):
+    if not lifetimes:
+        return cast(null(), Float)
+    return cast(case(lifetimes, value=Category.code, else_=null()), Float)
+
+
+def _count_if(condition, value=1, otherwise=0):
+    return func.coalesce(func.sum(case((condition, value), else_=otherwise)), otherwise)
+
+
+def _scoped(stmt, column, scope: str, scope_id: int | None):
+    condition = _member_filter(column, scope, scope_id)
+    return stmt if condition is None else stmt.where(condition)
+
+
+def _year_bounds(year: int) -> tuple[datetime, datetime]:
+    return datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+
+
+def _carbon(code: str, embodied_override: float | None, kwh_override: float | None,
+            lifetime_override: float | None, carbon_year: int) -> tuple:
+    """One carbon key's embodied range (NaN without a factor), kWh/year, lifetimes and refurbished share."""
+    factor = category_factor(code)
+    default_lifetime = factor.default_lifetime_years if factor else None
+    footprint = product_footprint(code, year=carbon_year, embodied_override=embodied_override,
+                                  annual_kwh_override=kwh_override)
+    embodied = footprint.embodied
+    nan = float("nan")
+    share = refurbished_avoided_share(code)
+    return (embodied.low if embodied else nan, embodied.central if embodied else nan,
+            embodied.high if embodied else nan,
+            footprint.annual_kwh if footprint.annual_kwh is not None else nan,
+            lifetime_override or default_lifetime or nan,
+            default_lifetime if default_lifetime is not None else nan,
+            nan if share is None else share)
+
+
+def _float_or_none(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _with_carbon(rows, columns: list[str], key, extra) -> pd.DataFrame:
+    """Rows of an aggregate query plus the carbon of each row's key, resolved once per distinct key."""
+    carbon_year = date.today().year
+    carbon: dict[tuple, tuple] = {}
+    records = []
+    for row in rows:
+        k = tuple(_float_or_none(v) if i else v for i, v in enumerate(key(row)))
+        if k not in carbon:
+            carbon[k] = _carbon(*k, carbon_year)
+        c = carbon[k]
+        records.append({**extra(row, c), "embodied_low": c[0], "embodied_central": c[1], "embodied_high": c[2]})
+    return pd.DataFrame(records, columns=columns) if records else empty_frame(columns)
+
+
+def fleet_groups(scope: str, scope_id: int | None, on: date) -> pd.DataFrame:
+    """Assets of the scope (current owner) held on ``on``, grouped by category, status and carbon key."""
+    defaults = _default_lifetimes()
+    default_lifetime = _default_lifetime_sql(defaults)
+    days = _days(literal(on, Date), Asset.acquisition_date)
+    age = days / DAYS_PER_YEAR
+    lifetime = func.coalesce(func.nullif(Product.expected_lifetime_years, 0), default_lifetime)
+    known = and_(lifetime.is_not(None), Asset.acquisition_date.is_not(None))
+    extended = age > default_lifetime
+    keys = (Category.code, Category.is_it_equipment, Asset.status, Product.condition, Product.embodied_kgco2e,
+            Product.annual_kwh, Product.expected_lifetime_years)
+    stmt = (select(*keys, func.count().label("n"), func.count(Asset.acquisition_date).label("n_dated"),
+                   func.coalesce(func.sum(days), 0.0).label("age_days"), _count_if(known).label("n_known"),
+                   _count_if(and_(known, age > lifetime)).label("n_past"), _count_if(extended).label("n_extended"),
+                   _count_if(extended, DAYS_PER_YEAR / days, 0.0).label("inv_age_extended"))
+            .select_from(Asset)
+            .join(Category, Asset.category_id == Category.id)
+            .outerjoin(Product, Asset.product_id == Product.id)
+            .outerjoin(Retirement, Retirement.asset_id == Asset.id)
+            .where(or_(Asset.acquisition_date.is_(None), Asset.acquisition_date <= on),
+                   or_(Retirement.retired_on.is_(None), Retirement.retired_on > on))
+            .group_by(*keys))
+    rows = db.session.execute(_scoped(stmt, Asset.member_id, scope, scope_id)).all()
+
+    def extra(r, c):
+        # A refurbished device carries (1 − r) of the new device's embodied emissions (carbon-method.md).
+        scale = 1 - c[6] if r.condition == "refurbished" and not math.isnan(c[6]) else 1.0
+        return {"category": r.code, "is_it": bool(r.is_it_equipment), "status": r.status, "n": r.n,
+                "n_dated": r.n_dated, "age_days": float(r.age_days), "n_known": int(r.n_known),
+                "n_past": int(r.n_past), "n_extended": int(r.n_extended),
+                "inv_age_extended": float(r.inv_age_extended), "annual_kwh": c[3], "expected_lifetime_years": c[4],
+                "default_lifetime_years": c[5], "scale": scale}
+
+    frame = _with_carbon(rows, FLEET_COLUMNS + ["scale"],
+                         lambda r: (r.code, r.embodied_kgco2e, r.annual_kwh, r.expected_lifetime_years), extra)
+    for column in EMBODIED_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column]) * pd.to_numeric(frame["scale"])
+    return frame[FLEET_COLUMNS]
+
+
+def retired_groups(scope: str, scope_id: int | None, year: int) -> pd.DataFrame:
+    """Assets of the scope retired in ``year``, grouped by category and route, with their ages at retirement."""
+    days = _days(Retirement.retired_on, Asset.acquisition_date)
+    keys = (Category.code, Category.is_it_equipment, Retirement.route)
+    stmt = (select(*keys, func.count().label("n"), func.count(Asset.acquisition_date).label("n_dated"),
+                   func.coalesce(func.sum(days), 0.0).label("age_days"),
+                   _count_if(days / DAYS_PER_YEAR < RETIRED_TARGET_MAX_AGE_YEARS).label("n_under_max_age"))
+            .select_from(Retirement)
+            .join(Asset, Retirement.asset_id == Asset.id)
+            .join(Category, Asset.category_id == Category.id)
+            .where(Retirement.retired_on >= date(year, 1, 1), Retirement.retired_on <= date(year, 12, 31))
+            .group_by(*keys))
+    rows = db.session.execute(_scoped(stmt, Asset.member_id, scope, scope_id)).all()
+    if not rows:
+        return empty_frame(RETIRED_COLUMNS)
+    records = []
+    for r in rows:
+        factor = category_factor(r.code)
+        default = factor.default_lifetime_years if factor else None
+        records.append({"category": r.code, "is_it": bool(r.is_it_equipment), "route": r.route, "n": r.n,
+                        "n_dated": r.n_dated, "age_days": float(r.age_days), "n_under_max_age": int(r.n_under_max_age),
+                        "default_lifetime_years": float("nan") if default is None else default})
+    return pd.DataFrame(records, columns=RETIRED_COLUMNS)
+
+
+def order_purchases(scope: str, scope_id: int | None, year: int) -> pd.DataFrame:
+    """Order lines approved in ``year`` (the member's commitment), grouped by category, condition and carbon key."""
     purchased_on = func.coalesce(Order.decided_dt, Order.submitted_dt)
-    stmt = (select(purchased_on.label("purchased_on"), OrderLine.product_id, OrderLine.quantity,
-                   OrderLine.line_total_ht, Product.condition, Product.embodied_kgco2e, Category.code,
-                   Category.is_it_equipment, Product.recycled_content_pct)
+    start, end = _year_bounds(year)
+    keys = (Category.code, Category.is_it_equipment, Product.condition, Product.embodied_kgco2e)
+    stmt = (select(*keys, func.count().label("lines"), func.sum(OrderLine.quantity).label("quantity"),
+                   func.sum(OrderLine.line_total_ht).label("amount_ht"),
+                   # AGEC: the lines of products with recycled content (lifecycle.reports.agec)
+                   _count_if(Product.recycled_content_pct > 0, OrderLine.line_total_ht, 0).label("recycled_ht"))
+            .select_from(OrderLine)
             .join(Order, OrderLine.order_id == Order.id)
             .join(Product, OrderLine.product_id == Product.id)
             .join(Category, Product.category_id == Category.id)
-            .where(Order.status.in_(PURCHASED_STATUSES)))
-    condition = _member_filter(Order.member_id, scope, scope_id)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    rows = db.session.execute(stmt).all()
-    if not rows:
-        return empty_purchases()
-    carbon = _product_carbon({(r.product_id, r.code, r.embodied_kgco2e) for r in rows})
-    frame = pd.DataFrame({
-        "purchased_on": [r.purchased_on for r in rows],
-        "category": [r.code for r in rows],
-        "is_it": [bool(r.is_it_equipment) for r in rows],
-        "origin": ["refurbished" if r.condition == "refurbished" else "new" for r in rows],
-        "quantity": [r.quantity for r in rows],
-        "amount_ht": [r.line_total_ht for r in rows],
-        "embodied_low": [carbon[r.product_id][0] for r in rows],
-        "embodied_central": [carbon[r.product_id][1] for r in rows],
-        "embodied_high": [carbon[r.product_id][2] for r in rows],
-        "refurb_share": [carbon[r.product_id][3] for r in rows],
-        "recycled_pct": [r.recycled_content_pct or Decimal("0") for r in rows],
-    })
-    return frame[PURCHASE_COLUMNS]
+            .where(Order.status.in_(PURCHASED_STATUSES), purchased_on >= start, purchased_on < end)
+            .group_by(*keys))
+    rows = db.session.execute(_scoped(stmt, Order.member_id, scope, scope_id)).all()
+    return _with_carbon(
+        rows, PURCHASE_COLUMNS, lambda r: (r.code, r.embodied_kgco2e, None, None),
+        lambda r, c: {"category": r.code, "is_it": bool(r.is_it_equipment),
+                      "origin": "refurbished" if r.condition == "refurbished" else "new", "lines": r.lines,
+                      "quantity": int(r.quantity), "amount_ht": Decimal(r.amount_ht), "refurb_share": c[6],
+                      "recycled_amount_ht": Decimal(r.recycled_ht)})
 
 
-def _carbon_frame(keys: set[tuple]) -> pd.DataFrame:
-    """Per distinct (product, category, overrides): embodied range, kWh, lifetimes and refurbished share."""
-    year = date.today().year
-    rows = []
-    for product_id, code, embodied_override, kwh_override, lifetime_override in keys:
-        factor = category_factor(code)
-        default_lifetime = factor.default_lifetime_years if factor else None
-        footprint = product_footprint(code, year=year, embodied_override=embodied_override,
-                                      annual_kwh_override=kwh_override)
-        embodied = footprint.embodied
-        nan = float("nan")
-        rows.append({
-            "product_key": product_id if product_id is not None else -1, "category": code,
-            "embodied_low": embodied.low if embodied else nan,
-            "embodied_central": embodied.central if embodied else nan,
-            "embodied_high": embodied.high if embodied else nan,
-            "annual_kwh": footprint.annual_kwh if footprint.annual_kwh is not None else nan,
-            "expected_lifetime_years": lifetime_override or default_lifetime or nan,
-            "default_lifetime_years": default_lifetime if default_lifetime is not None else nan,
-            "refurb_share": refurbished_avoided_share(code),
-        })
-    return pd.DataFrame(rows)
-
-
-def assets_frame(scope: str, scope_id: int | None) -> pd.DataFrame:
-    """One row per asset of the scope (current owner), retired ones included with their route and date."""
-    stmt = (select(Asset.id.label("asset_id"), Asset.member_id, Asset.product_id, Category.code.label("category"),
-                   Category.is_it_equipment.label("is_it"), Asset.status, Asset.origin, Asset.condition,
-                   Asset.acquisition_date.label("acquired_on"), Retirement.retired_on,
-                   Retirement.route.label("retirement_route"), Product.embodied_kgco2e, Product.annual_kwh,
-                   Product.expected_lifetime_years, Product.condition.label("product_condition"))
-            .join(Category, Asset.category_id == Category.id)
-            .outerjoin(Product, Asset.product_id == Product.id)
-            .outerjoin(Retirement, Retirement.asset_id == Asset.id))
-    condition = _member_filter(Asset.member_id, scope, scope_id)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    frame = pd.read_sql(stmt, db.session.connection())
-    if frame.empty:
-        return empty_assets()
-    keys = {(None if pd.isna(p) else int(p), c, None if pd.isna(e) else float(e), None if pd.isna(k) else float(k),
-             None if pd.isna(lt) else float(lt))
-            for p, c, e, k, lt in frame[["product_id", "category", "embodied_kgco2e", "annual_kwh",
-                                         "expected_lifetime_years"]].itertuples(index=False)}
-    carbon = _carbon_frame(keys).drop_duplicates(["product_key", "category"])
-    frame["product_key"] = frame["product_id"].fillna(-1).astype(int)
-    frame = frame.drop(columns=["embodied_kgco2e", "annual_kwh", "expected_lifetime_years"]).merge(
-        carbon, on=["product_key", "category"], how="left")
-    # A refurbished device carries (1 − r) of the new device's embodied emissions (carbon-method.md).
-    refurbished = (frame["product_condition"] == "refurbished") & frame["refurb_share"].notna()
-    for bound in ("low", "central", "high"):
-        frame.loc[refurbished, f"embodied_{bound}"] *= 1 - frame.loc[refurbished, "refurb_share"].astype(float)
-    frame["is_it"] = frame["is_it"].astype(bool)
-    return frame[ASSET_COLUMNS]
-
-
-def pool_claims(scope: str, scope_id: int | None) -> pd.DataFrame:
-    """Units claimed from the reuse pool, valued as donations (donation_value), with the new equivalent's embodied."""
-    stmt = (select(PoolListing.claimed_dt.label("purchased_on"), Asset.product_id, Category.code.label("category"),
-                   Category.is_it_equipment.label("is_it"), Product.embodied_kgco2e, Product.annual_kwh,
-                   Product.expected_lifetime_years)
+def pool_claims(scope: str, scope_id: int | None, year: int) -> pd.DataFrame:
+    """Units claimed from the reuse pool in ``year``, valued at POOL_CLAIM_VALUE_HT, with the new equivalent's
+    embodied emissions."""
+    start, end = _year_bounds(year)
+    keys = (Category.code, Category.is_it_equipment, Product.embodied_kgco2e)
+    stmt = (select(*keys, func.count().label("lines"))
+            .select_from(PoolListing)
             .join(Asset, PoolListing.asset_id == Asset.id)
             .join(Category, PoolListing.category_id == Category.id)
             .outerjoin(Product, Asset.product_id == Product.id)
-            .where(PoolListing.status == "claimed", PoolListing.claimed_dt.is_not(None)))
-    condition = _member_filter(PoolListing.claimed_by_member_id, scope, scope_id)
-    if condition is not None:
-        stmt = stmt.where(condition)
-    rows = db.session.execute(stmt).all()
-    if not rows:
-        return empty_purchases()
-    carbon = _carbon_frame({(r.product_id, r.category, r.embodied_kgco2e, r.annual_kwh, r.expected_lifetime_years)
-                            for r in rows}).set_index(["product_key", "category"])
-    records = []
-    for r in rows:
-        c = carbon.loc[(r.product_id if r.product_id is not None else -1, r.category)]
-        c = c.iloc[0] if isinstance(c, pd.DataFrame) else c
-        records.append({"purchased_on": r.purchased_on, "category": r.category, "is_it": bool(r.is_it),
-                        "origin": "reuse_pool", "quantity": 1, "amount_ht": donation_value(r.category),
-                        "embodied_low": c["embodied_low"], "embodied_central": c["embodied_central"],
-                        "embodied_high": c["embodied_high"], "refurb_share": c["refurb_share"],
-                        "recycled_pct": Decimal("0")})
-    return pd.DataFrame(records)[PURCHASE_COLUMNS]
+            .where(PoolListing.status == "claimed", PoolListing.claimed_dt >= start, PoolListing.claimed_dt < end)
+            .group_by(*keys))
+    rows = db.session.execute(_scoped(stmt, PoolListing.claimed_by_member_id, scope, scope_id)).all()
+    return _with_carbon(
+        rows, PURCHASE_COLUMNS, lambda r: (r.code, r.embodied_kgco2e, None, None),
+        lambda r, c: {"category": r.code, "is_it": bool(r.is_it_equipment), "origin": "reuse_pool",
+                      "lines": r.lines, "quantity": r.lines, "amount_ht": donation_value(r.code) * r.lines,
+                      "refurb_share": c[6], "recycled_amount_ht": Decimal("0.00")})
 
 
 def members_with_purchases(year: int):
     """Ids of the members with a purchase counted in ``year`` (an approved order, a pool claim), as a subquery."""
-    start, end = datetime(year, 1, 1, tzinfo=timezone.utc), datetime(year + 1, 1, 1, tzinfo=timezone.utc)
+    start, end = _year_bounds(year)
     purchased_on = func.coalesce(Order.decided_dt, Order.submitted_dt)
     ordered = select(Order.member_id).where(Order.status.in_(PURCHASED_STATUSES), purchased_on >= start,
                                             purchased_on < end)
@@ -253,12 +308,15 @@ def members_with_purchases(year: int):
     return ordered.union(claimed).scalar_subquery()
 
 
-def scope_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
-    """The scope's purchases: approved order lines and units claimed from the pool (the report's and AGEC's)."""
-    return pd.concat([frame for frame in (order_purchases(scope, scope_id), pool_claims(scope, scope_id))
-                      if not frame.empty] or [empty_purchases()], ignore_index=True)
+def scope_purchases(scope: str, scope_id: int | None, year: int) -> pd.DataFrame:
+    """The scope's purchases of ``year``, aggregated: approved order lines and units claimed from the pool (the
+    report's and the AGEC declaration's: one source of truth)."""
+    purchases = [frame for frame in (order_purchases(scope, scope_id, year), pool_claims(scope, scope_id, year))
+                 if not frame.empty]
+    return pd.concat(purchases, ignore_index=True) if purchases else empty_frame(PURCHASE_COLUMNS)
 
 
 def build_scope_report(scope: str, scope_id: int | None, year: int, today: date) -> Report:
     """The sustainability report of a scope for a calendar year (call scope_target first for access)."""
-    return build_report(assets_frame(scope, scope_id), scope_purchases(scope, scope_id), year, today)
+    return build_report(fleet_groups(scope, scope_id, reference_date(year, today)),
+                        retired_groups(scope, scope_id, year), scope_purchases(scope, scope_id, year), year, today)

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from lifecycle.reports.indicators import RETIREMENT_ROUTES, CarbonFigure, Report
+from lifecycle.reports.indicators import RETIREMENT_ROUTES, CarbonFigure, Report, stable_round
 from purchasing.spreadsheets import safe_cell
 
 
@@ -29,7 +29,8 @@ def _pct(value) -> Decimal | None:
 
 
 def _carbon_row(label: str, figure: CarbonFigure) -> list:
-    return [label, round(figure.low, 1), round(figure.central, 1), round(figure.high, 1), figure.rows_without_factor]
+    return [label, stable_round(figure.low, 1), stable_round(figure.central, 1), stable_round(figure.high, 1),
+            figure.rows_without_factor]
 
 
 def report_tables(report: Report, labels: dict) -> list[Table]:

@@ -1,25 +1,33 @@
-"""Sustainability report indicators, aggregated with pandas over flat tables loaded in SQL.
+"""Sustainability report indicators, computed with pandas over rows the database has already aggregated.
 
-The loaders (``lifecycle/reports/data.py``) build two DataFrames for one scope (territory, an EPCI or a
-member), so that nothing here loops over ORM objects:
+The loaders (``lifecycle/reports/data.py``) group a scope's rows in SQL for one year and reference date, so
+that pandas only sees a few rows per category, status, origin and carbon key (never one row per asset):
 
-``assets`` — one row per asset: asset_id, member_id, category, is_it, status, origin, condition,
-acquired_on, retired_on, retirement_route, expected_lifetime_years, default_lifetime_years,
-embodied_low, embodied_central, embodied_high (kgCO2e, NaN when the category has no factor), annual_kwh.
+``fleet`` — assets held on the reference date, one row per (category, is_it, status, carbon key): ``n``
+assets, ``n_dated`` of them with an acquisition date, ``age_days`` (sum of their ages in days), ``n_known``
+(dated and with an expected lifetime), ``n_past`` (older than it), ``n_extended`` (older than the
+category's default lifetime) and ``inv_age_extended`` (sum of 1 / age in years over those), with the carbon
+key's ``embodied_low/central/high`` (kgCO2e, NaN without a factor), ``annual_kwh``,
+``expected_lifetime_years`` and ``default_lifetime_years``.
 
-``purchases`` — one row per purchase: purchased_on, category, is_it, origin ("new", "refurbished",
-"reuse_pool"), quantity, amount_ht (Decimal), embodied_low/central/high per unit of the NEW equivalent,
-refurb_share (the avoided share r of the category, NaN when none is documented), recycled_pct (the
-product's recycled content in %, 0 when unknown and for pool claims).
+``retired`` — assets retired in the year, one row per (category, is_it, route): ``n``, ``n_dated``,
+``age_days`` (sum of ages at retirement), ``n_under_max_age`` (dated and under 10 years at retirement) and
+the category's ``default_lifetime_years``.
+
+``purchases`` — the year's purchases, one row per (category, is_it, origin, carbon key): ``lines`` (order
+lines or pool claims), ``quantity``, ``amount_ht`` (Decimal), ``embodied_low/central/high`` per unit of the NEW
+equivalent and ``refurb_share`` (the avoided share r of the category, NaN when none is documented); origin
+is "new", "refurbished" or "reuse_pool".
 
 Figures with uncertainty are carried as low/central/high. Avoided emissions are always reported beside the
 footprint, never subtracted from it (carbon-method.md).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -31,15 +39,15 @@ from lifecycle.domain.targets import (
     reuse_purchase_target_source,
 )
 
-ASSET_COLUMNS = [
-    "asset_id", "member_id", "category", "is_it", "status", "origin", "condition", "acquired_on", "retired_on",
-    "retirement_route", "expected_lifetime_years", "default_lifetime_years", "embodied_low", "embodied_central",
-    "embodied_high", "annual_kwh",
+EMBODIED_COLUMNS = ["embodied_low", "embodied_central", "embodied_high"]
+FLEET_COLUMNS = [
+    "category", "is_it", "status", "n", "n_dated", "age_days", "n_known", "n_past", "n_extended",
+    "inv_age_extended", *EMBODIED_COLUMNS, "annual_kwh", "expected_lifetime_years", "default_lifetime_years",
 ]
-PURCHASE_COLUMNS = [
-    "purchased_on", "category", "is_it", "origin", "quantity", "amount_ht", "embodied_low", "embodied_central",
-    "embodied_high", "refurb_share", "recycled_pct",
-]
+RETIRED_COLUMNS = ["category", "is_it", "route", "n", "n_dated", "age_days", "n_under_max_age",
+                   "default_lifetime_years"]
+PURCHASE_COLUMNS = ["category", "is_it", "origin", "lines", "quantity", "amount_ht", *EMBODIED_COLUMNS,
+                    "refurb_share", "recycled_amount_ht"]
 BOUNDS = ("low", "central", "high")
 
 #: Retirement routes that count as reuse for the REEN target (décret 2023-266: réemploi ou réutilisation).
@@ -49,6 +57,18 @@ PURCHASE_ORIGINS = ("new", "refurbished", "reuse_pool")
 #: Décret 2023-266 excludes equipment more than 10 years old from the retirement target.
 RETIRED_TARGET_MAX_AGE_YEARS = 10
 DAYS_PER_YEAR = 365.25
+
+
+def stable_round(value: float | None, digits: int) -> float | None:
+    """``value`` rounded half up to ``digits`` decimals, from its value at ``digits + 3`` decimals.
+
+    The figures are float sums the database and pandas may add in any order: the last bits differ, and a
+    figure sitting on a half (1378.245, common with factors of a few decimals) would round either way.
+    Rounding first at three more decimals makes the displayed figure independent of that order.
+    """
+    if value is None or math.isnan(value):
+        return value
+    return float(Decimal(repr(round(value, digits + 3))).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
 
 
 @dataclass
@@ -61,7 +81,8 @@ class CarbonFigure:
     rows_without_factor: int = 0
 
     def as_dict(self) -> dict:
-        return {"low": round(self.low, 2), "central": round(self.central, 2), "high": round(self.high, 2),
+        return {"low": stable_round(self.low, 2), "central": stable_round(self.central, 2),
+                "high": stable_round(self.high, 2),
                 "rows_without_factor": self.rows_without_factor}
 
 
@@ -77,25 +98,17 @@ class Report:
     end_of_life: pd.DataFrame | None = None
 
 
-def empty_assets() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in ASSET_COLUMNS})
+
+def empty_frame(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in columns})
 
 
-def empty_purchases() -> pd.DataFrame:
-    return pd.DataFrame({name: pd.Series(dtype="object") for name in PURCHASE_COLUMNS})
+def _num(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_numeric(frame[column], errors="coerce")
 
 
-def _as_dates(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series, errors="coerce")
-
-
-def _age_years(start: pd.Series, on: date) -> pd.Series:
-    return (pd.Timestamp(on) - _as_dates(start)).dt.days / DAYS_PER_YEAR
-
-
-def _in_year(series: pd.Series, year: int) -> pd.Series:
-    dates = _as_dates(series)
-    return dates.dt.year == year
+def _int_sum(frame: pd.DataFrame, column: str) -> int:
+    return int(_num(frame, column).fillna(0).sum()) if len(frame) else 0
 
 
 def _decimal_sum(series: pd.Series) -> Decimal:
@@ -108,61 +121,50 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return (part / whole).quantize(Decimal("0.0001"))
 
 
-def fleet_on(assets: pd.DataFrame, on: date) -> pd.DataFrame:
-    """Assets held on ``on``: acquired by then and not retired by then."""
-    acquired = _as_dates(assets["acquired_on"])
-    retired = _as_dates(assets["retired_on"])
-    # An asset with no known acquisition date is held (it was imported without one).
-    held = (acquired.isna() | (acquired <= pd.Timestamp(on))) & (retired.isna() | (retired > pd.Timestamp(on)))
-    return assets[held]
-
-
-def fleet_section(assets: pd.DataFrame, on: date) -> dict:
+def fleet_section(fleet: pd.DataFrame) -> dict:
     """Count by category and status, average age, share past its expected lifetime."""
-    fleet = fleet_on(assets, on)
-    if fleet.empty:
+    count = _int_sum(fleet, "n")
+    if not count:
         return {"count": 0, "by_category_status": pd.DataFrame(), "average_age_years": None,
                 "past_lifetime_share": None, "past_lifetime_count": 0}
-    by_category_status = (fleet.groupby(["category", "status"]).size().unstack(fill_value=0)
-                          .sort_index())
-    age = _age_years(fleet["acquired_on"], on)
-    lifetime = pd.to_numeric(fleet["expected_lifetime_years"], errors="coerce")
-    known = lifetime.notna() & age.notna()
-    past = int(((age > lifetime) & known).sum())
+    by_category_status = (fleet.assign(n=_num(fleet, "n").astype("int64")).groupby(["category", "status"])["n"]
+                          .sum().unstack(fill_value=0).sort_index())
+    dated, known, past = _int_sum(fleet, "n_dated"), _int_sum(fleet, "n_known"), _int_sum(fleet, "n_past")
+    age_days = float(_num(fleet, "age_days").fillna(0).sum())
     return {
-        "count": int(len(fleet)),
+        "count": count,
         "by_category_status": by_category_status,
-        "average_age_years": round(float(age.mean()), 2) if age.notna().any() else None,
+        "average_age_years": stable_round(age_days / DAYS_PER_YEAR / dated, 2) if dated else None,
         "past_lifetime_count": past,
-        "past_lifetime_share": round(past / int(known.sum()), 4) if known.any() else None,
+        "past_lifetime_share": round(past / known, 4) if known else None,
     }
 
 
-def lifetimes_section(assets: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per category: assets retired in ``year``, their mean age at retirement and the default lifetime."""
-    retired = assets[_in_year(assets["retired_on"], year)].copy()
+def lifetimes_section(retired: pd.DataFrame) -> pd.DataFrame:
+    """Per category: assets retired in the year, their mean age at retirement and the default lifetime."""
     columns = ["category", "retired_count", "mean_age_at_retirement", "default_lifetime_years"]
-    if retired.empty:
+    if not len(retired):
         return pd.DataFrame(columns=columns)
-    retired["age"] = (_as_dates(retired["retired_on"]) - _as_dates(retired["acquired_on"])).dt.days / DAYS_PER_YEAR
-    table = retired.groupby("category").agg(
-        retired_count=("asset_id", "count"),
-        mean_age_at_retirement=("age", "mean"),
-        default_lifetime_years=("default_lifetime_years", "first"),
-    ).reset_index()
-    table["mean_age_at_retirement"] = table["mean_age_at_retirement"].round(2)
+    table = (retired.assign(n=_num(retired, "n"), n_dated=_num(retired, "n_dated"),
+                            age_days=_num(retired, "age_days").fillna(0),
+                            default_lifetime_years=_num(retired, "default_lifetime_years"))
+             .groupby("category").agg(retired_count=("n", "sum"), n_dated=("n_dated", "sum"),
+                                      age_days=("age_days", "sum"),
+                                      default_lifetime_years=("default_lifetime_years", "first"))
+             .reset_index())
+    table["retired_count"] = table["retired_count"].astype("int64")
+    dated = table["n_dated"].where(table["n_dated"] > 0)
+    table["mean_age_at_retirement"] = (table["age_days"] / DAYS_PER_YEAR / dated).map(lambda v: stable_round(v, 2))
     return table[columns]
 
 
 def purchases_section(purchases: pd.DataFrame, year: int) -> dict:
     """Amount HT and units by origin; share of IT purchases from reuse or refurbished against the target."""
-    bought = purchases[_in_year(purchases["purchased_on"], year)]
     by_origin = {}
     for origin in PURCHASE_ORIGINS:
-        rows = bought[bought["origin"] == origin]
-        by_origin[origin] = {"units": int(pd.to_numeric(rows["quantity"]).sum()) if len(rows) else 0,
-                             "amount_ht": _decimal_sum(rows["amount_ht"])}
-    it = bought[bought["is_it"].astype(bool)] if len(bought) else bought
+        rows = purchases[purchases["origin"] == origin]
+        by_origin[origin] = {"units": _int_sum(rows, "quantity"), "amount_ht": _decimal_sum(rows["amount_ht"])}
+    it = purchases[purchases["is_it"].astype(bool)] if len(purchases) else purchases
     it_total = _decimal_sum(it["amount_ht"])
     it_reuse = _decimal_sum(it[it["origin"].isin(["refurbished", "reuse_pool"])]["amount_ht"])
     return {
@@ -178,39 +180,34 @@ def purchases_section(purchases: pd.DataFrame, year: int) -> dict:
 AGEC_COLUMNS = ["category", "is_it", "total_ht", "reuse_ht", "donation_ht", "recycled_ht", "donated_units"]
 
 
-def agec_amounts(purchases: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Per category, the year's amounts HT the AGEC declaration needs, from the same purchases as
-    :func:`purchases_section`: total (every origin), bought refurbished (reuse), claimed from the pool
-    (donations, at their flat value) and bought with recycled content (recycled_pct > 0).
+def agec_amounts(purchases: pd.DataFrame) -> pd.DataFrame:
+    """Per category, the amounts HT the AGEC declaration needs, from the same purchases as
+    :func:`purchases_section` (one year's, aggregated): total (every origin), bought refurbished (reuse), claimed
+    from the pool (donations, at their flat value) and bought with recycled content (``recycled_amount_ht``: the
+    lines whose product has a recycled share above 0).
 
     Summed over the IT categories, total and reuse + donations are the report's ``it_amount_ht`` and
     ``it_reuse_amount_ht`` (a test holds them equal).
     """
-    bought = purchases[_in_year(purchases["purchased_on"], year)]
     rows = []
-    for (category, is_it), group in bought.groupby(["category", "is_it"], sort=True):
-        recycled = pd.to_numeric(group["recycled_pct"], errors="coerce").fillna(0) > 0
-        pool = group["origin"] == "reuse_pool"
-        rows.append({
-            "category": category, "is_it": bool(is_it), "total_ht": _decimal_sum(group["amount_ht"]),
-            "reuse_ht": _decimal_sum(group[group["origin"] == "refurbished"]["amount_ht"]),
-            "donation_ht": _decimal_sum(group[pool]["amount_ht"]),
-            "recycled_ht": _decimal_sum(group[recycled & ~pool]["amount_ht"]),
-            "donated_units": int(pd.to_numeric(group[pool]["quantity"]).sum()) if pool.any() else 0,
-        })
+    if len(purchases):
+        for (category, is_it), group in purchases.groupby(["category", "is_it"], sort=True):
+            pool = group["origin"] == "reuse_pool"
+            rows.append({
+                "category": category, "is_it": bool(is_it), "total_ht": _decimal_sum(group["amount_ht"]),
+                "reuse_ht": _decimal_sum(group[group["origin"] == "refurbished"]["amount_ht"]),
+                "donation_ht": _decimal_sum(group[pool]["amount_ht"]),
+                "recycled_ht": _decimal_sum(group[~pool]["recycled_amount_ht"]),
+                "donated_units": _int_sum(group[pool], "quantity"),
+            })
     return pd.DataFrame(rows, columns=AGEC_COLUMNS)
 
 
-def retired_section(assets: pd.DataFrame, year: int) -> dict:
-    """IT equipment under 10 years retired in ``year``: share sent to reuse against the REEN target."""
-    retired = assets[_in_year(assets["retired_on"], year)]
-    if len(retired):
-        age = (_as_dates(retired["retired_on"]) - _as_dates(retired["acquired_on"])).dt.days / DAYS_PER_YEAR
-        counted = retired[retired["is_it"].astype(bool) & (age < RETIRED_TARGET_MAX_AGE_YEARS)]
-    else:
-        counted = retired
-    reused = int(counted["retirement_route"].isin(REUSE_ROUTES).sum()) if len(counted) else 0
-    total = int(len(counted))
+def retired_section(retired: pd.DataFrame, year: int) -> dict:
+    """IT equipment under 10 years retired in the year: share sent to reuse against the REEN target."""
+    it = retired[retired["is_it"].astype(bool)] if len(retired) else retired
+    total = _int_sum(it, "n_under_max_age")
+    reused = _int_sum(it[it["route"].isin(REUSE_ROUTES)], "n_under_max_age") if len(it) else 0
     return {
         "counted": total,
         "reused": reused,
@@ -220,87 +217,88 @@ def retired_section(assets: pd.DataFrame, year: int) -> dict:
     }
 
 
-def end_of_life_section(assets: pd.DataFrame, year: int) -> pd.DataFrame:
-    retired = assets[_in_year(assets["retired_on"], year)]
-    counts = retired["retirement_route"].value_counts() if len(retired) else pd.Series(dtype="int64")
+def end_of_life_section(retired: pd.DataFrame) -> pd.DataFrame:
+    counts = retired.groupby("route")["n"].sum() if len(retired) else pd.Series(dtype="int64")
     return pd.DataFrame({"route": list(RETIREMENT_ROUTES),
                          "count": [int(counts.get(route, 0)) for route in RETIREMENT_ROUTES]})
 
 
-def _estimate_sum(frame: pd.DataFrame, factor: pd.Series | float = 1.0) -> CarbonFigure:
-    """Sum embodied_low/central/high × factor over the rows that have a factor; count those that have none."""
-    has_factor = frame["embodied_central"].notna() if len(frame) else pd.Series(dtype=bool)
-    counted = frame[has_factor]
-    if isinstance(factor, pd.Series):
-        factor = factor[has_factor]
-    sums = {bound: float((pd.to_numeric(counted[f"embodied_{bound}"]) * factor).sum()) for bound in BOUNDS}
-    return CarbonFigure(sums["low"], sums["central"], sums["high"], int((~has_factor).sum()) if len(frame) else 0)
+def _estimate_sum(frame: pd.DataFrame, factor: pd.Series, rows: pd.Series) -> CarbonFigure:
+    """Sum embodied_low/central/high × factor over the groups that have a factor; ``rows`` (per group) counted
+    as without factor for the others."""
+    if not len(frame):
+        return CarbonFigure(0.0, 0.0, 0.0, 0)
+    has_factor = _num(frame, "embodied_central").notna()
+    sums = {bound: float((_num(frame, f"embodied_{bound}")[has_factor] * factor[has_factor]).sum())
+            for bound in BOUNDS}
+    return CarbonFigure(sums["low"], sums["central"], sums["high"], int(rows[~has_factor].fillna(0).sum()))
 
 
-def carbon_section(assets: pd.DataFrame, purchases: pd.DataFrame, year: int, on: date) -> dict:
+def _plus(a: CarbonFigure, b: CarbonFigure, *, count_rows: bool = True) -> CarbonFigure:
+    return CarbonFigure(a.low + b.low, a.central + b.central, a.high + b.high,
+                        a.rows_without_factor + b.rows_without_factor if count_rows else 0)
+
+
+def carbon_section(fleet: pd.DataFrame, purchases: pd.DataFrame, year: int) -> dict:
     """Embodied CO2e of the year's purchases, annual footprint of the fleet, emissions avoided (beside it)."""
-    bought = purchases[_in_year(purchases["purchased_on"], year)]
-    quantity = pd.to_numeric(bought["quantity"]) if len(bought) else pd.Series(dtype=float)
-    share = pd.to_numeric(bought["refurb_share"], errors="coerce") if len(bought) else pd.Series(dtype=float)
-    new = bought["origin"] == "new" if len(bought) else pd.Series(dtype=bool)
-    refurbished = bought["origin"] == "refurbished" if len(bought) else pd.Series(dtype=bool)
-    pool = bought["origin"] == "reuse_pool" if len(bought) else pd.Series(dtype=bool)
+    quantity = _num(purchases, "quantity")
+    lines = _num(purchases, "lines")
+    share = _num(purchases, "refurb_share")
+    new, refurbished, pool = (purchases["origin"] == origin for origin in PURCHASE_ORIGINS)
 
     # A refurbished unit carries (1 − r) of the new equivalent's embodied emissions; with no documented r,
     # it is counted in full (never an invented saving). A pool claim adds no manufacturing emissions.
-    refurb_factor = quantity[refurbished] * (1 - share[refurbished].fillna(0))
-    embodied_new = _estimate_sum(bought[new], quantity[new])
-    embodied_refurb = _estimate_sum(bought[refurbished], refurb_factor)
-    purchases_embodied = CarbonFigure(embodied_new.low + embodied_refurb.low,
-                                      embodied_new.central + embodied_refurb.central,
-                                      embodied_new.high + embodied_refurb.high,
-                                      embodied_new.rows_without_factor + embodied_refurb.rows_without_factor)
+    embodied_new = _estimate_sum(purchases[new], quantity[new], lines[new])
+    embodied_refurb = _estimate_sum(purchases[refurbished], quantity[refurbished] * (1 - share[refurbished].fillna(0)),
+                                    lines[refurbished])
+    avoided_reuse = _estimate_sum(purchases[pool], quantity[pool], lines[pool])
+    documented = refurbished & share.notna()
+    avoided_refurb = _estimate_sum(purchases[documented], quantity[documented] * share[documented], lines[documented])
 
-    avoided_reuse = _estimate_sum(bought[pool], quantity[pool])
-    avoided_refurb = _estimate_sum(bought[refurbished & share.notna()],
-                                   quantity[refurbished & share.notna()] * share[refurbished & share.notna()])
-
-    fleet = fleet_on(assets, on)
     grid = grid_factor(year)
-    lifetime = pd.to_numeric(fleet["expected_lifetime_years"], errors="coerce")
-    kwh = pd.to_numeric(fleet["annual_kwh"], errors="coerce")
-    usable = fleet["embodied_central"].notna() & lifetime.gt(0) & kwh.notna()
-    energy = float((kwh[usable] * grid).sum())
-    annual = {bound: float((pd.to_numeric(fleet.loc[usable, f"embodied_{bound}"]) / lifetime[usable]).sum()) + energy
+    n = _num(fleet, "n")
+    lifetime = _num(fleet, "expected_lifetime_years")
+    kwh = _num(fleet, "annual_kwh")
+    usable = _num(fleet, "embodied_central").notna() & lifetime.gt(0) & kwh.notna()
+    energy = float((n[usable] * kwh[usable] * grid).sum())
+    annual = {bound: float((n[usable] * _num(fleet, f"embodied_{bound}")[usable] / lifetime[usable]).sum()) + energy
               for bound in BOUNDS}
-    fleet_annual = CarbonFigure(annual["low"], annual["central"], annual["high"], int((~usable).sum()))
+    fleet_annual = CarbonFigure(annual["low"], annual["central"], annual["high"], int(n[~usable].fillna(0).sum()))
 
     # Longer use: a device kept beyond its default lifetime L1, now aged L2, spreads its embodied emissions
-    # over more years: embodied × (1/L1 − 1/L2) per year (carbon-method.md, "Extending life").
-    age = _age_years(fleet["acquired_on"], on)
-    default = pd.to_numeric(fleet["default_lifetime_years"], errors="coerce")
-    extended = fleet["embodied_central"].notna() & default.gt(0) & (age > default)
-    gain = (1 / default[extended]) - (1 / age[extended])
-    avoided_longer = _estimate_sum(fleet[extended], gain)
+    # over more years: embodied × (1/L1 − 1/L2) per year (carbon-method.md, "Extending life"), summed per group
+    # as embodied × (n_extended / L1 − Σ 1/L2).
+    default = _num(fleet, "default_lifetime_years")
+    extended = default.gt(0) & _num(fleet, "n_extended").gt(0)
+    gain = _num(fleet, "n_extended")[extended] / default[extended] - _num(fleet, "inv_age_extended")[extended]
+    avoided_longer = _estimate_sum(fleet[extended], gain, pd.Series(0, index=gain.index))
 
     return {
-        "purchases_embodied_kgco2e": purchases_embodied,
+        "purchases_embodied_kgco2e": _plus(embodied_new, embodied_refurb),
         "fleet_annual_kgco2e": fleet_annual,
         "grid_factor": grid,
         "avoided_reuse_kgco2e": avoided_reuse,
         "avoided_refurbishment_kgco2e": avoided_refurb,
         "avoided_longer_use_kgco2e_per_year": avoided_longer,
-        "avoided_kgco2e": CarbonFigure(avoided_reuse.low + avoided_refurb.low,
-                                       avoided_reuse.central + avoided_refurb.central,
-                                       avoided_reuse.high + avoided_refurb.high),
+        "avoided_kgco2e": _plus(avoided_reuse, avoided_refurb, count_rows=False),
     }
 
 
-def build_report(assets: pd.DataFrame, purchases: pd.DataFrame, year: int, today: date) -> Report:
-    """Every section for ``year``; the fleet is taken at the end of the year, or today for the current year."""
-    on = min(date(year, 12, 31), today)
+def reference_date(year: int, today: date) -> date:
+    """The fleet is taken at the end of the year, or today for the current year."""
+    return min(date(year, 12, 31), today)
+
+
+def build_report(fleet: pd.DataFrame, retired: pd.DataFrame, purchases: pd.DataFrame, year: int,
+                 today: date) -> Report:
+    """Every section for ``year`` from the aggregated frames (see the module's docstring)."""
     return Report(
         year=year,
-        reference_date=on,
-        fleet=fleet_section(assets, on),
-        lifetimes=lifetimes_section(assets, year),
+        reference_date=reference_date(year, today),
+        fleet=fleet_section(fleet),
+        lifetimes=lifetimes_section(retired),
         purchases=purchases_section(purchases, year),
-        retired=retired_section(assets, year),
-        carbon=carbon_section(assets, purchases, year, on),
-        end_of_life=end_of_life_section(assets, year),
+        retired=retired_section(retired, year),
+        carbon=carbon_section(fleet, purchases, year),
+        end_of_life=end_of_life_section(retired),
     )

@@ -12,10 +12,10 @@ from purchasing.forms import choices, strip_filter, choice_id
 
 ROLE_LABELS = {
     Role.SECRETARY: _l("Secrétaire de l'adhérent"),
-    Role.APPROVER: _l("Approbateur de l'adhérent (élu, DGS)"),
-    Role.PURCHASING_OFFICER: _l("Acheteur du syndicat"),
-    Role.SUSTAINABILITY_OFFICER: _l("Chargé(e) de développement durable"),
-    Role.ADMIN: _l("Administrateur du syndicat"),
+    Role.APPROVER: _l("Approbateur ou approbatrice de l'adhérent (élu ou DGS)"),
+    Role.PURCHASING_OFFICER: _l("Acheteur ou acheteuse du syndicat"),
+    Role.SUSTAINABILITY_OFFICER: _l("Chargé ou chargée de développement durable"),
+    Role.ADMIN: _l("Administrateur ou administratrice du syndicat"),
 }
 
 LANGUAGE_CHOICES = [("", _l("Celle du navigateur")), ("fr", "Français"), ("en", "English")]

@@ -20,6 +20,7 @@ from purchasing.domain.errors import DomainError
 from purchasing.errors import problem
 from purchasing import params
 from purchasing.extensions import csrf, db
+from purchasing.pagination import FlatPage, count_capped, flat_page
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token authentication only, never the session cookie: there is nothing for CSRF to ride on.
@@ -70,8 +71,11 @@ class PageQuery(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1")
+    page: int = Field(1, ge=1, le=100_000, description="Page number, from 1 (numbered pages reach the first "
+                      "10,000 rows: beyond, follow ``next_after``)")
     per_page: int = Field(25, ge=1, le=100, description="Items per page (default 25, at most 100)")
+    after: int | None = Field(None, ge=1, le=2**31 - 1, description="Cursor: the ``next_after`` of the previous "
+                              "page (lists ordered by id); the rows after it, read from an index")
 
 
 @dataclass
@@ -139,6 +143,8 @@ def page_of(item: type[BaseModel]) -> type[BaseModel]:
             per_page=(int, ...),
             total=(int, ...),
             pages=(int, ...),
+            total_is_capped=(bool, False),
+            next_after=(int | None, None),
         )
     return _page_models[item]
 
@@ -154,6 +160,14 @@ def _query_model(query: type[BaseModel] | None, paginated: bool) -> type[BaseMod
 
 
 # --- errors --------------------------------------------------------------------------------------
+
+def _one_of(expected: str) -> str:
+    """Pydantic's "'a', 'b' or 'c'" in the user's language: "'a', 'b' ou 'c'"."""
+    values = re.findall(r"'[^']*'|\d+", expected) or [expected]
+    if len(values) == 1:
+        return values[0]
+    return _("%(first)s ou %(last)s", first=", ".join(values[:-1]), last=values[-1])
+
 
 _MESSAGES = {
     "missing": lambda e: _("Champ obligatoire."),
@@ -176,6 +190,50 @@ _MESSAGES = {
     "string_too_short": lambda e: _("Au moins %(n)s caractères.", n=e["ctx"]["min_length"]),
     "too_long": lambda e: _("Au plus %(n)s éléments.", n=e["ctx"]["max_length"]),
     "too_short": lambda e: _("Au moins %(n)s éléments.", n=e["ctx"]["min_length"]),
+    "enum": lambda e: _("Valeur attendue parmi : %(values)s.", values=_one_of(e["ctx"]["expected"])),
+    "literal_error": lambda e: _("Valeur attendue parmi : %(values)s.", values=_one_of(e["ctx"]["expected"])),
+    "decimal_parsing": lambda e: _("Nombre décimal attendu (point décimal, par exemple 12.50)."),
+    "decimal_type": lambda e: _("Nombre décimal attendu (point décimal, par exemple 12.50)."),
+    "decimal_max_digits": lambda e: _("Au plus %(n)s chiffres.", n=e["ctx"]["max_digits"]),
+    "decimal_max_places": lambda e: _("Au plus %(n)s décimales.", n=e["ctx"]["decimal_places"]),
+    "decimal_whole_digits": lambda e: _("Au plus %(n)s chiffres avant la virgule.", n=e["ctx"]["whole_digits"]),
+    "float_parsing": lambda e: _("Nombre attendu."),
+    "float_type": lambda e: _("Nombre attendu."),
+    "finite_number": lambda e: _("Nombre fini attendu."),
+    "int_parsing_size": lambda e: _("Nombre entier trop grand."),
+    "multiple_of": lambda e: _("Doit être un multiple de %(n)s.", n=e["ctx"]["multiple_of"]),
+    "date_parsing": lambda e: _("Date attendue au format AAAA-MM-JJ."),
+    "date_type": lambda e: _("Date attendue au format AAAA-MM-JJ."),
+    "date_from_datetime_parsing": lambda e: _("Date attendue au format AAAA-MM-JJ."),
+    "date_from_datetime_inexact": lambda e: _("Date sans heure attendue (AAAA-MM-JJ)."),
+    "datetime_parsing": lambda e: _("Date et heure attendues au format ISO 8601 (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "datetime_type": lambda e: _("Date et heure attendues au format ISO 8601 (AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "datetime_from_date_parsing": lambda e: _("Date et heure attendues au format ISO 8601 "
+                                              "(AAAA-MM-JJTHH:MM:SS+01:00)."),
+    "timezone_aware": lambda e: _("Date et heure avec fuseau horaire attendues (par exemple +01:00 ou Z)."),
+    "timezone_naive": lambda e: _("Date et heure sans fuseau horaire attendues."),
+    "date_past": lambda e: _("Date passée attendue."),
+    "date_future": lambda e: _("Date future attendue."),
+    "datetime_past": lambda e: _("Date passée attendue."),
+    "datetime_future": lambda e: _("Date future attendue."),
+    "string_pattern_mismatch": lambda e: _("Format non reconnu."),
+    "string_unicode": lambda e: _("Texte attendu."),
+    "bytes_type": lambda e: _("Texte attendu."),
+    "json_invalid": lambda e: _("JSON invalide."),
+    "json_type": lambda e: _("JSON attendu."),
+    "none_required": lambda e: _("Aucune valeur attendue."),
+    "set_type": lambda e: _("Liste attendue."),
+    "tuple_type": lambda e: _("Liste attendue."),
+    "iterable_type": lambda e: _("Liste attendue."),
+    "uuid_parsing": lambda e: _("Identifiant UUID attendu."),
+    "uuid_type": lambda e: _("Identifiant UUID attendu."),
+    "url_parsing": lambda e: _("Adresse web attendue."),
+    "url_type": lambda e: _("Adresse web attendue."),
+    "union_tag_invalid": lambda e: _("Type d'objet inconnu."),
+    "union_tag_not_found": lambda e: _("Type d'objet manquant."),
+    "frozen_field": lambda e: _("Champ non modifiable."),
+    "value_error": lambda e: _("Valeur invalide : %(reason)s", reason=str(e["ctx"]["error"])),
+    "assertion_error": lambda e: _("Valeur invalide."),
 }
 
 
@@ -187,11 +245,13 @@ def validation_problem(error: ValidationError, where: str):
     """422 naming each field in error; ``where`` is "body" or "query"."""
     errors = []
     for item in error.errors(include_url=False, include_input=False):
+        # every message in the user's language (French unless the request asks for English), never the
+        # schema library's own English text: an error type without a message of its own says so in general
         translate = _MESSAGES.get(item["type"])
         try:
-            message = translate(item) if translate else item["msg"]
+            message = translate(item) if translate else _("Valeur invalide.")
         except (KeyError, TypeError):
-            message = item["msg"]
+            message = _("Valeur invalide.")
         errors.append({"field": _field_name(item["loc"]), "in": where, "message": message, "code": item["type"]})
     fields = ", ".join(dict.fromkeys(e["field"] for e in errors))
     return problem(422, _("Données invalides : %(fields)s.", fields=fields), errors=errors)
@@ -320,6 +380,20 @@ def _parse_form(model: type[BaseModel], files: tuple[str, ...]) -> BaseModel:
 
 # --- output --------------------------------------------------------------------------------------
 
+def _page(stmt, query: PageQuery):
+    """A flat page (capped count, cursor): a numbered page beyond the cap is refused (use ``after``), except on a
+    list shorter than the cap, where it is empty as before."""
+    cap = current_app.config.get("LIST_COUNT_CAP", 10_000)
+    per_page = min(query.per_page, current_app.config["MAX_ITEMS_PER_PAGE"])
+    if query.after is None and (query.page - 1) * per_page >= cap:
+        if count_capped(stmt, cap)[1]:
+            raise ApiAbort(problem(400, _("Page trop lointaine : au-delà des %(cap)s premières lignes, suivez "
+                                          "le curseur next_after (paramètre after).", cap=cap), code="page_too_deep"))
+        return FlatPage(items=[], page=query.page, per_page=per_page, total=count_capped(stmt, cap)[0],
+                        capped=False, next_after=None)
+    return flat_page(stmt, page=query.page, per_page=per_page, after=query.after)
+
+
 def _serialise(operation: Operation, result: Any):
     if isinstance(result, Response):  # a view may answer itself (e.g. a problem)
         return result
@@ -327,12 +401,11 @@ def _serialise(operation: Operation, result: Any):
         return "", operation.status
     if operation.paginated:
         query = g.api_query
-        pagination = db.paginate(result, page=query.page, per_page=query.per_page, error_out=False,
-                                 max_per_page=current_app.config["MAX_ITEMS_PER_PAGE"])
+        pagination = _page(result, query)
         model = page_of(operation.response)
         payload = model(items=[operation.response.model_validate(o, from_attributes=True) for o in pagination.items],
                         page=pagination.page, per_page=pagination.per_page, total=pagination.total or 0,
-                        pages=pagination.pages)
+                        pages=pagination.pages, total_is_capped=pagination.capped, next_after=pagination.next_after)
         return jsonify(payload.model_dump(mode="json")), operation.status
     if operation.response is None:
         return jsonify(result), operation.status

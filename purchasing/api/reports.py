@@ -15,26 +15,12 @@ def _carbon(figure: CarbonFigure) -> dict:
     return figure.as_dict()
 
 
-@api_route("/reports/sustainability", query=ReportQuery, response=SustainabilityReportOut,
-           errors=(403, 404, 409), tags=("reports",))
-def sustainability_report(query: ReportQuery):
-    """Rapport de durabilité d'un périmètre pour une année
-
-    Mêmes indicateurs que la page « Rapports durabilité » : parc, achats par origine et part issue du réemploi
-    ou du reconditionné face à l'objectif légal (`reuse_share`, `reuse_target`), part réemployée des
-    équipements sortis (`retired_reuse_share`), émissions de fabrication des achats
-    (`purchases_embodied_kgco2e`) et émissions évitées (`avoided_kgco2e`), chacune en bas / central / haut.
-    Le personnel du syndicat choisit le périmètre ; un utilisateur d'un adhérent ne voit que le sien
-    (403 pour un autre périmètre que « member », 404 pour un autre adhérent).
-    """
-    today = date.today()
-    scope, scope_id, name = report_data.resolve_scope(
-        current_user, query.scope or report_data.default_scope(current_user), query.id)
-    report = report_data.build_scope_report(scope, scope_id, query.year, today)
+def report_figures(report) -> dict:
+    """The API's figures of a report (everything but the scope)."""
     purchases, retired, carbon = report.purchases, report.retired, report.carbon
     fleet = report.fleet
     return {
-        "scope": scope, "scope_id": scope_id, "scope_name": name, "year": report.year,
+        "year": report.year,
         "reference_date": report.reference_date,
         "fleet_count": fleet.get("count", 0), "average_age_years": fleet.get("average_age_years"),
         "past_lifetime_share": fleet.get("past_lifetime_share"),
@@ -55,3 +41,22 @@ def sustainability_report(query: ReportQuery):
         "avoided_longer_use_kgco2e_per_year": _carbon(carbon["avoided_longer_use_kgco2e_per_year"]),
         "end_of_life": [] if report.end_of_life is None else report.end_of_life.to_dict("records"),
     }
+
+
+@api_route("/reports/sustainability", query=ReportQuery, response=SustainabilityReportOut,
+           errors=(403, 404, 409), tags=("reports",))
+def sustainability_report(query: ReportQuery):
+    """Rapport de durabilité d'un périmètre pour une année
+
+    Mêmes indicateurs que la page « Rapports durabilité » : parc, achats par origine et part issue du réemploi
+    ou du reconditionné face à l'objectif légal (`reuse_share`, `reuse_target`), part réemployée des
+    équipements sortis (`retired_reuse_share`), émissions de fabrication des achats
+    (`purchases_embodied_kgco2e`) et émissions évitées (`avoided_kgco2e`), chacune en bas / central / haut.
+    Le personnel du syndicat choisit le périmètre ; un utilisateur d'un adhérent ne voit que le sien
+    (403 pour un autre périmètre que « member », 404 pour un autre adhérent).
+    """
+    today = date.today()
+    scope, scope_id, name = report_data.resolve_scope(
+        current_user, query.scope or report_data.default_scope(current_user), query.id)
+    report = report_data.build_scope_report(scope, scope_id, query.year, today)
+    return {"scope": scope, "scope_id": scope_id, "scope_name": name, **report_figures(report)}

@@ -34,7 +34,7 @@ from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity
 from purchasing.domain.money import format_eur
 from purchasing.domain.states import CAMPAIGN, StateMachine, approval_needed
 from purchasing.extensions import db
-from purchasing.notifications.services import link, notify, users_with_role
+from purchasing.notifications.services import link, notify, settle, users_with_role
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status, check_four_eyes
 from purchasing.pricing import services as pricing
@@ -199,6 +199,7 @@ def approve_commitment(commitment: CampaignCommitment, actor, today: date,
     campaign = _lock_decidable(commitment, today, expected_quantity)
     note = check_four_eyes(commitment.member, (commitment.committed_by_id,), actor, "cet engagement")
     change_commitment_status(commitment, CommitmentStatus.APPROVED, actor, reason=note)
+    settle(Role.APPROVER, commitment.member_id, _campaign_link(campaign))
     notify(users_with_role(Role.SECRETARY, commitment.member_id),
            f"Engagement de {_describe(commitment, campaign)} approuvé.", _campaign_link(campaign))
     return commitment
@@ -211,6 +212,7 @@ def reject_commitment(commitment: CampaignCommitment, actor, reason: str, today:
         raise DomainError("Le motif du refus est obligatoire.", code="reason_required")
     campaign = _lock_decidable(commitment, today, expected_quantity)
     change_commitment_status(commitment, CommitmentStatus.REJECTED, actor, reason=reason)
+    settle(Role.APPROVER, commitment.member_id, _campaign_link(campaign))
     notify(users_with_role(Role.SECRETARY, commitment.member_id),
            f"Engagement de {_describe(commitment, campaign)} refusé : {reason.strip()}", _campaign_link(campaign))
     return commitment
@@ -285,6 +287,7 @@ def close_campaign(campaign: Campaign, actor, today: date) -> Campaign:
         if commitment.status == CommitmentStatus.PENDING:
             change_commitment_status(commitment, CommitmentStatus.DROPPED, actor, automatic=True,
                                      reason="Non approuvé par l'approbateur de l'adhérent avant la date limite.")
+            settle(Role.APPROVER, commitment.member_id, _campaign_link(campaign))
             notify(users_with_role(Role.SECRETARY, commitment.member_id)
                    + users_with_role(Role.APPROVER, commitment.member_id),
                    f"Engagement de {_describe(commitment, campaign)} retiré : il n'a pas été approuvé avant la "

@@ -19,7 +19,7 @@ from purchasing.domain.money import round_cents
 from purchasing.domain.pricing import line_total
 from purchasing.extensions import db
 from purchasing.orders.models import Order, OrderLine
-from purchasing.purchase_orders.models import PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
+from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
 
 #: how many of the latest history orders go on demo purchase orders
 ORDERS_PLACED = 12
@@ -56,6 +56,11 @@ def load(rng: random.Random) -> str:
                                               unit_price_ht=line.base_unit_price_ht,
                                               line_total_ht=line_total(line.base_unit_price_ht, line.quantity),
                                               delivered_quantity=line.quantity))
+        db.session.flush()
+        # the deliveries behind the delivered quantities (bench/integrity.py checks they agree)
+        db.session.execute(insert(Delivery), [
+            dict(purchase_order_line_id=pl.id, quantity=pl.quantity, serial_numbers="", actor_id=officer.id,
+                 created_dt=placed + timedelta(days=20)) for pl in po.lines])
         po.total_ht = round_cents(sum((pl.line_total_ht for pl in po.lines), Decimal(0)))
         contract.committed_ht = contract.committed_ht + po.total_ht
         db.session.execute(insert(PurchaseOrderEvent), [

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from .errors import ProcurementRuleViolation
+from .local_time import paris_text, utc_to_paris
 from .money import format_eur
 
 # --- procedure thresholds -------------------------------------------------------------------
@@ -298,10 +299,10 @@ def check_publishable(tender: TenderData, on: date | datetime) -> list[Publicati
     if len(set(numbers)) != len(numbers):
         violations.append(RuleViolation("duplicate_lot_number", APP_RULE_LOTS,
                                         "Deux lots portent le même numéro."))
-    if tender.bid_deadline.date() <= tender.publication_date:
+    if utc_to_paris(tender.bid_deadline).date() <= tender.publication_date:
         violations.append(RuleViolation(
             "deadline_before_publication", APP_RULE_DATES,
-            f"La date limite de remise des offres ({tender.bid_deadline:%d/%m/%Y %H:%M}) doit être "
+            f"La date limite de remise des offres ({paris_text(tender.bid_deadline)}, heure de Paris) doit être "
             f"postérieure à la date de publication ({tender.publication_date:%d/%m/%Y}).",
         ))
     for lot in tender.lots:

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .errors import PricingError, ProcurementRuleViolation
+from .local_time import paris_text
 
 POINTS = Decimal("0.01")
 TWENTY = Decimal(20)
@@ -171,7 +172,7 @@ def _describe(rule: str, bid: BidInput, points: Mapping[str, Decimal]) -> str:
     if rule == "environmental_points":
         return _fr(points.get("environmental", Decimal(0)))
     if rule == "submitted_at":
-        return f"{bid.submitted_at:%d/%m/%Y à %H:%M:%S}"
+        return paris_text(bid.submitted_at, "%d/%m/%Y à %H:%M:%S")
     if rule == "supplier_name":
         return bid.supplier_name
     return str(bid.bid_id)

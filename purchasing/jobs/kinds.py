@@ -9,9 +9,8 @@ import hashlib
 from dataclasses import asdict
 from datetime import date
 from importlib import import_module
-from pathlib import Path
 
-from flask import Flask, current_app, render_template
+from flask import Flask
 
 from lifecycle.assets import services as lifecycle_services, tags
 from lifecycle.imports import services as inventory_imports
@@ -31,8 +30,6 @@ ORDERS_EXPORT = "orders_export"
 LABEL_SHEET = "label_sheet"
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#: at most this many labels in one sheet job (210 pages)
-MAX_LABELS = 5000
 
 
 def _owner(job: Job) -> User:
@@ -184,22 +181,40 @@ def start_orders_export(user, member_id: int | None, start: date | None, end: da
 
 
 def _orders_export(job: Job, progress: Progress) -> Outcome:
+    """Rows streamed from a server-side cursor into the file (CSV or write-only XLSX): constant memory."""
     p = job.params
-    rows = order_exports.order_rows(_owner(job), p["member_id"], p["start"] and date.fromisoformat(p["start"]),
-                                    p["end"] and date.fromisoformat(p["end"]), progress=progress)
-    progress(len(rows), len(rows), "Écriture du fichier…", force=True)
-    name, mimetype, content = order_exports.frame_file(
-        order_exports.safe_frame(rows, order_exports.ORDER_COLUMNS), p["fmt"], "commandes")
-    return Outcome(summary={"lines": len(rows)}, message=f"{len(rows)} lignes de commande exportées.",
+    args = (_owner(job), p["member_id"], p["start"] and date.fromisoformat(p["start"]),
+            p["end"] and date.fromisoformat(p["end"]))
+    total = order_exports.count_order_lines(*args)
+    progress(0, total, force=True)
+
+    written = [0]
+
+    def rows():
+        for row in order_exports.iter_order_rows(*args):
+            if written[0] % order_exports.FETCH_ROWS == 0:
+                progress(written[0], total)
+            written[0] += 1
+            yield row
+
+    if p["fmt"] == "xlsx":
+        name, mimetype = "commandes.xlsx", XLSX_MIME
+        content = order_exports.xlsx_bytes(order_exports.ORDER_COLUMNS, rows())
+    else:
+        name, mimetype = "commandes.csv", "text/csv"
+        content = "".join(order_exports.csv_chunks(order_exports.ORDER_COLUMNS, rows())).encode("utf-8")
+    progress(written[0], written[0], "Fichier écrit.", force=True)
+    return Outcome(summary={"lines": written[0]}, message=f"{written[0]} lignes de commande exportées.",
                    file=(name, mimetype, content))
 
 
 # --- label sheet ---------------------------------------------------------------------------------
 
 def start_label_sheet(user, asset_ids: list[int], locale: str = "fr") -> Job:
-    ids = sorted(set(asset_ids))[:MAX_LABELS]
+    """A sheet of the given assets (refused when empty or above MAX_LABELS, never cut silently)."""
+    ids = lifecycle_services.label_ids(asset_ids, user=user)
     if not ids:
-        raise DomainError("Cochez au moins un équipement pour imprimer ses étiquettes.", code="no_assets")
+        raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
     return start_job(LABEL_SHEET, user, params={"ids": ids, "locale": locale}, total=len(ids),
                      title=f"Planche de {len(ids)} étiquettes")
 
@@ -208,17 +223,10 @@ def _label_sheet(job: Job, progress: Progress) -> Outcome:
     assets = lifecycle_services.assets_for_labels(job.params["ids"], _owner(job))
     if not assets:
         raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
-    sheet = []
-    for index, asset in enumerate(assets):
-        if index % 24 == 0:
-            progress(index, len(assets))
-        sheet.append({"asset": asset, "svg": tags.barcode_svg_inline(asset.tag)})
-    css = (Path(current_app.static_folder) / "css" / "labels.css").read_text(encoding="utf-8")
-    html = render_template("lifecycle/labels.html", pages=tags.pages(sheet), per_row=tags.LABELS_PER_ROW,
-                           inline_css=css)
+    html, page_count = tags.sheet_html(assets, standalone=True, progress=progress)
     progress(len(assets), len(assets), force=True)
-    return Outcome(summary={"labels": len(assets), "pages": len(tags.pages(sheet))},
-                   message=f"Planche de {len(assets)} étiquettes prête ({len(tags.pages(sheet))} pages A4).",
+    return Outcome(summary={"labels": len(assets), "pages": page_count},
+                   message=f"Planche de {len(assets)} étiquettes prête ({page_count} pages A4).",
                    file=(f"etiquettes-{job.id}.html", "text/html", html.encode("utf-8")))
 
 

@@ -39,6 +39,18 @@ def mark_all_read(user) -> None:
     db.session.flush()
 
 
+def settle(role: str, member_id: int, link_path: str) -> int:
+    """A decision was taken: the requests for it (notifications with this link sent to the member's users of this
+    role) stop showing as new, for every recipient — whoever decided. Returns how many were settled."""
+    recipients = select(User.id).where(User.role == role, User.member_id == member_id)
+    result = db.session.execute(update(Notification)
+                                .where(Notification.link == link_path[:300], Notification.is_read.is_(False),
+                                       Notification.user_id.in_(recipients))
+                                .values(is_read=True).execution_options(synchronize_session=False))
+    db.session.flush()
+    return result.rowcount or 0
+
+
 def link(endpoint: str, **values) -> str:
     """A path for a notification, also outside a request (CLI, tests, background jobs)."""
     from flask import current_app, has_request_context, url_for

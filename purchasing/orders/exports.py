@@ -1,13 +1,16 @@
-"""Orders by member and period to CSV and XLSX (pandas), cells safe from formula injection."""
+"""Orders by member and period to CSV (streamed) and XLSX (written row by row), cells safe from formula injection."""
 from __future__ import annotations
 
+import csv
 import io
+import tempfile
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timezone
 
 import pandas as pd
-from flask import Response
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from flask import Response, stream_with_context
+from openpyxl import Workbook
+from sqlalchemy import Select, func, select
 
 from purchasing.catalogue.models import Product
 from purchasing.extensions import db
@@ -50,10 +53,21 @@ ORDER_COLUMNS = ["Commande", "Adhérent", "Statut", "Soumise le", "Lieu de livra
                  "Total ligne HT", "Quantité livrée"]
 
 
-def order_rows(user, member_id: int | None, start: date | None, end: date | None, progress=None) -> list[dict]:
-    stmt = (select(OrderLine).join(Order, OrderLine.order_id == Order.id)
-            .options(joinedload(OrderLine.order).joinedload(Order.member),
-                     joinedload(OrderLine.product).joinedload(Product.category))
+#: Above this many order lines, the XLSX is prepared by a job (the CSV always streams).
+XLSX_DIRECT_MAX_LINES = 10_000
+#: Rows fetched per round trip from the server-side cursor.
+FETCH_ROWS = 1000
+
+
+def _order_lines(user, member_id: int | None, start: date | None, end: date | None) -> Select:
+    stmt = (select(Order.reference, Member.name.label("member_name"), Order.status, Order.submitted_dt,
+                   Order.delivery_site, Product.brand, Product.model, Product.manufacturer_ref, OrderLine.quantity,
+                   OrderLine.base_unit_price_ht, OrderLine.fee_rate, OrderLine.unit_price_ht, OrderLine.line_total_ht,
+                   OrderLine.delivered_quantity)
+            .select_from(OrderLine)
+            .join(Order, OrderLine.order_id == Order.id)
+            .join(Member, Order.member_id == Member.id)
+            .join(Product, OrderLine.product_id == Product.id)
             .where(Order.status != "draft", Order.submitted_dt.is_not(None)))
     stmt = member_scope(stmt, Order, user)
     if member_id:
@@ -62,20 +76,68 @@ def order_rows(user, member_id: int | None, start: date | None, end: date | None
         stmt = stmt.where(Order.submitted_dt >= datetime.combine(start, time.min, timezone.utc))
     if end:
         stmt = stmt.where(Order.submitted_dt <= datetime.combine(end, time.max, timezone.utc))
-    rows = []
-    lines = db.session.scalars(stmt.order_by(Order.id, OrderLine.id)).unique().all()
-    for index, line in enumerate(lines):
-        if progress is not None and index % 1000 == 0:
-            progress(index, len(lines))
-        order = line.order
-        rows.append(dict(zip(ORDER_COLUMNS, [
-            order.reference, order.member.name, order.status, order.submitted_dt.date().isoformat(),
-            order.delivery_site, line.product.name, line.product.manufacturer_ref, line.quantity,
-            str(line.base_unit_price_ht), str(line.fee_rate), str(line.unit_price_ht), str(line.line_total_ht),
-            line.delivered_quantity])))
-    return rows
+    return stmt
 
 
-def orders_export(user, member_id, start, end, fmt: str) -> Response:
-    frame = safe_frame(order_rows(user, member_id, start, end), ORDER_COLUMNS)
-    return frame_response(frame, fmt, "commandes")
+def count_order_lines(user, member_id: int | None, start: date | None, end: date | None) -> int:
+    stmt = _order_lines(user, member_id, start, end).with_only_columns(func.count(), maintain_column_froms=True)
+    return db.session.scalar(stmt) or 0
+
+
+def iter_order_rows(user, member_id: int | None, start: date | None, end: date | None) -> Iterator[list]:
+    """The export's rows (ORDER_COLUMNS), formula-safe, read from a server-side cursor FETCH_ROWS at a time:
+    memory stays constant whatever the number of orders."""
+    stmt = _order_lines(user, member_id, start, end).order_by(Order.id, OrderLine.id)
+    result = db.session.execute(stmt.execution_options(yield_per=FETCH_ROWS))
+    try:
+        for r in result:
+            yield [safe_cell(v) for v in (
+                r.reference, r.member_name, r.status, r.submitted_dt.date().isoformat(), r.delivery_site,
+                f"{r.brand} {r.model}", r.manufacturer_ref, r.quantity, str(r.base_unit_price_ht), str(r.fee_rate),
+                str(r.unit_price_ht), str(r.line_total_ht), r.delivered_quantity)]
+    finally:  # also when the reader stops early (a closed download): the server-side cursor is released
+        result.close()
+
+
+def csv_chunks(columns: list[str], rows: Iterable[list], chunk_size: int = 64 * 1024) -> Iterator[str]:
+    """A CSV (UTF-8 BOM, semicolons, as ``frame_file`` writes it) as text chunks of about ``chunk_size``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
+    buffer.write("\ufeff")
+    writer.writerow([safe_cell(c) for c in columns])
+    for row in rows:
+        writer.writerow(row)
+        if buffer.tell() >= chunk_size:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def xlsx_bytes(columns: list[str], rows: Iterable[list], sheet: str = "Export") -> bytes:
+    """An XLSX written row by row (openpyxl's write-only mode) through a temporary file: constant memory
+    while writing; the finished file is returned."""
+    book = Workbook(write_only=True)
+    worksheet = book.create_sheet(sheet)
+    worksheet.append([safe_cell(c) for c in columns])
+    for row in rows:
+        worksheet.append(row)
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+        out.seek(0)
+        return out.read()
+
+
+def csv_attachment(filename: str, chunks: Iterator[str]) -> Response:
+    return Response(stream_with_context(chunk.encode("utf-8") for chunk in chunks), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
+
+
+def orders_export(user, member_id, start, end, fmt: str) -> Response | None:
+    """The CSV streamed; the XLSX directly up to XLSX_DIRECT_MAX_LINES lines, else None (a job prepares it)."""
+    if fmt == "csv":
+        return csv_attachment("commandes", csv_chunks(ORDER_COLUMNS, iter_order_rows(user, member_id, start, end)))
+    if count_order_lines(user, member_id, start, end) > XLSX_DIRECT_MAX_LINES:
+        return None
+    content = xlsx_bytes(ORDER_COLUMNS, iter_order_rows(user, member_id, start, end))
+    return Response(content, mimetype=XLSX_MIME, headers={"Content-Disposition": 'attachment; filename="commandes.xlsx"'})

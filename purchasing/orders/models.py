@@ -21,6 +21,9 @@ class Order(db.Model):
     __owner_column__ = "member_id"
     __table_args__ = (
         Index("ix_order_member_status", "member_id", "status"),
+        # the flat order lists (migration scale_01)
+        Index("ix_purchase_request_status_id", "status", "id"),
+        Index("ix_purchase_request_member_id_id", "member_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -27,7 +27,7 @@ from purchasing.extensions import db
 from purchasing.mail import messages as mail
 from purchasing.members.models import Member, Site
 from purchasing.members.services import resolve_sites
-from purchasing.notifications.services import link, notify, users_with_role
+from purchasing.notifications.services import link, notify, settle, users_with_role
 from purchasing.orders.models import Order, OrderEvent, OrderLine
 from purchasing.pricing import services as pricing
 from purchasing.scoping import member_scope
@@ -314,6 +314,7 @@ def approve(order: Order, actor) -> Order:
     """The member's approver approves a submitted order; never one they created or submitted (four-eyes)."""
     note = check_four_eyes(order.member, (order.created_by_id, submitter_id(order)), actor, "cette commande")
     change_order_status(order, "approved", actor, reason=note)
+    settle(Role.APPROVER, order.member_id, _link(order))
     _notify_approved(order)
     mail.order_decided(order)
     return order
@@ -323,6 +324,7 @@ def reject(order: Order, actor, reason: str) -> Order:
     if not (reason or "").strip():
         raise ReasonRequired()
     change_order_status(order, "rejected", actor, reason=reason)
+    settle(Role.APPROVER, order.member_id, _link(order))
     notify(users_with_role(Role.SECRETARY, order.member_id),
            f"Commande {order.reference} refusée : {reason.strip()}", _link(order))
     mail.order_decided(order, reason)
@@ -331,6 +333,7 @@ def reject(order: Order, actor, reason: str) -> Order:
 
 def cancel(order: Order, actor, reason: str = "") -> Order:
     change_order_status(order, "cancelled", actor, reason=reason)
+    settle(Role.APPROVER, order.member_id, _link(order))
     return order
 
 

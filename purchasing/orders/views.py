@@ -19,7 +19,7 @@ from purchasing.orders import exports, services
 from purchasing.orders.forms import CancelForm, CartForm, ExportForm, RejectForm
 from purchasing.members.models import Site
 from purchasing.orders.models import Order
-from purchasing.pagination import paginate
+from purchasing.pagination import paginate_flat
 
 bp = Blueprint("orders", __name__)
 
@@ -101,7 +101,7 @@ def update_cart():
 @roles_required(*MEMBER, *STAFF)
 def index():
     status = request.args.get("status") or None
-    pagination = paginate(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
+    pagination = paginate_flat(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes"), machine=ORDER,
                            endpoint="orders.index")
 
@@ -109,7 +109,7 @@ def index():
 @bp.get("/orders/to-approve")
 @roles_required(Role.APPROVER)
 def to_approve():
-    pagination = paginate(services.orders_for(current_user, status="submitted"))
+    pagination = paginate_flat(services.orders_for(current_user, status="submitted"))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes à approuver"),
                            machine=ORDER, endpoint="orders.to_approve",
                            commitments=campaigns.pending_commitments_for(current_user))
@@ -179,5 +179,8 @@ def export():
         return render_template("orders/export.html", form=form)
     if not form.validate():
         return render_template("orders/export.html", form=form), 422
-    return exports.orders_export(current_user, form.member.data or None, form.start.data, form.end.data,
-                                 form.fmt.data)
+    response = exports.orders_export(current_user, form.member.data or None, form.start.data, form.end.data,
+                                     form.fmt.data)
+    if response is None:  # a large XLSX: prepared by a job from the form below
+        return render_template("orders/export.html", form=form, too_large=exports.XLSX_DIRECT_MAX_LINES)
+    return response

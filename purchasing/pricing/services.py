@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
+from flask import has_request_context, request
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -54,7 +55,18 @@ def latest_grid() -> TariffGrid | None:
 
 
 def grid_in_force(on_date: date) -> TariffGrid:
-    """The grid whose effective date is the latest on or before ``on_date`` (PricingError otherwise)."""
+    """The grid whose effective date is the latest on or before ``on_date`` (PricingError otherwise).
+
+    Read once per request and date (pages price many lines with it): kept on the request, never across
+    requests, so a grid voted meanwhile applies from the next request on.
+    """
+    cache = request.environ.setdefault("parc.grids_in_force", {}) if has_request_context() else {}
+    if on_date not in cache:
+        cache[on_date] = _grid_in_force(on_date)
+    return cache[on_date]
+
+
+def _grid_in_force(on_date: date) -> TariffGrid:
     grid = db.session.scalars(
         select(TariffGrid).options(selectinload(TariffGrid.bands))
         .where(TariffGrid.effective_from <= on_date)
@@ -117,6 +129,8 @@ def create_grid_version(effective_from: date, deliberation_ref: str, bands: list
                              fee_rate=b.fee_rate) for b in checked.bands]
     db.session.add(grid)
     db.session.flush()
+    if has_request_context():
+        request.environ.pop("parc.grids_in_force", None)  # this request's next prices use the new version
     return grid
 
 

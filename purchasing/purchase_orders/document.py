@@ -168,7 +168,10 @@ def assemble_document(*, reference: str, issue_date: date, buyer: Party, seller:
         where = f"ligne {line.number} ({line.billing.member_name}, commande {line.member_order_reference})"
         if not line.billing.siret:
             missing.append(f"{where} : l'adhérent n'a pas de SIRET de facturation")
-        if line.delivery.address.is_empty:
+        if line.delivery.address.is_empty and line.delivery.site_name:
+            missing.append(f"{where} : le site de livraison « {line.delivery.site_name} » n'a pas d'adresse "
+                           "(à compléter dans le carnet d'adresses de l'adhérent)")
+        elif line.delivery.address.is_empty:
             missing.append(f"{where} : aucun site de livraison")
     missing = list(dict.fromkeys(missing))
     if missing:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -65,6 +65,55 @@ def approved_groups() -> list[Group]:
     groups: dict[int, Group] = {}
     for line in lines:
         groups.setdefault(line.offer.contract_id, Group(line.offer.contract)).lines.append(line)
+    return list(groups.values())
+
+
+@dataclass
+class GroupSummary:
+    """One contract of the "to place" page: its first lines, and its line count and total computed in SQL."""
+
+    contract: FrameworkContract
+    line_count: int
+    total_ht: Decimal
+    lines: list[OrderLine] = field(default_factory=list)
+
+    @property
+    def hidden_lines(self) -> int:
+        return self.line_count - len(self.lines)
+
+
+def to_place_groups_stmt():
+    """(contract_id, line count, supplier total) of the approved lines not yet placed, one row per contract."""
+    return (select(Offer.contract_id, func.count(OrderLine.id),
+                   func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity))
+            .select_from(OrderLine).join(Order, OrderLine.order_id == Order.id)
+            .join(Offer, OrderLine.offer_id == Offer.id)
+            .where(Order.status == "approved", OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id)))
+            .group_by(Offer.contract_id).order_by(Offer.contract_id))
+
+
+def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
+    """The groups of one page of ``to_place_groups_stmt`` rows, each with its first ``lines_per_group`` lines
+    (three queries, whatever the number of groups)."""
+    ids = [row[0] for row in rows]
+    if not ids:
+        return []
+    contracts = {c.id: c for c in db.session.scalars(
+        select(FrameworkContract).where(FrameworkContract.id.in_(ids)).options(joinedload(FrameworkContract.supplier)))}
+    rank = func.row_number().over(partition_by=Offer.contract_id, order_by=OrderLine.id).label("rank")
+    ranked = (select(OrderLine.id.label("line_id"), rank).join(Order, OrderLine.order_id == Order.id)
+              .join(Offer, OrderLine.offer_id == Offer.id)
+              .where(Order.status == "approved", Offer.contract_id.in_(ids),
+                     OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id))).subquery())
+    lines = db.session.scalars(
+        select(OrderLine).join(ranked, ranked.c.line_id == OrderLine.id).where(ranked.c.rank <= lines_per_group)
+        .options(joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product),
+                 joinedload(OrderLine.offer))
+        .order_by(OrderLine.id)).unique().all()
+    groups = {contract_id: GroupSummary(contracts[contract_id], count, round_cents(Decimal(total or 0)))
+              for contract_id, count, total in rows}
+    for line in lines:
+        groups[line.offer.contract_id].lines.append(line)
     return list(groups.values())
 
 

@@ -14,10 +14,10 @@ from purchasing.documents.responses import bytes_response
 from purchasing.domain.states import ORDER, PURCHASE_ORDER
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
-from purchasing.params import database_id
+from purchasing.params import database_id, query_int
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
-from purchasing.pagination import paginate
+from purchasing.pagination import flat_page, paginate, paginate_flat
 from purchasing.decp.forms import ModificationForm, NotificationForm
 from purchasing.purchase_orders import services
 
@@ -39,17 +39,25 @@ def _csrf_ok() -> None:
         abort(400)
 
 
+#: "to place": contracts per page, and the lines shown per contract (the count and total cover them all)
+GROUPS_PER_PAGE = 10
+LINES_PER_GROUP = 20
+
+
 @bp.get("/purchase-orders/")
 @roles_required(*OFFICERS)
 def index():
-    pagination = paginate(services.list_purchase_orders())
+    pagination = paginate_flat(services.list_purchase_orders())
     return render_template("purchase_orders/index.html", pagination=pagination, machine=PURCHASE_ORDER)
 
 
 @bp.get("/purchase-orders/to-place")
 @roles_required(*OFFICERS)
 def to_place():
-    return render_template("purchase_orders/to_place.html", groups=services.approved_groups(), form=FlaskForm())
+    pagination = flat_page(services.to_place_groups_stmt(), page=query_int("page", 1), per_page=GROUPS_PER_PAGE,
+                           rows=True)
+    groups = services.to_place_page(pagination.items, LINES_PER_GROUP)
+    return render_template("purchase_orders/to_place.html", groups=groups, pagination=pagination, form=FlaskForm())
 
 
 @bp.post("/purchase-orders/create")

@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from purchasing.domain.decp import UnknownCpvCode, check_cpv
 
 from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.domain.local_time import NonexistentLocalTime, paris_to_utc
 
 CRITERION_LABELS = {
     "price": _l("Prix"),
@@ -53,13 +54,22 @@ class TenderForm(FlaskForm):
                         validators=[DataRequired(_l("L'objet est obligatoire.")), Length(max=300)])
     publication_date = DateField(_l("Date de publication"),
                                  validators=[InputRequired(_l("La date de publication est obligatoire."))])
-    bid_deadline = DateTimeLocalField(_l("Date limite de remise des offres (UTC)"), format="%Y-%m-%dT%H:%M",
+    bid_deadline = DateTimeLocalField(_l("Date limite de remise des offres (heure de Paris)"), format="%Y-%m-%dT%H:%M",
                                       validators=[InputRequired(_l("La date limite est obligatoire."))])
     abnormally_low_ratio = FrenchDecimalField(
         _l("Seuil d'offre anormalement basse (part de la médiane)"), default=Decimal("0.70"),
         validators=[InputRequired(_l("Le seuil est obligatoire.")),
                     NumberRange(min=Decimal("0.01"), max=Decimal("0.99"),
                                 message=_l("Le seuil doit être compris entre 0,01 et 0,99."))])
+
+    def validate_bid_deadline(self, field):
+        """The typed time is Paris time: one skipped when clocks go forward is refused on the field."""
+        if field.data is not None:
+            try:
+                paris_to_utc(field.data)
+            except NonexistentLocalTime as error:
+                raise ValidationError(_l("Cette heure n'existe pas à Paris (passage à l'heure d'été) : "
+                                         "choisissez une autre heure.")) from error
 
 
 class LotForm(FlaskForm):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import Select
 
 from purchasing.catalogue.models import Category, Offer, PriceBreak, Product
+from purchasing.domain.local_time import paris_text, utc_to_paris
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
 from purchasing.domain.decp import check_cpv
@@ -131,7 +132,7 @@ def _check_tender_input(data: TenderInput, exclude_id: int | None = None) -> str
         raise ConflictError(f"Une consultation porte déjà la référence {reference}.", code="reference_taken")
     if data.bid_deadline.tzinfo is None:
         raise DomainError("La date limite doit être une date et heure avec fuseau horaire.", code="naive_deadline")
-    if data.bid_deadline.date() <= data.publication_date:
+    if utc_to_paris(data.bid_deadline).date() <= data.publication_date:
         raise ProcurementRuleViolation("La date limite de remise des offres doit être postérieure à la date de "
                                        "publication.", code="deadline_before_publication")
     if not Decimal("0") < data.abnormally_low_ratio < Decimal("1"):
@@ -330,7 +331,7 @@ def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
                                            code="deadline_passed")
     elif to == "closed" and now < tender.bid_deadline:
         raise ConflictError("La consultation ne peut être close qu'à la date limite de remise des offres "
-                            f"({tender.bid_deadline:%d/%m/%Y %H:%M} UTC).", code="deadline_not_reached")
+                            f"({paris_text(tender.bid_deadline)}, heure de Paris).", code="deadline_not_reached")
     elif to == "evaluated":
         undecided = [lot.number for lot in tender.lots if lot.bids and any(b.rank is None for b in lot.bids)]
         if undecided:

@@ -1,7 +1,6 @@
 """Tender pages: purchasing officers and admins run tenders; bid prices stay sealed until the deadline."""
 from __future__ import annotations
 
-from datetime import timezone
 from decimal import Decimal
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -37,6 +36,7 @@ from purchasing.tenders.forms import (
     UnsuccessfulForm,
 )
 from purchasing.tenders.models import Bid, TenderLot
+from purchasing.domain.local_time import paris_to_utc, utc_to_paris
 
 bp = Blueprint("tenders", __name__, url_prefix="/tenders")
 OFFICERS = (Role.ADMIN, Role.PURCHASING_OFFICER)
@@ -75,7 +75,7 @@ def _bid_or_404(bid_id: int) -> Bid:
 def _tender_input(form: TenderForm) -> services.TenderInput:
     return services.TenderInput(
         reference=form.reference.data, title=form.title.data, publication_date=form.publication_date.data,
-        bid_deadline=form.bid_deadline.data.replace(tzinfo=timezone.utc),
+        bid_deadline=paris_to_utc(form.bid_deadline.data),
         abnormally_low_ratio=form.abnormally_low_ratio.data)
 
 
@@ -120,7 +120,7 @@ def edit(tender_id: int):
     tender = _tender_or_404(tender_id)
     form = TenderForm(obj=tender)
     if request.method == "GET":
-        form.bid_deadline.data = tender.bid_deadline.replace(tzinfo=None)
+        form.bid_deadline.data = utc_to_paris(tender.bid_deadline)
     if form.validate_on_submit():
         try:
             services.update_tender(tender, _tender_input(form))

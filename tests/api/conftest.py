@@ -94,9 +94,11 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
     secretary_a = actx["users"][Role.SECRETARY]
     secretary_b = make_user(role=Role.SECRETARY, member=actx["member_b"], email="secretary@b.test")
     today = date.today()
-    order_a = orders.create_order(secretary_a, [(offer.id, 1)], today, "Mairie A")
+    from tests.conftest import default_site_id
+
+    order_a = orders.create_order(secretary_a, [(offer.id, 1)], today, int(default_site_id(actx["member_a"])))
     orders.submit_order(order_a, secretary_a, today)
-    order_b = orders.create_order(secretary_b, [(offer.id, 1)], today, "Mairie B")
+    order_b = orders.create_order(secretary_b, [(offer.id, 1)], today, int(default_site_id(actx["member_b"])))
     orders.submit_order(order_b, secretary_b, today)  # 515 € ≤ 1 000 €: approved automatically
     assert order_b.status == "approved"
     officer = actx["users"][Role.PURCHASING_OFFICER]

@@ -32,9 +32,11 @@ def dw(app, make_member, make_user, make_grid, make_offer):
     make_grid()
     offer = make_offer(price="500.00")
     today = date.today()
-    order_a = orders.create_order(users["secretary_a"], [(offer.id, 1)], today, "Mairie A")
+    from tests.conftest import default_site_id
+
+    order_a = orders.create_order(users["secretary_a"], [(offer.id, 1)], today, int(default_site_id(member_a)))
     orders.submit_order(order_a, users["secretary_a"], today)
-    order_b = orders.create_order(users["secretary_b"], [(offer.id, 1)], today, "Mairie B")
+    order_b = orders.create_order(users["secretary_b"], [(offer.id, 1)], today, int(default_site_id(member_b)))
     orders.submit_order(order_b, users["secretary_b"], today)
     po = purchase_orders.create_purchase_order_for_orders([order_b.id], users["officer"])
     purchase_orders.send_purchase_order(po, users["officer"])

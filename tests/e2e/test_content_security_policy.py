@@ -61,11 +61,16 @@ def test_pages_raise_no_csp_violation(chromium, live_server):
         page.goto("/lifecycle/")
         hrefs = page.locator("a[href^='/lifecycle/assets/']").evaluate_all("links => links.map(a => a.getAttribute('href'))")
         asset_id = next(m.group(1) for h in hrefs if (m := re.match(r"/lifecycle/assets/(\d+)$", h)))
-        for url in (f"/lifecycle/assets/{asset_id}", f"/lifecycle/labels?ids={asset_id}", "/catalogue/", "/cart",
-                    "/orders/"):
+        for url in (f"/lifecycle/assets/{asset_id}", "/catalogue/", "/cart", "/orders/"):
             page.goto(url)
             assert not _violations(page), (url, _violations(page))
             checked.append(url)
+        page.goto("/lifecycle/")  # the label sheet of a ticked asset (a POST of the selection)
+        page.locator("input[name=ids]").first.check()
+        page.get_by_role("button", name="Imprimer les étiquettes de la sélection").click()
+        expect(page.locator(".label")).to_have_count(1)
+        assert not _violations(page), ("/lifecycle/labels", _violations(page))
+        checked.append("/lifecycle/labels")
         page.goto(f"/lifecycle/assets/{asset_id}")
         anchor = page.locator(".barcode svg text").first.evaluate("t => getComputedStyle(t).textAnchor")
         assert anchor == "middle", "the barcode's text lost its centring"

@@ -22,15 +22,15 @@ MEMBER_ONLY = {"Mon adhérent"}
 
 ROLES = [
     # email, role label on the home page, member shown in the header, must see, must not see
-    ("admin@demo.local", "Administrateur du syndicat", None,
+    ("admin@demo.local", "Administrateur ou administratrice du syndicat", None,
      {"Accueil"} | STAFF_ONLY | ADMIN_ONLY, MEMBER_ONLY),
-    ("achats@demo.local", "Acheteur du syndicat", None,
+    ("achats@demo.local", "Acheteur ou acheteuse du syndicat", None,
      {"Accueil"} | STAFF_ONLY, ADMIN_ONLY | MEMBER_ONLY),
-    ("durabilite@demo.local", "Chargé(e) de développement durable", None,
+    ("durabilite@demo.local", "Chargé ou chargée de développement durable", None,
      {"Accueil"} | STAFF_ONLY, ADMIN_ONLY | MEMBER_ONLY),
     ("secretaire@petite-commune.demo", "Secrétaire de l'adhérent", "Saint-Julien-de-Crempse",
      {"Accueil"} | MEMBER_ONLY, STAFF_ONLY | ADMIN_ONLY),
-    ("maire@petite-commune.demo", "Approbateur de l'adhérent (élu, DGS)", "Saint-Julien-de-Crempse",
+    ("maire@petite-commune.demo", "Approbateur ou approbatrice de l'adhérent (élu ou DGS)", "Saint-Julien-de-Crempse",
      {"Accueil"} | MEMBER_ONLY, STAFF_ONLY | ADMIN_ONLY),
     ("secretaire@moyenne-commune.demo", "Secrétaire de l'adhérent", "Villeneuve-sur-Vézère",
      {"Accueil"} | MEMBER_ONLY, STAFF_ONLY | ADMIN_ONLY),

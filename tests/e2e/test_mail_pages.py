@@ -21,7 +21,7 @@ def _admin_creates_the_account(page: Page) -> None:
     check_accessibility(page)
     page.get_by_label("Adresse e-mail").fill(EMAIL)
     page.get_by_label("Nom complet").fill("Camille Oubli")
-    page.get_by_label("Rôle").select_option(label="Chargé(e) de développement durable")
+    page.get_by_label("Rôle").select_option(label="Chargé ou chargée de développement durable")
     page.get_by_label("Mot de passe", exact=True).fill("un-mot-de-passe-initial")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text(f"Utilisateur {EMAIL} créé.")

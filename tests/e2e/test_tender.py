@@ -46,7 +46,7 @@ def test_tender_created_published_bids_uploaded(page: Page):
     page.get_by_label("Objet").fill(TITLE)
     page.get_by_label("Date de publication").fill(date.today().isoformat())
     deadline = datetime.now(timezone.utc) + timedelta(days=40)
-    page.get_by_label("Date limite de remise des offres (UTC)").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Date limite de remise des offres (heure de Paris)").fill(deadline.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name=re.compile("^(Créer|Enregistrer)")).click()
     expect(page.get_by_role("status").filter(has_text=f"Consultation « {REFERENCE} » créée.")).to_be_visible()
     expect(page.get_by_role("heading", name=f"{REFERENCE} — {TITLE}", level=1)).to_be_visible()

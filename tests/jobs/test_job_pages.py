@@ -146,9 +146,11 @@ def test_a_label_sheet_of_another_members_assets_is_refused(app, people):
     theirs = [services.create_asset(member_id=people["member_b"].id, category=laptop, designation="PC")
               for _ in range(25)]
     a = _as(app.test_client(), "sec@a.jobs")
-    job_id = _job_id(a.post_form("/jobs/labels", {"ids": [str(x.id) for x in theirs]}, page="/jobs/"))
-    page = a.get(f"/jobs/{job_id}").get_data(as_text=True)
-    assert "Aucun de ces équipements n&#39;est dans votre inventaire." in page
+    # refused before any job is created (the sheet holds the user's own assets only)
+    refused = a.post_form("/jobs/labels", {"ids": [str(x.id) for x in theirs]}, page="/jobs/")
+    assert refused.status_code == 302 and refused.headers["Location"].endswith("/lifecycle/")
+    assert "Aucun de ces équipements n&#39;est dans votre inventaire." in a.get("/lifecycle/").get_data(as_text=True)
+    assert "Planche de 25" not in a.get("/jobs/").get_data(as_text=True)
 
 
 def test_the_jobs_api_starts_an_import_and_an_export_and_scopes_them(app, people, client):
@@ -194,11 +196,17 @@ def test_the_jobs_api_starts_an_import_and_an_export_and_scopes_them(app, people
 
 
 def test_a_rolled_back_start_queues_nothing(app, people):
+    from sqlalchemy import select
+
+    from lifecycle.assets import services
+    from purchasing.catalogue.models import Category
     from purchasing.extensions import db
     from purchasing.jobs import kinds
     from purchasing.jobs.models import Job
 
-    job = kinds.start_label_sheet(people["a"], [1])
+    laptop = db.session.scalars(select(Category).where(Category.code == "laptop")).one()
+    asset = services.create_asset(member_id=people["a"].member_id, category=laptop, designation="PC")
+    job = kinds.start_label_sheet(people["a"], [asset.id])
     job_id = job.id
     db.session.rollback()
     assert db.session.get(Job, job_id) is None

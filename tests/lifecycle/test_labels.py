@@ -62,12 +62,9 @@ def test_label_sheet_has_24_labels_per_page_encoding_the_tags(browser, make_memb
     make_user(member=member, email="labels@a.test")
     assets = [make_asset(member) for _ in range(26)]
     browser.login("labels@a.test")
-    query = "&".join(f"ids={a.id}" for a in assets)
-    # more than one page: the page offers to prepare the sheet as a background job, then its file is downloaded
-    offer = browser.get(f"/lifecycle/labels?{query}")
-    assert offer.status_code == 200 and "26 étiquettes sur 2 pages A4" in offer.get_data(as_text=True)
-    started = browser.post_form("/jobs/labels", {"ids": [str(a.id) for a in assets]}, page=f"/lifecycle/labels?{query}")
-    assert started.status_code == 303
+    # more than one page: the sheet is prepared by a background job, then its file is downloaded
+    started = browser.post_form("/lifecycle/labels", {"ids": [str(a.id) for a in assets]}, page="/lifecycle/")
+    assert started.status_code == 303 and "/jobs/" in started.headers["Location"]
     job_page = browser.get(started.headers["Location"]).get_data(as_text=True)
     assert "Planche de 26 étiquettes prête (2 pages A4)." in job_page
     response = browser.get(started.headers["Location"] + "/result")
@@ -101,3 +98,92 @@ def test_barcode_route_serves_svg(browser, make_member, make_user, make_asset):
     response = browser.get(f"/lifecycle/assets/{asset.id}/barcode.svg")
     assert response.mimetype == "image/svg+xml"
     assert decode_code128_svg(response.get_data(as_text=True)) == asset.tag
+
+
+def _bulk_assets(member, count: int, prefix: str) -> list[int]:
+    """``count`` assets of ``member`` inserted in one statement (the factory is too slow for a thousand)."""
+    from datetime import date
+
+    from sqlalchemy import insert, select
+
+    from lifecycle.assets.models import Asset
+    from purchasing.catalogue.models import Category
+    from purchasing.extensions import db
+
+    laptop = db.session.scalars(select(Category).where(Category.code == "laptop")).one()
+    db.session.execute(insert(Asset), [
+        dict(tag=f"{prefix}-{i:06d}", category_id=laptop.id, member_id=member.id, acquisition_date=date(2024, 1, 1),
+             origin="imported", condition="good", holds_storage=True, status="in_service", designation="Portable",
+             site="Mairie", assigned_to="") for i in range(count)])
+    return list(db.session.scalars(select(Asset.id).where(Asset.tag.like(f"{prefix}-%")).order_by(Asset.id)))
+
+
+def test_a_thousand_ids_posted_become_a_job_of_42_pages(app, browser, make_member, make_user):
+    member = make_member()
+    make_user(member=member, email="mille@a.test")
+    ids = _bulk_assets(member, 1000, "MIL")
+    browser.login("mille@a.test")
+    started = browser.post_form("/lifecycle/labels", {"ids": [str(i) for i in ids]}, page="/lifecycle/")
+    assert started.status_code == 303 and "/jobs/" in started.headers["Location"]
+    page = browser.get(started.headers["Location"]).get_data(as_text=True)
+    assert "Planche de 1000 étiquettes prête (42 pages A4)." in page
+    html = browser.get(started.headers["Location"] + "/result").get_data(as_text=True)
+    sheets = html.split('<section class="label-sheet"')[1:]
+    assert len(sheets) == 42 and [s.count('class="label"') for s in sheets] == [24] * 41 + [16]
+    tags_in_sheet = [block.split('"', 1)[0] for block in html.split('<div class="label" data-tag="')[1:]]
+    assert tags_in_sheet == sorted(f"MIL-{i:06d}" for i in range(1000))  # each once, in tag order
+    assert decode_code128_svg(html.split('data-tag="MIL-000999"')[1].split("</svg>")[0]) == "MIL-000999"
+
+
+def test_the_inventory_filter_selects_the_labels_and_a_member_gets_only_its_own(app, browser, make_member,
+                                                                                make_user, make_asset):
+    mine, other = make_member(), make_member()
+    make_user(member=mine, email="filtre@a.test")
+    in_service = [make_asset(mine, site="Mairie") for _ in range(3)]
+    theirs = make_asset(other)
+    browser.login("filtre@a.test")
+    # every asset of the filter (here: the site), one page shown at once
+    sheet = browser.post_form("/lifecycle/labels", {"selection": "filter", "site": "Mairie"}, page="/lifecycle/")
+    html = sheet.get_data(as_text=True)
+    assert sheet.status_code == 200 and html.count('class="label"') == 3
+    assert all(f'data-tag="{a.tag}"' in html for a in in_service)
+    # another member's id is left out of a selection...
+    mixed = browser.post_form("/lifecycle/labels", {"ids": [str(in_service[0].id), str(theirs.id)]},
+                              page="/lifecycle/").get_data(as_text=True)
+    assert in_service[0].tag in mixed and theirs.tag not in mixed and mixed.count('class="label"') == 1
+    # ...and a selection of only another member's ids is a 404
+    assert browser.post_form("/lifecycle/labels", {"ids": [str(theirs.id)]}, page="/lifecycle/").status_code == 404
+
+
+def test_an_empty_or_oversized_selection_is_refused_saying_why(app, browser, make_member, make_user, monkeypatch):
+    from lifecycle.assets import services
+
+    member = make_member()
+    make_user(member=member, email="vide@a.test")
+    browser.login("vide@a.test")
+    empty = browser.post_form("/lifecycle/labels", {"selection": "ids"}, page="/lifecycle/")
+    assert empty.status_code == 303 and empty.headers["Location"].endswith("/lifecycle/")
+    assert "Cochez au moins un équipement" in browser.get("/lifecycle/").get_data(as_text=True)
+    nothing = browser.post_form("/lifecycle/labels", {"selection": "filter", "site": "Nulle part"}, page="/lifecycle/")
+    assert nothing.status_code == 303
+    assert "Cochez au moins un équipement" in browser.get("/lifecycle/").get_data(as_text=True)
+
+    ids = _bulk_assets(member, 30, "TROP")
+    monkeypatch.setattr(services, "MAX_LABELS", 25)
+    refused = browser.post_form("/lifecycle/labels", {"ids": [str(i) for i in ids]}, page="/lifecycle/")
+    assert refused.status_code == 303
+    assert "plus de 25 équipements" in browser.get("/lifecycle/").get_data(as_text=True)
+    # the job path refuses too: never a sheet silently cut
+    assert browser.post_form("/jobs/labels", {"ids": [str(i) for i in ids]}, page="/lifecycle/").status_code == 302
+    assert "plus de 25 équipements" in browser.get("/lifecycle/").get_data(as_text=True)
+
+
+def test_each_tag_is_drawn_once_and_then_served_from_the_cache(app):
+    from lifecycle.assets import tags
+
+    tags.barcode_svg_inline.cache_clear()
+    first = tags.barcode_svg_inline("CACHE-000001")
+    assert tags.barcode_svg_inline("CACHE-000001") is first
+    info = tags.barcode_svg_inline.cache_info()
+    assert (info.hits, info.misses) == (1, 1)
+    assert decode_code128_svg(first) == "CACHE-000001"

@@ -93,6 +93,7 @@ def test_refurbished_assets_carry_the_remaining_embodied_share(make_member, make
     offer = make_offer(price="450.00", condition="refurbished")
     order = _order(member, user, offer, 1, "450.00", status="placed")
     receive_delivered_line(order.lines[0], 1, None, user)
-    frame = report_data.assets_frame("member", member.id)
+    frame = report_data.fleet_groups("member", member.id, date.today())
     # laptop: r = 0.73, so 0.27 × 185.09 remains to be spread over the years of service
+    assert frame["n"].tolist() == [1]
     assert frame["embodied_central"].iloc[0] == pytest.approx(0.27 * LAPTOP)

@@ -371,11 +371,12 @@ def test_two_lots_with_the_same_number_are_refused():
 
 
 def test_a_deadline_on_the_publication_day_is_refused_the_next_day_is_fine():
-    same_day = datetime(2026, 9, 1, 23, 59, tzinfo=UTC)
+    # the day is Paris's: in September (UTC+2) 21:59 UTC is 23:59 on the publication day, 22:00 UTC the next day
+    same_day = datetime(2026, 9, 1, 21, 59, tzinfo=UTC)
     excinfo = refused(tender(date(2026, 9, 1), deadline=same_day))
     assert violations(excinfo) == [("deadline_before_publication", "cohérence des dates de la consultation", None)]
-    assert "(01/09/2026 23:59)" in excinfo.value.message and "(01/09/2026)" in excinfo.value.message
-    next_day = datetime(2026, 9, 2, 0, 0, tzinfo=UTC)
+    assert "(01/09/2026 23:59, heure de Paris)" in excinfo.value.message and "(01/09/2026)" in excinfo.value.message
+    next_day = datetime(2026, 9, 1, 22, 0, tzinfo=UTC)
     assert check_publishable(tender(date(2026, 9, 1), deadline=next_day), date(2026, 9, 1)) == []
 
 

@@ -6,7 +6,7 @@ import openpyxl
 
 from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from purchasing.spreadsheets import safe_cell
-from lifecycle.reports.indicators import build_report
+from tests.unit.report_rows import report_of
 from tests.unit.test_reports import assets, purchases  # noqa: F401 - fixtures
 
 LABELS = {key: key for key in [
@@ -20,7 +20,7 @@ LABELS["categories"] = {"laptop": "=cmd|' /C calc'!A0"}  # a hostile label must 
 
 
 def _tables(assets, purchases):
-    return report_tables(build_report(assets, purchases, 2026, today=date(2026, 11, 26)), LABELS)
+    return report_tables(report_of(assets, purchases, 2026, today=date(2026, 11, 26)), LABELS)
 
 
 def test_xlsx_has_one_sheet_per_section_with_the_same_figures(assets, purchases):  # noqa: F811

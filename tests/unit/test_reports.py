@@ -2,10 +2,9 @@
 from datetime import date
 from decimal import Decimal
 
-import pandas as pd
 import pytest
 
-from lifecycle.reports.indicators import ASSET_COLUMNS, PURCHASE_COLUMNS, build_report
+from tests.unit.report_rows import report_of
 
 LAPTOP = (175.0, 185.09, 285.2)
 NAN = float("nan")
@@ -32,7 +31,7 @@ def assets():
         _asset(6, "monitor_24", True, "retired", date(2014, 1, 1), date(2026, 7, 1), "sold", 6, 6),
         _asset(7, "laptop", True, "retired", date(2020, 3, 1), date(2025, 3, 1), "destroyed"),
     ]
-    return pd.DataFrame(rows, columns=ASSET_COLUMNS)
+    return rows
 
 
 @pytest.fixture
@@ -44,12 +43,14 @@ def purchases():
         (date(2026, 6, 1), "printer_laser_small", False, "new", 1, Decimal("300.00"), 80.3, 129.9, 130.2, NAN, 0),
         (date(2025, 6, 1), "laptop", True, "new", 1, Decimal("1000.00"), *LAPTOP, 0.73, 0),
     ]
-    return pd.DataFrame(rows, columns=PURCHASE_COLUMNS)
+    columns = ("purchased_on", "category", "is_it", "origin", "quantity", "amount_ht", "embodied_low",
+               "embodied_central", "embodied_high", "refurb_share")
+    return [dict(zip(columns, row)) for row in rows]
 
 
 @pytest.fixture
 def report(assets, purchases):
-    return build_report(assets, purchases, 2026, today=date(2026, 11, 26))
+    return report_of(assets, purchases, 2026, today=date(2026, 11, 26))
 
 
 def test_fleet(report):
@@ -75,8 +76,8 @@ def test_purchases_share_against_the_2026_target(report):
 
 
 def test_reuse_target_is_25_percent_in_2027(assets, purchases):
-    shifted = purchases.assign(purchased_on=purchases["purchased_on"].map(lambda d: d.replace(year=d.year + 1)))
-    report = build_report(assets, shifted, 2027, today=date(2028, 1, 15))
+    shifted = [{**p, "purchased_on": p["purchased_on"].replace(year=p["purchased_on"].year + 1)} for p in purchases]
+    report = report_of(assets, shifted, 2027, today=date(2028, 1, 15))
     assert report.purchases["reuse_target"] == Decimal("0.25")
     assert report.purchases["reuse_share"] == Decimal("0.2453")
 
@@ -126,9 +127,7 @@ def test_carbon_figures_with_their_range(report):
 
 
 def test_an_empty_scope_gives_empty_figures_not_errors():
-    from lifecycle.reports.indicators import empty_assets, empty_purchases
-
-    report = build_report(empty_assets(), empty_purchases(), 2026, today=date(2026, 11, 26))
+    report = report_of([], [], 2026, today=date(2026, 11, 26))
     assert report.fleet["count"] == 0
     assert report.purchases["reuse_share"] is None
     assert report.retired["retired_reuse_share"] is None

@@ -165,7 +165,7 @@ def test_tie_broken_by_submission_time_then_name():
     first, second = evaluate_lot([late, early], weights)
     assert (first.bid_id, first.tie_break_rule) == ("early", "submitted_at")
     assert "l'offre remise la première" in first.tie_break_explanation
-    assert "(remise : 01/10/2026 à 09:05:00 contre 01/10/2026 à 09:30:00)" in first.tie_break_explanation
+    assert "(remise : 01/10/2026 à 11:05:00 contre 01/10/2026 à 11:30:00)" in first.tie_break_explanation
 
     same_time = [bid("b", "beta", "500"), bid("a", "Alpha", "500")]
     first, second = evaluate_lot(same_time, weights)

@@ -123,3 +123,44 @@ def test_product_sheet_shows_prices_vat_carbon_and_durability(catalogue, browser
 
 def test_unknown_product_is_404(catalogue, browser):
     assert browser.get("/catalogue/products/999999").status_code == 404
+
+
+@pytest.mark.parametrize("locale", ["fr", "en"])
+def test_amounts_and_numbers_read_as_flask_babel_formats_them(app, locale):
+    """The list pages' filters format with Babel's patterns looked up once: the same text as flask_babel's."""
+    from flask_babel import format_currency, format_decimal, force_locale
+
+    from purchasing.i18n import format_eur, format_number
+
+    values = [Decimal("0"), Decimal("0.005"), Decimal("-1234.5"), Decimal("963"), Decimal("1155.60"),
+              Decimal("1234567.891"), 7, Decimal("12.345")]
+    with app.test_request_context(), force_locale(locale):
+        for value in values:
+            assert format_eur(value) == format_currency(Decimal(value), "EUR"), value
+            for digits in (0, 1, 2):
+                pattern = "#,##0" + ("." + "0" * digits if digits else "")
+                assert format_number(value, digits) == format_decimal(value, format=pattern), (value, digits)
+        assert format_eur(None) == "—" and format_number(None) == "—"
+
+
+def test_the_tariff_grid_is_read_once_per_request_and_a_new_version_applies_at_once(catalogue, browser, app):
+    from datetime import date, timedelta
+
+    from purchasing.pricing import services as pricing
+
+    with count_queries() as statements:
+        assert browser.get("/catalogue/?per_page=24").status_code == 200
+    assert sum("FROM tariff_grid" in s for s in statements) == 1, statements
+    with app.test_request_context():
+        today = date.today()
+        first = pricing.grid_in_force(today)
+        with count_queries() as again:
+            assert pricing.grid_in_force(today) is first
+        assert again == []  # the same request: read once
+        bands = [pricing.BandData(b.label, b.min_population, b.max_population, b.fee_rate) for b in first.bands]
+        starts = max(first.effective_from, today) + timedelta(days=1)
+        assert pricing.grid_in_force(starts) is first
+        newer = pricing.create_grid_version(starts, "DEL-TEST", bands)
+        with count_queries() as reread:
+            assert pricing.grid_in_force(starts) is newer  # created in this request: read again
+        assert len(reread) >= 1

@@ -60,3 +60,37 @@ def test_product_page_lists_typed_attributes(make_grid, make_offer, make_member,
     browser.login("sec@a.test")
     html = unescape(browser.get(f"/catalogue/products/{offer.product_id}").get_data(as_text=True))
     assert "Mémoire vive" in html and "16 Go" in html
+
+
+def _unread(user) -> list[str]:
+    return [n.text for n in db.session.scalars(select(Notification).where(Notification.user_id == user.id,
+                                                                          Notification.is_read.is_(False)))]
+
+
+def test_a_request_stops_being_new_once_the_decision_is_taken(make_grid, make_offer, make_member, make_user,
+                                                               browser):
+    order, secretary, approver, _offer = _submitted_order(make_grid, make_offer, make_member, make_user)
+    deputy = make_user(role="approver", member=order.member, email="adjoint@a.test")
+    other_member_approver = make_user(role="approver", member=make_member(), email="maire@b.test")
+    db.session.commit()
+    (request,) = _unread(approver)
+    assert request.startswith(f"Commande {order.reference} à approuver")
+    browser.login("adjoint@a.test")
+    assert browser.post_form(f"/orders/{order.id}/approve", page=f"/orders/{order.id}").status_code == 302
+    db.session.expire_all()
+    # the mayor, who did not decide, no longer sees the request as new; nothing else was touched
+    assert _unread(approver) == _unread(deputy) == []
+    browser.logout()
+    browser.login("maire@a.test")
+    page = unescape(browser.get("/notifications/").get_data(as_text=True))
+    assert f"Commande {order.reference} à approuver" in page and "Nouveau" not in page
+    assert _unread(secretary) == [f"Commande {order.reference} approuvée."]
+    assert _unread(other_member_approver) == []
+
+
+def test_a_rejected_or_cancelled_order_settles_its_request(make_grid, make_offer, make_member, make_user):
+    order, secretary, approver, _offer = _submitted_order(make_grid, make_offer, make_member, make_user)
+    deputy = make_user(role="approver", member=order.member, email="adjoint@a.test")
+    orders.reject(order, deputy, "Budget épuisé")
+    assert _unread(approver) == []
+    assert _unread(secretary) == [f"Commande {order.reference} refusée : Budget épuisé"]

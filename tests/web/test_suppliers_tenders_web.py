@@ -267,7 +267,35 @@ def test_edit_draft_tender_and_refuse_a_taken_reference(officer):
     assert response.status_code == 302
     db.session.refresh(tender)
     assert tender.reference == "AO-EDIT-2" and tender.abnormally_low_ratio == Decimal("0.6500")
-    assert tender.bid_deadline == datetime(2027, 1, 10, 12, tzinfo=timezone.utc)
+    # typed as Paris time: 12:00 in January (UTC+1) is 11:00 UTC, and the edit form shows 12:00 again
+    assert tender.bid_deadline == datetime(2027, 1, 10, 11, tzinfo=timezone.utc)
+    assert 'value="2027-01-10T12:00"' in officer.get(url).get_data(as_text=True)
+
+
+def test_deadline_is_typed_and_shown_in_paris_time(officer):
+    tender = make_tender("AO-PARIS")
+    db.session.commit()
+    url = f"/tenders/{tender.id}/edit"
+    data = {"reference": "AO-PARIS", "title": "x", "publication_date": "2026-12-01",
+            "bid_deadline": "2027-07-10T12:00", "abnormally_low_ratio": "0,7"}
+    assert officer.post_form(url, data).status_code == 302
+    db.session.refresh(tender)
+    assert tender.bid_deadline == datetime(2027, 7, 10, 10, tzinfo=timezone.utc)   # summer time: UTC+2
+    page = officer.get(f"/tenders/{tender.id}").get_data(as_text=True)
+    assert "UTC" not in page and "12:00" in page and "heure de Paris" in page
+
+
+def test_a_deadline_skipped_by_summer_time_is_a_field_error(officer):
+    tender = make_tender("AO-DST")
+    db.session.commit()
+    before = tender.bid_deadline
+    url = f"/tenders/{tender.id}/edit"
+    response = officer.post_form(url, {"reference": "AO-DST", "title": "x", "publication_date": "2026-12-01",
+                                       "bid_deadline": "2027-03-28T02:30", "abnormally_low_ratio": "0,7"})
+    assert response.status_code == 422
+    assert "heure d&#39;été" in response.get_data(as_text=True) or "heure d'été" in response.get_data(as_text=True)
+    db.session.refresh(tender)
+    assert tender.bid_deadline == before
 
 
 def test_list_pages_run_a_bounded_number_of_queries(officer):
