@@ -148,13 +148,20 @@ def _bulk_insert(table: Table, columns: list[str], rows: Iterable[tuple], *, jso
 
 def _copy_rows(connection, table_name: str, columns: list[str], rows: Iterable[tuple]) -> int:
     """COPY on the session's own psycopg connection: same transaction as everything else of the import."""
+    import psycopg
+    from sqlalchemy.exc import IntegrityError
+
     raw = connection.connection.driver_connection
     count = 0
     names = ", ".join(columns)
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-            count += 1
+    try:
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    except psycopg.errors.IntegrityError as error:
+        # the same exception as the ORM's paths, so that callers turn a unique-constraint race into a 409
+        raise IntegrityError(f"COPY {table_name}", None, error) from error
     return count
 
 

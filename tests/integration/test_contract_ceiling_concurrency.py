@@ -60,6 +60,8 @@ def test_two_purchase_orders_cannot_exceed_the_ceiling_together(_app):
             member.sirets.append(billing_siret_for(member.siren))
             db.session.add_all([supplier, contract, product, offer, member])
             db.session.flush()
+            db.session.add(Site(member_id=member.id, name="Mairie", name_key="mairie", address="1 place de la Mairie",
+                                postal_code="24000", city="Concurrence", is_default=True))
             identity_existed = db.session.get(SyndicateIdentity, 1) is not None
             _syndicate_identity()
             secretary = create_user(UserData(email="conc-sec@test.local", full_name="S", role="secretary",

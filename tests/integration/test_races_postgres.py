@@ -146,13 +146,15 @@ def world(threshold: str = "500.00", members: int = 1) -> dict:
         db.session.add(member)
         created.append(member)
     db.session.flush()
-    from purchasing.members.models import MemberSiret
+    from purchasing.members.models import Site
+
+    for member in created:  # each member's town hall, with the address a supplier delivers to
+        db.session.add(Site(member_id=member.id, name="Mairie", name_key="mairie", address="1 place de la Mairie",
+                            postal_code="24000", city=member.name, is_default=True))
+    db.session.flush()
     from tests.conftest import _syndicate_identity
 
-    for member in created:  # a purchase order is sent only with each member's billing SIRET and the buyer's identity
-        db.session.add(MemberSiret(member_id=member.id, siret=member.siren + "0001" + luhn_check_digit(member.siren + "0001"),
-                                   is_billing=True))
-    _syndicate_identity()
+    _syndicate_identity()  # a purchase order is sent only with the buyer's identity (and each member's billing SIRET)
 
     def user(role, member=None):
         return create_user(UserData(email=f"{role}-{n}-{next(_serial)}@course.test", full_name=f"{role} {n}",
