@@ -125,7 +125,7 @@ def propose_action(options: dict[str, ActionOption], remedies: tuple[str, ...]) 
     return allowed_actions(options, remedies)[0]
 
 
-def planned_year(need: DeviceNeed, first_year: int, horizon: int = HORIZON_YEARS) -> int:
+def planned_year(need: DeviceNeed, first_year: int) -> int:
     """The year a device is planned in: its postponement, else its end of service's year — a device already past
     its end is planned in the first year."""
     if need.postponed_to is not None:
@@ -164,9 +164,9 @@ def build_plan(needs: list[DeviceNeed], options: dict[str, dict[str, ActionOptio
     for need in needs:
         check_change(need, options.get(need.category_code, {}), first_year, horizon)
     # the earliest ends first, so that the pool's few items go to the devices that need them soonest
-    for need in sorted(needs, key=lambda n: (planned_year(n, first_year, horizon), n.end_of_service, n.asset_id)):
+    for need in sorted(needs, key=lambda n: (planned_year(n, first_year), n.end_of_service, n.asset_id)):
         category_options = options.get(need.category_code, {})
-        year = planned_year(need, first_year, horizon)
+        year = planned_year(need, first_year)
         if year not in years:
             continue
         if need.action is not None:

@@ -34,3 +34,25 @@ def test_aware_and_naive_utc_inputs():
     assert paris_to_utc(moment) == moment
     assert utc_to_paris(datetime(2027, 1, 10, 11, 0)) == datetime(2027, 1, 10, 12, 0)
     assert paris_text(moment) == "10/01/2027 12:00"
+
+
+def test_the_machines_own_zone_never_leaks_in(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        assert paris_to_utc(datetime(2027, 1, 10, 12, 0)).utcoffset().total_seconds() == 0
+        assert paris_to_utc(datetime(2027, 1, 10, 12, 0)) == datetime(2027, 1, 10, 11, 0, tzinfo=UTC)
+        assert paris_to_utc(datetime(2027, 1, 10, 12, 0, tzinfo=UTC)).tzinfo == UTC
+        assert utc_to_paris(datetime(2027, 1, 10, 11, 0)) == datetime(2027, 1, 10, 12, 0)   # naive means UTC
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_an_aware_time_in_another_zone_keeps_its_instant():
+    from datetime import timedelta
+
+    summer = timezone(timedelta(hours=2))
+    assert utc_to_paris(datetime(2027, 7, 10, 12, 0, tzinfo=summer)) == datetime(2027, 7, 10, 12, 0)

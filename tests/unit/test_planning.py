@@ -122,3 +122,40 @@ def test_a_postponed_device_moves_to_its_new_year():
     plan = build_plan([need(1, date(2027, 5, 1), postponed_to=2031)], OPTIONS, first_year=2027)
     assert [(l.year, l.action) for l in plan.lines] == [(2031, REUSE)]
     assert plan.totals_ht[2027] == D("0.00")
+
+
+def test_lines_are_ordered_by_year_then_category_then_preferred_action():
+    plan = build_plan([need(1, date(2028, 1, 1)), need(2, date(2027, 6, 1), category="monitor_24")], OPTIONS,
+                      first_year=2027)
+    assert [(l.year, l.category_code) for l in plan.lines] == [(2027, "monitor_24"), (2028, "laptop")]
+
+
+def test_a_category_without_options_is_unpriced_and_counts_nothing_new():
+    plan = build_plan([need(1, date(2028, 1, 1), category="projector"), need(2, date(2028, 2, 1))], OPTIONS,
+                      first_year=2027)
+    assert plan.unpriced == (1,)                         # listed, and the next device is still planned
+    assert [l.asset_ids for l in plan.lines] == [(2,)]
+    assert plan.all_new_embodied_kg == 185.0             # device 2's new equivalent; the unpriced device 1 not counted
+    only_reuse = build_plan([need(3, date(2028, 1, 1))], {"laptop": {REUSE: LAPTOP[REUSE]}}, first_year=2027)
+    assert only_reuse.all_new_embodied_kg == 0.0 and [l.action for l in only_reuse.lines] == [REUSE]
+
+
+def test_the_pool_counts_what_it_has_given_per_category():
+    pool_of_two = {"laptop": {**LAPTOP, REUSE: ActionOption(REUSE, D("0.00"), available=2)}}
+    plan = build_plan([need(i, date(2027, 1, i)) for i in (1, 2, 3)], pool_of_two, first_year=2027)
+    assert [(l.action, l.asset_ids) for l in plan.lines] == [(REUSE, (1, 2)), (REFURBISHED, (3,))]
+
+
+def test_refusals_carry_their_details():
+    with pytest.raises(PlanningError) as beyond:
+        check_change(need(1, date(2028, 5, 1), postponed_to=2032), LAPTOP, first_year=2027)
+    assert beyond.value.details == {"last_year": 2031}
+    with pytest.raises(PlanningError) as before:
+        check_change(need(1, date(2029, 5, 1), postponed_to=2028), LAPTOP, first_year=2027)
+    assert before.value.details == {"year": 2029}
+    with pytest.raises(PlanningError) as action:
+        check_change(need(1, date(2028, 5, 1), action=EXTEND), LAPTOP, first_year=2027)
+    assert action.value.details == {"allowed": [REUSE, REFURBISHED, NEW]}
+    with pytest.raises(PlanningError) as extend:
+        check_change(need(1, date(2028, 5, 1), action="repaint", remedies=("ram",)), LAPTOP, first_year=2027)
+    assert extend.value.details == {"allowed": [EXTEND, REUSE, REFURBISHED, NEW]}
