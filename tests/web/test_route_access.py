@@ -328,6 +328,12 @@ def _lifecycle_objects(member_a, member_b):
         objects[f"audit_{key}"] = audits_services.start_audit(member.id, "Mairie", None)
         objects[f"agent_token_{key}"], objects[f"agent_secret_{key}"] = agents_services.create_token(member.id, "",
                                                                                                       None)
+        # a saved inventory mapping per member (the API's mapping routes, walked by the hostile walk)
+        from lifecycle.imports import mapping as mappings
+
+        objects[f"mapping_{key}"] = mappings.save_mapping(
+            member.id, "spreadsheet", ["Type", "Désignation"],
+            mappings.Mapping(columns={"Type": "category_code", "Désignation": "designation"}))
     return objects
 
 
