@@ -117,6 +117,9 @@ class Operation:
             statuses.add(403)
         if self.path_params:
             statuses.add(404)
+            if self.method != "GET":
+                # an id outside the database's range matches no route of this method: the router answers 405
+                statuses.add(405)
         if self.query is not None:
             statuses.add(422)
         if self.body is not None:

@@ -17,6 +17,7 @@ REF = "#/components/schemas/{model}"
 _STATUS_TEXT = {
     200: "OK", 201: "Créé", 204: "Sans contenu", 400: "Requête invalide (JSON mal formé)",
     401: "Jeton manquant, invalide ou révoqué", 403: "Rôle insuffisant", 404: "Introuvable",
+    405: "Méthode non autorisée pour cette adresse (identifiant hors des bornes)",
     409: "Conflit avec l'état actuel", 413: "Fichier trop volumineux", 415: "Type de corps non pris en charge",
     422: "Données invalides",
     429: "Trop de tentatives",
