@@ -157,7 +157,7 @@ class OrderLineIn(Input):
 class OrderCreate(Input):
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
     # the bounds on the integer itself, so that the OpenAPI document carries them (Schemathesis, ST202)
-    delivery_site_id: Annotated[Int, Ge(1), Le(MAX_ID)] | None = Field(None, description=(
+    delivery_site_id: Annotated[int, Ge(1), Le(MAX_ID), BeforeValidator(integral)] | None = Field(None, description=(
         "Site de livraison : un site actif du carnet d'adresses de l'adhérent (obligatoire pour soumettre ; "
         "un autre site : 422 `unknown_delivery_site`)"))
     delivery_site: Text = Field("", max_length=200, description=(
