@@ -8,11 +8,27 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from purchasing.api.framework import OPERATIONS, Operation, Problem, bp, page_of
 
 REF = "#/components/schemas/{model}"
+
+
+class _SchemaGenerator(GenerateJsonSchema):
+    """Pydantic's generator, except for a dictionary whose keys carry a pattern: pydantic writes it as
+    ``patternProperties``, which leaves the keys that do not match the pattern unconstrained (a client, or a
+    fuzzer, may send them with any value and be refused). Written here as ``propertyNames`` holding every key
+    constraint and ``additionalProperties`` holding the value's schema, which is what the model validates."""
+
+    def dict_schema(self, schema):
+        json_schema = super().dict_schema(schema)
+        patterns = json_schema.pop("patternProperties", None)
+        if patterns:
+            (pattern, value), = patterns.items()
+            json_schema["additionalProperties"] = value
+            json_schema["propertyNames"] = {**json_schema.get("propertyNames", {}), "pattern": pattern}
+        return json_schema
 
 _STATUS_TEXT = {
     200: "OK", 201: "Créé", 204: "Sans contenu", 400: "Requête invalide (JSON mal formé)",
@@ -57,7 +73,7 @@ def _parameters(op: Operation, query_schemas: dict) -> list[dict[str, Any]]:
 
 def _form_schema(op: Operation) -> dict[str, Any]:
     """A multipart body's schema: its text fields (inlined, without titles) and its binary file fields."""
-    schema = op.form.model_json_schema()
+    schema = op.form.model_json_schema(schema_generator=_SchemaGenerator)
     properties = {name: {k: v for k, v in prop.items() if k != "title"}
                   for name, prop in schema.get("properties", {}).items()}
     for name in op.files:
@@ -76,11 +92,13 @@ def build_document() -> dict[str, Any]:
     # Requests are validated, responses serialised: one schema each ("validation" / "serialization").
     pairs = [(m, "serialization") for m in ordered]
     pairs += [(op.body, "validation") for op in OPERATIONS if op.body is not None]
-    refs, top = models_json_schema(list(dict.fromkeys(pairs)), ref_template=REF)
+    refs, top = models_json_schema(list(dict.fromkeys(pairs)), ref_template=REF,
+                                   schema_generator=_SchemaGenerator)
     schemas = dict(top.get("$defs", {}))
 
     query_models = {op.query for op in OPERATIONS if op.query is not None}
-    query_schemas = {m: m.model_json_schema(ref_template=REF) for m in query_models}
+    query_schemas = {m: m.model_json_schema(ref_template=REF, schema_generator=_SchemaGenerator)
+                     for m in query_models}
 
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
