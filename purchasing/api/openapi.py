@@ -40,6 +40,13 @@ _STATUS_TEXT = {
 }
 
 
+def _media_schema(media: str) -> dict[str, Any]:
+    """A file download's schema: a JSON file is an object (a client parses it), any other file a string."""
+    if media == "application/json" or media.endswith("+json"):
+        return {"type": "object"}
+    return {"type": "string", "contentMediaType": media}
+
+
 def _response_model(op: Operation) -> type[BaseModel] | None:
     if op.response is None:
         return None
@@ -125,7 +132,7 @@ def build_document() -> dict[str, Any]:
                                                          for name in op.files}}}}
         model = _response_model(op)
         if op.media:
-            success = {media: {"schema": {"type": "string", "contentMediaType": media}} for media in op.media}
+            success = {media: {"schema": _media_schema(media)} for media in op.media}
         elif model is not None:
             success = {"application/json": {"schema": refs[(model, "serialization")]}}
         else:
