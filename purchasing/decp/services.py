@@ -176,8 +176,8 @@ def parse_period(period_from: str | None, period_to: str | None, today: date) ->
     if end < start:
         raise InvalidPeriod("La date de fin de la période précède sa date de début.",
                             details={"from": start.isoformat(), "to": end.isoformat()})
-    if start.year < 2000 or end.year > today.year + 1:
-        raise InvalidPeriod("La période doit être comprise entre l'an 2000 et l'an prochain.",
+    if start.year < 2000 or end.year > 2099:
+        raise InvalidPeriod("La période doit être comprise entre l'an 2000 et l'an 2099.",
                             details={"from": start.isoformat(), "to": end.isoformat()})
     return start, end
 

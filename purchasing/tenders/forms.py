@@ -160,3 +160,19 @@ class TenderSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Rechercher (référence, objet)"), filters=[strip_filter])
+
+
+class LettersForm(FlaskForm):
+    """The date and the channel the letters to the candidates are sent on (GET: they only date the letters)."""
+
+    class Meta:
+        csrf = False
+
+    sent_on = DateField(_l("Date d'envoi des lettres"), validators=[InputRequired(_l("La date d'envoi est obligatoire."))],
+                        description=_l("Format jj/mm/aaaa ; le délai de suspension court à partir de cette date."))
+    channel = SelectField(_l("Mode d'envoi"), validators=[InputRequired(_l("Choisissez le mode d'envoi."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.channel.choices = choices([("electronic", _l("Par voie électronique (profil d'acheteur, courriel)")),
+                                        ("post", _l("Par courrier"))])

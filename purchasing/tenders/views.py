@@ -19,7 +19,7 @@ from purchasing.extensions import db
 from purchasing.jobs import kinds as job_kinds
 from purchasing.pagination import paginate
 from purchasing.suppliers.models import Supplier
-from purchasing.tenders import imports, services
+from purchasing.tenders import imports, letters, services
 from purchasing.tenders.forms import (
     CRITERION_LABELS,
     LOT_STATUS_LABELS,
@@ -28,6 +28,7 @@ from purchasing.tenders.forms import (
     BidUploadForm,
     CpvForm,
     CriterionForm,
+    LettersForm,
     LotForm,
     ScoreForm,
     StatusForm,
@@ -36,6 +37,7 @@ from purchasing.tenders.forms import (
     UnsuccessfulForm,
 )
 from purchasing.tenders.models import Bid, TenderLot
+from purchasing.db_types import utcnow
 from purchasing.domain.local_time import paris_to_utc, utc_to_paris
 
 bp = Blueprint("tenders", __name__, url_prefix="/tenders")
@@ -328,9 +330,40 @@ def show_lot(lot_id: int):
     award_form = AwardForm(bid_choices=[(b.id, f"{b.rank or '—'}. {b.supplier.name}") for b in ranked])
     if ranked:
         award_form.bid_id.data = ranked[0].id
+    letters_form = _letters_form()
     return render_template("tenders/lot.html", lot=lot, unsealed=unsealed, ranked=ranked, award_form=award_form,
                            unsuccessful_form=UnsuccessfulForm(), contract=services.lot_contract(lot),
-                           cpv_form=CpvForm(formdata=None, obj=lot), **_labels())
+                           cpv_form=CpvForm(formdata=None, obj=lot), letters_form=letters_form,
+                           letters_ok=not letters_form.errors, **_labels())
+
+
+def _letters_form() -> LettersForm:
+    """The letters' date and channel from the query string; today (Paris) and electronic by default."""
+    form = LettersForm(request.args)
+    if "sent_on" not in request.args:
+        form.sent_on.data = utc_to_paris(utcnow()).date()
+    if "channel" not in request.args:
+        form.channel.data = "electronic"
+    if "sent_on" in request.args or "channel" in request.args:
+        form.validate()
+    return form
+
+
+@bp.get("/lots/<int:lot_id>/letters/<int:bid_id>.pdf")
+@roles_required(*OFFICERS)
+def letter(lot_id: int, bid_id: int):
+    """The award or rejection letter of one candidate of an awarded lot, dated and timed by the query string."""
+    lot = _lot_or_404(lot_id)
+    bid = db.get_or_404(Bid, bid_id)
+    if bid.lot_id != lot.id:
+        abort(404)
+    form = _letters_form()
+    if form.errors:
+        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
+    built = letters.build_letter(lot, bid, form.sent_on.data, form.channel.data)
+    response = Response(letters.letter_pdf(built), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{built.file_name}"'
+    return response
 
 
 @bp.post("/lots/<int:lot_id>/cpv")

@@ -140,3 +140,14 @@ def test_the_decp_page_does_not_query_per_contract(officer, buyer):  # noqa: F81
             assert officer.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("query", ["to=2099-12-31", "from=2000-01-01", "from=2026-01-01&to=2026-01-01"])
+def test_the_api_accepts_every_period_its_document_allows(client, make_user, query):
+    """The document allows any ISO day of 2000-2099 (Schemathesis in CI sent one past "next year", then refused)."""
+    from purchasing.api.services import issue_token
+
+    user = make_user(role="purchasing_officer", email="decp-api@s.test")
+    secret = issue_token(user, "decp")[1]
+    response = client.get(f"/api/v1/decp?{query}", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200, response.get_data(as_text=True)

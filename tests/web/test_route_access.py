@@ -121,6 +121,9 @@ ROUTES: dict[str, Rule] = {
     "tenders.show_lot": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}"),
     "tenders.award": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/award", methods=("POST",)),
     "tenders.set_cpv": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/cpv", methods=("POST",)),
+    # the ctx lot is not awarded: the letter is refused with 409 (the letters' own tests cover the PDF)
+    "tenders.letter": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/letters/{c['bid'].id}.pdf",
+                           ok=(409,)),
     # DECP publication (purchasing officers): the period's file, the register, a contract's DECP data
     "decp.index": Rule(OFFICERS, lambda c: "/decp/?from=2026-01-01&to=2026-12-31"),
     "decp.download": Rule(OFFICERS, lambda c: "/decp/decp.json?from=2026-01-01&to=2026-12-31"),
