@@ -56,11 +56,12 @@ class TenderForm(FlaskForm):
                                  validators=[InputRequired(_l("La date de publication est obligatoire."))])
     bid_deadline = DateTimeLocalField(_l("Date limite de remise des offres (heure de Paris)"), format="%Y-%m-%dT%H:%M",
                                       validators=[InputRequired(_l("La date limite est obligatoire."))])
-    abnormally_low_ratio = FrenchDecimalField(
-        _l("Seuil d'offre anormalement basse (part de la médiane)"), default=Decimal("0.70"),
-        validators=[InputRequired(_l("Le seuil est obligatoire.")),
-                    NumberRange(min=Decimal("0.01"), max=Decimal("0.99"),
-                                message=_l("Le seuil doit être compris entre 0,01 et 0,99."))])
+    #: typed as a percentage of the lot's median price (70), stored as a ratio (0.70)
+    abnormally_low_percent = FrenchDecimalField(
+        _l("Seuil d'offre anormalement basse (en pourcentage de la médiane des prix du lot)"), default=Decimal("70"),
+        places=0, validators=[InputRequired(_l("Le seuil est obligatoire.")),
+                              NumberRange(min=Decimal("1"), max=Decimal("99"),
+                                          message=_l("Le seuil doit être compris entre %(min)s et %(max)s %% de la médiane."))])
 
     def validate_bid_deadline(self, field):
         """The typed time is Paris time: one skipped when clocks go forward is refused on the field."""

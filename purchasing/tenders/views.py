@@ -78,7 +78,7 @@ def _tender_input(form: TenderForm) -> services.TenderInput:
     return services.TenderInput(
         reference=form.reference.data, title=form.title.data, publication_date=form.publication_date.data,
         bid_deadline=paris_to_utc(form.bid_deadline.data),
-        abnormally_low_ratio=form.abnormally_low_ratio.data)
+        abnormally_low_ratio=(form.abnormally_low_percent.data / 100).quantize(Decimal("0.0001")))
 
 
 def _lot_input(form: LotForm) -> services.LotInput:
@@ -123,6 +123,7 @@ def edit(tender_id: int):
     form = TenderForm(obj=tender)
     if request.method == "GET":
         form.bid_deadline.data = utc_to_paris(tender.bid_deadline)
+        form.abnormally_low_percent.data = (tender.abnormally_low_ratio * 100).normalize()
     if form.validate_on_submit():
         try:
             services.update_tender(tender, _tender_input(form))
@@ -275,7 +276,15 @@ def show_bid(bid_id: int):
     bid = _bid_or_404(bid_id)
     lines = services.bid_lines(bid)
     return render_template("tenders/bid.html", bid=bid, lines=lines, score_form=ScoreForm(),
-                           scores=services.lot_scores(bid.lot)[bid.id], **_labels())
+                           scores=services.lot_scores(bid.lot)[bid.id], category_names=_category_names(), **_labels())
+
+
+def _category_names() -> dict[str, str]:
+    """Category code -> its name in the page's language (bid lines carry the code the supplier's price list gave)."""
+    from purchasing.catalogue.models import Category
+
+    locale = str(get_locale())
+    return {c.code: c.label(locale) for c in db.session.scalars(db.select(Category))}
 
 
 @bp.post("/bids/<int:bid_id>/scores")
@@ -286,7 +295,8 @@ def add_score(bid_id: int):
     form = ScoreForm()
     if not form.validate_on_submit():
         return (render_template("tenders/bid.html", bid=bid, lines=services.bid_lines(bid), score_form=form,
-                                scores=services.lot_scores(bid.lot)[bid.id], **_labels()), 422)
+                                scores=services.lot_scores(bid.lot)[bid.id], category_names=_category_names(),
+                                **_labels()), 422)
     services.add_score(bid, form.kind.data, form.score.data, form.justification.data, current_user)
     db.session.commit()
     flash(_("Note enregistrée."), "success")

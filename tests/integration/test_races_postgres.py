@@ -645,7 +645,7 @@ def test_tenders_created_at_once_with_one_reference_one_created_the_others_told(
     deadline = (TODAY + timedelta(days=40)).strftime("%Y-%m-%dT12:00")
     statuses = _posts(pg, browsers, "/tenders/new", {
         "reference": reference, "title": "Doublon", "publication_date": TODAY.isoformat(),
-        "bid_deadline": deadline, "abnormally_low_ratio": "0,70"})
+        "bid_deadline": deadline, "abnormally_low_percent": "70"})
     assert sorted(statuses) == [302] + [422] * (THREADS - 1), statuses
     assert scalar(select(func.count(Tender.id)).where(Tender.reference == reference)) == 1
 

@@ -186,7 +186,7 @@ def test_tender_pages_close_due_tenders_on_access(officer):
 def test_create_tender_and_publish_refused_with_rule_cited(officer):
     response = officer.post_form("/tenders/new", {"reference": "AO-2099-01", "title": "Écrans",
                                                   "publication_date": "2026-09-01",
-                                                  "bid_deadline": "2099-10-01T12:00", "abnormally_low_ratio": "0,7"})
+                                                  "bid_deadline": "2099-10-01T12:00", "abnormally_low_percent": "70"})
     assert response.status_code == 302
     tender_url = response.headers["Location"]
     response = officer.post_form(tender_url + "/lots", {"number": "1", "title": "Écrans 24", "estimated_amount_ht": "10 000",
@@ -260,7 +260,7 @@ def test_edit_draft_tender_and_refuse_a_taken_reference(officer):
     url = f"/tenders/{tender.id}/edit"
     assert officer.get(url).status_code == 200
     data = {"reference": "AO-TAKEN", "title": "x", "publication_date": "2026-12-01", "bid_deadline": "2027-01-10T12:00",
-            "abnormally_low_ratio": "0,65"}
+            "abnormally_low_percent": "65"}
     response = officer.post_form(url, data)
     assert response.status_code == 422 and "AO-TAKEN" in response.get_data(as_text=True)
     response = officer.post_form(url, dict(data, reference="AO-EDIT-2"))
@@ -269,7 +269,16 @@ def test_edit_draft_tender_and_refuse_a_taken_reference(officer):
     assert tender.reference == "AO-EDIT-2" and tender.abnormally_low_ratio == Decimal("0.6500")
     # typed as Paris time: 12:00 in January (UTC+1) is 11:00 UTC, and the edit form shows 12:00 again
     assert tender.bid_deadline == datetime(2027, 1, 10, 11, tzinfo=timezone.utc)
-    assert 'value="2027-01-10T12:00"' in officer.get(url).get_data(as_text=True)
+    edit_page = officer.get(url).get_data(as_text=True)
+    assert 'value="2027-01-10T12:00"' in edit_page
+    # the abnormally-low threshold is typed and shown as a percentage of the median, stored as a ratio
+    assert 'name="abnormally_low_percent"' in edit_page and 'value="65"' in edit_page
+    assert "65 % de la médiane des prix du lot" in officer.get(f"/tenders/{tender.id}").get_data(as_text=True)
+    for bad in ("0", "100", "0,7x"):
+        response = officer.post_form(url, dict(data, reference="AO-EDIT-2", abnormally_low_percent=bad))
+        assert response.status_code == 422 and 'id="abnormally_low_percent-error"' in response.get_data(as_text=True)
+    db.session.refresh(tender)
+    assert tender.abnormally_low_ratio == Decimal("0.6500")
 
 
 def test_deadline_is_typed_and_shown_in_paris_time(officer):
@@ -277,7 +286,7 @@ def test_deadline_is_typed_and_shown_in_paris_time(officer):
     db.session.commit()
     url = f"/tenders/{tender.id}/edit"
     data = {"reference": "AO-PARIS", "title": "x", "publication_date": "2026-12-01",
-            "bid_deadline": "2027-07-10T12:00", "abnormally_low_ratio": "0,7"}
+            "bid_deadline": "2027-07-10T12:00", "abnormally_low_percent": "70"}
     assert officer.post_form(url, data).status_code == 302
     db.session.refresh(tender)
     assert tender.bid_deadline == datetime(2027, 7, 10, 10, tzinfo=timezone.utc)   # summer time: UTC+2
@@ -291,7 +300,7 @@ def test_a_deadline_skipped_by_summer_time_is_a_field_error(officer):
     before = tender.bid_deadline
     url = f"/tenders/{tender.id}/edit"
     response = officer.post_form(url, {"reference": "AO-DST", "title": "x", "publication_date": "2026-12-01",
-                                       "bid_deadline": "2027-03-28T02:30", "abnormally_low_ratio": "0,7"})
+                                       "bid_deadline": "2027-03-28T02:30", "abnormally_low_percent": "70"})
     assert response.status_code == 422
     assert "heure d&#39;été" in response.get_data(as_text=True) or "heure d'été" in response.get_data(as_text=True)
     db.session.refresh(tender)
@@ -370,3 +379,14 @@ def test_navigation_shows_suppliers_and_tenders_to_officers_only(officer, make_u
     officer.login("durab@s.test")
     home = officer.get("/").get_data(as_text=True)
     assert 'href="/suppliers/"' not in home and 'href="/tenders/"' not in home
+
+
+def test_bid_lines_show_category_names_not_codes(officer):
+    from tests.tender_helpers import published_tender
+
+    tender = published_tender("AO-CAT")
+    bid = submit(tender.lots[0], make_supplier("Gamma"), [line("M1", "120", categorie="monitor_24")])
+    db.session.commit()
+    page = officer.get(f"/tenders/bids/{bid.id}").get_data(as_text=True)
+    body = page[page.find("<tbody>"):page.find("</tbody>")]
+    assert "monitor_24" not in body and "Écran" in body
