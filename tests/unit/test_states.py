@@ -138,7 +138,7 @@ def test_allowed_from():
 
 
 def test_labels():
-    assert ORDER.labels_fr["placed"] == "passée (commande fournisseur)"
+    assert ORDER.labels_fr["placed"] == "commandée au fournisseur"
     assert ORDER.label("partially_delivered") == "partiellement livrée"
     assert ORDER.label("partially_delivered", "en") == "partially delivered"
     assert [ASSET.labels_fr[s] for s in ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool", "retired")] == [
@@ -291,9 +291,9 @@ def test_a_refusal_is_a_409_with_the_allowed_targets():
 def test_labels_fall_back_to_the_status_and_read_the_locale():
     assert ORDER.label("archived") == "archived"
     assert ORDER.label("archived", "en") == "archived"
-    assert ORDER.label("placed", "EN") == "placed (supplier purchase order)"
-    assert ORDER.label("placed", "en_GB") == "placed (supplier purchase order)"
-    assert ORDER.label("placed", "fr_FR") == "passée (commande fournisseur)"
+    assert ORDER.label("placed", "EN") == "ordered from the supplier"
+    assert ORDER.label("placed", "en_GB") == "ordered from the supplier"
+    assert ORDER.label("placed", "fr_FR") == "commandée au fournisseur"
 
 
 def test_terminal_message_only_for_terminal_statuses():
