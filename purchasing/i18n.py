@@ -8,7 +8,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_time, get_locale
 from flask_login import current_user
 
 from purchasing.extensions import babel
@@ -57,10 +57,12 @@ def format_number(value, digits: int = 0) -> str:
 
 
 def _filter_date(value: date | datetime | None) -> str:
+    """A day as "1 déc. 2026"; a moment as the same day and its time in Europe/Paris, "1 déc. 2026, 06:53" (one
+    style on every page: the short "01/12/2026 06:53" used to sit beside the medium day)."""
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, "short")
+        return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
     return format_date(value, "medium")
 
 
