@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.fields import DecimalField
@@ -18,7 +19,16 @@ _WTFORMS_NOT_AN_INTEGER = "Not a valid integer value."
 
 
 class FrenchDecimalField(DecimalField):
-    """A decimal typed the French way ("1 234,56") or the English way ("1234.56")."""
+    """A decimal typed the French way ("1 234,56") or the English way ("1234.56"), shown back the page's way: a
+    decimal comma on French pages ("2,00", not "2.00"), what was typed when the form comes back with an error."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        text = super()._value()
+        return text.replace(".", ",") if str(get_locale() or "fr").startswith("fr") else text
 
     def process_formdata(self, valuelist):
         if not valuelist:
