@@ -10,7 +10,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from lifecycle.domain.erasure import check_certificate_ref
 from lifecycle.domain.states import ASSET
+from purchasing.domain.errors import DomainError
 from purchasing.domain.identifiers import is_valid_siret
 from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
 
@@ -84,6 +86,7 @@ class ErasureForm(FlaskForm):
     operator = StringField(_l("Opérateur"), filters=[strip_filter],
                            validators=[DataRequired(_l("Indiquez l'opérateur.")), Length(max=200)])
     certificate_ref = StringField(_l("Référence du certificat"), filters=[strip_filter],
+                                  description=_l("Telle qu'imprimée sur le certificat, par exemple EFF-2026-0042."),
                                   validators=[DataRequired(_l("La référence du certificat est obligatoire.")),
                                               Length(max=120)])
     certificate_file = FileField(_l("Certificat (fichier, facultatif)"),
@@ -93,6 +96,13 @@ class ErasureForm(FlaskForm):
     def validate_performed_on(self, field):
         if field.data and field.data > date.today():
             raise ValidationError(_l("La date de l'effacement ne peut pas être dans le futur."))
+
+    def validate_certificate_ref(self, field):
+        try:
+            check_certificate_ref(field.data)
+        except DomainError as error:
+            raise ValidationError(_l("Référence du certificat non reconnue : lettres, chiffres et - _ . / avec au "
+                                     "moins un chiffre, par exemple EFF-2026-0042.")) from error
 
 
 class OfferForm(FlaskForm):

@@ -14,6 +14,7 @@ from sqlalchemy import Date, and_, case, func, literal, null, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, Origin
+from lifecycle.domain.erasure import check_certificate_ref
 from lifecycle.domain import carbon
 from lifecycle.domain.states import ASSET
 from purchasing.catalogue.models import Category, Product
@@ -401,7 +402,7 @@ def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: s
     if not (operator or "").strip():
         raise DomainError("Indiquez l'opérateur qui a effacé les données.", code="operator_required")
     erasure = DataErasure(asset_id=asset.id, member_id=asset.member_id, method=method, performed_on=performed_on,
-                          operator=operator.strip(), certificate_ref=(certificate_ref or "").strip(),
+                          operator=operator.strip(), certificate_ref=check_certificate_ref(certificate_ref),
                           author_id=actor_id(actor))
     if certificate_file is not None:
         owner = documents.load_owner(OwnerKind.ASSET, asset.id, actor)

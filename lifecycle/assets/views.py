@@ -5,6 +5,8 @@ retirement, imports, audits) add their routes to it, and lifecycle/web.py loads 
 """
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -18,6 +20,7 @@ from lifecycle.assets.forms import (
     StatusForm, WarrantyForm,
 )
 from lifecycle.assets.models import Asset
+from lifecycle.domain import erasure as erasure_rules
 from lifecycle.pool import services as pool
 from lifecycle.repairs import services as repairs
 from purchasing import navigation
@@ -137,7 +140,9 @@ def _render_show(asset, status=200, **forms):
                     placement_form=PlacementForm(formdata=None, data=placed, prefix="place"),
                     warranty_form=WarrantyForm(formdata=None, obj=asset, prefix="warranty"),
                     erasure_form=ErasureForm(formdata=None, prefix="erasure"),
-                    offer_form=OfferForm(formdata=None, prefix="offer"),
+                    offer_form=OfferForm(formdata=None, prefix="offer", data={
+                        "condition": erasure_rules.suggested_offer_condition(asset.condition, asset.acquisition_date,
+                                                                             date.today())}),
                     repair_form=RepairForm(formdata=None, prefix="repair"),
                     close_form=CloseRepairForm(formdata=None, prefix="close"),
                     retire_form=RetireForm(formdata=None, prefix="retire"))
@@ -146,7 +151,11 @@ def _render_show(asset, status=200, **forms):
         "lifecycle/show.html", asset=asset, timeline=services.asset_timeline(asset), repair=repair,
         listing=pool.open_listing_for(asset), erasure=services.latest_erasure(asset),
         carbon=services.carbon_summary(asset), lifetime=services.expected_lifetime(asset.product, asset.category),
-        barcode=tags.barcode_svg_inline(asset.tag), can_manage=_can_manage(asset), **defaults, **LABELS), status
+        barcode=tags.barcode_svg_inline(asset.tag), can_manage=_can_manage(asset),
+        erasure_guidance=[erasure_rules.GUIDANCE[kind] for kind in erasure_rules.storage_kinds(
+            asset.category.code if asset.category else "",
+            [disk.type for disk in asset.hardware.storages] if asset.hardware else [])],
+        **defaults, **LABELS), status
 
 
 def _import_member_choices():

@@ -30,6 +30,9 @@ def offer(asset_id: int):
     services.offer_to_pool(asset, condition=form.condition.data, note=form.note.data or "", actor=current_user)
     db.session.commit()
     flash(_("Équipement proposé dans la bourse de réemploi."), "success")
+    if asset.holds_storage and assets.latest_erasure(asset) is None:
+        flash(_("Aucun effacement des données n'est enregistré : aucun adhérent ne pourra obtenir cet équipement "
+                "avant que vous l'enregistriez."), "warning")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
 
 

@@ -143,6 +143,7 @@ class ProductOut(Output):
 
 # --- orders --------------------------------------------------------------------------------------
 
+from lifecycle.domain.erasure import CERTIFICATE_REF_PATTERN
 from lifecycle.domain.states import ASSET  # noqa: E402
 from purchasing.domain.states import ORDER  # noqa: E402
 
@@ -362,7 +363,9 @@ class AssetDetailOut(AssetOut):
 
 class ErasureIn(Input):
     method: ErasureMethodName = Field(description="Méthode NIST SP 800-88")
-    certificate_ref: Text = Field(min_length=1, max_length=120, description="Référence du certificat")
+    certificate_ref: str = Field(min_length=3, max_length=120, pattern=CERTIFICATE_REF_PATTERN,
+                                 description="Référence du certificat : lettres, chiffres, espaces et - _ . /, avec au "
+                                             "moins un chiffre (par exemple EFF-2026-0042)")
     performed_on: date = Field(description="Date de l'effacement (AAAA-MM-JJ)")
     operator: Text = Field("", max_length=200, description="Opérateur (par défaut : l'appelant)")
 

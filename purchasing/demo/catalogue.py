@@ -7,6 +7,7 @@ without its own use phase (lifecycle.domain.carbon.manufacturer_embodied). Price
 from __future__ import annotations
 
 import random
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -189,8 +190,84 @@ def _reference(brand: str, name: str) -> str:
     return (brand[:3].upper() + "-" + slug.strip("-"))[:80]
 
 
-def _price(rng: random.Random, low: int, high: int) -> Decimal:
-    return Decimal(rng.randrange(low, high)) + Decimal(rng.choice(["0.00", "0.50", "0.90", "0.00"]))
+#: what moves a model up or down its category's price range: its line and its storage (the demo's prices are
+#: invented, but a Pro Max costs more than a Plus and a 1 TB MacBook Pro more than a 256 GB MacBook Air)
+_LINES = tuple((re.compile(pattern), delta) for pattern, delta in (
+    (r"\bpro max\b", .30), (r"\bultra\b", .25), (r"\bpro\b(?! max)", .20), (r"(?<!pro )\bmax\b", .10),
+    (r"\bplus\b", .08), (r"\belitebook\b", .15), (r"\bprobook\b", .05), (r"\bfortis\b", .10),
+    (r"\blatitude 7", .15), (r"\blatitude 5", .08), (r"\boptiplex 7", .12), (r"\btower\b", .08),
+    (r"\bimac\b", .10), (r"\bair\b", .05), (r"\bmini\b", -.10), (r"\blite\b", -.15), (r"\bfe\b", -.10),
+    (r"\ba1\d\b", -.30), (r"\be1[45]\b", -.10)))
+_STORAGE = re.compile(r"(\d+)\s*(GB|TB|Go|To)\b", re.IGNORECASE)
+_BRANDS = {"Apple": .15, "Microsoft": .10, "Google": .05, "Fairphone": .05}
+
+
+def price_tier(brand: str, name: str) -> float:
+    """Where a model sits in its category's price range, 0 (entry) to 1 (top)."""
+    text = name.lower()
+    tier = .30 + _BRANDS.get(brand, 0) + sum(delta for pattern, delta in _LINES if pattern.search(text))
+    storage = _STORAGE.search(name)
+    if storage:
+        gigabytes = int(storage.group(1)) * (1000 if storage.group(2).upper() in ("TB", "TO") else 1)
+        tier += {64: -.12, 128: 0, 256: .08, 512: .18}.get(gigabytes, .30 if gigabytes >= 1000 else 0)
+    return min(max(tier, 0.0), 1.0)
+
+
+def _price(rng: random.Random, low: int, high: int, brand: str = "", name: str = "") -> Decimal:
+    """A price in the category's range at the model's tier, give or take 4 % of the range."""
+    centre = low + (high - low) * price_tier(brand, name)
+    jitter = (high - low) * 0.04
+    floor, ceiling = int(max(low, centre - jitter)), int(min(high, centre + jitter))
+    return Decimal(rng.randrange(floor, max(ceiling, floor + 1))) + Decimal(rng.choice(["0.00", "0.50", "0.90",
+                                                                                       "0.00"]))
+
+
+#: English words of the manufacturers' model names, said in French in the catalogue
+_FRENCH = (
+    (re.compile(r"\s+with\s+(\d+)\s*GB", re.I), r" \1 Go"), (re.compile(r"(\d+)\s*GB\b", re.I), r"\1 Go"),
+    (re.compile(r"(\d+)\s*TB\b", re.I), r"\1 To"), (re.compile(r"(\d+)\.(\d+)[- ]inch", re.I), r"\1,\2 pouces"),
+    (re.compile(r"(\d+)[- ]inch", re.I), r"\1 pouces"), (re.compile(r"\s+Notebook PC\b"), ""),
+    (re.compile(r"\s+Desktop PC\b"), ""), (re.compile(r"All-in-One Desktop|All-in-One", re.I), "tout-en-un"),
+    (re.compile(r"Micro Form Factor"), "format micro"), (re.compile(r"Small Form Factor"), "format compact"),
+    (re.compile(r"\bTower\b"), "tour"), (re.compile(r"\bExtended Thin Client\b"), "client léger étendu"),
+    (re.compile(r"\bThin Client\b"), "client léger"), (re.compile(r"\s+monitor\b", re.I), ""),
+    (re.compile(r"\((\d+)(?:st|nd|rd|th) generation\)"), r"(\1e génération)"),
+    (re.compile(r"\s+display\b"), ""), (re.compile(r"Alcantara® palm rest"), "repose-poignets Alcantara®"),
+    (re.compile(r"\s+-\s+(20\d\d)$"), r" (\1)"),
+    (re.compile(r"(\d+)-core CPU and (\d+)-core GPU"), r"CPU \1 cœurs, GPU \2 cœurs"),
+    (re.compile(r"(\w+) CPU and (\d+)-core GPU"), r"\1, GPU \2 cœurs"), (re.compile(r"\((\w+) CPU\)"), r"(\1)"),
+    (re.compile(r"with (\d+)\.(\d+)K Retina"), r"Retina \1,\2K"),
+)
+
+
+def french_model_name(name: str) -> str:
+    for pattern, replacement in _FRENCH:
+        name = pattern.sub(replacement, name)
+    return " ".join(name.split())
+
+
+_YEAR = re.compile(r"(?<!\d)(20[12]\d)(?!\d)")
+
+
+def release_year(name: str, source: str) -> int | None:
+    """The model's year: from its name ("(M2 2022)") or its footprint document ("…_PER_Sept2022.pdf"), else from the
+    manufacturers' announcements of the demo's models below."""
+    for text in (name, source):
+        found = _YEAR.search(text)
+        if found:
+            return int(found.group(1))
+    return next((year for pattern, year in _KNOWN_YEARS if pattern.search(name)), None)
+
+
+#: the year the demo's models without a year in their name or document came out (manufacturers' announcements)
+_KNOWN_YEARS = tuple((re.compile(pattern), year) for pattern, year in (
+    (r"Latitude [57]4[89]0|Latitude 5590|T470", 2017), (r"Latitude 5490", 2018), (r"Latitude [3-7]3[2-5]0|"
+     r"Latitude [3-7][45]20", 2021), (r"Latitude [57][34]30", 2022), (r"\bG9\b", 2022), (r"\bG8\b", 2021),
+    (r"\bG4\b", 2021), (r"OptiPlex [35]000", 2022), (r"OptiPlex 5070|OptiPlex 5490|Wyse 5070", 2019),
+    (r"OptiPlex [57]400", 2021), (r"ThinkCentre M70", 2020), (r"ThinkPad E1[45]", 2019),
+    (r"Surface Laptop 3", 2019), (r"Surface Laptop 2", 2018), (r"Surface Laptop$", 2017), (r"Pixel [67]", 2022),
+    (r"E2423|P2423", 2022), (r"[EP]2[24]2[12]H|P2222H", 2021), (r"ThinkVision .*-20", 2020),
+    (r"Wyse 3040", 2016)))
 
 
 def _breaks(price: Decimal, category: str) -> list[PriceBreak]:
@@ -226,7 +303,7 @@ def _product(rng: random.Random, categories: dict[str, Category], code: str, bra
     if brand == "Fairphone":
         repairability = Decimal("9.3")
     product = Product(
-        category=categories[code], brand=brand, model=name, manufacturer_ref=_reference(brand, name),
+        category=categories[code], brand=brand, model=french_model_name(name), manufacturer_ref=_reference(brand, name),
         description=DESCRIPTIONS.get(code, ""), vat_rate=Decimal("0.2000"),
         condition=Condition.REFURBISHED if refurbished else Condition.NEW,
         refurb_grade=rng.choice("AAB") if refurbished else None, repairability_index=repairability,
@@ -236,6 +313,13 @@ def _product(rng: random.Random, categories: dict[str, Category], code: str, bra
     if code in ("laptop", "desktop"):
         product.attributes = {"ram_gb": rng.choice([8, 16, 16, 32]), "storage_gb": rng.choice([256, 512, 512])}
     return product
+
+
+def _with_release_year(product: Product, name: str, source: str) -> None:
+    """The demo's assets of this model are acquired after it came out (attributes["release_year"])."""
+    year = release_year(name, source)
+    if year is not None:
+        product.attributes = {**(product.attributes or {}), "release_year": year}
 
 
 def load(rng: random.Random) -> str:
@@ -248,13 +332,14 @@ def load(rng: random.Random) -> str:
         product = _product(rng, categories, code, brand, name, refurbished)
         product.embodied_kgco2e = round(manufacturer_embodied(gwp_total, use_ratio), 1)
         product.footprint_source = source
+        _with_release_year(product, name, source)
         if code.startswith("printer"):
             contract, (low, high) = peripherals_lot, PRICE_RANGES[code]
         elif refurbished:
             contract, (low, high) = refurbished_lot, REFURBISHED_PRICE_RANGES[code]
         else:
             contract, (low, high) = new_lot, PRICE_RANGES[code]
-        price = _price(rng, low, high)
+        price = _price(rng, low, high, brand, name)
         product.offers = [Offer(contract=contract, supplier_ref=product.manufacturer_ref[:40], unit_price_ht=price,
                                 valid_from=CONTRACT_START, valid_until=CONTRACT_END,
                                 price_breaks=_breaks(price, code))]

@@ -34,16 +34,34 @@ TOTAL = 3000
 #: Generic products (names from the manufacturer footprint reference), created only when a category has none.
 GENERIC = {
     "laptop": [("Dell", "Latitude 3120", 650), ("Lenovo", "B50-45", 590)],
-    "desktop": [("HP", "Elite Tower 880 G9 Desktop PC", 780), ("Lenovo", "IdeaCentre 3 SFF", 520)],
-    "monitor_24": [("HP", "E22 G4 FHD monitor", 140), ("Dell", "AW2518H Monitor", 190)],
-    "thin_client": [("Dell", "Wyse 5070 Extended Thin Client", 310)],
-    "smartphone": [("Apple", "iPhone 11 64GB", 480)],
-    "tablet": [("Apple", "iPad (10th generation) with 64GB", 390)],
+    "desktop": [("HP", "Elite tour 880 G9", 780), ("Lenovo", "IdeaCentre 3 SFF", 520)],
+    "monitor_24": [("HP", "E22 G4 FHD", 140), ("Dell", "AW2518H", 190)],
+    "thin_client": [("Dell", "Wyse 5070 client léger étendu", 310)],
+    "smartphone": [("Apple", "iPhone 11 64 Go", 480)],
+    "tablet": [("Apple", "iPad (10e génération) 64 Go", 390)],
     "printer_mfp_a4": [("Lexmark", "B3442dw", 230)],
 }
 WEIGHTS = {"laptop": 30, "desktop": 20, "monitor_24": 25, "thin_client": 5, "smartphone": 10, "tablet": 5,
            "printer_mfp_a4": 5}
 SITES = ["Mairie", "École", "Bibliothèque", "Services techniques", "Salle des fêtes"]
+
+
+def _max_age_days(product: Product, today: date) -> int:
+    """How old a demo asset of this model may be: nine years at most, and never bought before the model came out
+    (its release year, from the catalogue; from September of that year, to be safe)."""
+    oldest = today - timedelta(days=365 * 9)
+    year = (product.attributes or {}).get("release_year")
+    if year:
+        oldest = max(oldest, date(int(year), 9, 1))
+    return max(31, (today - oldest).days)
+
+
+def _retirement_day(rng: random.Random, acquired: date, today: date) -> date:
+    """A day in the last five years, at least a year after the acquisition (or yesterday for a recent device)."""
+    first = max(acquired + timedelta(days=365), today - timedelta(days=5 * 365))
+    if first >= today:
+        return today - timedelta(days=1)
+    return first + timedelta(days=rng.randint(0, (today - first).days - 1))
 
 
 def _products(rng: random.Random) -> dict[str, list[Product]]:
@@ -97,7 +115,7 @@ def load(rng: random.Random) -> str:
             tag=tag, serial_number=f"{MARK}{index:06d}", product_id=product.id, category_id=product.category_id,
             designation="", member_id=member.id, site_id=site_ids[member.id][rng.choice(SITES)], assigned_to=rng.choice(
                 ["Accueil", "Secrétariat", "Direction", "Comptabilité", "Urbanisme", "École", ""]),
-            acquisition_date=today - timedelta(days=rng.randint(30, 365 * 9)),
+            acquisition_date=today - timedelta(days=rng.randint(30, _max_age_days(product, today))),
             purchase_price_ht=price.quantize(Decimal("0.01")), origin="imported", condition="good",
             holds_storage=services.holds_storage_for(product, product.category), status="in_stock" if index == 0 else status, created_dt=utcnow()))
     db.session.execute(insert(Asset), rows)
@@ -139,16 +157,17 @@ def load(rng: random.Random) -> str:
                                   closed_on=job.opened_on + timedelta(days=rng.randint(3, 15)),
                                   back_to=rng.choice(("in_stock", "in_service")), actor=None)
         repaired += 1
-    # retirements by every route
+    # retirements by every route (each once, then as often as a territory sees them: mostly WEEE recycling and
+    # reuse, few losses), spread over the last five years and never before the device's second year
     retired = 0
     routes = [r.value for r in RetirementRoute]
     for index, asset in enumerate(ordered[170:230]):
-        route = routes[index % len(routes)]
+        route = routes[index] if index < len(routes) else rng.choices(routes, [20, 12, 6, 45, 10, 3])[0]
         if route in ("reused_elsewhere", "donated", "sold") and asset.holds_storage:
             services.record_erasure(asset, method="nist_purge", performed_on=today - timedelta(days=30),
                                     operator="Atelier du syndicat", certificate_ref=f"EFF-{asset.id}", actor=None)
         retirement_services.retire_asset(
-            asset, route=route, retired_on=today - timedelta(days=rng.randint(1, 300)), actor=None,
+            asset, route=route, retired_on=_retirement_day(rng, asset.acquisition_date, today), actor=None,
             recipient="Association Emmaüs Connect" if route == "donated" else (
                 "Collège voisin" if route == "reused_elsewhere" else ("Particulier" if route == "sold" else "")),
             certificate_ref=f"DEEE-{asset.id}" if route == "recycled_weee" else "",

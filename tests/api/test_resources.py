@@ -312,7 +312,7 @@ def test_member_roles_get_404_acting_on_another_members_asset(api, world):
     client = _as(api, world, Role.SECRETARY)
     assert client.post(f"/api/v1/assets/{tag}/offer", json={"condition": "good"}).status_code == 404
     assert client.post(f"/api/v1/assets/{tag}/erasure", json={
-        "method": "nist_purge", "certificate_ref": "C", "performed_on": "2026-01-01"}).status_code == 404
+        "method": "nist_purge", "certificate_ref": "C-1", "performed_on": "2026-01-01"}).status_code == 404
 
 
 def test_erasure_validation_names_the_fields(api, world):

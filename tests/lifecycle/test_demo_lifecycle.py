@@ -21,6 +21,7 @@ def _count(model, *where):
 def test_demo_walkthrough_offer_refused_claim_erasure_then_both_members_in_timeline(app, client):
     load_demo(seed=2026)
     assert _count(Asset) >= 2000
+    _the_demo_looks_like_a_real_territory()
     assert {r for (r,) in db.session.execute(select(Retirement.route).distinct())} == {r.value for r in RetirementRoute}
     assert _count(RepairJob) > 0 and _count(Audit, Audit.status == "open") == 1
     moyenne = db.session.scalars(select(Member).where(Member.insee_code == "24520")).one()
@@ -49,3 +50,30 @@ def test_demo_walkthrough_offer_refused_claim_erasure_then_both_members_in_timel
     assert claimed.status_code == 302
     html = petite.get(page).get_data(as_text=True)
     assert tag in html and f"de {moyenne.name}" in html and "Saint-Julien-de-Crempse" in html
+
+
+def _the_demo_looks_like_a_real_territory():
+    """Issue 15's demo plausibility: prices follow the models, names are French, nothing is bought before it came
+    out, retirements are spread over years and routes as a territory sees them."""
+    from datetime import date
+
+    from purchasing.catalogue.models import Condition, Offer, Product
+
+    def price(model: str):
+        return db.session.scalars(select(Offer.unit_price_ht).join(Product).where(
+            Product.model == model, Product.condition == Condition.NEW)).one()
+
+    assert price("iPhone 14 Pro Max 128 Go") > price("iPhone 14 Pro 128 Go") > price("iPhone 14 Plus 128 Go")
+    assert price("14 pouces MacBook Pro (M1 Pro CPU 10 cœurs, GPU 16 cœurs) 1 To (2021)") > \
+        price("MacBook Pro (M2 2022) 256 Go") > price("MacBook Air (M2 2022) 256 Go")
+    names = list(db.session.scalars(select(Product.model)))
+    assert not [n for n in names if any(w in n for w in (" with ", "GB", "Notebook PC", "inch", "generation"))]
+    too_early = [(a.tag, a.product.model, a.acquisition_date) for a in db.session.scalars(select(Asset))
+                 if (a.product.attributes or {}).get("release_year")
+                 and a.acquisition_date < date(a.product.attributes["release_year"], 9, 1)]
+    assert not too_early, too_early[:5]
+    retirements = list(db.session.scalars(select(Retirement)))
+    assert len({r.retired_on.year for r in retirements}) >= 3
+    by_route = {route: sum(r.route == route for r in retirements) for route in {r.route for r in retirements}}
+    assert len(set(by_route.values())) > 1, by_route  # not the same count for every route
+    assert all(r.retired_on > r.asset.acquisition_date for r in retirements)

@@ -94,9 +94,9 @@ def test_forms_refuse_bad_input_with_422(browser, make_member, make_user, make_a
     page = f"/lifecycle/assets/{asset.id}"
     before = _events(asset.id)
     cases = [
-        ("erasure", {"method": "nist_purge", "performed_on": "2026-01-05", "operator": "", "certificate_ref": "C"},
+        ("erasure", {"method": "nist_purge", "performed_on": "2026-01-05", "operator": "", "certificate_ref": "C-1"},
          "Indiquez l'opérateur."),
-        ("erasure", {"method": "magie", "performed_on": "2026-01-05", "operator": "X", "certificate_ref": "C"},
+        ("erasure", {"method": "magie", "performed_on": "2026-01-05", "operator": "X", "certificate_ref": "C-1"},
          "est pas un choix valide."),
         ("retire", {"route": "recycled_weee", "retired_on": "2026-01-05"}, "exige la référence du certificat"),
         ("retire", {"route": "donated", "retired_on": "2026-01-05"}, "Un don exige le nom du bénéficiaire."),
