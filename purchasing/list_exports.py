@@ -23,7 +23,10 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, stream_with_context, url_for
+from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request, stream_with_context,
+                   url_for)
+from flask_babel import get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from openpyxl import Workbook
@@ -36,7 +39,7 @@ from purchasing.auth import roles_required
 from purchasing.domain.local_time import utc_to_paris
 from purchasing.extensions import db
 from purchasing.pagination import count_capped
-from purchasing.spreadsheets import safe_cell
+from purchasing.spreadsheets import FORMULA_PREFIXES, safe_cell
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Above this many rows the XLSX is prepared by a job (the app setting ``LIST_EXPORT_XLSX_MAX_ROWS`` overrides it).
@@ -173,8 +176,47 @@ def iter_objects(entry: ListExport, stmt: Select) -> Iterator[Any]:
 
 
 def iter_values(entry: ListExport, stmt: Select) -> Iterator[list]:
+    """Each row's values, column by column; a translated label (a lazy string, the same object on every row:
+    status and condition labels) is translated once per export, not once per row."""
+    getters = [column.value for column in entry.columns]
+    translated: dict[int, str] = {}
     for obj in iter_objects(entry, stmt):
-        yield [column.value(obj) for column in entry.columns]
+        values = [get(obj) for get in getters]
+        for index, value in enumerate(values):
+            if isinstance(value, LazyString):
+                key = id(value)
+                if key not in translated:
+                    translated[key] = str(value)
+                values[index] = translated[key]
+        yield values
+
+
+def locale() -> str:
+    """The language of the file (the page's, or the job's), read once per request."""
+    if "_list_export_locale" not in g:
+        g._list_export_locale = str(get_locale() or "fr")
+    return g._list_export_locale
+
+
+def _csv_converter(column: Column) -> Callable[[Any], str]:
+    """``csv_text`` for one column, its kind's branch chosen once (the CSV writes millions of cells)."""
+    if column.kind == MONEY:
+        return lambda v: "" if v is None or v == "" else f"{_money(v):.2f}".replace(".", ",")
+    if column.kind in (DATE, DATETIME):
+        return lambda v: csv_text(column, v)
+
+    def text_cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, str):
+            return "'" + v if v.startswith(FORMULA_PREFIXES) else v
+        if isinstance(v, bool):
+            return str(v)
+        if isinstance(v, int):
+            return str(v)
+        return csv_text(column, v)
+
+    return text_cell
 
 
 def csv_chunks(entry: ListExport, rows: Iterable[list], chunk_size: int = 64 * 1024) -> Iterator[str]:
@@ -183,8 +225,9 @@ def csv_chunks(entry: ListExport, rows: Iterable[list], chunk_size: int = 64 * 1
     writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     buffer.write("\ufeff")
     writer.writerow(titles(entry))
+    converters = [_csv_converter(c) for c in entry.columns]
     for row in rows:
-        writer.writerow([csv_text(c, v) for c, v in zip(entry.columns, row)])
+        writer.writerow([convert(v) for convert, v in zip(converters, row)])
         if buffer.tell() >= chunk_size:
             yield buffer.getvalue()
             buffer.seek(0)

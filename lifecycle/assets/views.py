@@ -90,7 +90,7 @@ def _inventory_filtered(args):
 
 
 def _locale_text() -> str:
-    return str(get_locale() or "fr")
+    return list_exports.locale()
 
 
 INVENTORY_EXPORT = list_exports.register(

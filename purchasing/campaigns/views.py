@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -52,7 +51,7 @@ CAMPAIGNS_EXPORT = list_exports.register(
         Column(_l("Quantité minimale"), lambda c: c.min_quantity, kind=INTEGER),
         Column(_l("Quantité maximale"), lambda c: c.max_quantity, kind=INTEGER),
         Column(_l("Prix unitaire final HT"), lambda c: c.final_unit_price_ht, kind=MONEY),
-        Column(_l("Statut"), lambda c: CAMPAIGN.label(c.status, str(get_locale() or "fr")), width=24),
+        Column(_l("Statut"), lambda c: CAMPAIGN.label(c.status, list_exports.locale()), width=24),
     ))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -111,7 +110,7 @@ def _to_approve_filtered(args):
 
 
 def _order_columns():
-    locale = lambda: str(get_locale() or "fr")  # noqa: E731 - read when the file is written
+    locale = list_exports.locale
     return (
         Column(_l("Référence"), lambda o: o.reference or str(o.id), width=18),
         Column(_l("Adhérent"), lambda o: o.member.name, width=30),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -54,7 +53,7 @@ def _purchase_orders_filtered(args):
 
 
 def _locale() -> str:
-    return str(get_locale() or "fr")
+    return list_exports.locale()
 
 
 PURCHASE_ORDERS_EXPORT = list_exports.register(

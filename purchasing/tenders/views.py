@@ -101,7 +101,7 @@ TENDERS_EXPORT = list_exports.register(
         Column(_l("Objet"), lambda t: t.title, width=50),
         Column(_l("Publication"), lambda t: t.publication_date, kind=DATE),
         Column(_l("Date limite de remise des offres"), lambda t: t.bid_deadline, kind=DATETIME),
-        Column(_l("Statut"), lambda t: TENDER.label(t.status, str(get_locale() or "fr")), width=30),
+        Column(_l("Statut"), lambda t: TENDER.label(t.status, list_exports.locale()), width=30),
     ))
 
 
