@@ -284,6 +284,7 @@ ROUTES: dict[str, Rule] = {
     # a member user's file holds their member's rows only: tests/web/test_list_exports.py
     **{endpoint: Rule(roles, (lambda u: lambda c: u)(url), methods=("GET", "POST"))
        for endpoint, roles, url in (
+           ("catalogue.export_catalogue", ALL, "/catalogue/export.xlsx"),
            ("lifecycle.export_inventory", ALL, "/lifecycle/export.xlsx"),
            ("lifecycle.export_pool", ALL, "/lifecycle/pool/export.xlsx"),
            ("lifecycle.export_audits", ALL, "/lifecycle/audits/export.xlsx"),
