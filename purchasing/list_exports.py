@@ -83,6 +83,9 @@ class ListExport:
     entities: bool = True
     #: the column that identifies a row (the list page marks each row with it: ``<tr data-key="…">``)
     key: int = 0
+    #: run before the export reads the list, as the list page does before it (tenders past their deadline
+    #: are closed on reading); it may write and commits
+    prepare: Callable[[], None] | None = None
 
     def query(self, args) -> Select:
         return self.filtered(export_args(args))[1]
@@ -100,11 +103,12 @@ def export_args(args) -> MultiDict:
 
 
 def register(bp: Blueprint, name: str, *, list_endpoint: str, rule: str, roles: tuple, filename: str,
-             columns: Iterable[Column], filtered: Callable, entities: bool = True, key: int = 0) -> ListExport:
+             columns: Iterable[Column], filtered: Callable, entities: bool = True, key: int = 0,
+             prepare: Callable[[], None] | None = None) -> ListExport:
     """Register list ``name`` and add its export route (``rule``, ending in ``.<fmt>``) to ``bp``."""
     entry = ListExport(name=name, list_endpoint=list_endpoint, endpoint=f"{bp.name}.export_{name}",
                        filename=filename, roles=tuple(roles), columns=tuple(columns), filtered=filtered,
-                       entities=entities, key=key)
+                       entities=entities, key=key, prepare=prepare)
     REGISTRY[name] = entry
 
     @roles_required(*entry.roles)
@@ -245,13 +249,17 @@ def xlsx_bytes(entry: ListExport, rows: Iterable[list]) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.append(titles(entry))
+    formats = [XLSX_FORMATS.get(column.kind) for column in entry.columns]
     for row in rows:
         cells = []
-        for column, value in zip(entry.columns, row):
-            cell = WriteOnlyCell(sheet, value=cell_value(column, value))
-            if column.kind in XLSX_FORMATS:
-                cell.number_format = XLSX_FORMATS[column.kind]
-            cells.append(cell)
+        for column, number_format, value in zip(entry.columns, formats, row):
+            value = cell_value(column, value)
+            if number_format is None or value is None:
+                cells.append(value)  # a plain value: no cell object to build
+            else:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
         sheet.append(cells)
     with tempfile.TemporaryFile() as out:
         book.save(out)
@@ -291,6 +299,9 @@ def export_view(entry: ListExport, fmt: str):
         job = kinds.start_list_export(current_user, entry.name, args, fmt)
         db.session.commit()
         return redirect(url_for("jobs.show", job_id=job.id), code=303)
+    if entry.prepare is not None:
+        entry.prepare()
+        db.session.commit()
     _form, stmt = entry.filtered(args)
     if fmt == "csv":
         return csv_response(entry, stmt)

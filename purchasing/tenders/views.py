@@ -96,7 +96,7 @@ def _tenders_filtered(args):
 
 TENDERS_EXPORT = list_exports.register(
     bp, "tenders", list_endpoint="tenders.index", rule="/export.<fmt>", roles=OFFICERS, filename="consultations",
-    filtered=_tenders_filtered, columns=(
+    filtered=_tenders_filtered, prepare=services.close_due_tenders, columns=(
         Column(_l("Référence"), lambda t: t.reference, width=18),
         Column(_l("Objet"), lambda t: t.title, width=50),
         Column(_l("Publication"), lambda t: t.publication_date, kind=DATE),

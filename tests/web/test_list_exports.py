@@ -403,3 +403,17 @@ def test_the_job_keeps_the_owners_scope(ctx, browser, app, monkeypatch):
     tags = {r[0] for r in _xlsx_rows(result.data)[1:]}
     assert tags == {a.tag for a in _assets_of(ctx["member_a"]) if a.status != "retired"}
     assert not tags & {a.tag for a in _assets_of(ctx["member_b"])}
+
+
+def test_the_tenders_export_closes_the_tenders_past_their_deadline_as_the_page_does(ctx, browser, app):
+    """The export is opened without the page first: it shows the statuses the page would show."""
+    from purchasing.domain.states import TENDER
+    from purchasing.tenders.models import Tender
+
+    db.session.execute(Tender.__table__.update().where(Tender.id == ctx["tender"].id).values(status="published"))
+    db.session.commit()
+    browser.login("purchasing_officer@s.test")
+    rows = _csv_rows(browser.get("/tenders/export.csv?q=AO-ACCESS"))
+    status = {r[0]: r[rows[0].index("Statut")] for r in rows[1:]}
+    with app.test_request_context():
+        assert status["AO-ACCESS"] == TENDER.label("closed", "fr")
