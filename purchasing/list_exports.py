@@ -95,11 +95,10 @@ REGISTRY: dict[str, ListExport] = {}
 
 
 def export_args(args) -> MultiDict:
-    """The query string without the page's own parameters (page, per_page, after)."""
-    kept = MultiDict(args)
-    for name in PAGE_PARAMETERS:
-        kept.poplist(name)
-    return kept
+    """The query string without the page's own parameters (page, per_page, after), nor the names ``url_for``
+    would read itself when a link carries them (``fmt``, ``endpoint``, ``_external``, ``_scheme``…)."""
+    return MultiDict([(k, v) for k, v in MultiDict(args).items(multi=True)
+                      if k not in PAGE_PARAMETERS and k not in ("fmt", "endpoint") and not k.startswith("_")])
 
 
 def register(bp: Blueprint, name: str, *, list_endpoint: str, rule: str, roles: tuple, filename: str,

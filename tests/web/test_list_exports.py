@@ -28,7 +28,7 @@ from tests.web.test_route_access import ctx  # noqa: F401 - the fixture
 _N = itertools.count(1)  # unique references when a world's rows are added twice
 KEY_RE = re.compile(r'<tr data-key="([^"]*)"')
 NEXT_RE = re.compile(r'<a href="([^"]+)" rel="next">')
-EXPORT_RE = re.compile(r'<p class="list-export">.*?<a href="([^"]+)"[^>]*>CSV</a>.*?<a href="([^"]+)"', re.S)
+EXPORT_RE = re.compile(r'<p class="list-export">.*?<a href="([^"]+)"[^>]*>CSV<.*?<a href="([^"]+)"', re.S)
 
 
 def _email(role) -> str:
@@ -447,3 +447,19 @@ def test_an_export_reads_its_rows_in_a_constant_number_of_queries(name, ctx, bro
         _world(name, ctx, request)  # as many rows again
     assert counts[1][0] > counts[0][0], counts
     assert counts[1][1] == counts[0][1], counts
+
+
+def test_the_links_carry_the_filters_only(ctx, browser, app, monkeypatch):
+    """Names url_for would read itself (fmt, _external, _scheme…) never reach a link: no 500, no javascript: URL."""
+    browser.login("secretary@a.test")
+    hostile = "fmt=pdf&endpoint=x&_external=1&_scheme=javascript&_anchor=a&status=in_stock"
+    page = browser.get(f"/lifecycle/?{hostile}")
+    assert page.status_code == 200
+    csv_link, xlsx_link = (html.unescape(link) for link in EXPORT_RE.search(page.get_data(as_text=True)).groups())
+    assert csv_link == "/lifecycle/export.csv?status=in_stock" and xlsx_link == "/lifecycle/export.xlsx?status=in_stock"
+    assert browser.get(f"/lifecycle/export.csv?{hostile}").status_code == 200
+    monkeypatch.setitem(app.config, "LIST_EXPORT_XLSX_MAX_ROWS", 0)
+    text = browser.get(f"/lifecycle/export.xlsx?{hostile}").get_data(as_text=True)
+    assert re.findall(r'<form method="post" action="([^"]+)" class="form">', text) == [
+        "/lifecycle/export.xlsx?status=in_stock"]
+    assert 'href="/lifecycle/?status=in_stock">' in text  # back to the list
