@@ -23,13 +23,14 @@ from lifecycle.assets.models import Asset
 from lifecycle.domain import erasure as erasure_rules
 from lifecycle.pool import services as pool
 from lifecycle.repairs import services as repairs
-from purchasing import navigation
+from purchasing import list_exports, navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.documents.services import DocumentRefused
 from purchasing.extensions import db
 from purchasing.forms import choices
 from purchasing.domain.errors import DomainError
+from purchasing.list_exports import DATE, DATETIME, INTEGER, MONEY, Column
 from purchasing.pagination import paginate_flat
 from purchasing.params import database_id, query_int
 from purchasing.scoping import get_scoped_or_404
@@ -84,13 +85,46 @@ def _inventory_filters(formdata, member_id: int | None):
     return form, filters
 
 
+def _inventory_filtered(args):
+    """The inventory page's form and filtered query (its export uses the same): purchasing/list_exports.py."""
+    member_id = current_user.member_id if not current_user.is_staff else query_int("member_id")
+    form, filters = _inventory_filters(args, member_id)
+    return form, services.inventory_query(filters)
+
+
+def _locale_text() -> str:
+    return list_exports.locale()
+
+
+INVENTORY_EXPORT = list_exports.register(
+    bp, "inventory", list_endpoint="lifecycle.index", rule="/export.<fmt>", roles=ALL, filename="inventaire",
+    filtered=_inventory_filtered, columns=(
+        Column(_l("Étiquette"), lambda a: a.tag),
+        Column(_l("Équipement"), lambda a: a.name, width=40),
+        Column(_l("Numéro de série"), lambda a: a.serial_number, width=20),
+        Column(_l("Catégorie"), lambda a: a.category.label(_locale_text()), width=20),
+        Column(_l("Adhérent"), lambda a: a.member.name, width=30),
+        Column(_l("Site"), lambda a: a.site_name, width=24),
+        Column(_l("Statut"), lambda a: STATUS_LABELS.get(a.status, a.status)),
+        Column(_l("Attribué à"), lambda a: a.assigned_to, width=20),
+        Column(_l("Date d'acquisition"), lambda a: a.acquisition_date, kind=DATE),
+        Column(_l("Fin de garantie"), lambda a: a.warranty_end_date, kind=DATE),
+        Column(_l("Prix d'achat HT"), lambda a: a.purchase_price_ht, kind=MONEY),
+        Column(_l("Mémoire vive (Mo)"), lambda a: a.hardware.ram_mb if a.hardware else None, kind=INTEGER),
+        Column(_l("Système d'exploitation"), lambda a: a.hardware.os_label if a.hardware else None, width=24),
+        Column(_l("Disque dur (HDD)"), lambda a: (_("Oui") if a.hardware.has_hdd else _("Non")) if a.hardware else None),
+        Column(_l("Dernier contact de l'agent"),
+               lambda a: a.hardware.last_contact_dt if a.hardware else None, kind=DATETIME),
+    ))
+
+
 @bp.get("/")
 @roles_required(*ALL)
 def index():
-    member_id = current_user.member_id if not current_user.is_staff else query_int("member_id")
-    form, filters = _inventory_filters(request.args, member_id)
-    pagination = paginate_flat(services.inventory_query(filters))
-    return render_template("lifecycle/index.html", form=form, pagination=pagination, **LABELS)
+    form, stmt = INVENTORY_EXPORT.filtered(request.args)
+    pagination = paginate_flat(stmt)
+    return render_template("lifecycle/index.html", form=form, pagination=pagination,
+                           export_endpoint=INVENTORY_EXPORT.endpoint, **LABELS)
 
 
 @bp.route("/assets/new", methods=["GET", "POST"])

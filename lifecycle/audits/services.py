@@ -96,5 +96,8 @@ def close_audit(audit: Audit, actor) -> AuditResult:
     return result
 
 
-def audits_query():
-    return member_scope(select(Audit), Audit).options(joinedload(Audit.member), joinedload(Audit.site)).order_by(Audit.id.desc())
+def audits_query(status: str | None = None):
+    stmt = member_scope(select(Audit), Audit).options(joinedload(Audit.member), joinedload(Audit.site))
+    if status:
+        stmt = stmt.where(Audit.status == status)
+    return stmt.order_by(Audit.id.desc())

@@ -3,19 +3,43 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lifecycle.assets.views import ALL, MANAGE, _can_manage, _import_member_choices, bp
 from lifecycle.audits import services
 from lifecycle.audits.forms import AuditStartForm, ScanForm
 from lifecycle.audits.models import Audit
+from purchasing import list_exports
 from purchasing.auth import roles_required
+from purchasing.list_exports import DATETIME, INTEGER, Column
 from purchasing.extensions import db
 from purchasing.pagination import paginate
 from purchasing.scoping import get_scoped_or_404
 
 
 # --- physical audits -----------------------------------------------------------------------------
+
+AUDIT_STATUS_LABELS = {"open": _l("ouvert"), "closed": _l("clôturé")}
+
+
+def _audits_filtered(args):
+    """The audits page's status filter ("open", "closed" or none) and filtered query (its export uses the same)."""
+    status = args.get("status") if args.get("status") in AUDIT_STATUS_LABELS else None
+    return status, services.audits_query(status=status)
+
+
+AUDITS_EXPORT = list_exports.register(
+    bp, "audits", list_endpoint="lifecycle.audits", rule="/audits/export.<fmt>", roles=ALL,
+    filename="inventaires-physiques", filtered=_audits_filtered, columns=(
+        Column(_l("Numéro"), lambda a: a.id, kind=INTEGER),
+        Column(_l("Site"), lambda a: a.site.name, width=30),
+        Column(_l("Adhérent"), lambda a: a.member.name, width=30),
+        Column(_l("Démarré le"), lambda a: a.started_dt, kind=DATETIME),
+        Column(_l("État"), lambda a: AUDIT_STATUS_LABELS.get(a.status, a.status)),
+        Column(_l("Clôturé le"), lambda a: a.closed_dt, kind=DATETIME),
+    ))
+
 
 @bp.route("/audits", methods=["GET", "POST"])
 @roles_required(*ALL)
@@ -34,9 +58,10 @@ def audits():
                 return redirect(url_for("lifecycle.audit_show", audit_id=audit.id))
             form.member_id.errors = [_("Choisissez l'adhérent.")]
         status = 422
-    pagination = paginate(services.audits_query())
-    return render_template("lifecycle/audits.html", form=form, pagination=pagination,
-                           can_manage=current_user.role in MANAGE), status
+    status_filter, stmt = AUDITS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("lifecycle/audits.html", form=form, pagination=pagination, status_filter=status_filter,
+                           export_endpoint=AUDITS_EXPORT.endpoint, can_manage=current_user.role in MANAGE), status
 
 
 @bp.get("/audits/<int:audit_id>")

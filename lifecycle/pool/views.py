@@ -3,17 +3,20 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lifecycle.assets import services as assets
-from lifecycle.assets.forms import OfferForm
+from lifecycle.assets.forms import CONDITION_LABELS, OfferForm
 from lifecycle.assets.views import (
-    ALL, LABELS, MANAGE, _category_choices, _managed_asset, _member_choices, _render_show, bp,
+    ALL, LABELS, MANAGE, _category_choices, _locale_text, _managed_asset, _member_choices, _render_show, bp,
 )
 from lifecycle.pool import services
 from lifecycle.pool.forms import PoolFilterForm
 from lifecycle.pool.models import PoolListing
+from purchasing import list_exports
 from purchasing.auth import roles_required
+from purchasing.list_exports import DATE, DATETIME, Column
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from purchasing.pagination import paginate_flat
@@ -38,15 +41,35 @@ def offer(asset_id: int):
 
 # --- reuse pool ----------------------------------------------------------------------------------
 
+def _pool_filtered(args):
+    """The pool page's form and filtered query (its export uses the same): purchasing/list_exports.py."""
+    form = PoolFilterForm(args, categories=_category_choices(), epcis=assets.member_choices("epci"))
+    form.validate()
+    return form, services.pool_query(category_id=form.category_id.data or None, epci_id=form.epci_id.data or None,
+                                     condition=form.condition.data or None)
+
+
+POOL_EXPORT = list_exports.register(
+    bp, "pool", list_endpoint="lifecycle.pool", rule="/pool/export.<fmt>", roles=ALL, filename="bourse-reemploi",
+    filtered=_pool_filtered, columns=(
+        Column(_l("Étiquette"), lambda l: l.asset.tag),
+        Column(_l("Équipement"), lambda l: l.asset.name, width=40),
+        Column(_l("Catégorie"), lambda l: l.category.label(_locale_text()), width=20),
+        Column(_l("Proposé par"), lambda l: l.offering_member.name, width=30),
+        Column(_l("État"), lambda l: CONDITION_LABELS.get(l.condition, l.condition)),
+        Column(_l("Date d'acquisition"), lambda l: l.asset.acquisition_date, kind=DATE),
+        Column(_l("Proposé le"), lambda l: l.created_dt, kind=DATETIME),
+        Column(_l("Note"), lambda l: l.note, width=40),
+    ))
+
+
 @bp.get("/pool")
 @roles_required(*ALL)
 def pool():
-    form = PoolFilterForm(request.args, categories=_category_choices(), epcis=assets.member_choices("epci"))
-    form.validate()
-    pagination = paginate_flat(services.pool_query(category_id=form.category_id.data or None,
-                                              epci_id=form.epci_id.data or None,
-                                              condition=form.condition.data or None))
+    form, stmt = POOL_EXPORT.filtered(request.args)
+    pagination = paginate_flat(stmt)
     return render_template("lifecycle/pool.html", form=form, pagination=pagination,
+                           export_endpoint=POOL_EXPORT.endpoint,
                            members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
                            **LABELS)
 

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
 
+from purchasing import list_exports
 from purchasing.accounts import passwords, services
 from purchasing.accounts.answers import retry_after_seconds, too_many_attempts_message
 from purchasing.accounts.forms import (
@@ -28,6 +29,7 @@ from purchasing.auth import roles_required
 from purchasing.extensions import db, login_manager
 from purchasing.mail import views as mail_views
 from purchasing.members import services as member_services
+from purchasing.list_exports import DATETIME, Column
 from purchasing.pagination import paginate
 from purchasing.security.services import client_address
 from purchasing.params import safe_redirect_target
@@ -163,14 +165,32 @@ def _data_from(form: UserForm) -> services.UserData:
                              locale=form.locale.data or None)
 
 
+def _users_filtered(args):
+    """The users page's search form and filtered query (its export uses the same): purchasing/list_exports.py."""
+    form = UserSearchForm(args)
+    form.validate()
+    return form, services.search_users(form.q.data or "", form.role.data or None).options(db.joinedload(User.member))
+
+
+USERS_EXPORT = list_exports.register(
+    bp, "users", list_endpoint="accounts.users", rule="/admin/users/export.<fmt>", roles=(Role.ADMIN,),
+    filename="utilisateurs", filtered=_users_filtered, columns=(
+        Column(_l("E-mail"), lambda u: u.email, width=34),
+        Column(_l("Nom"), lambda u: u.full_name, width=28),
+        Column(_l("Rôle"), lambda u: ROLE_LABELS.get(u.role, u.role), width=28),
+        Column(_l("Adhérent"), lambda u: u.member.name if u.member else None, width=30),
+        Column(_l("État"), lambda u: _("Actif") if u.is_enabled else _("Désactivé")),
+        Column(_l("Créé le"), lambda u: u.created_dt, kind=DATETIME),
+    ))
+
+
 @bp.get("/admin/users")
 @roles_required(Role.ADMIN)
 def users():
-    form = UserSearchForm(request.args)
-    form.validate()
-    pagination = paginate(services.search_users(form.q.data or "", form.role.data or None)
-                          .options(db.joinedload(User.member)))
-    return render_template("accounts/users.html", form=form, pagination=pagination, role_labels=ROLE_LABELS)
+    form, stmt = USERS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("accounts/users.html", form=form, pagination=pagination, role_labels=ROLE_LABELS,
+                           export_endpoint=USERS_EXPORT.endpoint)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])

@@ -310,9 +310,11 @@ def close_campaign(campaign: Campaign, actor, today: date) -> Campaign:
     return campaign
 
 
-def list_campaigns():
-    return (select(Campaign).options(joinedload(Campaign.offer).joinedload(Offer.product))
-            .order_by(Campaign.deadline.desc(), Campaign.id.desc()))
+def list_campaigns(status: str | None = None):
+    stmt = select(Campaign).options(joinedload(Campaign.offer).joinedload(Offer.product))
+    if status:
+        stmt = stmt.where(Campaign.status == status)
+    return stmt.order_by(Campaign.deadline.desc(), Campaign.id.desc())
 
 
 def load_campaign(campaign_id: int) -> Campaign | None:

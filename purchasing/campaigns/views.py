@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services
@@ -18,6 +19,7 @@ from purchasing.domain.states import CAMPAIGN
 from purchasing.extensions import db
 from purchasing.params import database_id
 from purchasing.navigation import register
+from purchasing.list_exports import DATE, INTEGER, MONEY, Column
 from purchasing.pagination import paginate
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
@@ -33,11 +35,33 @@ def _campaign_or_404(campaign_id: int):
     return campaign
 
 
+def _campaigns_filtered(args):
+    """The campaigns page's status filter and filtered query (its export uses the same): purchasing/list_exports.py."""
+    status = args.get("status") if args.get("status") in CAMPAIGN.statuses else None
+    return status, services.list_campaigns(status=status)
+
+
+CAMPAIGNS_EXPORT = list_exports.register(
+    bp, "campaigns", list_endpoint="campaigns.index", rule="/export.<fmt>", roles=(*OFFICERS, *MEMBER),
+    filename="achats-groupes", filtered=_campaigns_filtered, columns=(
+        Column(_l("Numéro"), lambda c: c.id, kind=INTEGER),
+        Column(_l("Titre"), lambda c: c.title, width=36),
+        Column(_l("Produit"), lambda c: c.offer.product.name, width=36),
+        Column(_l("Date limite"), lambda c: c.deadline, kind=DATE),
+        Column(_l("Quantité minimale"), lambda c: c.min_quantity, kind=INTEGER),
+        Column(_l("Quantité maximale"), lambda c: c.max_quantity, kind=INTEGER),
+        Column(_l("Prix unitaire final HT"), lambda c: c.final_unit_price_ht, kind=MONEY),
+        Column(_l("Statut"), lambda c: CAMPAIGN.label(c.status, list_exports.locale()), width=24),
+    ))
+
+
 @bp.get("/")
 @roles_required(*OFFICERS, *MEMBER)
 def index():
-    pagination = paginate(services.list_campaigns())
-    return render_template("campaigns/index.html", pagination=pagination, machine=CAMPAIGN)
+    status, stmt = CAMPAIGNS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("campaigns/index.html", pagination=pagination, machine=CAMPAIGN, status_filter=status,
+                           export_endpoint=CAMPAIGNS_EXPORT.endpoint)
 
 
 @bp.route("/new", methods=["GET", "POST"])

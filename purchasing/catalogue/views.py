@@ -4,15 +4,19 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, g, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
 from flask_login import current_user
 
+from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.catalogue import services
 from purchasing.catalogue.forms import AddToCartForm, CatalogueSearchForm
+from purchasing.catalogue.models import Product
+from purchasing.list_exports import MONEY, NUMBER, Column
 from purchasing.navigation import ALL_ROLES, register
 from purchasing.pagination import paginate
 from purchasing.pricing import services as pricing
@@ -30,13 +34,17 @@ def _fee_rate(today: date) -> Decimal:
     return pricing.fee_rate_for(current_user.member, today)
 
 
-@bp.get("/")
-@roles_required(*ALL)
-def index():
-    today = date.today()
-    form = CatalogueSearchForm(request.args, categories=services.categories(), brands=services.brands())
+def _user_fee_rate() -> Decimal:
+    """The user's fee rate today, read once per request (the export's price columns read it on every row)."""
+    if "_catalogue_fee_rate" not in g:
+        g._catalogue_fee_rate = _fee_rate(date.today())
+    return g._catalogue_fee_rate
+
+
+def _catalogue_filtered(args):
+    """The catalogue page's search form and filtered, sorted query (its export uses the same)."""
+    form = CatalogueSearchForm(args, categories=services.categories(), brands=services.brands())
     form.validate()
-    fee_rate = _fee_rate(today)
     query = services.CatalogueQuery(
         q=form.q.data or "", category_id=form.category.data or None, condition=form.condition.data or None,
         brand=form.brand.data or None,
@@ -45,11 +53,44 @@ def index():
         repairability_min=None if form.repairability.errors else form.repairability.data,
         sort=form.sort.data if form.sort.data in services.SORTS else "name",
     )
-    pagination = paginate(services.search_products(query, fee_rate))
+    return form, services.search_products(query, _user_fee_rate())
+
+
+def _price(product: Product) -> Decimal | None:
+    return services.displayed_prices([product], _user_fee_rate()).get(product.id)
+
+
+def _cost(product: Product) -> Decimal | None:
+    return services.displayed_costs([product], _user_fee_rate()).get(product.id)
+
+
+CATALOGUE_EXPORT = list_exports.register(
+    bp, "catalogue", list_endpoint="catalogue.index", rule="/export.<fmt>", roles=ALL, filename="catalogue",
+    filtered=_catalogue_filtered, key=2, columns=(
+        Column(_l("Marque"), lambda p: p.brand, width=16),
+        Column(_l("Modèle"), lambda p: p.model, width=36),
+        Column(_l("Référence fabricant"), lambda p: p.manufacturer_ref, width=20),
+        Column(_l("Catégorie"), lambda p: p.category.label(list_exports.locale()), width=20),
+        Column(_l("État"), lambda p: (_("Reconditionné") + (f" {_('grade')} {p.refurb_grade}" if p.refurb_grade else ""))
+               if p.condition == "refurbished" else _("Neuf"), width=18),
+        Column(_l("Indice de réparabilité"), lambda p: p.repairability_index, kind=NUMBER),
+        Column(_l("Prix HT à partir de"), _price, kind=MONEY),
+        Column(_l("kgCO2e par an"), lambda p: round(p.annual_kgco2e, 1) if p.annual_kgco2e is not None else None,
+               kind=NUMBER),
+        Column(_l("Coût par an de service HT"), _cost, kind=MONEY),
+    ))
+
+
+@bp.get("/")
+@roles_required(*ALL)
+def index():
+    form, stmt = CATALOGUE_EXPORT.filtered(request.args)
+    fee_rate = _user_fee_rate()
+    pagination = paginate(stmt)
     prices = services.displayed_prices(pagination.items, fee_rate)
     costs = services.displayed_costs(pagination.items, fee_rate)
     return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices, costs=costs,
-                           is_member=current_user.member is not None)
+                           is_member=current_user.member is not None, export_endpoint=CATALOGUE_EXPORT.endpoint)
 
 
 @bp.get("/products/<int:product_id>")

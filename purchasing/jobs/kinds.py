@@ -27,6 +27,7 @@ INVENTORY_IMPORT = "inventory_import"
 PRICE_LIST_IMPORT = "price_list_import"
 REPORT_EXPORT = "report_export"
 ORDERS_EXPORT = "orders_export"
+LIST_EXPORT = "list_export"
 LABEL_SHEET = "label_sheet"
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -208,6 +209,47 @@ def _orders_export(job: Job, progress: Progress) -> Outcome:
                    file=(name, mimetype, content))
 
 
+# --- list exports (every list page: purchasing/list_exports.py) ----------------------------------------
+
+def start_list_export(user, name: str, args, fmt: str, locale: str | None = None) -> Job:
+    """The export of list ``name`` with the filters ``args`` (the page's query string), run as ``user``: the
+    job re-applies the filters and the member scope with the owner's rights."""
+    from flask_babel import get_locale
+
+    from purchasing import list_exports
+
+    if fmt not in ("xlsx", "csv"):
+        raise DomainError("Format refusé : xlsx ou csv.", code="bad_format")
+    entry = list_exports.REGISTRY[name]
+    pairs = [[k, v] for k, v in list_exports.export_args(args).items(multi=True)]
+    return start_job(LIST_EXPORT, user, params={"list": name, "args": pairs, "fmt": fmt,
+                                                "locale": locale or str(get_locale() or "fr")},
+                     title=f"Export : {entry.filename} ({fmt.upper()})")
+
+
+def _list_export(job: Job, progress: Progress) -> Outcome:
+    """The list's filtered query built again in a request carrying the page's query string, as the owner."""
+    from flask import current_app, g
+    from werkzeug.datastructures import MultiDict
+
+    from purchasing import list_exports
+
+    p = job.params
+    entry = list_exports.REGISTRY.get(p.get("list"))
+    if entry is None:
+        raise DomainError("Liste inconnue.", code="unknown_list")
+    owner = _owner(job)
+    if owner is None or owner.role not in entry.roles:
+        raise DomainError("Cette liste ne vous est pas ouverte.", code="forbidden")
+    args = MultiDict([tuple(pair) for pair in p.get("args") or []])
+    with current_app.test_request_context(query_string=args):
+        g._login_user = owner
+        progress(0, None, force=True)
+        name, mimetype, content, rows = list_exports.export_file(entry, args, p["fmt"], progress=progress)
+    progress(rows, rows, "Fichier écrit.", force=True)
+    return Outcome(summary={"lines": rows}, message=f"{rows} lignes exportées.", file=(name, mimetype, content))
+
+
 # --- label sheet ---------------------------------------------------------------------------------
 
 def start_label_sheet(user, asset_ids: list[int], locale: str = "fr") -> Job:
@@ -235,6 +277,7 @@ def register_all(app: Flask) -> None:
     register_job_kind(PRICE_LIST_IMPORT, _price_list_import)
     register_job_kind(REPORT_EXPORT, _report_export)
     register_job_kind(ORDERS_EXPORT, _orders_export)
+    register_job_kind(LIST_EXPORT, _list_export)
     register_job_kind(LABEL_SHEET, _label_sheet)
     for module in app.config.get("JOBS_MODULES") or ():
         import_module(module)

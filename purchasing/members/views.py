@@ -3,8 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from sqlalchemy.orm import joinedload
+
+from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.extensions import db
@@ -12,6 +16,7 @@ from purchasing.members import services
 from purchasing.members.forms import (KIND_LABELS, ContactForm, IdentityForm, MemberForm, MemberSearchForm, SiretForm,
                                       SiteForm)
 from purchasing.members.models import Member, MemberContact, MemberSiret, Site
+from purchasing.list_exports import DATE, INTEGER, MONEY, Column
 from purchasing.pagination import paginate
 from purchasing.scoping import get_scoped_or_404
 
@@ -30,13 +35,36 @@ def _data_from(form: MemberForm) -> services.MemberData:
     )
 
 
+def _members_filtered(args):
+    """The members page's search form and filtered query (its export uses the same): purchasing/list_exports.py."""
+    form = MemberSearchForm(args)
+    form.validate()
+    return form, services.search_members(form.q.data or "", form.kind.data or None).options(joinedload(Member.epci))
+
+
+MEMBERS_EXPORT = list_exports.register(
+    bp, "members", list_endpoint="members.index", rule="/export.<fmt>", roles=STAFF, filename="adherents",
+    filtered=_members_filtered, key=3, columns=(
+        Column(_l("Nom"), lambda m: m.name, width=36),
+        Column(_l("Type"), lambda m: KIND_LABELS.get(m.kind, m.kind)),
+        Column(_l("Code INSEE"), lambda m: m.insee_code),
+        Column(_l("SIREN"), lambda m: m.siren),
+        Column(_l("Population"), lambda m: m.population, kind=INTEGER),
+        Column(_l("EPCI"), lambda m: m.epci.name if m.epci else None, width=36),
+        Column(_l("Seuil d'approbation HT"), lambda m: m.approval_threshold_ht, kind=MONEY),
+        Column(_l("Adhésion le"), lambda m: m.joined_on, kind=DATE),
+        Column(_l("Commune"), lambda m: m.city, width=24),
+        Column(_l("État"), lambda m: _("Actif") if m.is_active else _("Inactif")),
+    ))
+
+
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
-    form = MemberSearchForm(request.args)
-    form.validate()
-    pagination = paginate(services.search_members(form.q.data or "", form.kind.data or None))
-    return render_template("members/index.html", form=form, pagination=pagination, kind_labels=KIND_LABELS)
+    form, stmt = MEMBERS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("members/index.html", form=form, pagination=pagination, kind_labels=KIND_LABELS,
+                           export_endpoint=MEMBERS_EXPORT.endpoint)
 
 
 @bp.get("/mine")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services as campaigns
@@ -19,6 +20,7 @@ from purchasing.orders import exports, services
 from purchasing.orders.forms import CancelForm, CartForm, ExportForm, RejectForm
 from purchasing.members.models import Site
 from purchasing.orders.models import Order
+from purchasing.list_exports import DATETIME, MONEY, Column
 from purchasing.pagination import paginate_flat
 
 bp = Blueprint("orders", __name__)
@@ -97,21 +99,54 @@ def update_cart():
     return redirect(url_for("orders.cart"))
 
 
+def _orders_filtered(args):
+    """The orders page's status filter and filtered query, in the user's scope (its export uses the same)."""
+    status = args.get("status") if args.get("status") in ORDER.statuses else None
+    return status, services.orders_for(current_user, status=status)
+
+
+def _to_approve_filtered(args):
+    return None, services.orders_for(current_user, status="submitted")
+
+
+def _order_columns():
+    locale = list_exports.locale
+    return (
+        Column(_l("Référence"), lambda o: o.reference or str(o.id), width=18),
+        Column(_l("Adhérent"), lambda o: o.member.name, width=30),
+        Column(_l("Statut"), lambda o: ORDER.label(o.status, locale()), width=24),
+        Column(_l("Soumise le"), lambda o: o.submitted_dt, kind=DATETIME),
+        Column(_l("Décidée le"), lambda o: o.decided_dt, kind=DATETIME),
+        Column(_l("Lieu de livraison"), lambda o: o.delivery_site, width=30),
+        Column(_l("Numéro d'engagement"), lambda o: o.engagement_number, width=18),
+        Column(_l("Total HT"), lambda o: o.total_ht, kind=MONEY),
+    )
+
+
+ORDERS_EXPORT = list_exports.register(
+    bp, "orders", list_endpoint="orders.index", rule="/orders/export.<fmt>", roles=(*MEMBER, *STAFF),
+    filename="commandes-liste", filtered=_orders_filtered, columns=_order_columns())
+TO_APPROVE_EXPORT = list_exports.register(
+    bp, "orders_to_approve", list_endpoint="orders.to_approve", rule="/orders/to-approve/export.<fmt>",
+    roles=(Role.APPROVER,), filename="commandes-a-approuver", filtered=_to_approve_filtered, columns=_order_columns())
+
+
 @bp.get("/orders/")
 @roles_required(*MEMBER, *STAFF)
 def index():
-    status = request.args.get("status") or None
-    pagination = paginate_flat(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
+    status, stmt = ORDERS_EXPORT.filtered(request.args)
+    pagination = paginate_flat(stmt)
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes"), machine=ORDER,
-                           endpoint="orders.index")
+                           endpoint="orders.index", status_filter=status, export_endpoint=ORDERS_EXPORT.endpoint)
 
 
 @bp.get("/orders/to-approve")
 @roles_required(Role.APPROVER)
 def to_approve():
-    pagination = paginate_flat(services.orders_for(current_user, status="submitted"))
+    _status, stmt = TO_APPROVE_EXPORT.filtered(request.args)
+    pagination = paginate_flat(stmt)
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes à approuver"),
-                           machine=ORDER, endpoint="orders.to_approve",
+                           machine=ORDER, endpoint="orders.to_approve", export_endpoint=TO_APPROVE_EXPORT.endpoint,
                            commitments=campaigns.pending_commitments_for(current_user))
 
 

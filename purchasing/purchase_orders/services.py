@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -33,6 +33,7 @@ from purchasing.purchase_orders import orderx
 from purchasing.purchase_orders.document import PurchaseOrderDocument, build_purchase_order_document
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderEvent, PurchaseOrderLine
 from purchasing.purchase_orders.pdf import purchase_order_pdf_a3
+from purchasing.suppliers.models import Supplier
 from purchasing.transitions import apply_transition, lock_for_update
 
 WARNING_SHARE = Decimal("0.80")
@@ -379,9 +380,11 @@ def record_delivery_by_order_lines(po: PurchaseOrder, lines, actor) -> list:
     return record_delivery(po, quantities, serials, actor)
 
 
-def list_purchase_orders():
-    return (select(PurchaseOrder).options(joinedload(PurchaseOrder.supplier), joinedload(PurchaseOrder.contract))
-            .order_by(PurchaseOrder.id.desc()))
+def list_purchase_orders(status: str | None = None):
+    stmt = select(PurchaseOrder).options(joinedload(PurchaseOrder.supplier), joinedload(PurchaseOrder.contract))
+    if status:
+        stmt = stmt.where(PurchaseOrder.status == status)
+    return stmt.order_by(PurchaseOrder.id.desc())
 
 
 def load_purchase_order(po_id: int) -> PurchaseOrder | None:
@@ -411,10 +414,33 @@ class Consumption:
         return self.share >= WARNING_SHARE
 
 
+def contracts_query(q: str = "") -> Select:
+    """Framework contracts by reference, matching ``q`` in the reference, the title or the holder's name."""
+    stmt = select(FrameworkContract).options(joinedload(FrameworkContract.supplier))
+    q = (q or "").strip().lower()
+    if q:
+        stmt = stmt.join(Supplier, FrameworkContract.supplier_id == Supplier.id).where(or_(
+            func.lower(FrameworkContract.reference).contains(q, autoescape=True),
+            func.lower(FrameworkContract.title).contains(q, autoescape=True),
+            func.lower(Supplier.name).contains(q, autoescape=True)))
+    return stmt.order_by(FrameworkContract.reference, FrameworkContract.id)
+
+
+def _share(contract: FrameworkContract) -> Decimal:
+    return (contract.committed_ht / contract.max_amount_ht) if contract.max_amount_ht else Decimal(0)
+
+
+def consumption_rows(contracts) -> list[Consumption]:
+    return [Consumption(c, _share(c)) for c in contracts]
+
+
+def consumption_percent(contract: FrameworkContract) -> Decimal:
+    """The share of the maximum amount committed, in percent with one decimal (as the contracts page shows it)."""
+    return Consumption(contract, _share(contract)).percent
+
+
 def contract_consumption() -> list[Consumption]:
-    contracts = db.session.scalars(select(FrameworkContract).options(joinedload(FrameworkContract.supplier))
-                                   .order_by(FrameworkContract.reference))
-    return [Consumption(c, (c.committed_ht / c.max_amount_ht) if c.max_amount_ht else Decimal(0)) for c in contracts]
+    return consumption_rows(db.session.scalars(contracts_query()))
 
 
 def po_export_rows(po: PurchaseOrder) -> list[dict]:

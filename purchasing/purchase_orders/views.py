@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
@@ -17,6 +18,7 @@ from purchasing.mail import messages as mail
 from purchasing.params import database_id, query_int
 from purchasing.navigation import register
 from purchasing.orders.exports import frame_response, safe_frame
+from purchasing.list_exports import DATE, DATETIME, MONEY, NUMBER, Column
 from purchasing.pagination import flat_page, paginate, paginate_flat
 from purchasing.decp.forms import ModificationForm, NotificationForm
 from purchasing.purchase_orders import services
@@ -44,11 +46,59 @@ GROUPS_PER_PAGE = 10
 LINES_PER_GROUP = 20
 
 
+def _purchase_orders_filtered(args):
+    """The purchase orders page's status filter and filtered query (its export uses the same)."""
+    status = args.get("status") if args.get("status") in PURCHASE_ORDER.statuses else None
+    return status, services.list_purchase_orders(status=status)
+
+
+def _locale() -> str:
+    return list_exports.locale()
+
+
+PURCHASE_ORDERS_EXPORT = list_exports.register(
+    bp, "purchase_orders", list_endpoint="purchase_orders.index", rule="/purchase-orders/export.<fmt>",
+    roles=OFFICERS, filename="bons-de-commande", filtered=_purchase_orders_filtered, columns=(
+        Column(_l("Référence"), lambda po: po.reference, width=18),
+        Column(_l("Fournisseur"), lambda po: po.supplier.name, width=30),
+        Column(_l("Contrat"), lambda po: po.contract.reference, width=18),
+        Column(_l("Statut"), lambda po: PURCHASE_ORDER.label(po.status, _locale()), width=24),
+        Column(_l("Créé le"), lambda po: po.created_dt, kind=DATETIME),
+        Column(_l("Envoyé le"), lambda po: po.sent_dt, kind=DATETIME),
+        Column(_l("Total HT"), lambda po: po.total_ht, kind=MONEY),
+    ))
+
+
+def _contracts_filtered(args):
+    """The contracts page's search (reference, title, holder) and filtered query (its export uses the same)."""
+    q = (args.get("q") or "").strip()[:100]
+    return q, services.contracts_query(q)
+
+
+CONTRACTS_EXPORT = list_exports.register(
+    bp, "contracts", list_endpoint="purchase_orders.contracts", rule="/contracts/export.<fmt>", roles=OFFICERS,
+    filename="contrats", filtered=_contracts_filtered, columns=(
+        Column(_l("Contrat"), lambda c: c.reference, width=18),
+        Column(_l("Objet"), lambda c: c.title, width=40),
+        Column(_l("Titulaire"), lambda c: c.supplier.name, width=30),
+        Column(_l("Début"), lambda c: c.start_on, kind=DATE),
+        Column(_l("Fin"), lambda c: c.end_on, kind=DATE),
+        Column(_l("Montant maximum HT"), lambda c: c.max_amount_ht, kind=MONEY),
+        Column(_l("Engagé HT"), lambda c: c.committed_ht, kind=MONEY),
+        Column(_l("Restant HT"), lambda c: c.remaining_ht, kind=MONEY),
+        Column(_l("Consommé (%)"), lambda c: services.consumption_percent(c), kind=NUMBER),
+        Column(_l("Notifié le"), lambda c: c.notified_on, kind=DATE),
+        Column(_l("Résilié"), lambda c: _("Oui") if c.is_terminated else _("Non")),
+    ))
+
+
 @bp.get("/purchase-orders/")
 @roles_required(*OFFICERS)
 def index():
-    pagination = paginate_flat(services.list_purchase_orders())
-    return render_template("purchase_orders/index.html", pagination=pagination, machine=PURCHASE_ORDER)
+    status, stmt = PURCHASE_ORDERS_EXPORT.filtered(request.args)
+    pagination = paginate_flat(stmt)
+    return render_template("purchase_orders/index.html", pagination=pagination, machine=PURCHASE_ORDER,
+                           status_filter=status, export_endpoint=PURCHASE_ORDERS_EXPORT.endpoint)
 
 
 @bp.get("/purchase-orders/to-place")
@@ -173,7 +223,10 @@ def export(po_id: int, fmt: str):
 @bp.get("/contracts/")
 @roles_required(*OFFICERS)
 def contracts():
-    return render_template("purchase_orders/contracts.html", rows=services.contract_consumption())
+    q, stmt = CONTRACTS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("purchase_orders/contracts.html", rows=services.consumption_rows(pagination.items),
+                           pagination=pagination, q=q, export_endpoint=CONTRACTS_EXPORT.endpoint)
 
 
 @bp.get("/contracts/<int:contract_id>")

@@ -5,10 +5,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from purchasing import navigation
+from purchasing import list_exports, navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.extensions import db
+from purchasing.list_exports import Column
 from purchasing.pagination import paginate
 from purchasing.suppliers import services
 from purchasing.suppliers.forms import SupplierForm, SupplierSearchForm
@@ -25,13 +26,37 @@ def _data_from(form: SupplierForm) -> services.SupplierData:
         "order_email", "accepts_order_x", "is_active")})
 
 
+def _suppliers_filtered(args):
+    """The suppliers page's search form and filtered query (its export uses the same): purchasing/list_exports.py."""
+    form = SupplierSearchForm(args)
+    form.validate()
+    return form, services.search_suppliers(form.q.data or "")
+
+
+SUPPLIERS_EXPORT = list_exports.register(
+    bp, "suppliers", list_endpoint="suppliers.index", rule="/export.<fmt>", roles=OFFICERS, filename="fournisseurs",
+    filtered=_suppliers_filtered, key=1, columns=(
+        Column(_l("Raison sociale"), lambda s: s.name, width=36),
+        Column(_l("SIRET"), lambda s: s.siret, width=16),
+        Column(_l("SIREN"), lambda s: s.siren),
+        Column(_l("Adresse"), lambda s: s.address, width=36),
+        Column(_l("Code postal"), lambda s: s.postal_code),
+        Column(_l("Ville"), lambda s: s.city, width=24),
+        Column(_l("Contact"), lambda s: s.contact_name, width=24),
+        Column(_l("Courriel du contact"), lambda s: s.contact_email, width=30),
+        Column(_l("Téléphone"), lambda s: s.contact_phone, width=16),
+        Column(_l("Courriel des commandes"), lambda s: s.order_email, width=30),
+        Column(_l("État"), lambda s: _("Actif") if s.is_active else _("Inactif")),
+    ))
+
+
 @bp.get("/")
 @roles_required(*OFFICERS)
 def index():
-    form = SupplierSearchForm(request.args)
-    form.validate()
-    pagination = paginate(services.search_suppliers(form.q.data or ""))
-    return render_template("suppliers/index.html", form=form, pagination=pagination)
+    form, stmt = SUPPLIERS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("suppliers/index.html", form=form, pagination=pagination,
+                           export_endpoint=SUPPLIERS_EXPORT.endpoint)
 
 
 @bp.route("/new", methods=["GET", "POST"])

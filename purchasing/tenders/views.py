@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from purchasing import navigation, uploads
+from purchasing import list_exports, navigation, uploads
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.domain.decp import CPV_SOURCE, cpv_codes
@@ -17,6 +17,7 @@ from purchasing.domain.errors import DomainError
 from purchasing.domain.states import TENDER
 from purchasing.extensions import db
 from purchasing.jobs import kinds as job_kinds
+from purchasing.list_exports import DATE, DATETIME, Column
 from purchasing.pagination import paginate
 from purchasing.suppliers.models import Supplier
 from purchasing.tenders import imports, letters, services
@@ -88,15 +89,33 @@ def _lot_input(form: LotForm) -> services.LotInput:
         duration_months=form.duration_months.data, cpv_code=form.cpv_code.data)
 
 
+def _tenders_filtered(args):
+    """The tenders page's search form and filtered query (its export uses the same): purchasing/list_exports.py."""
+    form = TenderSearchForm(args)
+    form.validate()
+    return form, services.search_tenders(form.q.data or "")
+
+
+TENDERS_EXPORT = list_exports.register(
+    bp, "tenders", list_endpoint="tenders.index", rule="/export.<fmt>", roles=OFFICERS, filename="consultations",
+    filtered=_tenders_filtered, prepare=services.close_due_tenders, columns=(
+        Column(_l("Référence"), lambda t: t.reference, width=18),
+        Column(_l("Objet"), lambda t: t.title, width=50),
+        Column(_l("Publication"), lambda t: t.publication_date, kind=DATE),
+        Column(_l("Date limite de remise des offres"), lambda t: t.bid_deadline, kind=DATETIME),
+        Column(_l("Statut"), lambda t: TENDER.label(t.status, list_exports.locale()), width=30),
+    ))
+
+
 @bp.get("/")
 @roles_required(*OFFICERS)
 def index():
     services.close_due_tenders()
     db.session.commit()
-    form = TenderSearchForm(request.args)
-    form.validate()
-    pagination = paginate(services.search_tenders(form.q.data or ""))
-    return render_template("tenders/index.html", form=form, pagination=pagination, **_labels())
+    form, stmt = TENDERS_EXPORT.filtered(request.args)
+    pagination = paginate(stmt)
+    return render_template("tenders/index.html", form=form, pagination=pagination,
+                           export_endpoint=TENDERS_EXPORT.endpoint, **_labels())
 
 
 @bp.route("/new", methods=["GET", "POST"])

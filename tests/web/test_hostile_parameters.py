@@ -118,6 +118,11 @@ WALK: dict[str, Walk] = {
         # inventory import: the mapping step, saved mappings
         "lifecycle.import_mapping", "api.list_inventory_mappings", "api.get_inventory_mapping",
         "api.update_inventory_mapping", "api.delete_inventory_mapping",
+        # list exports (issue 15): the list's filters in the query string, walked as the list page's
+        "lifecycle.export_inventory", "lifecycle.export_pool", "lifecycle.export_audits", "tenders.export_tenders",
+        "purchase_orders.export_contracts", "purchase_orders.export_purchase_orders", "members.export_members",
+        "orders.export_orders", "orders.export_orders_to_approve", "campaigns.export_campaigns",
+        "suppliers.export_suppliers", "accounts.export_users", "catalogue.export_catalogue",
     )},
     # read only after a successful login; the session ends: anonymous only
     # its own user: the wrong passwords of the walk lock that account

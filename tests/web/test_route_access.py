@@ -282,6 +282,25 @@ ROUTES: dict[str, Rule] = {
     "jobs.start_report_export": Rule(
         ALL, lambda c: f"/jobs/reports/sustainability?scope=member&id={c['member_a'].id}", methods=("POST",),
         other_member_url=lambda c: f"/jobs/reports/sustainability?scope=member&id={c['member_b'].id}"),
+    # list exports (issue 15): each list's CSV/XLSX of what its filters show (GET), a large XLSX as a job (POST);
+    # the XLSX here (the CSV streams: tests/web/test_list_exports.py reads it whole);
+    # a member user's file holds their member's rows only: tests/web/test_list_exports.py
+    **{endpoint: Rule(roles, (lambda u: lambda c: u)(url), methods=("GET", "POST"))
+       for endpoint, roles, url in (
+           ("catalogue.export_catalogue", ALL, "/catalogue/export.xlsx"),
+           ("lifecycle.export_inventory", ALL, "/lifecycle/export.xlsx"),
+           ("lifecycle.export_pool", ALL, "/lifecycle/pool/export.xlsx"),
+           ("lifecycle.export_audits", ALL, "/lifecycle/audits/export.xlsx"),
+           ("tenders.export_tenders", OFFICERS, "/tenders/export.xlsx"),
+           ("purchase_orders.export_contracts", OFFICERS, "/contracts/export.xlsx"),
+           ("purchase_orders.export_purchase_orders", OFFICERS, "/purchase-orders/export.xlsx"),
+           ("members.export_members", STAFF, "/members/export.xlsx"),
+           ("orders.export_orders", ALL, "/orders/export.xlsx"),
+           ("orders.export_orders_to_approve", frozenset({Role.APPROVER}), "/orders/to-approve/export.xlsx"),
+           ("campaigns.export_campaigns", OFFICERS | MEMBER_ROLES, "/campaigns/export.xlsx"),
+           ("suppliers.export_suppliers", OFFICERS, "/suppliers/export.xlsx"),
+           ("accounts.export_users", ADMIN, "/admin/users/export.xlsx"),
+       )},
 }
 
 
