@@ -262,6 +262,25 @@ def set_criterion(lot: TenderLot, kind: str, weight: int, environmental_mode: st
     return criterion
 
 
+def copy_criteria(source: TenderLot) -> list[TenderLot]:
+    """Give every other lot of the tender the source lot's criteria (kinds, weights, modes), replacing theirs."""
+    _require_editable(source.tender)
+    if not source.criteria:
+        raise DomainError("Ce lot n'a aucun critère à copier.", code="no_criteria")
+    targets = [lot for lot in source.tender.lots if lot.id != source.id]
+    if not targets:
+        raise DomainError("La consultation n'a pas d'autre lot.", code="single_lot")
+    wanted = {c.kind: (c.weight, c.environmental_mode) for c in source.criteria}
+    for lot in targets:
+        for criterion in list(lot.criteria):
+            if criterion.kind not in wanted:
+                lot.criteria.remove(criterion)
+        for kind, (weight, mode) in wanted.items():
+            set_criterion(lot, kind, weight, mode)
+    db.session.flush()
+    return targets
+
+
 def remove_criterion(lot: TenderLot, kind: str) -> None:
     _require_editable(lot.tender)
     for criterion in list(lot.criteria):

@@ -245,6 +245,18 @@ def set_criterion(lot_id: int):
     return redirect(url_for("tenders.show", tender_id=lot.tender_id))
 
 
+@bp.post("/lots/<int:lot_id>/criteria/copy")
+@roles_required(*OFFICERS)
+def copy_criteria(lot_id: int):
+    """The lot's criteria copied to the tender's other lots (they are often the same for every lot)."""
+    lot = _lot_or_404(lot_id)
+    targets = services.copy_criteria(lot)
+    db.session.commit()
+    flash(_("Critères du lot %(n)s copiés vers les lots %(others)s.", n=lot.number,
+            others=", ".join(str(t.number) for t in targets)), "success")
+    return redirect(url_for("tenders.show", tender_id=lot.tender_id))
+
+
 @bp.get("/price-list-template.<fmt>")
 @roles_required(*OFFICERS)
 def price_list_template(fmt: str):

@@ -111,6 +111,8 @@ ROUTES: dict[str, Rule] = {
     "tenders.remove_criterion": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/criteria/delivery/delete",
                                      methods=("POST",)),
     "tenders.set_criterion": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/criteria", methods=("POST",)),
+    "tenders.copy_criteria": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/criteria/copy",
+                                  methods=("POST",)),
     "tenders.price_list_template": Rule(OFFICERS, lambda c: "/tenders/price-list-template.csv"),
     "tenders.upload_bid": Rule(OFFICERS, lambda c: f"/tenders/lots/{c['lot'].id}/bids/new", methods=("GET", "POST")),
     "tenders.show_bid": Rule(OFFICERS, lambda c: f"/tenders/bids/{c['bid'].id}"),

@@ -390,3 +390,38 @@ def test_bid_lines_show_category_names_not_codes(officer):
     page = officer.get(f"/tenders/bids/{bid.id}").get_data(as_text=True)
     body = page[page.find("<tbody>"):page.find("</tbody>")]
     assert "monitor_24" not in body and "Écran" in body
+
+
+def test_criteria_are_copied_from_one_lot_to_the_others(officer):
+    from purchasing.tenders.models import AwardCriterion
+
+    tender = make_tender("AO-COPY", lots=3, criteria=[])
+    first, second, third = tender.lots
+    services.set_criterion(first, "price", 60)
+    services.set_criterion(first, "technical", 30)
+    services.set_criterion(first, "environmental", 10, "scored")
+    services.set_criterion(second, "delivery", 100)  # replaced: the copy gives every lot the same criteria
+    db.session.commit()
+    url = f"/tenders/{tender.id}"
+    assert "Copier ces critères vers les autres lots" in officer.get(url).get_data(as_text=True)
+    response = officer.post_form(f"/tenders/lots/{first.id}/criteria/copy", {}, page=url)
+    assert response.status_code == 302
+    db.session.expire_all()
+    for lot in (second, third):
+        rows = db.session.execute(select(AwardCriterion.kind, AwardCriterion.weight, AwardCriterion.environmental_mode)
+                                  .where(AwardCriterion.lot_id == lot.id).order_by(AwardCriterion.kind)).all()
+        assert [tuple(r) for r in rows] == [("environmental", 10, "scored"), ("price", 60, None), ("technical", 30, None)]
+    assert "copiés vers les lots 2, 3" in officer.get(url).get_data(as_text=True)
+
+
+def test_copying_criteria_is_refused_once_published_or_without_criteria(officer):
+    from tests.tender_helpers import published_tender
+
+    empty = make_tender("AO-EMPTY", lots=2, criteria=[])
+    published = published_tender("AO-PUB", lots=2)
+    db.session.commit()
+    response = officer.post_form(f"/tenders/lots/{empty.lots[0].id}/criteria/copy", {}, page=f"/tenders/{empty.id}")
+    assert response.status_code == 422 and "aucun critère à copier" in response.get_data(as_text=True)
+    response = officer.post_form(f"/tenders/lots/{published.lots[0].id}/criteria/copy", {},
+                                 page=f"/tenders/{published.id}")
+    assert response.status_code in (409, 422)
