@@ -101,16 +101,31 @@ def create_asset():
         if not member_id:
             form.member_id.errors = [_("Choisissez l'adhérent.")]
         else:
-            asset = services.create_asset_by_hand(
-                member_id=member_id, category_id=form.category_id.data, actor=current_user,
-                serial_number=form.serial_number.data, origin=form.origin.data, designation=form.designation.data,
-                site_id=services.site_id_for(member_id, form.site.data), assigned_to=form.assigned_to.data or "",
-                acquisition_date=form.acquisition_date.data, purchase_price_ht=form.purchase_price_ht.data,
-                condition=form.condition.data)
-            db.session.commit()
-            flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
-            return redirect(url_for("lifecycle.show", asset_id=asset.id))
+            try:
+                asset = services.create_asset_by_hand(
+                    member_id=member_id, category_id=form.category_id.data, actor=current_user,
+                    serial_number=form.serial_number.data, origin=form.origin.data,
+                    designation=form.designation.data, site_id=services.site_id_for(member_id, form.site.data),
+                    assigned_to=form.assigned_to.data or "", acquisition_date=form.acquisition_date.data,
+                    purchase_price_ht=form.purchase_price_ht.data, condition=form.condition.data)
+            except DomainError as error:  # a serial already recorded…: on its field, what was typed kept
+                db.session.rollback()
+                _form_error(form, error, {"duplicate_serial": "serial_number", "unknown_category": "category_id",
+                                          "bad_origin": "origin"})
+            else:
+                db.session.commit()
+                flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
+                return redirect(url_for("lifecycle.show", asset_id=asset.id))
     return render_template("lifecycle/asset_form.html", form=form), 422 if form.errors else 200
+
+
+def _form_error(form, error: DomainError, fields: dict[str, str]) -> None:
+    """A domain refusal shown on the form: on the field its code names, else above the form."""
+    name = fields.get(error.code) or error.details.get("field")
+    if name and name in form:
+        form[name].errors = [*form[name].errors, _(error.message)]
+    else:
+        form.form_errors.append(_(error.message))
 
 
 @bp.get("/scan")

@@ -118,21 +118,28 @@ def delivery(po_id: int):
     po = _po_or_404(po_id)
     form = FlaskForm()
     error = None
+    line_error: dict = {}
+    quantities: dict[int, str] = {}
+    serials: dict[int, str] = {}
     if form.validate_on_submit():
         quantities = {pl.id: request.form.get(f"qty-{pl.id}", "") for pl in po.lines}
         serials = {pl.id: request.form.get(f"serials-{pl.id}", "") for pl in po.lines}
         try:
             services.record_delivery(po, quantities, serials, current_user)
-        except DomainError as exc:
+        except DomainError as exc:  # nothing written; the form again with what was typed, the error on its line
             db.session.rollback()
             error = exc.message
+            if exc.details.get("purchase_order_line_id"):
+                line_error = {"line_id": exc.details["purchase_order_line_id"],
+                              "field": exc.details.get("field", "qty"), "message": exc.message}
             po = _po_or_404(po_id)
         else:
             db.session.commit()
             flash(_("Livraison enregistrée."), "success")
             return redirect(url_for("purchase_orders.show", po_id=po.id))
     status = 422 if (error or form.errors) else 200
-    return render_template("purchase_orders/delivery.html", po=po, form=form, error=error), status
+    return render_template("purchase_orders/delivery.html", po=po, form=form, error=error, line_error=line_error,
+                           quantities=quantities, serials=serials), status
 
 
 @bp.get("/purchase-orders/<int:po_id>/print")

@@ -137,7 +137,12 @@ def edit(tender_id: int):
 @bp.get("/<int:tender_id>")
 @roles_required(*OFFICERS)
 def show(tender_id: int):
-    tender = _tender_or_404(tender_id)
+    return _render_show(_tender_or_404(tender_id))
+
+
+def _render_show(tender, status: int = 200, evaluation_error: str | None = None, evaluation_gaps=(),
+                 status_form=None):
+    """The tender page; after a refused evaluation, the rule's message and the bids still lacking a score."""
     warnings, violations = [], None
     if tender.status == "draft":
         try:
@@ -147,9 +152,11 @@ def show(tender_id: int):
     return render_template(
         "tenders/show.html", tender=tender, procedure=services.procedure(tender),
         unsealed=services.bids_unsealed(tender), warnings=warnings, violations=violations,
-        events=services.tender_events(tender), status_form=StatusForm(allowed=TENDER.allowed_from(tender.status)), lot_form=LotForm(formdata=None),
-        criterion_form=CriterionForm(formdata=None), upload_form=BidUploadForm(supplier_choices=services.supplier_choices()),
-        **_labels())
+        events=services.tender_events(tender),
+        status_form=status_form or StatusForm(allowed=TENDER.allowed_from(tender.status)),
+        lot_form=LotForm(formdata=None), criterion_form=CriterionForm(formdata=None),
+        upload_form=BidUploadForm(supplier_choices=services.supplier_choices()),
+        evaluation_error=evaluation_error, evaluation_gaps=evaluation_gaps, **_labels()), status
 
 
 @bp.post("/<int:tender_id>/status")
@@ -291,11 +298,26 @@ def add_score(bid_id: int):
     return redirect(url_for("tenders.show_bid", bid_id=bid.id))
 
 
+def N_(text: str) -> str:  # noqa: N802 (marks a string for extraction; translated where it is shown)
+    return text
+
+
+#: what a bid may lack to be scored (domain.scoring.missing_by_bid), translated on the tender page
+MISSING_LABELS = (N_("note technique"), N_("note environnementale"), N_("délai de livraison"),
+                  N_("délai de livraison d'au moins un jour"))
+
+
 @bp.post("/<int:tender_id>/evaluate")
 @roles_required(*OFFICERS)
 def evaluate(tender_id: int):
     tender = _tender_or_404(tender_id)
-    services.evaluate_tender(tender, current_user)
+    try:
+        services.evaluate_tender(tender, current_user)
+    except DomainError as error:  # the tender page again, saying which bids still lack a score
+        db.session.rollback()
+        tender = _tender_or_404(tender_id)
+        return _render_show(tender, error.http_status, evaluation_error=error.message,
+                            evaluation_gaps=services.evaluation_gaps(tender))
     db.session.commit()
     flash(_("Offres notées et classées."), "success")
     return redirect(url_for("tenders.evaluation", tender_id=tender.id))

@@ -198,7 +198,7 @@ def test_add_an_asset_by_hand_and_refuse_a_duplicate_serial(browser, make_member
     assert created.member_id == member.id and created.origin == "donation_received" and created.holds_storage
     count = db.session.scalar(select(func.count()).select_from(Asset))
     response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="SER-DUP-1"))
-    assert response.status_code == 409
+    assert response.status_code == 422  # the form again, the error on the serial field (issue 15)
     assert "« SER-DUP-1 » est déjà enregistré" in response.get_data(as_text=True)
     response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="X", purchase_price_ht="-5"))
     assert response.status_code == 422 and "positif ou nul" in response.get_data(as_text=True)
