@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from lifecycle.domain.states import ASSET
 from purchasing.domain.identifiers import is_valid_siret
-from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import ConfirmField, FrenchDecimalField, choices, strip_filter, choice_id
 
 CONDITION_LABELS = {"new": _l("Neuf"), "good": _l("Bon état"), "fair": _l("État correct"), "poor": _l("Usé")}
 ERASURE_LABELS = {"nist_clear": _l("NIST SP 800-88 — Clear (effacement)"),
@@ -136,6 +136,7 @@ class RetireForm(FlaskForm):
     certificate_ref = StringField(_l("Référence du certificat DEEE"), filters=[strip_filter],
                                   validators=[Length(max=120)])
     note = TextAreaField(_l("Note"), filters=[strip_filter], validators=[Length(max=2000)])
+    confirm = ConfirmField(_l("Je confirme la sortie de l'inventaire (définitive)."))
 
     def validate_recipient(self, field):
         if self.route.data == "donated" and not field.data:

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services
-from purchasing.campaigns.forms import CampaignForm, CommitForm, RejectCommitmentForm
+from purchasing.campaigns.forms import CampaignForm, CloseCampaignForm, CommitForm, RejectCommitmentForm
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import CAMPAIGN
 from purchasing.extensions import db
@@ -66,7 +66,7 @@ def show(campaign_id: int):
     return _show(_campaign_or_404(campaign_id))
 
 
-def _show(campaign, reject_form=None, status: int = 200):
+def _show(campaign, reject_form=None, status: int = 200, confirm_form=None):
     estimate = services.estimate(campaign, current_user.member, date.today())
     mine = next((c for c in campaign.commitments if c.member_id == current_user.member_id), None)
     can_decide = (mine is not None and mine.status == "pending" and campaign.status == "open"
@@ -74,6 +74,7 @@ def _show(campaign, reject_form=None, status: int = 200):
     return render_template("campaigns/show.html", campaign=campaign, estimate=estimate, mine=mine,
                            machine=CAMPAIGN, commitment_machine=services.COMMITMENT, form=CommitForm(),
                            close_form=FlaskForm(), reject_form=reject_form or RejectCommitmentForm(),
+                           confirm_form=confirm_form or CloseCampaignForm(formdata=None), today=date.today(),
                            is_member=current_user.member_id is not None, can_decide=can_decide,
                            may_approve=can_decide and services.may_approve(mine, current_user)), status
 
@@ -139,9 +140,16 @@ def reject_commitment(campaign_id: int, commitment_id: int):
 @roles_required(*OFFICERS)
 def close(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    services.close_campaign(campaign, current_user, date.today())
+    CAMPAIGN.check(campaign.status, "closed")
+    form = CloseCampaignForm()
+    if not form.validate_on_submit():  # not confirmed: the page again, the error on the checkbox
+        return _show(campaign, status=422, confirm_form=form)
+    try:
+        services.close_campaign(campaign, current_user, date.today())
+    except DomainError as error:  # commitments still waiting…: said on the page, nothing written
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, confirm_form=form)
     db.session.commit()
     flash(_("Achat groupé clôturé."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))

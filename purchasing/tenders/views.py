@@ -344,15 +344,25 @@ def evaluation_export(tender_id: int):
 @bp.get("/lots/<int:lot_id>")
 @roles_required(*OFFICERS)
 def show_lot(lot_id: int):
-    lot = _lot_or_404(lot_id)
+    return _render_lot(_lot_or_404(lot_id))
+
+
+def _bid_choices(ranked) -> list:
+    return [(b.id, f"{b.rank or '—'}. {b.supplier.name}") for b in ranked]
+
+
+def _render_lot(lot, status: int = 200, award_form=None, unsuccessful_form=None):
+    """The lot page; after a refused award or declaration, that form again with its errors and typed values."""
     unsealed = services.bids_unsealed(lot.tender)
     ranked = services.ranked_bids(lot) if unsealed else []
-    award_form = AwardForm(bid_choices=[(b.id, f"{b.rank or '—'}. {b.supplier.name}") for b in ranked])
-    if ranked:
-        award_form.bid_id.data = ranked[0].id
+    if award_form is None:
+        award_form = AwardForm(formdata=None, bid_choices=_bid_choices(ranked))
+        if ranked:
+            award_form.bid_id.data = ranked[0].id
     return render_template("tenders/lot.html", lot=lot, unsealed=unsealed, ranked=ranked, award_form=award_form,
-                           unsuccessful_form=UnsuccessfulForm(), contract=services.lot_contract(lot),
-                           cpv_form=CpvForm(formdata=None, obj=lot), **_labels())
+                           unsuccessful_form=unsuccessful_form or UnsuccessfulForm(formdata=None),
+                           contract=services.lot_contract(lot), cpv_form=CpvForm(formdata=None, obj=lot),
+                           **_labels()), status
 
 
 @bp.post("/lots/<int:lot_id>/cpv")
@@ -373,11 +383,16 @@ def set_cpv(lot_id: int):
 def award(lot_id: int):
     lot = _lot_or_404(lot_id)
     ranked = services.ranked_bids(lot)
-    form = AwardForm(bid_choices=[(b.id, b.supplier.name) for b in ranked])
-    if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
+    form = AwardForm(bid_choices=_bid_choices(ranked))
+    if not form.validate_on_submit():  # unconfirmed, no bid chosen…: the lot page again, errors on the fields
+        return _render_lot(lot, 422, award_form=form)
     bid = next(b for b in ranked if b.id == form.bid_id.data)
-    contract = services.award_lot(lot, bid, form.start_on.data, form.end_on.data, current_user)
+    try:
+        contract = services.award_lot(lot, bid, form.start_on.data, form.end_on.data, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_lot(_lot_or_404(lot_id), error.http_status, award_form=form)
     db.session.commit()
     flash(_("Lot attribué : accord-cadre %(ref)s créé, ses prix sont au catalogue.", ref=contract.reference), "success")
     return redirect(url_for("tenders.show_lot", lot_id=lot.id))
@@ -389,7 +404,7 @@ def unsuccessful(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = UnsuccessfulForm()
     if not form.validate_on_submit():
-        abort(422, _("Le motif est obligatoire."))
+        return _render_lot(lot, 422, unsuccessful_form=form)
     services.declare_unsuccessful(lot, current_user, form.reason.data)
     db.session.commit()
     flash(_("Lot déclaré infructueux."), "success")

@@ -128,7 +128,8 @@ def test_repair_and_retirement_through_the_pages(browser, make_member, make_user
                                                           "close-back_to": "in_stock"}, page=page)
     assert response.status_code == 302
     response = browser.post_form(f"{page}/retire", {"retire-route": "recycled_weee", "retire-retired_on": "2026-01-11",
-                                                    "retire-certificate_ref": "ECOSYS-77"}, page=page)
+                                                    "retire-certificate_ref": "ECOSYS-77", "retire-confirm": "y"},
+                                 page=page)
     assert response.status_code == 302
     listing = browser.get("/lifecycle/").get_data(as_text=True)
     assert asset.tag not in listing  # retired assets leave the active list

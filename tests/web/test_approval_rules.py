@@ -84,7 +84,7 @@ def test_commitment_above_the_threshold_waits_for_the_approver_then_its_order_is
     assert "Aucun engagement à approuver." in _html(browser.get("/orders/to-approve"))
 
     browser = _as(c, "achats@syndicat.test")
-    assert browser.post_form(f"{url}/close", page=url).status_code == 302
+    assert browser.post_form(f"{url}/close", {"confirm": "y"}, page=url).status_code == 302
     assert browser.post_form(f"{url}/order", page=url).status_code == 302
     order = db.session.scalars(select(Order).where(Order.member_id == c["member"].id)).one()
     approval = order.events[-1]
