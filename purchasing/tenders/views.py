@@ -141,7 +141,7 @@ def show(tender_id: int):
 
 
 def _render_show(tender, status: int = 200, evaluation_error: str | None = None, evaluation_gaps=(),
-                 status_form=None):
+                 status_form=None, lot_form=None, criterion_form=None, criterion_lot_id: int | None = None):
     """The tender page; after a refused evaluation, the rule's message and the bids still lacking a score."""
     warnings, violations = [], None
     if tender.status == "draft":
@@ -154,7 +154,8 @@ def _render_show(tender, status: int = 200, evaluation_error: str | None = None,
         unsealed=services.bids_unsealed(tender), warnings=warnings, violations=violations,
         events=services.tender_events(tender),
         status_form=status_form or StatusForm(allowed=TENDER.allowed_from(tender.status)),
-        lot_form=LotForm(formdata=None), criterion_form=CriterionForm(formdata=None),
+        lot_form=lot_form or LotForm(formdata=None), criterion_form=CriterionForm(formdata=None),
+        posted_criterion_form=criterion_form, criterion_lot_id=criterion_lot_id,
         upload_form=BidUploadForm(supplier_choices=services.supplier_choices()),
         evaluation_error=evaluation_error, evaluation_gaps=evaluation_gaps, **_labels()), status
 
@@ -180,10 +181,14 @@ def change_status(tender_id: int):
 def add_lot(tender_id: int):
     tender = _tender_or_404(tender_id)
     form = LotForm()
-    if not form.validate_on_submit():
-        abort(422, " ".join(f"{form[name].label.text} : {' '.join(map(str, errors))}"
-                            for name, errors in form.errors.items() if name in form))
-    services.add_lot(tender, _lot_input(form))
+    if not form.validate_on_submit():  # the tender page again, the errors on the lot form's fields
+        return _render_show(tender, 422, lot_form=form)
+    try:
+        services.add_lot(tender, _lot_input(form))
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_show(_tender_or_404(tender_id), error.http_status, lot_form=form)
     db.session.commit()
     flash(_("Lot ajouté."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id))
@@ -222,9 +227,15 @@ def remove_criterion(lot_id: int, kind: str):
 def set_criterion(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = CriterionForm()
-    if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
-    services.set_criterion(lot, form.kind.data, form.weight.data, form.environmental_mode.data)
+    if not form.validate_on_submit():  # the tender page again, the errors on this lot's criterion form
+        return _render_show(lot.tender, 422, criterion_form=form, criterion_lot_id=lot.id)
+    try:
+        services.set_criterion(lot, form.kind.data, form.weight.data, form.environmental_mode.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        lot = _lot_or_404(lot_id)
+        return _render_show(lot.tender, error.http_status, criterion_form=form, criterion_lot_id=lot.id)
     db.session.commit()
     flash(_("Critère enregistré."), "success")
     return redirect(url_for("tenders.show", tender_id=lot.tender_id))
@@ -351,7 +362,7 @@ def _bid_choices(ranked) -> list:
     return [(b.id, f"{b.rank or '—'}. {b.supplier.name}") for b in ranked]
 
 
-def _render_lot(lot, status: int = 200, award_form=None, unsuccessful_form=None):
+def _render_lot(lot, status: int = 200, award_form=None, unsuccessful_form=None, cpv_form=None):
     """The lot page; after a refused award or declaration, that form again with its errors and typed values."""
     unsealed = services.bids_unsealed(lot.tender)
     ranked = services.ranked_bids(lot) if unsealed else []
@@ -361,7 +372,7 @@ def _render_lot(lot, status: int = 200, award_form=None, unsuccessful_form=None)
             award_form.bid_id.data = ranked[0].id
     return render_template("tenders/lot.html", lot=lot, unsealed=unsealed, ranked=ranked, award_form=award_form,
                            unsuccessful_form=unsuccessful_form or UnsuccessfulForm(formdata=None),
-                           contract=services.lot_contract(lot), cpv_form=CpvForm(formdata=None, obj=lot),
+                           contract=services.lot_contract(lot), cpv_form=cpv_form or CpvForm(formdata=None, obj=lot),
                            **_labels()), status
 
 
@@ -371,8 +382,13 @@ def set_cpv(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = CpvForm()
     if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
-    services.set_lot_cpv(lot, form.cpv_code.data)
+        return _render_lot(lot, 422, cpv_form=form)
+    try:
+        services.set_lot_cpv(lot, form.cpv_code.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.cpv_code.errors = [*form.cpv_code.errors, error.message]
+        return _render_lot(_lot_or_404(lot_id), error.http_status, cpv_form=form)
     db.session.commit()
     flash(_("Code CPV du lot enregistré."), "success")
     return redirect(url_for("tenders.show_lot", lot_id=lot.id))

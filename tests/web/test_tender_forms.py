@@ -118,3 +118,32 @@ def test_declaring_a_lot_unsuccessful_needs_the_confirmation(officer, evaluated)
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(TenderLot, evaluated["lot"].id).status == "unsuccessful"
+
+
+def test_a_refused_lot_or_criterion_is_said_on_the_tender_page_with_the_typed_values(officer):
+    from tests.tender_helpers import make_tender
+
+    tender = make_tender("AO-DRAFT", lots=2)
+    db.session.commit()
+    url = f"/tenders/{tender.id}"
+    lots = db.session.scalar(select(func.count(TenderLot.id)))
+    response = officer.post_form(f"{url}/lots", {"number": "3", "title": "Écrans 27 pouces",
+                                                 "estimated_amount_ht": "12 000,00", "duration_months": "60"},
+                                 page=url)
+    assert response.status_code == 422
+    html = unescape(response.get_data(as_text=True))
+    assert "Code d'erreur" not in html
+    assert "Un accord-cadre dure de 1 à 48 mois (4 ans)." in re.search(
+        r'id="duration_months-error">(.*?)</p>', html, re.S).group(1)
+    assert 'value="Écrans 27 pouces"' in html and 'value="60"' in html
+    assert db.session.scalar(select(func.count(TenderLot.id))) == lots
+    second = tender.lots[1]
+    response = officer.post_form(f"/tenders/lots/{second.id}/criteria", {"kind": "technical", "weight": "120"},
+                                 page=url)
+    assert response.status_code == 422
+    html = unescape(response.get_data(as_text=True))
+    form = html[html.index(f'action="/tenders/lots/{second.id}/criteria"'):]
+    form = form[:form.index("</form>")]
+    assert "La pondération est comprise entre 1 et 100." in form and 'value="120"' in form
+    first_form = html[html.index(f'action="/tenders/lots/{tender.lots[0].id}/criteria"'):]
+    assert 'value="120"' not in first_form[:first_form.index("</form>")]  # only the lot it was typed for
