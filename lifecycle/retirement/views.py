@@ -27,7 +27,7 @@ def retire(asset_id: int):
     except DomainError as error:  # the asset page again, the refusal on the form, what was typed kept
         db.session.rollback()
         form.form_errors.append(error.message)
-        return _render_show(_managed_asset(asset_id), error.http_status, retire_form=form)
+        return _render_show(_managed_asset(asset_id), error.http_status, refusal=error.message, retire_form=form)
     db.session.commit()
     flash(_("Équipement sorti de l'inventaire."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))

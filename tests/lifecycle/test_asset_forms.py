@@ -91,3 +91,21 @@ def test_retiring_needs_the_confirmation_and_keeps_what_was_typed(owner):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Asset, asset.id).status == "retired"
+
+
+def test_an_action_refused_by_a_rule_shows_the_asset_page_not_an_error_page(owner):
+    from lifecycle.pool import services as pool_services
+
+    asset = owner["existing"]
+    pool_services.offer_to_pool(asset, condition="good", note="", actor=None)
+    page = f"/lifecycle/assets/{asset.id}"
+    before = _counts()
+    response = owner["browser"].post_form(f"{page}/status", {"status-to": "in_service", "status-reason": "Rentrée"},
+                                          page=page)
+    assert response.status_code == 409
+    html = unescape(response.get_data(as_text=True))
+    assert "Code d'erreur" not in html and f"<h1>{asset.tag} —" in html
+    refusal = re.search(r'id="action-refused">(.*?)</div>', html, re.S).group(1)
+    assert "ne peut pas passer du statut « dans la bourse de réemploi »" in refusal
+    db.session.expire_all()
+    assert _counts() == before
