@@ -66,13 +66,14 @@ def show(campaign_id: int):
     return _show(_campaign_or_404(campaign_id))
 
 
-def _show(campaign, reject_form=None, status: int = 200, confirm_form=None):
+def _show(campaign, reject_form=None, status: int = 200, confirm_form=None, commit_form=None, refusal=None):
     estimate = services.estimate(campaign, current_user.member, date.today())
     mine = next((c for c in campaign.commitments if c.member_id == current_user.member_id), None)
     can_decide = (mine is not None and mine.status == "pending" and campaign.status == "open"
                   and current_user.role == Role.APPROVER and date.today() <= campaign.deadline)
     return render_template("campaigns/show.html", campaign=campaign, estimate=estimate, mine=mine,
-                           machine=CAMPAIGN, commitment_machine=services.COMMITMENT, form=CommitForm(),
+                           machine=CAMPAIGN, commitment_machine=services.COMMITMENT,
+                           form=commit_form or CommitForm(formdata=None), refusal=refusal,
                            close_form=FlaskForm(), reject_form=reject_form or RejectCommitmentForm(),
                            confirm_form=confirm_form or CloseCampaignForm(formdata=None), today=date.today(),
                            is_member=current_user.member_id is not None, can_decide=can_decide,
@@ -86,8 +87,14 @@ def commit(campaign_id: int):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    commitment = services.commit_quantity(campaign, current_user.member, form.quantity.data, date.today(),
-                                          actor=current_user)
+    try:
+        commitment = services.commit_quantity(campaign, current_user.member, form.quantity.data, date.today(),
+                                              actor=current_user)
+    except DomainError as error:  # a bad quantity, a closed campaign…: the page again, the error on the quantity
+        db.session.rollback()
+        form.quantity.errors = [*form.quantity.errors, _(error.message)]
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, commit_form=form,
+                     refusal=_(error.message))
     db.session.commit()
     if commitment.status == "pending":
         flash(_("Engagement enregistré : au-dessus du seuil d'approbation de votre collectivité, il doit être "

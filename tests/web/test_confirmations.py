@@ -120,3 +120,17 @@ def test_closing_a_campaign_early_shows_a_summary_and_needs_the_confirmation(cam
     assert browser.post_form(f"{url}/close", {"confirm": "y"}, page=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(Campaign, campaign.id).status == "closed"
+
+
+def test_a_refused_commitment_is_said_on_the_campaign_page_with_the_typed_quantity(campaign, browser):
+    browser.logout()
+    browser.login("sec@g.test")
+    url = f"/campaigns/{campaign.id}"
+    before = db.session.scalar(select(func.sum(CampaignCommitment.quantity)))
+    response = browser.post_form(f"{url}/commit", {"quantity": "1,5"}, page=url)
+    assert response.status_code == 422
+    html = unescape(response.get_data(as_text=True))
+    assert "Code d'erreur" not in html and 'value="1,5"' in html
+    error = re.search(r'<p class="error-message" id="quantity-error">(.*?)</p>', html, re.S).group(1)
+    assert "nombre entier" in error
+    assert db.session.scalar(select(func.sum(CampaignCommitment.quantity))) == before
