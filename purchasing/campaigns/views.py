@@ -122,7 +122,11 @@ def approve_commitment(campaign_id: int, commitment_id: int):
     commitment = _commitment_or_404(campaign_id, commitment_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.approve_commitment(commitment, current_user, date.today(), _expected_quantity())
+    try:
+        services.approve_commitment(commitment, current_user, date.today(), _expected_quantity())
+    except DomainError as error:  # four-eyes, the quantity changed meanwhile…: the page again, saying why
+        db.session.rollback()
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, refusal=_(error.message))
     db.session.commit()
     flash(_("Engagement approuvé."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id))

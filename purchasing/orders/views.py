@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services as campaigns
+from purchasing.domain.errors import DomainError
 from purchasing.domain.states import ORDER
 from purchasing.extensions import db
 from purchasing.navigation import highlight, register
@@ -144,13 +145,14 @@ def show(order_id: int):
     return _render_show(order)
 
 
-def _render_show(order: Order, status: int = 200, reject_form=None, cancel_form=None):
+def _render_show(order: Order, status: int = 200, reject_form=None, cancel_form=None, refusal=None):
     """The order page; for the approver deciding a submitted order it is the approval page ("À approuver")."""
     can_decide = current_user.role == Role.APPROVER and order.status == "submitted"
     if can_decide:
         highlight("orders.to_approve")
     return render_template("orders/show.html", order=order, machine=ORDER,
                            carbon=services.order_carbon(order, date.today()), totals=services.order_totals(order),
+                           refusal=refusal,
                            approval=services.approval_rule(order),
                            reject_form=reject_form or RejectForm(), cancel_form=cancel_form or CancelForm(),
                            can_decide=can_decide, can_approve=can_decide and services.may_approve(order, current_user),
@@ -163,7 +165,11 @@ def approve(order_id: int):
     order = _order_or_404(order_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.approve(order, current_user)
+    try:
+        services.approve(order, current_user)
+    except DomainError as error:  # four-eyes, already decided…: the order page again, saying why
+        db.session.rollback()
+        return _render_show(_order_or_404(order_id), error.http_status, refusal=_(error.message))
     db.session.commit()
     flash(_("Commande %(ref)s approuvée.", ref=order.reference), "success")
     return redirect(url_for("orders.show", order_id=order.id))
