@@ -155,6 +155,7 @@ def test_closed_tender_evaluated_and_awarded(page: Page):
     award.get_by_label("Fin de l'accord-cadre").fill((date.today() + timedelta(days=3 * 365)).isoformat())
     award.get_by_role("button", name="Attribuer").click()  # not confirmed: refused, the error on the checkbox
     expect(award.locator(".error-message")).to_contain_text("Cochez « Je confirme »")
+    check_accessibility(page)
     award = page.locator("form").filter(has=page.get_by_role("heading", name="Attribuer le lot"))
     award.get_by_label(re.compile("^Je confirme l'attribution")).check()
     award.get_by_role("button", name="Attribuer").click()
