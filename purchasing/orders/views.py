@@ -101,10 +101,16 @@ def update_cart():
             valid = False
     if not valid:  # nothing written; every typed value shown again
         return _render_cart(cart, form, 422, typed=quantities, line_errors=line_errors)
-    services.update_cart(cart, quantities, form.delivery_site_id.data or None, form.note.data, date.today(),
-                         engagement_number=form.engagement_number.data or "")
+    try:
+        services.update_cart(cart, quantities, form.delivery_site_id.data or None, form.note.data, date.today(),
+                             engagement_number=form.engagement_number.data or "")
+        if request.form.get("action") == "submit":
+            services.submit_order(cart, current_user, date.today())
+    except DomainError as error:  # an offer no longer orderable…: the cart again, saying why, nothing written
+        db.session.rollback()
+        form.form_errors.append(_(error.message))
+        return _render_cart(services.get_cart(current_user), form, error.http_status, typed=quantities)
     if request.form.get("action") == "submit":
-        services.submit_order(cart, current_user, date.today())
         db.session.commit()
         if cart.status == "submitted":
             flash(_("Commande %(ref)s soumise : elle attend l'approbation du maire ou de l'élu·e habilité·e.",

@@ -205,3 +205,22 @@ def test_the_english_cart_and_order_say_the_same(shop, submitted):
     browser.post_form("/language", {"locale": "en", "next": "/cart"}, page="/cart")
     html = _html(browser.get(f"/orders/{submitted.id}"))
     assert "awaiting approval" in html and "Awaiting approval by the mayor" in html
+
+
+def test_an_offer_expired_since_it_was_added_is_said_on_the_cart_not_on_an_error_page(shop):
+    from datetime import date, timedelta
+
+    shop["offer"].valid_until = date.today() - timedelta(days=1)
+    db.session.flush()
+    cart = _cart()
+    before = _state()
+    response = shop["browser"].post_form("/cart", {"delivery_site_id": default_site_id(shop["member"]),
+                                                   f"qty-{cart.lines[0].id}": "3", "note": "Pour l'école",
+                                                   "action": "submit"})
+    assert 400 <= response.status_code < 500
+    html = _html(response)
+    assert "Code d'erreur" not in html and "<h1>Panier</h1>" in html
+    assert "ne peut plus être commandée" in html[html.index('id="form-errors"'):]
+    assert f'name="qty-{cart.lines[0].id}" value="3"' in html and "Pour l'école" in html
+    db.session.expire_all()
+    assert _state() == before
