@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
-from wtforms.fields import DecimalField
+from wtforms.fields import BooleanField, DecimalField
 from wtforms.fields import IntegerField as _WTFormsIntegerField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 
 from purchasing.params import INT32_MAX, choice_id, parse_int
 
@@ -76,6 +77,19 @@ class IntegerField(_WTFormsIntegerField):
             raise ValueError(_l("Nombre trop grand : %(high)s au plus.", high=INT32_MAX))
 
 
+#: what the server answers when an irreversible action comes without its confirmation
+CONFIRMATION_REQUIRED = _l("Cochez « Je confirme » : cette action ne pourra pas être annulée.")
+
+
+def ConfirmField(label=None):  # noqa: N802 (a field factory, used like a field class)
+    """The "Je confirme" checkbox of an irreversible action: required by the browser and by the server.
+
+    Works without scripts: the action is refused (form error on this field, nothing written) until it is ticked.
+    """
+    return BooleanField(label or _l("Je confirme : cette action est définitive."),
+                        validators=[DataRequired(CONFIRMATION_REQUIRED)])
+
+
 def choices(pairs) -> list[SelectChoice]:
     """SelectField choices from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
     return [SelectChoice(value, label) for value, label in pairs]
@@ -85,4 +99,4 @@ def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
 
 
-__all__ = ["FrenchDecimalField", "IntegerField", "choice_id", "choices", "strip_filter", "Field"]
+__all__ = ["CONFIRMATION_REQUIRED", "ConfirmField", "FrenchDecimalField", "IntegerField", "choice_id", "choices", "strip_filter", "Field"]

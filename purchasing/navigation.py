@@ -1,9 +1,10 @@
 """Navigation by role. Each area registers its entries here; the layout shows those the user may use."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,16 +17,25 @@ class NavItem:
     label: object  # a lazy string
     roles: frozenset[str]
     order: int
+    #: the entry's count for the user (the cart's units…), shown beside the label; None: no count
+    count: Callable | None = None
+    #: the count said in words for screen readers ("3 articles")
+    count_label: Callable | None = None
 
 
 _ITEMS: list[NavItem] = []
 
 
-def register(endpoint: str, label, roles, order: int = 50) -> None:
+def register(endpoint: str, label, roles, order: int = 50, count=None, count_label=None) -> None:
     """Declare a navigation entry shown to ``roles``. Registering the same endpoint twice is a no-op."""
     if any(item.endpoint == endpoint for item in _ITEMS):
         return
-    _ITEMS.append(NavItem(endpoint, label, frozenset(roles), order))
+    _ITEMS.append(NavItem(endpoint, label, frozenset(roles), order, count, count_label))
+
+
+def highlight(endpoint: str) -> None:
+    """Mark ``endpoint``'s entry as the current one for this request (a page reached from another entry)."""
+    g.nav_active = endpoint
 
 
 ALL_ROLES = frozenset(r.value for r in Role)
@@ -47,12 +57,17 @@ def items_for(user) -> list[dict]:
     for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label))):
         if user.role in item.roles and item.endpoint in endpoints:
             area = item.endpoint.split(".")[0]
+            override = g.get("nav_active")
+            count = item.count(user) if item.count else 0
             result.append({
                 "url": url_for(item.endpoint),
                 "label": item.label,
                 "endpoint": item.endpoint,
-                "active": current == item.endpoint or (area != "main" and current.startswith(area + ".")
-                                                      and item.endpoint.endswith(".index")),
+                "count": count,
+                "count_label": item.count_label(count) if item.count_label and count else "",
+                "active": (item.endpoint == override) if override else (
+                    current == item.endpoint or (area != "main" and current.startswith(area + ".")
+                                                 and item.endpoint.endswith(".index"))),
             })
     return result
 

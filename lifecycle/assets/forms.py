@@ -14,7 +14,7 @@ from lifecycle.domain.erasure import check_certificate_ref
 from lifecycle.domain.states import ASSET
 from purchasing.domain.errors import DomainError
 from purchasing.domain.identifiers import is_valid_siret
-from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import ConfirmField, FrenchDecimalField, choices, strip_filter, choice_id
 
 CONDITION_LABELS = {"new": _l("Neuf"), "good": _l("Bon état"), "fair": _l("État correct"), "poor": _l("Usé")}
 ERASURE_LABELS = {"nist_clear": _l("NIST SP 800-88 — Clear (effacement)"),
@@ -146,6 +146,7 @@ class RetireForm(FlaskForm):
     certificate_ref = StringField(_l("Référence du certificat DEEE"), filters=[strip_filter],
                                   validators=[Length(max=120)])
     note = TextAreaField(_l("Note"), filters=[strip_filter], validators=[Length(max=2000)])
+    confirm = ConfirmField(_l("Je confirme la sortie de l'inventaire (définitive)."))
 
     def validate_recipient(self, field):
         if self.route.data == "donated" and not field.data:

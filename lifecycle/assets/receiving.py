@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 
 from lifecycle.assets.models import Asset, Origin
-from lifecycle.assets.services import add_event, holds_storage_for, reserve_tags, warranty_end_from
+from lifecycle.assets.services import (add_event, flush_new_assets, holds_storage_for, reserve_tags,
+                                       serials_taken, warranty_end_from)
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, InvalidQuantity
 from purchasing.extensions import db
@@ -33,7 +33,7 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
     if len(given) != len(set(given)):
         raise ConflictError("Un numéro de série est répété dans la livraison.", code="duplicate_serial")
     if given:
-        taken = list(db.session.scalars(select(Asset.serial_number).where(Asset.serial_number.in_(given))))
+        taken = serials_taken(given)
         if taken:
             raise ConflictError("Numéro(s) de série déjà enregistré(s) : " + ", ".join(sorted(taken)),
                                 code="duplicate_serial")
@@ -51,9 +51,8 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
                       purchase_price_ht=order_line.unit_price_ht, origin=Origin.DELIVERED,
                       order_line_id=order_line.id, condition="new",
                       holds_storage=holds_storage_for(product, category), status="in_stock")
-        db.session.add(asset)
         assets.append(asset)
-    db.session.flush()
+    flush_new_assets(assets)
     for asset in assets:
         add_event(asset, "created", actor, to_status="in_stock", to_member_id=asset.member_id,
                   origin=Origin.DELIVERED.value, order_line_id=order_line.id,

@@ -11,6 +11,7 @@ from typing import BinaryIO
 
 from flask import current_app
 from sqlalchemy import Date, and_, case, func, literal, null, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, Origin
@@ -111,6 +112,33 @@ def holds_storage_for(product: Product | None, category: Category) -> bool:
     return bool(category.holds_storage)
 
 
+def serials_taken(serials: list[str]) -> list[str]:
+    """The serial numbers of ``serials`` already recorded on an asset (sorted)."""
+    return sorted(db.session.scalars(select(Asset.serial_number).where(Asset.serial_number.in_(serials))))
+
+
+def duplicate_serial(serial: str) -> ConflictError:
+    return ConflictError(f"Le numéro de série « {serial} » est déjà enregistré sur un autre équipement.",
+                         code="duplicate_serial", details={"field": "serial_number"})
+
+
+def flush_new_assets(assets: list[Asset]) -> None:
+    """Add and flush new assets in a savepoint: a serial recorded by another request since it was checked
+    (the unique constraint's race) is the same "duplicate_serial" refusal as the check's, never a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(assets)
+    except IntegrityError as error:
+        if "serial_number" not in str(error.orig):
+            raise
+        serials = [asset.serial_number for asset in assets if asset.serial_number]
+        if len(serials) == 1:
+            raise duplicate_serial(serials[0]) from None
+        raise ConflictError("Un des numéros de série vient d'être enregistré sur un autre équipement : "
+                            + ", ".join(serials), code="duplicate_serial",
+                            details={"field": "serial_number"}) from None
+
+
 def create_asset(*, member_id: int, category: Category, product: Product | None = None, actor=None,
                  origin: str = Origin.IMPORTED, serial_number: str | None = None, site: str | None = None,
                  **fields) -> Asset:
@@ -119,14 +147,12 @@ def create_asset(*, member_id: int, category: Category, product: Product | None 
     if site is not None:
         fields["site_id"] = site_id_for(member_id, site)
     serial_number = (serial_number or "").strip() or None
-    if serial_number and db.session.scalar(select(Asset.id).where(Asset.serial_number == serial_number)):
-        raise ConflictError(f"Le numéro de série « {serial_number} » est déjà enregistré sur un autre équipement.",
-                            code="duplicate_serial")
+    if serial_number and serials_taken([serial_number]):
+        raise duplicate_serial(serial_number)
     asset = Asset(tag=reserve_tags(1)[0], member_id=member_id, category_id=category.id,
                   product_id=product.id if product else None, origin=origin, serial_number=serial_number,
                   holds_storage=holds_storage_for(product, category), status=ASSET.initial, **fields)
-    db.session.add(asset)
-    db.session.flush()
+    flush_new_assets([asset])
     add_event(asset, "created", actor, to_status=asset.status, to_member_id=member_id, origin=origin)
     return asset
 

@@ -138,16 +138,44 @@ def create_asset():
         if not member_id:
             form.member_id.errors = [_("Choisissez l'adhérent.")]
         else:
-            asset = services.create_asset_by_hand(
-                member_id=member_id, category_id=form.category_id.data, actor=current_user,
-                serial_number=form.serial_number.data, origin=form.origin.data, designation=form.designation.data,
-                site_id=services.site_id_for(member_id, form.site.data), assigned_to=form.assigned_to.data or "",
-                acquisition_date=form.acquisition_date.data, purchase_price_ht=form.purchase_price_ht.data,
-                condition=form.condition.data)
-            db.session.commit()
-            flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
-            return redirect(url_for("lifecycle.show", asset_id=asset.id))
+            try:
+                asset = services.create_asset_by_hand(
+                    member_id=member_id, category_id=form.category_id.data, actor=current_user,
+                    serial_number=form.serial_number.data, origin=form.origin.data,
+                    designation=form.designation.data, site_id=services.site_id_for(member_id, form.site.data),
+                    assigned_to=form.assigned_to.data or "", acquisition_date=form.acquisition_date.data,
+                    purchase_price_ht=form.purchase_price_ht.data, condition=form.condition.data)
+            except DomainError as error:  # a serial already recorded…: on its field, what was typed kept
+                db.session.rollback()
+                _form_error(form, error, {"duplicate_serial": "serial_number", "unknown_category": "category_id",
+                                          "bad_origin": "origin"})
+            else:
+                db.session.commit()
+                flash(_("Équipement %(tag)s ajouté.", tag=asset.tag), "success")
+                return redirect(url_for("lifecycle.show", asset_id=asset.id))
     return render_template("lifecycle/asset_form.html", form=form), 422 if form.errors else 200
+
+
+def attempt(asset_id: int, form_key: str, form, action):
+    """Run an asset page action; a domain refusal (a status change not allowed…) shows the page again with
+    the message on that action's form and what was typed, nothing written. None when the action was done."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(_(error.message))
+        return _render_show(_managed_asset(asset_id), error.http_status, refusal=_(error.message),
+                            **{form_key: form})
+    return None
+
+
+def _form_error(form, error: DomainError, fields: dict[str, str]) -> None:
+    """A domain refusal shown on the form: on the field its code names, else above the form."""
+    name = fields.get(error.code) or error.details.get("field")
+    if name and name in form:
+        form[name].errors = [*form[name].errors, _(error.message)]
+    else:
+        form.form_errors.append(_(error.message))
 
 
 @bp.get("/scan")
@@ -252,11 +280,15 @@ def change_status(asset_id: int):
     form = StatusForm(prefix="status")
     if not form.validate_on_submit():
         return _render_show(asset, 422, status_form=form)
-    services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
-    if form.to.data == "in_service":
-        site_id = services.site_id_for(asset.member_id, form.site.data) if form.site.data else asset.site_id
-        services.update_placement(asset, site_id=site_id,
-                                  assigned_to=form.assigned_to.data or asset.assigned_to, actor=current_user)
+    def change():
+        services.change_asset_status(asset, form.to.data, current_user, reason=form.reason.data or "")
+        if form.to.data == "in_service":
+            site_id = services.site_id_for(asset.member_id, form.site.data) if form.site.data else asset.site_id
+            services.update_placement(asset, site_id=site_id,
+                                      assigned_to=form.assigned_to.data or asset.assigned_to, actor=current_user)
+
+    if (refused := attempt(asset_id, "status_form", form, change)) is not None:
+        return refused
     db.session.commit()
     flash(_("Statut enregistré."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
@@ -269,9 +301,11 @@ def placement(asset_id: int):
     form = PlacementForm(prefix="place")
     if not form.validate_on_submit():
         return _render_show(asset, 422, placement_form=form)
-    services.update_placement(asset, site_id=services.site_id_for(asset.member_id, form.site.data),
-                              assigned_to=form.assigned_to.data, actor=current_user,
-                              reason=form.reason.data or "")
+    refused = attempt(asset_id, "placement_form", form, lambda: services.update_placement(
+        asset, site_id=services.site_id_for(asset.member_id, form.site.data), assigned_to=form.assigned_to.data,
+        actor=current_user, reason=form.reason.data or ""))
+    if refused is not None:
+        return refused
     db.session.commit()
     flash(_("Site et affectation enregistrés."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
@@ -284,7 +318,10 @@ def warranty(asset_id: int):
     form = WarrantyForm(prefix="warranty")
     if not form.validate_on_submit():
         return _render_show(asset, 422, warranty_form=form)
-    services.update_warranty(asset, form.warranty_end_date.data, actor=current_user)
+    refused = attempt(asset_id, "warranty_form", form,
+                      lambda: services.update_warranty(asset, form.warranty_end_date.data, actor=current_user))
+    if refused is not None:
+        return refused
     db.session.commit()
     flash(_("Fin de garantie enregistrée."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
@@ -307,6 +344,10 @@ def erasure(asset_id: int):
         db.session.rollback()
         form.certificate_file.errors = [error.message]
         return _render_show(get_scoped_or_404(Asset, asset_id), 422, erasure_form=form)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(_(error.message))
+        return _render_show(_managed_asset(asset_id), error.http_status, erasure_form=form)
     db.session.commit()
     flash(_("Effacement des données enregistré."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))

@@ -9,7 +9,8 @@ from flask_login import current_user
 from lifecycle.assets import services as assets
 from lifecycle.assets.forms import CONDITION_LABELS, OfferForm
 from lifecycle.assets.views import (
-    ALL, LABELS, MANAGE, _category_choices, _locale_text, _managed_asset, _member_choices, _render_show, bp,
+    ALL, LABELS, MANAGE, _category_choices, _locale_text, _managed_asset, _member_choices, _render_show, attempt,
+    bp,
 )
 from lifecycle.pool import services
 from lifecycle.pool.forms import PoolFilterForm
@@ -30,7 +31,10 @@ def offer(asset_id: int):
     form = OfferForm(prefix="offer")
     if not form.validate_on_submit():
         return _render_show(asset, 422, offer_form=form)
-    services.offer_to_pool(asset, condition=form.condition.data, note=form.note.data or "", actor=current_user)
+    refused = attempt(asset_id, "offer_form", form, lambda: services.offer_to_pool(
+        asset, condition=form.condition.data, note=form.note.data or "", actor=current_user))
+    if refused is not None:
+        return refused
     db.session.commit()
     flash(_("Équipement proposé dans la bourse de réemploi."), "success")
     if asset.holds_storage and assets.latest_erasure(asset) is None:

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lifecycle.assets.forms import CloseRepairForm, RepairForm
-from lifecycle.assets.views import MANAGE, _managed_asset, _render_show, bp
+from lifecycle.assets.views import MANAGE, _managed_asset, _render_show, attempt, bp
 from lifecycle.repairs import services
 from purchasing.auth import roles_required
 from purchasing.extensions import db
@@ -19,8 +19,10 @@ def repair(asset_id: int):
     form = RepairForm(prefix="repair")
     if not form.validate_on_submit():
         return _render_show(asset, 422, repair_form=form)
-    services.open_repair(asset, kind=form.kind.data, provider=form.provider.data, opened_on=form.opened_on.data,
-                         actor=current_user)
+    refused = attempt(asset_id, "repair_form", form, lambda: services.open_repair(
+        asset, kind=form.kind.data, provider=form.provider.data, opened_on=form.opened_on.data, actor=current_user))
+    if refused is not None:
+        return refused
     db.session.commit()
     flash(_("Intervention ouverte."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
@@ -36,9 +38,11 @@ def close_repair(asset_id: int):
     form = CloseRepairForm(prefix="close")
     if not form.validate_on_submit():
         return _render_show(asset, 422, close_form=form)
-    services.close_repair(job, work_done=form.work_done.data or [], cost_ht=form.cost_ht.data,
-                          grade=form.grade.data or None, closed_on=form.closed_on.data, back_to=form.back_to.data,
-                          actor=current_user)
+    refused = attempt(asset_id, "close_form", form, lambda: services.close_repair(
+        job, work_done=form.work_done.data or [], cost_ht=form.cost_ht.data, grade=form.grade.data or None,
+        closed_on=form.closed_on.data, back_to=form.back_to.data, actor=current_user))
+    if refused is not None:
+        return refused
     db.session.commit()
     flash(_("Intervention clôturée."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from purchasing.forms import IntegerField, strip_filter
+from purchasing.forms import ConfirmField, IntegerField, strip_filter
 
 
 class CampaignForm(FlaskForm):
@@ -26,3 +26,7 @@ class CommitForm(FlaskForm):
 class RejectCommitmentForm(FlaskForm):
     reason = StringField(_l("Motif du refus"), filters=[strip_filter],
                          validators=[DataRequired(_l("Le motif du refus est obligatoire.")), Length(max=2000)])
+
+
+class CloseCampaignForm(FlaskForm):
+    confirm = ConfirmField(_l("Je confirme la clôture : plus aucun adhérent ne pourra s'engager (définitif)."))

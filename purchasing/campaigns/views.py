@@ -13,7 +13,7 @@ from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services
-from purchasing.campaigns.forms import CampaignForm, CommitForm, RejectCommitmentForm
+from purchasing.campaigns.forms import CampaignForm, CloseCampaignForm, CommitForm, RejectCommitmentForm
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import CAMPAIGN
 from purchasing.extensions import db
@@ -90,14 +90,16 @@ def show(campaign_id: int):
     return _show(_campaign_or_404(campaign_id))
 
 
-def _show(campaign, reject_form=None, status: int = 200):
+def _show(campaign, reject_form=None, status: int = 200, confirm_form=None, commit_form=None, refusal=None):
     estimate = services.estimate(campaign, current_user.member, date.today())
     mine = next((c for c in campaign.commitments if c.member_id == current_user.member_id), None)
     can_decide = (mine is not None and mine.status == "pending" and campaign.status == "open"
                   and current_user.role == Role.APPROVER and date.today() <= campaign.deadline)
     return render_template("campaigns/show.html", campaign=campaign, estimate=estimate, mine=mine,
-                           machine=CAMPAIGN, commitment_machine=services.COMMITMENT, form=CommitForm(),
+                           machine=CAMPAIGN, commitment_machine=services.COMMITMENT,
+                           form=commit_form or CommitForm(formdata=None), refusal=refusal,
                            close_form=FlaskForm(), reject_form=reject_form or RejectCommitmentForm(),
+                           confirm_form=confirm_form or CloseCampaignForm(formdata=None), today=date.today(),
                            is_member=current_user.member_id is not None, can_decide=can_decide,
                            may_approve=can_decide and services.may_approve(mine, current_user)), status
 
@@ -109,8 +111,14 @@ def commit(campaign_id: int):
     form = CommitForm()
     if not form.validate_on_submit():
         abort(400)
-    commitment = services.commit_quantity(campaign, current_user.member, form.quantity.data, date.today(),
-                                          actor=current_user)
+    try:
+        commitment = services.commit_quantity(campaign, current_user.member, form.quantity.data, date.today(),
+                                              actor=current_user)
+    except DomainError as error:  # a bad quantity, a closed campaign…: the page again, the error on the quantity
+        db.session.rollback()
+        form.quantity.errors = [*form.quantity.errors, _(error.message)]
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, commit_form=form,
+                     refusal=_(error.message))
     db.session.commit()
     if commitment.status == "pending":
         flash(_("Engagement enregistré : au-dessus du seuil d'approbation de votre collectivité, il doit être "
@@ -138,7 +146,11 @@ def approve_commitment(campaign_id: int, commitment_id: int):
     commitment = _commitment_or_404(campaign_id, commitment_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.approve_commitment(commitment, current_user, date.today(), _expected_quantity())
+    try:
+        services.approve_commitment(commitment, current_user, date.today(), _expected_quantity())
+    except DomainError as error:  # four-eyes, the quantity changed meanwhile…: the page again, saying why
+        db.session.rollback()
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, refusal=_(error.message))
     db.session.commit()
     flash(_("Engagement approuvé."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id))
@@ -163,9 +175,16 @@ def reject_commitment(campaign_id: int, commitment_id: int):
 @roles_required(*OFFICERS)
 def close(campaign_id: int):
     campaign = _campaign_or_404(campaign_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    services.close_campaign(campaign, current_user, date.today())
+    CAMPAIGN.check(campaign.status, "closed")
+    form = CloseCampaignForm()
+    if not form.validate_on_submit():  # not confirmed: the page again, the error on the checkbox
+        return _show(campaign, status=422, confirm_form=form)
+    try:
+        services.close_campaign(campaign, current_user, date.today())
+    except DomainError as error:  # commitments still waiting…: said on the page, nothing written
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, confirm_form=form)
     db.session.commit()
     flash(_("Achat groupé clôturé."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))

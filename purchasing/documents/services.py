@@ -300,6 +300,15 @@ def attach(owner: Owner, kind: str, filename: str, stream: BinaryIO, user) -> Do
 
 def delete_document(document: Document, owner: Owner, user) -> None:
     """Mark the document deleted (who, when: the row stays as the record); its object goes at commit."""
+    check_deletable(document, owner, user)
+    document.deleted_at = datetime.now(timezone.utc)
+    document.deleted_by_id = user.id
+    db.session.flush()
+    _on_commit_remove(get_storage(), document.storage_key)
+
+
+def check_deletable(document: Document, owner: Owner, user) -> None:
+    """Refuse (409 kept documents, 403 others' documents) what :func:`delete_document` would refuse."""
     if owner.kind is OwnerKind.BID:
         raise ConflictError("Les pièces d'une offre font partie de l'offre reçue : elles ne peuvent pas être "
                             "supprimées.", code="bid_document_kept")
@@ -308,10 +317,6 @@ def delete_document(document: Document, owner: Owner, user) -> None:
                             code="erasure_certificate_kept")
     if not can_delete(document, owner, user):
         abort(403)
-    document.deleted_at = datetime.now(timezone.utc)
-    document.deleted_by_id = user.id
-    db.session.flush()
-    _on_commit_remove(get_storage(), document.storage_key)
 
 
 # --- stored objects follow the transaction -------------------------------------------------------

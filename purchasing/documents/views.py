@@ -1,7 +1,7 @@
 """Attachments: upload, download and delete, for every kind of owner (the sections are ``documents/_attachments.html``)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -102,6 +102,10 @@ def delete(document_id: int):
     document, owner = services.load_document(document_id, current_user)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    services.check_deletable(document, owner, current_user)
+    if request.form.get("confirm") != "yes":  # the second step: what will be deleted, and a confirm button
+        return render_template("documents/confirm_delete.html", document=document, back=owner_url(owner),
+                               kind_labels=KIND_LABELS)
     services.delete_document(document, owner, current_user)
     db.session.commit()
     flash(_("Pièce « %(name)s » supprimée.", name=document.original_name), "success")

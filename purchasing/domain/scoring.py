@@ -103,17 +103,28 @@ def _validate_weights(weights: Mapping[str, int]) -> dict[str, int]:
     return {kind: weight for kind, weight in weights.items() if weight > 0}
 
 
-def _missing_data(bids: Sequence[BidInput], weights: Mapping[str, int]) -> list[str]:
+def missing_by_bid(bids: Sequence[BidInput], weights: Mapping[str, int]) -> dict[Any, list[str]]:
+    """What each bid still lacks to be scored under ``weights`` (bid id -> French labels; complete bids absent).
+
+    Weights of 0 ask for nothing. The scoring page lists these before "Noter et classer les offres" can run.
+    """
     needed = {"technical": "technical_score_20", "environmental": "environmental_score_20", "delivery": "delivery_days"}
     labels = {"technical": "note technique", "environmental": "note environnementale", "delivery": "délai de livraison"}
-    missing = []
+    active = {kind for kind, weight in weights.items() if weight}
+    missing: dict[Any, list[str]] = {}
     for bid in bids:
         for kind, attribute in needed.items():
-            if kind in weights and getattr(bid, attribute) is None:
-                missing.append(f"{bid.supplier_name} : {labels[kind]}")
-        if bid.delivery_days is not None and "delivery" in weights and bid.delivery_days < 1:
-            missing.append(f"{bid.supplier_name} : délai de livraison d'au moins un jour")
+            if kind in active and getattr(bid, attribute) is None:
+                missing.setdefault(bid.bid_id, []).append(labels[kind])
+        if bid.delivery_days is not None and "delivery" in active and bid.delivery_days < 1:
+            missing.setdefault(bid.bid_id, []).append("délai de livraison d'au moins un jour")
     return missing
+
+
+def _missing_data(bids: Sequence[BidInput], weights: Mapping[str, int]) -> list[str]:
+    names = {bid.bid_id: bid.supplier_name for bid in bids}
+    return [f"{names[bid_id]} : {label}" for bid_id, labels in missing_by_bid(bids, weights).items()
+            for label in labels]
 
 
 def _criterion_points(bids: Sequence[BidInput], weights: Mapping[str, int]) -> dict[Any, dict[str, Decimal]]:

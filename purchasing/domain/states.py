@@ -103,7 +103,8 @@ ORDER = StateMachine(
     terminal=frozenset({"rejected", "cancelled", "delivered"}),
     labels_fr={
         "draft": "brouillon",
-        "submitted": "soumise",
+        # what the member waits for (issue 15: "soumise" did not say who has to act)
+        "submitted": "en attente d'approbation",
         "approved": "approuvée",
         "rejected": "refusée",
         "placed": "commandée au fournisseur",
@@ -113,7 +114,7 @@ ORDER = StateMachine(
     },
     labels_en={
         "draft": "draft",
-        "submitted": "submitted",
+        "submitted": "awaiting approval",
         "approved": "approved",
         "rejected": "rejected",
         "placed": "ordered from the supplier",

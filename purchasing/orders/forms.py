@@ -6,11 +6,17 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from purchasing.forms import choices, strip_filter, choice_id
+from purchasing.forms import ConfirmField, choices, strip_filter, choice_id
+
+
+def _site_choice(raw) -> int:
+    """The site select's value: the empty placeholder ("— Choisir —", what ``required`` checks) is 0."""
+    return 0 if raw in ("", None) else choice_id(raw)
 
 
 class CartForm(FlaskForm):
-    delivery_site_id = SelectField(_l("Site de livraison"), coerce=choice_id, validate_choice=False,
+    delivery_site_id = SelectField(_l("Site de livraison"), coerce=_site_choice, validate_choice=False,
+                                   render_kw={"aria-required": "true"},
                                    description=_l("Un site du carnet d'adresses de votre collectivité."))
     engagement_number = StringField(_l("Numéro d'engagement"), filters=[strip_filter],
                                     description=_l("Le numéro d'engagement de votre comptabilité (Chorus Pro)."),
@@ -22,8 +28,11 @@ class CartForm(FlaskForm):
         super().__init__(*args, **kwargs)
         if engagement_required:
             self.engagement_number.flags.required = True
+            self.engagement_number.render_kw = {"aria-required": "true"}
             self.engagement_number.description = _l("Obligatoire pour votre collectivité (Chorus Pro).")
-        self.delivery_site_id.choices = choices([(0, _l("— Choisir —"))] + [(s.id, s.full_address) for s in sites])
+        # required to submit (the browser says so before sending; the server checks it again)
+        self.delivery_site_id.flags.required = True
+        self.delivery_site_id.choices = choices([("", _l("— Choisir —"))] + [(s.id, s.full_address) for s in sites])
 
     def validate_delivery_site_id(self, field):
         if field.data and field.data not in {choice.value for choice in field.choices}:
@@ -33,10 +42,12 @@ class CartForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Motif du refus"), filters=[strip_filter],
                            validators=[DataRequired(_l("Le motif du refus est obligatoire.")), Length(max=2000)])
+    confirm = ConfirmField(_l("Je confirme le refus de cette commande (définitif)."))
 
 
 class CancelForm(FlaskForm):
     reason = TextAreaField(_l("Motif de l'annulation"), filters=[strip_filter], validators=[Length(max=2000)])
+    confirm = ConfirmField(_l("Je confirme l'annulation de cette commande (définitive)."))
 
 
 class ExportForm(FlaskForm):

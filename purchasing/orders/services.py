@@ -23,6 +23,7 @@ from purchasing.domain import pricing as domain_pricing
 from purchasing.domain.errors import ConflictError, DomainError
 from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.states import ORDER, approval_needed
+from purchasing.domain.vat import DocumentTotals, VatLine, document_totals
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
 from purchasing.members.models import Member, Site
@@ -238,6 +239,50 @@ def update_cart(cart: Order, quantities: dict[int, object], delivery_site: int |
     return cart
 
 
+def cart_quantity_errors(cart: Order, quantities: dict[int, object]) -> dict[int, str]:
+    """The quantities typed in the cart that :func:`update_cart` would refuse: line id -> French message."""
+    errors = {}
+    for line in cart.lines:
+        raw = quantities.get(line.id)
+        if raw is None or str(raw).strip() == "0":
+            continue
+        try:
+            domain_pricing.validate_quantity(raw)
+        except DomainError as error:
+            errors[line.id] = error.message
+    return errors
+
+
+def order_totals(order: Order) -> DocumentTotals:
+    """HT, VAT per rate and TTC of an order or a cart, by the purchase order's rounding rule (domain.vat)."""
+    return document_totals(VatLine(line.vat_rate, line.line_total_ht) for line in order.lines
+                           if line.vat_rate is not None)
+
+
+@dataclass(frozen=True)
+class ApprovalRule:
+    """What the member's approval threshold means for an order (shown in the cart before submitting)."""
+
+    threshold_ht: Decimal
+    #: True: above the threshold, the member's approver (the mayor or an authorised councillor) decides
+    needed: bool
+
+
+def approval_rule(order: Order) -> ApprovalRule:
+    threshold = order.member.approval_threshold_ht
+    return ApprovalRule(threshold, approval_needed(order.total_ht, threshold))
+
+
+def cart_item_count(user) -> int:
+    """Units in the user's cart (the "Panier" menu entry's count); 0 without a cart."""
+    if getattr(user, "member_id", None) is None:
+        return 0
+    cart_id = (select(func.min(Order.id)).where(Order.created_by_id == user.id, Order.status == "draft")
+               .scalar_subquery())  # the cart of get_cart
+    return int(db.session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0))
+                                 .where(OrderLine.order_id == cart_id)) or 0)
+
+
 def _require_status(order: Order, status: str) -> None:
     if order.status != status:
         raise ConflictError("Cette commande n'est plus un panier : elle ne peut plus être modifiée.",
@@ -405,6 +450,11 @@ class OrderCarbon:
     @property
     def has_alternative(self) -> bool:
         return self.refurbished_saving is not None or self.pool_saving is not None
+
+    @property
+    def all_refurbished(self) -> bool:
+        """Every line is already a refurbished product: no refurbished alternative to look for."""
+        return bool(self.lines) and all(item.line.product.condition == Condition.REFURBISHED for item in self.lines)
 
 
 def _sum(estimates) -> carbon.Estimate | None:

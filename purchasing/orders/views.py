@@ -6,6 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -13,9 +14,10 @@ from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services as campaigns
+from purchasing.domain.errors import DomainError
 from purchasing.domain.states import ORDER
 from purchasing.extensions import db
-from purchasing.navigation import register
+from purchasing.navigation import highlight, register
 from purchasing.orders import exports, services
 from purchasing.orders.forms import CancelForm, CartForm, ExportForm, RejectForm
 from purchasing.members.models import Site
@@ -27,7 +29,8 @@ bp = Blueprint("orders", __name__)
 
 MEMBER = (Role.SECRETARY, Role.APPROVER)
 STAFF = (Role.ADMIN, Role.PURCHASING_OFFICER, Role.SUSTAINABILITY_OFFICER)
-register("orders.cart", _l("Panier"), MEMBER, order=20)
+register("orders.cart", _l("Panier"), MEMBER, order=20, count=services.cart_item_count,
+         count_label=lambda n: ngettext("%(num)d article", "%(num)d articles", n))
 register("orders.index", _l("Commandes"), MEMBER + STAFF, order=25)
 register("orders.to_approve", _l("À approuver"), {Role.APPROVER}, order=26)
 
@@ -47,8 +50,18 @@ def cart():
     required = bool(current_user.member and current_user.member.engagement_required)
     form = (CartForm(formdata=None, sites=sites, data=_cart_data(cart, sites), engagement_required=required)
             if cart else CartForm(sites=sites, engagement_required=required))
-    carbon = services.order_carbon(cart, date.today()) if cart and cart.lines else None
-    return render_template("orders/cart.html", cart=cart, form=form, carbon=carbon, member=current_user.member)
+    return _render_cart(cart, form)
+
+
+def _render_cart(cart, form, status: int = 200, typed: dict | None = None, line_errors: dict | None = None):
+    """The cart page; after a refusal, ``typed`` keeps the quantities as typed and ``line_errors`` says why."""
+    has_lines = bool(cart and cart.lines)
+    return render_template(
+        "orders/cart.html", cart=cart, form=form, member=cart.member if cart else current_user.member,
+        carbon=services.order_carbon(cart, date.today()) if has_lines else None,
+        totals=services.order_totals(cart) if has_lines else None,
+        approval=services.approval_rule(cart) if has_lines else None,
+        typed=typed or {}, line_errors=line_errors or {}), status
 
 
 def _cart_data(cart, sites) -> dict:
@@ -77,22 +90,36 @@ def update_cart():
         abort(404)
     form = CartForm(sites=services.delivery_sites(cart.member_id), engagement_required=cart.member.engagement_required)
     valid = form.validate_on_submit()
+    quantities = {line.id: request.form.get(f"qty-{line.id}", str(line.quantity)) for line in cart.lines}
+    line_errors = services.cart_quantity_errors(cart, quantities)
+    if line_errors:
+        form.form_errors.append(_("Une quantité saisie n'est pas valide : corrigez la ligne signalée."))
+        valid = False
     if valid and request.form.get("action") == "submit":
         # refused before anything is written: French messages on the fields
         site = db.session.get(Site, form.delivery_site_id.data) if form.delivery_site_id.data else None
         for name, message, _code in services.submission_problems(cart.member, site, form.engagement_number.data):
             (form[name].errors.append(message) if name else form.form_errors.append(message))
             valid = False
-    if not valid:
-        return render_template("orders/cart.html", cart=cart, form=form, member=cart.member,
-                               carbon=services.order_carbon(cart, date.today()) if cart.lines else None), 422
-    quantities = {line.id: request.form.get(f"qty-{line.id}", str(line.quantity)) for line in cart.lines}
-    services.update_cart(cart, quantities, form.delivery_site_id.data or None, form.note.data, date.today(),
-                         engagement_number=form.engagement_number.data or "")
+    if not valid:  # nothing written; every typed value shown again
+        return _render_cart(cart, form, 422, typed=quantities, line_errors=line_errors)
+    try:
+        services.update_cart(cart, quantities, form.delivery_site_id.data or None, form.note.data, date.today(),
+                             engagement_number=form.engagement_number.data or "")
+        if request.form.get("action") == "submit":
+            services.submit_order(cart, current_user, date.today())
+    except DomainError as error:  # an offer no longer orderable…: the cart again, saying why, nothing written
+        db.session.rollback()
+        form.form_errors.append(_(error.message))
+        return _render_cart(services.get_cart(current_user), form, error.http_status, typed=quantities)
     if request.form.get("action") == "submit":
-        services.submit_order(cart, current_user, date.today())
         db.session.commit()
-        flash(_("Commande %(ref)s soumise.", ref=cart.reference), "success")
+        if cart.status == "submitted":
+            flash(_("Commande %(ref)s soumise : elle attend l'approbation du maire ou de l'élu·e habilité·e.",
+                    ref=cart.reference), "success")
+        else:
+            flash(_("Commande %(ref)s soumise et approuvée automatiquement (montant sous le seuil d'approbation).",
+                    ref=cart.reference), "success")
         return redirect(url_for("orders.show", order_id=cart.id))
     db.session.commit()
     flash(_("Panier enregistré."), "success")
@@ -156,12 +183,21 @@ def show(order_id: int):
     order = _order_or_404(order_id)
     if order.status == "draft":
         return redirect(url_for("orders.cart"))
+    return _render_show(order)
+
+
+def _render_show(order: Order, status: int = 200, reject_form=None, cancel_form=None, refusal=None):
+    """The order page; for the approver deciding a submitted order it is the approval page ("À approuver")."""
+    can_decide = current_user.role == Role.APPROVER and order.status == "submitted"
+    if can_decide:
+        highlight("orders.to_approve")
     return render_template("orders/show.html", order=order, machine=ORDER,
-                           carbon=services.order_carbon(order, date.today()),
-                           reject_form=RejectForm(), cancel_form=CancelForm(),
-                           can_decide=current_user.role == Role.APPROVER and order.status == "submitted",
-                           can_approve=services.may_approve(order, current_user),
-                           can_cancel=order.status in services.CANCELLABLE and current_user.role in MEMBER)
+                           carbon=services.order_carbon(order, date.today()), totals=services.order_totals(order),
+                           refusal=refusal,
+                           approval=services.approval_rule(order),
+                           reject_form=reject_form or RejectForm(), cancel_form=cancel_form or CancelForm(),
+                           can_decide=can_decide, can_approve=can_decide and services.may_approve(order, current_user),
+                           can_cancel=order.status in services.CANCELLABLE and current_user.role in MEMBER), status
 
 
 @bp.post("/orders/<int:order_id>/approve")
@@ -170,7 +206,11 @@ def approve(order_id: int):
     order = _order_or_404(order_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    services.approve(order, current_user)
+    try:
+        services.approve(order, current_user)
+    except DomainError as error:  # four-eyes, already decided…: the order page again, saying why
+        db.session.rollback()
+        return _render_show(_order_or_404(order_id), error.http_status, refusal=_(error.message))
     db.session.commit()
     flash(_("Commande %(ref)s approuvée.", ref=order.reference), "success")
     return redirect(url_for("orders.show", order_id=order.id))
@@ -181,12 +221,9 @@ def approve(order_id: int):
 def reject(order_id: int):
     order = _order_or_404(order_id)
     form = RejectForm()
+    ORDER.check(order.status, "rejected")
     if not form.validate_on_submit():
-        return render_template("orders/show.html", order=order, machine=ORDER,
-                               carbon=services.order_carbon(order, date.today()), reject_form=form,
-                               cancel_form=CancelForm(), can_decide=order.status == "submitted",
-                               can_approve=services.may_approve(order, current_user),
-                               can_cancel=False), 422
+        return _render_show(order, 422, reject_form=form)
     services.reject(order, current_user, form.reason.data)
     db.session.commit()
     flash(_("Commande %(ref)s refusée.", ref=order.reference), "success")
@@ -198,8 +235,9 @@ def reject(order_id: int):
 def cancel(order_id: int):
     order = _order_or_404(order_id)
     form = CancelForm()
-    if not form.validate_on_submit():
-        abort(400)
+    ORDER.check(order.status, "cancelled")  # a 409 before asking for the confirmation of what cannot be done
+    if not form.validate_on_submit():  # not confirmed: the page again, the error on the checkbox
+        return _render_show(order, 422, cancel_form=form)
     services.cancel(order, current_user, form.reason.data)
     db.session.commit()
     flash(_("Commande annulée."), "success")

@@ -18,7 +18,7 @@ from purchasing.accounts.models import Role
 from purchasing.catalogue.models import Offer
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, InvalidQuantity, ProcurementRuleViolation
+from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity, ProcurementRuleViolation
 from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.pricing import line_total, validate_quantity
 from purchasing.domain.states import PURCHASE_ORDER, order_after_delivery
@@ -312,17 +312,22 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
     for line_id, raw in quantities.items():
         if line_id not in lines or str(raw).strip() in ("", "0"):
             continue
-        quantity = validate_quantity(raw)
+        on_line = {"purchase_order_line_id": line_id}  # the delivery form shows the error on this line
+        try:
+            quantity = validate_quantity(raw)
+        except DomainError as error:
+            error.details.update(on_line)
+            raise
         pl = lines[line_id]
         if pl.delivered_quantity + quantity > pl.quantity:
             raise InvalidQuantity(
                 f"Ligne {pl.order_line.product.name} : {quantity} livrés dépasseraient la quantité commandée "
-                f"({pl.quantity}, déjà {pl.delivered_quantity} livrés).", code="over_delivery")
+                f"({pl.quantity}, déjà {pl.delivered_quantity} livrés).", code="over_delivery", details=on_line)
         serial_list = parse_serials(serials.get(line_id, ""))
         if serial_list and len(serial_list) != quantity:
             raise InvalidQuantity(
                 f"Ligne {pl.order_line.product.name} : {len(serial_list)} numéros de série pour {quantity} "
-                f"unités livrées.", code="serial_count_mismatch")
+                f"unités livrées.", code="serial_count_mismatch", details={**on_line, "field": "serials"})
         delivered[line_id] = (quantity, serial_list)
     if not delivered:
         raise InvalidQuantity("Aucune quantité livrée n'a été saisie.", code="empty_delivery")
@@ -334,7 +339,11 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
         pl.order_line.delivered_quantity += quantity
         db.session.add(Delivery(purchase_order_line_id=pl.id, quantity=quantity, serial_numbers="\n".join(serial_list),
                                 actor_id=actor.id))
-        assets += receive_delivered_line(pl.order_line, quantity, serial_list or None, actor) or []
+        try:
+            assets += receive_delivered_line(pl.order_line, quantity, serial_list or None, actor) or []
+        except DomainError as error:  # a serial already recorded or repeated: said on this line's serials
+            error.details.update({"purchase_order_line_id": line_id, "field": "serials"})
+            raise
         touched_orders.add(pl.order_line.order)
     new_status = order_after_delivery({pl.id: pl.quantity for pl in po.lines},
                                       {pl.id: pl.delivered_quantity for pl in po.lines})

@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
 
 from purchasing import list_exports
 from purchasing.accounts.models import Role
@@ -14,6 +16,7 @@ from purchasing.domain.errors import DomainError
 from purchasing.documents.responses import bytes_response
 from purchasing.domain.states import ORDER, PURCHASE_ORDER
 from purchasing.extensions import db
+from purchasing.forms import ConfirmField, strip_filter
 from purchasing.mail import messages as mail
 from purchasing.params import database_id, query_int
 from purchasing.navigation import register
@@ -123,10 +126,14 @@ def create():
 @bp.get("/purchase-orders/<int:po_id>")
 @roles_required(*OFFICERS)
 def show(po_id: int):
-    po = _po_or_404(po_id)
+    return _render_show(_po_or_404(po_id))
+
+
+def _render_show(po, status: int = 200, cancel_form=None):
     return render_template("purchase_orders/show.html", po=po, machine=PURCHASE_ORDER, order_machine=ORDER,
                            form=FlaskForm(), deliveries=services.deliveries_of(po),
-                           supplier_mail=mail.purchase_order_mail(po))
+                           cancel_form=cancel_form or CancelPurchaseOrderForm(formdata=None),
+                           supplier_mail=mail.purchase_order_mail(po)), status
 
 
 @bp.post("/purchase-orders/<int:po_id>/send")
@@ -151,12 +158,20 @@ def acknowledge(po_id: int):
     return redirect(url_for("purchase_orders.show", po_id=po.id))
 
 
+class CancelPurchaseOrderForm(FlaskForm):
+    reason = TextAreaField(_l("Motif de l'annulation"), filters=[strip_filter], validators=[Length(max=2000)])
+    confirm = ConfirmField(_l("Je confirme l'annulation du bon de commande (définitive)."))
+
+
 @bp.post("/purchase-orders/<int:po_id>/cancel")
 @roles_required(*OFFICERS)
 def cancel(po_id: int):
-    _csrf_ok()
     po = _po_or_404(po_id)
-    services.cancel_purchase_order(po, current_user, request.form.get("reason", ""))
+    form = CancelPurchaseOrderForm()
+    PURCHASE_ORDER.check(po.status, "cancelled")
+    if not form.validate_on_submit():  # not confirmed: the page again, the error on the checkbox
+        return _render_show(po, 422, cancel_form=form)
+    services.cancel_purchase_order(po, current_user, form.reason.data or "")
     db.session.commit()
     flash(_("Bon de commande annulé."), "success")
     return redirect(url_for("purchase_orders.show", po_id=po.id))
@@ -168,21 +183,28 @@ def delivery(po_id: int):
     po = _po_or_404(po_id)
     form = FlaskForm()
     error = None
+    line_error: dict = {}
+    quantities: dict[int, str] = {}
+    serials: dict[int, str] = {}
     if form.validate_on_submit():
         quantities = {pl.id: request.form.get(f"qty-{pl.id}", "") for pl in po.lines}
         serials = {pl.id: request.form.get(f"serials-{pl.id}", "") for pl in po.lines}
         try:
             services.record_delivery(po, quantities, serials, current_user)
-        except DomainError as exc:
+        except DomainError as exc:  # nothing written; the form again with what was typed, the error on its line
             db.session.rollback()
             error = exc.message
+            if exc.details.get("purchase_order_line_id"):
+                line_error = {"line_id": exc.details["purchase_order_line_id"],
+                              "field": exc.details.get("field", "qty"), "message": exc.message}
             po = _po_or_404(po_id)
         else:
             db.session.commit()
             flash(_("Livraison enregistrée."), "success")
             return redirect(url_for("purchase_orders.show", po_id=po.id))
     status = 422 if (error or form.errors) else 200
-    return render_template("purchase_orders/delivery.html", po=po, form=form, error=error), status
+    return render_template("purchase_orders/delivery.html", po=po, form=form, error=error, line_error=line_error,
+                           quantities=quantities, serials=serials), status
 
 
 @bp.get("/purchase-orders/<int:po_id>/print")

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from purchasing.domain.decp import UnknownCpvCode, check_cpv
 
-from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import ConfirmField, IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
 from purchasing.domain.local_time import NonexistentLocalTime, paris_to_utc
 
 CRITERION_LABELS = {
@@ -145,6 +145,8 @@ class AwardForm(FlaskForm):
     start_on = DateField(_l("Début de l'accord-cadre"), default=date.today,
                          validators=[InputRequired(_l("La date de début est obligatoire."))])
     end_on = DateField(_l("Fin de l'accord-cadre"), validators=[InputRequired(_l("La date de fin est obligatoire."))])
+    confirm = ConfirmField(_l("Je confirme l'attribution : l'accord-cadre est créé et ses prix publiés au catalogue "
+                              "(définitif)."))
 
     def __init__(self, *args, bid_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,6 +156,7 @@ class AwardForm(FlaskForm):
 class UnsuccessfulForm(FlaskForm):
     reason = StringField(_l("Motif"), filters=[strip_filter],
                          validators=[DataRequired(_l("Le motif est obligatoire.")), Length(max=500)])
+    confirm = ConfirmField(_l("Je confirme : le lot est déclaré infructueux (définitif)."))
 
 
 class TenderSearchForm(FlaskForm):

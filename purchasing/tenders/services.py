@@ -27,7 +27,7 @@ from purchasing.domain.procurement import (
     check_publishable,
     procedure_for,
 )
-from purchasing.domain.scoring import BidInput, environmental_scores_for_lot, evaluate_lot
+from purchasing.domain.scoring import BidInput, environmental_scores_for_lot, evaluate_lot, missing_by_bid
 from purchasing.domain.states import TENDER, StateMachine
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
@@ -500,6 +500,34 @@ def lot_scores(lot: TenderLot) -> dict[int, dict]:
     return result
 
 
+@dataclass(frozen=True)
+class EvaluationGap:
+    """A bid that cannot be scored yet, and what it lacks (technical score, environmental score…)."""
+
+    lot: TenderLot
+    bid: Bid
+    missing: list[str]
+
+
+def _bid_inputs(lot: TenderLot) -> list[BidInput]:
+    scores = lot_scores(lot)
+    return [BidInput(bid_id=bid.id, supplier_name=bid.supplier.name, total_price_ht=bid.total_price_ht,
+                     technical_score_20=scores[bid.id]["technical"],
+                     environmental_score_20=scores[bid.id]["environmental"],
+                     delivery_days=bid.delivery_days, submitted_at=bid.submitted_at) for bid in lot.bids]
+
+
+def evaluation_gaps(tender: Tender) -> list[EvaluationGap]:
+    """Every bid of the tender still lacking a score its lot's criteria ask for (empty: it can be evaluated)."""
+    gaps = []
+    for lot in tender.lots:
+        if not lot.bids:
+            continue
+        missing = missing_by_bid(_bid_inputs(lot), {c.kind: c.weight for c in lot.criteria})
+        gaps += [EvaluationGap(lot, bid, missing[bid.id]) for bid in lot.bids if bid.id in missing]
+    return gaps
+
+
 def evaluate_tender(tender: Tender, actor, now: datetime | None = None) -> None:
     """Score and rank every lot's bids (domain.scoring.evaluate_lot), store the results, mark evaluated."""
     require_unsealed(tender, now)
@@ -508,13 +536,8 @@ def evaluate_tender(tender: Tender, actor, now: datetime | None = None) -> None:
     for lot in tender.lots:
         if not lot.bids:
             continue
-        scores = lot_scores(lot)
         weights = {c.kind: c.weight for c in lot.criteria}
-        inputs = [BidInput(bid_id=bid.id, supplier_name=bid.supplier.name, total_price_ht=bid.total_price_ht,
-                           technical_score_20=scores[bid.id]["technical"],
-                           environmental_score_20=scores[bid.id]["environmental"],
-                           delivery_days=bid.delivery_days, submitted_at=bid.submitted_at) for bid in lot.bids]
-        evaluations = evaluate_lot(inputs, weights, tender.abnormally_low_ratio)
+        evaluations = evaluate_lot(_bid_inputs(lot), weights, tender.abnormally_low_ratio)
         by_id = {bid.id: bid for bid in lot.bids}
         for evaluation in evaluations:
             bid = by_id[evaluation.bid_id]

@@ -159,7 +159,12 @@ def edit(tender_id: int):
 @bp.get("/<int:tender_id>")
 @roles_required(*OFFICERS)
 def show(tender_id: int):
-    tender = _tender_or_404(tender_id)
+    return _render_show(_tender_or_404(tender_id))
+
+
+def _render_show(tender, status: int = 200, evaluation_error: str | None = None, evaluation_gaps=(),
+                 status_form=None, lot_form=None, criterion_form=None, criterion_lot_id: int | None = None):
+    """The tender page; after a refused evaluation, the rule's message and the bids still lacking a score."""
     warnings, violations = [], None
     if tender.status == "draft":
         try:
@@ -169,9 +174,12 @@ def show(tender_id: int):
     return render_template(
         "tenders/show.html", tender=tender, procedure=services.procedure(tender),
         unsealed=services.bids_unsealed(tender), warnings=warnings, violations=violations,
-        events=services.tender_events(tender), status_form=StatusForm(allowed=TENDER.allowed_from(tender.status)), lot_form=LotForm(formdata=None),
-        criterion_form=CriterionForm(formdata=None), upload_form=BidUploadForm(supplier_choices=services.supplier_choices()),
-        **_labels())
+        events=services.tender_events(tender),
+        status_form=status_form or StatusForm(allowed=TENDER.allowed_from(tender.status)),
+        lot_form=lot_form or LotForm(formdata=None), criterion_form=CriterionForm(formdata=None),
+        posted_criterion_form=criterion_form, criterion_lot_id=criterion_lot_id,
+        upload_form=BidUploadForm(supplier_choices=services.supplier_choices()),
+        evaluation_error=evaluation_error, evaluation_gaps=evaluation_gaps, **_labels()), status
 
 
 @bp.post("/<int:tender_id>/status")
@@ -195,10 +203,14 @@ def change_status(tender_id: int):
 def add_lot(tender_id: int):
     tender = _tender_or_404(tender_id)
     form = LotForm()
-    if not form.validate_on_submit():
-        abort(422, " ".join(f"{form[name].label.text} : {' '.join(map(str, errors))}"
-                            for name, errors in form.errors.items() if name in form))
-    services.add_lot(tender, _lot_input(form))
+    if not form.validate_on_submit():  # the tender page again, the errors on the lot form's fields
+        return _render_show(tender, 422, lot_form=form)
+    try:
+        services.add_lot(tender, _lot_input(form))
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_show(_tender_or_404(tender_id), error.http_status, lot_form=form)
     db.session.commit()
     flash(_("Lot ajouté."), "success")
     return redirect(url_for("tenders.show", tender_id=tender.id))
@@ -237,9 +249,15 @@ def remove_criterion(lot_id: int, kind: str):
 def set_criterion(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = CriterionForm()
-    if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
-    services.set_criterion(lot, form.kind.data, form.weight.data, form.environmental_mode.data)
+    if not form.validate_on_submit():  # the tender page again, the errors on this lot's criterion form
+        return _render_show(lot.tender, 422, criterion_form=form, criterion_lot_id=lot.id)
+    try:
+        services.set_criterion(lot, form.kind.data, form.weight.data, form.environmental_mode.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        lot = _lot_or_404(lot_id)
+        return _render_show(lot.tender, error.http_status, criterion_form=form, criterion_lot_id=lot.id)
     db.session.commit()
     flash(_("Critère enregistré."), "success")
     return redirect(url_for("tenders.show", tender_id=lot.tender_id))
@@ -250,7 +268,12 @@ def set_criterion(lot_id: int):
 def copy_criteria(lot_id: int):
     """The lot's criteria copied to the tender's other lots (they are often the same for every lot)."""
     lot = _lot_or_404(lot_id)
-    targets = services.copy_criteria(lot)
+    try:
+        targets = services.copy_criteria(lot)
+    except DomainError as error:  # the tender page again, saying why
+        db.session.rollback()
+        flash(error.message, "error")
+        return _render_show(_lot_or_404(lot_id).tender, error.http_status)
     db.session.commit()
     flash(_("Critères du lot %(n)s copiés vers les lots %(others)s.", n=lot.number,
             others=", ".join(str(t.number) for t in targets)), "success")
@@ -334,11 +357,26 @@ def add_score(bid_id: int):
     return redirect(url_for("tenders.show_bid", bid_id=bid.id))
 
 
+def N_(text: str) -> str:  # noqa: N802 (marks a string for extraction; translated where it is shown)
+    return text
+
+
+#: what a bid may lack to be scored (domain.scoring.missing_by_bid), translated on the tender page
+MISSING_LABELS = (N_("note technique"), N_("note environnementale"), N_("délai de livraison"),
+                  N_("délai de livraison d'au moins un jour"))
+
+
 @bp.post("/<int:tender_id>/evaluate")
 @roles_required(*OFFICERS)
 def evaluate(tender_id: int):
     tender = _tender_or_404(tender_id)
-    services.evaluate_tender(tender, current_user)
+    try:
+        services.evaluate_tender(tender, current_user)
+    except DomainError as error:  # the tender page again, saying which bids still lack a score
+        db.session.rollback()
+        tender = _tender_or_404(tender_id)
+        return _render_show(tender, error.http_status, evaluation_error=error.message,
+                            evaluation_gaps=services.evaluation_gaps(tender))
     db.session.commit()
     flash(_("Offres notées et classées."), "success")
     return redirect(url_for("tenders.evaluation", tender_id=tender.id))
@@ -365,17 +403,26 @@ def evaluation_export(tender_id: int):
 @bp.get("/lots/<int:lot_id>")
 @roles_required(*OFFICERS)
 def show_lot(lot_id: int):
-    lot = _lot_or_404(lot_id)
+    return _render_lot(_lot_or_404(lot_id))
+
+
+def _bid_choices(ranked) -> list:
+    return [(b.id, f"{b.rank or '—'}. {b.supplier.name}") for b in ranked]
+
+
+def _render_lot(lot, status: int = 200, award_form=None, unsuccessful_form=None, cpv_form=None):
+    """The lot page; after a refused award or declaration, that form again with its errors and typed values."""
     unsealed = services.bids_unsealed(lot.tender)
     ranked = services.ranked_bids(lot) if unsealed else []
-    award_form = AwardForm(bid_choices=[(b.id, f"{b.rank or '—'}. {b.supplier.name}") for b in ranked])
-    if ranked:
-        award_form.bid_id.data = ranked[0].id
+    if award_form is None:
+        award_form = AwardForm(formdata=None, bid_choices=_bid_choices(ranked))
+        if ranked:
+            award_form.bid_id.data = ranked[0].id
     letters_form = _letters_form()
     return render_template("tenders/lot.html", lot=lot, unsealed=unsealed, ranked=ranked, award_form=award_form,
-                           unsuccessful_form=UnsuccessfulForm(), contract=services.lot_contract(lot),
-                           cpv_form=CpvForm(formdata=None, obj=lot), letters_form=letters_form,
-                           letters_ok=not letters_form.errors, **_labels())
+                           unsuccessful_form=unsuccessful_form or UnsuccessfulForm(formdata=None),
+                           contract=services.lot_contract(lot), cpv_form=cpv_form or CpvForm(formdata=None, obj=lot),
+                           letters_form=letters_form, letters_ok=not letters_form.errors, **_labels()), status
 
 
 def _letters_form() -> LettersForm:
@@ -413,8 +460,13 @@ def set_cpv(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = CpvForm()
     if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
-    services.set_lot_cpv(lot, form.cpv_code.data)
+        return _render_lot(lot, 422, cpv_form=form)
+    try:
+        services.set_lot_cpv(lot, form.cpv_code.data)
+    except DomainError as error:
+        db.session.rollback()
+        form.cpv_code.errors = [*form.cpv_code.errors, error.message]
+        return _render_lot(_lot_or_404(lot_id), error.http_status, cpv_form=form)
     db.session.commit()
     flash(_("Code CPV du lot enregistré."), "success")
     return redirect(url_for("tenders.show_lot", lot_id=lot.id))
@@ -425,11 +477,16 @@ def set_cpv(lot_id: int):
 def award(lot_id: int):
     lot = _lot_or_404(lot_id)
     ranked = services.ranked_bids(lot)
-    form = AwardForm(bid_choices=[(b.id, b.supplier.name) for b in ranked])
-    if not form.validate_on_submit():
-        abort(422, " ".join(" ".join(map(str, errors)) for errors in form.errors.values()))
+    form = AwardForm(bid_choices=_bid_choices(ranked))
+    if not form.validate_on_submit():  # unconfirmed, no bid chosen…: the lot page again, errors on the fields
+        return _render_lot(lot, 422, award_form=form)
     bid = next(b for b in ranked if b.id == form.bid_id.data)
-    contract = services.award_lot(lot, bid, form.start_on.data, form.end_on.data, current_user)
+    try:
+        contract = services.award_lot(lot, bid, form.start_on.data, form.end_on.data, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        return _render_lot(_lot_or_404(lot_id), error.http_status, award_form=form)
     db.session.commit()
     flash(_("Lot attribué : accord-cadre %(ref)s créé, ses prix sont au catalogue.", ref=contract.reference), "success")
     return redirect(url_for("tenders.show_lot", lot_id=lot.id))
@@ -441,7 +498,7 @@ def unsuccessful(lot_id: int):
     lot = _lot_or_404(lot_id)
     form = UnsuccessfulForm()
     if not form.validate_on_submit():
-        abort(422, _("Le motif est obligatoire."))
+        return _render_lot(lot, 422, unsuccessful_form=form)
     services.declare_unsuccessful(lot, current_user, form.reason.data)
     db.session.commit()
     flash(_("Lot déclaré infructueux."), "success")

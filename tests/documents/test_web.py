@@ -186,7 +186,13 @@ def test_delete_by_the_uploader_or_an_officer_keeps_the_row_and_removes_the_file
     assert browser.post_form(f"/documents/{first.id}/delete", page=page).status_code == 403
     browser.logout()
     _login(browser, "secretary@a.test")
-    assert browser.post_form(f"/documents/{first.id}/delete", page=page).status_code == 302
+    step = browser.post_form(f"/documents/{first.id}/delete", page=page)  # the second step: "Confirmer ?"
+    assert step.status_code == 200
+    html = step.get_data(as_text=True)
+    assert "Confirmer la suppression ?" in html and "a.pdf" in html and 'name="confirm" value="yes"' in html
+    db.session.refresh(first)
+    assert first.deleted_at is None and first.storage_key in stored_files(storage_root)
+    assert browser.post_form(f"/documents/{first.id}/delete", {"confirm": "yes"}, page=page).status_code == 302
     db.session.refresh(first)
     assert first.deleted_at is not None and first.deleted_by_id == dw["secretary_a"].id
     assert first.storage_key not in stored_files(storage_root)
@@ -194,7 +200,7 @@ def test_delete_by_the_uploader_or_an_officer_keeps_the_row_and_removes_the_file
     assert "a.pdf" not in browser.get(page).get_data(as_text=True)
     browser.logout()
     _login(browser, "officer@s.test")
-    assert browser.post_form(f"/documents/{second.id}/delete", page=page).status_code == 302
+    assert browser.post_form(f"/documents/{second.id}/delete", {"confirm": "yes"}, page=page).status_code == 302
     assert second.storage_key not in stored_files(storage_root)
 
 

@@ -121,5 +121,5 @@ def test_order_with_the_keyboard_alone(page: Page):
     expect(main).to_contain_text("Mairie")
     expect(main.get_by_role("table", name="Lignes de la commande")).to_contain_text(PRODUCT)
     # Under the commune's approval threshold: approved at once.
-    expect(main.locator("dd .badge").first).to_have_text(re.compile("^(soumise|approuvée)$", re.I))
+    expect(main.locator("dd .badge").first).to_have_text(re.compile("^(en attente d'approbation|approuvée)$", re.I))
     check_accessibility(page)

@@ -59,7 +59,7 @@ def test_order_approved_placed_delivered_and_labelled(page: Page):
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_have_text(re.compile(r"^Commande \S+"))
     reference = heading.inner_text().removeprefix("Commande").strip()
-    expect(page.get_by_role("main").locator(".badge").first).to_have_text(re.compile("^soumise$", re.I))
+    expect(page.get_by_role("main").locator(".badge").first).to_have_text(re.compile("^en attente d'approbation$", re.I))
     check_accessibility(page)
     save_page_screenshot(page, "order-submitted")
     logout(page)

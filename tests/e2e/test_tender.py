@@ -153,6 +153,11 @@ def test_closed_tender_evaluated_and_awarded(page: Page):
     expect(award.get_by_label("Offre retenue")).to_contain_text(winner)
     assert winner in award.get_by_label("Offre retenue").locator("option:checked").inner_text()
     award.get_by_label("Fin de l'accord-cadre").fill((date.today() + timedelta(days=3 * 365)).isoformat())
+    award.get_by_role("button", name="Attribuer").click()  # not confirmed: refused, the error on the checkbox
+    expect(award.locator(".error-message")).to_contain_text("Cochez « Je confirme »")
+    check_accessibility(page)
+    award = page.locator("form").filter(has=page.get_by_role("heading", name="Attribuer le lot"))
+    award.get_by_label(re.compile("^Je confirme l'attribution")).check()
     award.get_by_role("button", name="Attribuer").click()
     message = page.get_by_role("status").filter(has_text="Lot attribué : accord-cadre")
     expect(message).to_contain_text("ses prix sont au catalogue")

@@ -128,7 +128,8 @@ def test_repair_and_retirement_through_the_pages(browser, make_member, make_user
                                                           "close-back_to": "in_stock"}, page=page)
     assert response.status_code == 302
     response = browser.post_form(f"{page}/retire", {"retire-route": "recycled_weee", "retire-retired_on": "2026-01-11",
-                                                    "retire-certificate_ref": "ECOSYS-77"}, page=page)
+                                                    "retire-certificate_ref": "ECOSYS-77", "retire-confirm": "y"},
+                                 page=page)
     assert response.status_code == 302
     listing = browser.get("/lifecycle/").get_data(as_text=True)
     assert asset.tag not in listing  # retired assets leave the active list
@@ -198,7 +199,7 @@ def test_add_an_asset_by_hand_and_refuse_a_duplicate_serial(browser, make_member
     assert created.member_id == member.id and created.origin == "donation_received" and created.holds_storage
     count = db.session.scalar(select(func.count()).select_from(Asset))
     response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="SER-DUP-1"))
-    assert response.status_code == 409
+    assert response.status_code == 422  # the form again, the error on the serial field (issue 15)
     assert "« SER-DUP-1 » est déjà enregistré" in response.get_data(as_text=True)
     response = browser.post_form("/lifecycle/assets/new", dict(data, serial_number="X", purchase_price_ht="-5"))
     assert response.status_code == 422 and "positif ou nul" in response.get_data(as_text=True)

@@ -103,7 +103,7 @@ def test_order_message_in_french():
     with pytest.raises(TransitionNotAllowed) as excinfo:
         ORDER.check("submitted", "delivered")
     assert excinfo.value.message == (
-        "La commande ne peut pas passer du statut « soumise » au statut « livrée »."
+        "La commande ne peut pas passer du statut « en attente d'approbation » au statut « livrée »."
     )
 
 

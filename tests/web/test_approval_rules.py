@@ -84,7 +84,7 @@ def test_commitment_above_the_threshold_waits_for_the_approver_then_its_order_is
     assert "Aucun engagement à approuver." in _html(browser.get("/orders/to-approve"))
 
     browser = _as(c, "achats@syndicat.test")
-    assert browser.post_form(f"{url}/close", page=url).status_code == 302
+    assert browser.post_form(f"{url}/close", {"confirm": "y"}, page=url).status_code == 302
     assert browser.post_form(f"{url}/order", page=url).status_code == 302
     order = db.session.scalars(select(Order).where(Order.member_id == c["member"].id)).one()
     approval = order.events[-1]
@@ -186,6 +186,7 @@ def test_approver_cannot_approve_their_own_commitment(commune):
     assert "Vous avez vous-même pris cet engagement" in _html(browser.get(url))
     response = browser.post_form(f"{url}/commitments/{commitment.id}/approve", page=url)
     assert response.status_code == 409 and "contrôle à quatre yeux" in _html(response)
+    assert 'id="action-refused"' in _html(response)  # said on the campaign page, not on an error page
     db.session.expire_all()
     assert commitment.status == "pending"
     browser = _as(c, "adjoint@commune.test")
@@ -214,6 +215,7 @@ def test_approver_cannot_approve_an_order_they_created_web_and_api(commune, toke
     assert "Vous avez créé ou soumis cette commande" in page and "Approuver la commande" not in page
     response = browser.post_form(f"/orders/{order.id}/approve", page=f"/orders/{order.id}")
     assert response.status_code == 409 and "contrôle à quatre yeux" in _html(response)
+    assert 'id="action-refused"' in _html(response)  # said on the order page, not on an error page
     api = browser.client.post(f"/api/v1/orders/{order.id}/approve",
                               headers={"Authorization": f"Bearer {token_for(c['mayor'])}"})
     assert api.status_code == 409 and api.get_json()["code"] == "four_eyes_required"

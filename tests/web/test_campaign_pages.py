@@ -32,7 +32,7 @@ def test_officer_opens_member_commits_officer_closes(make_grid, make_offer, make
     browser.logout()
 
     browser.login("po@s.test")
-    assert browser.post_form(f"{url}/close", page=url).status_code == 302
+    assert browser.post_form(f"{url}/close", {"confirm": "y"}, page=url).status_code == 302
     db.session.expire_all()
     commitment = db.session.scalars(select(CampaignCommitment)).one()
     assert db.session.get(Campaign, campaign.id).status == "closed"

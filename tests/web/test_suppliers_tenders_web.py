@@ -359,11 +359,11 @@ def test_web_flow_after_the_deadline_scores_evaluation_export_and_award(officer)
     assert export.status_code == 200 and export.data[:2] == b"PK"
     lot_url = f"/tenders/lots/{lot.id}"
     response = officer.post_form(f"{lot_url}/award", {"bid_id": str(bid_a.id), "start_on": "2026-03-01",
-                                                      "end_on": "2030-03-01"}, page=lot_url)
+                                                      "end_on": "2030-03-01", "confirm": "y"}, page=lot_url)
     assert response.status_code == 422 and "au plus 4 ans" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(FrameworkContract)) == 0
     response = officer.post_form(f"{lot_url}/award", {"bid_id": str(bid_a.id), "start_on": "2026-03-01",
-                                                      "end_on": "2030-02-28"}, page=lot_url)
+                                                      "end_on": "2030-02-28", "confirm": "y"}, page=lot_url)
     assert response.status_code == 302
     contract = db.session.scalar(select(FrameworkContract))
     assert contract.reference == "AC-WEB-L1" and contract.supplier.name == "Alpha"
