@@ -42,7 +42,9 @@ def pool():
     form.validate()
     pagination = paginate_flat(services.pool_query(category_id=form.category_id.data or None,
                                               epci_id=form.epci_id.data or None,
-                                              condition=form.condition.data or None))
+                                              condition=form.condition.data or None,
+                                              matching_member_id=current_user.member_id
+                                              if form.matching.data and current_user.member_id else None))
     return render_template("lifecycle/pool.html", form=form, pagination=pagination,
                            members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
                            **LABELS)

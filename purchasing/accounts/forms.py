@@ -97,6 +97,7 @@ class UserSearchForm(FlaskForm):
     q = StringField(_l("Rechercher (e-mail, nom)"), filters=[strip_filter])
     role = SelectField(_l("Rôle"), choices=choices([("", _l("Tous"))] + [(r.value, l) for r, l in ROLE_LABELS.items()]),
                        validators=[Optional()])
+    without_member = BooleanField(_l("Secrétaires et approbateurs sans adhérent"))
 
 
 # --- accounts by e-mail (purchasing/accounts/access_views.py) ------------------------------------

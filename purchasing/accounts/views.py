@@ -168,7 +168,8 @@ def _data_from(form: UserForm) -> services.UserData:
 def users():
     form = UserSearchForm(request.args)
     form.validate()
-    pagination = paginate(services.search_users(form.q.data or "", form.role.data or None)
+    pagination = paginate(services.search_users(form.q.data or "", form.role.data or None,
+                                                without_member=bool(form.without_member.data))
                           .options(db.joinedload(User.member)))
     return render_template("accounts/users.html", form=form, pagination=pagination, role_labels=ROLE_LABELS)
 

@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from purchasing.accounts.forms import ROLE_LABELS
 from purchasing.extensions import db
+from purchasing.main import dashboard
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +16,8 @@ bp = Blueprint("main", __name__)
 def home():
     if not current_user.is_authenticated:
         return redirect(url_for("accounts.login"))
-    return render_template("main/home.html", role_label=ROLE_LABELS.get(current_user.role, current_user.role))
+    return render_template("main/home.html", role_label=ROLE_LABELS.get(current_user.role, current_user.role),
+                           counts=dashboard.counts_for(current_user), notices=dashboard.notices_for(current_user))
 
 
 @bp.get("/healthz")

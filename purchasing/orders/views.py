@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -101,9 +102,12 @@ def update_cart():
 @roles_required(*MEMBER, *STAFF)
 def index():
     status = request.args.get("status") or None
-    pagination = paginate_flat(services.orders_for(current_user, status=status if status in ORDER.statuses else None))
+    status = status if status in ORDER.statuses or status in services.STATUS_GROUPS else None
+    pagination = paginate_flat(services.orders_for(current_user, status=status))
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes"), machine=ORDER,
-                           endpoint="orders.index")
+                           endpoint="orders.index", status=status,
+                           status_filter_label=_("livraison attendue") if status == "to_deliver"
+                           else ORDER.label(status, str(get_locale())) if status else None)
 
 
 @bp.get("/orders/to-approve")

@@ -7,6 +7,7 @@ cannot exceed the ceiling together. Services flush, never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -411,9 +412,25 @@ class Consumption:
         return self.share >= WARNING_SHARE
 
 
-def contract_consumption() -> list[Consumption]:
-    contracts = db.session.scalars(select(FrameworkContract).options(joinedload(FrameworkContract.supplier))
-                                   .order_by(FrameworkContract.reference))
+#: a running contract "needs attention" from this share of its ceiling, or within these days of its end
+EXPIRY_WARNING_DAYS = 90
+
+
+def contracts_stmt(attention_on: date | None = None):
+    """Framework contracts by reference; ``attention_on``: only those running that day (not terminated) and
+    either at ``WARNING_SHARE`` of their ceiling or more, or ending within ``EXPIRY_WARNING_DAYS`` days."""
+    stmt = select(FrameworkContract).options(joinedload(FrameworkContract.supplier))
+    if attention_on is not None:
+        stmt = stmt.where(
+            FrameworkContract.is_terminated.is_(False), FrameworkContract.start_on <= attention_on,
+            FrameworkContract.end_on >= attention_on,
+            (FrameworkContract.committed_ht >= FrameworkContract.max_amount_ht * WARNING_SHARE)
+            | (FrameworkContract.end_on <= attention_on + timedelta(days=EXPIRY_WARNING_DAYS)))
+    return stmt.order_by(FrameworkContract.reference)
+
+
+def contract_consumption(attention_on: date | None = None) -> list[Consumption]:
+    contracts = db.session.scalars(contracts_stmt(attention_on))
     return [Consumption(c, (c.committed_ht / c.max_amount_ht) if c.max_amount_ht else Decimal(0)) for c in contracts]
 
 

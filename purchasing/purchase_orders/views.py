@@ -1,6 +1,8 @@
 """Supplier purchase orders (purchasing officers, admin): grouping, sending, printing, exports, deliveries."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,7 +26,7 @@ from purchasing.purchase_orders import services
 bp = Blueprint("purchase_orders", __name__)
 OFFICERS = (Role.PURCHASING_OFFICER, Role.ADMIN)
 register("purchase_orders.index", _l("Bons de commande"), OFFICERS, order=30)
-register("purchase_orders.contracts", _l("Contrats"), OFFICERS, order=40)
+register("purchase_orders.contracts", _l("Contrats"), OFFICERS, order=40, covers=("purchase_orders.contract",))
 
 
 def _po_or_404(po_id: int):
@@ -173,7 +175,10 @@ def export(po_id: int, fmt: str):
 @bp.get("/contracts/")
 @roles_required(*OFFICERS)
 def contracts():
-    return render_template("purchase_orders/contracts.html", rows=services.contract_consumption())
+    attention = request.args.get("attention") == "1"
+    return render_template("purchase_orders/contracts.html", attention=attention,
+                           rows=services.contract_consumption(date.today() if attention else None),
+                           expiry_days=services.EXPIRY_WARNING_DAYS)
 
 
 @bp.get("/contracts/<int:contract_id>")

@@ -12,6 +12,7 @@ from flask_login import current_user
 from purchasing import navigation, uploads
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.db_types import utcnow
 from purchasing.domain.decp import CPV_SOURCE, cpv_codes
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import TENDER
@@ -93,7 +94,8 @@ def index():
     db.session.commit()
     form = TenderSearchForm(request.args)
     form.validate()
-    pagination = paginate(services.search_tenders(form.q.data or ""))
+    pagination = paginate(services.search_tenders(form.q.data or "",
+                                                  awaiting_decision_at=utcnow() if form.due.data else None))
     return render_template("tenders/index.html", form=form, pagination=pagination, **_labels())
 
 

@@ -166,7 +166,10 @@ def nav_labels(page: Page) -> list[str]:
 
 def go_to(page: Page, label: str) -> None:
     """Follow an entry of the main menu, then check the page it opens."""
-    main_nav(page).get_by_role("link", name=label, exact=True).click()
+    link = main_nav(page).get_by_role("link", name=label, exact=True)
+    if not link.is_visible():  # an entry of a menu group: open the group first (a <details>)
+        main_nav(page).locator("details", has=link).locator("summary").click()
+    link.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert not re.match(r"[45]\d\d — ", page.title()), f"the menu entry {label!r} opened an error page: {page.title()}"
