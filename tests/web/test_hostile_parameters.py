@@ -66,7 +66,7 @@ def _cart_form(c):
 #: every route: a route missing here fails the test (so that a new route is looked at)
 WALK: dict[str, Walk] = {
     **{endpoint: Walk() for endpoint in (
-        "static", "main.home", "main.health", "accounts.account", "accounts.revoke_token",
+        "static", "main.home", "main.health", "main.search", "accounts.account", "accounts.revoke_token",
         "accounts.revoke_user_token", "accounts.users", "accounts.create_user", "accounts.edit_user",
         "members.index", "members.my_member", "members.show", "members.create", "members.edit",
         "members.set_active", "members.identity", "members.add_siret", "members.set_billing_siret", "members.remove_siret",
