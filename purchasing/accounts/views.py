@@ -153,8 +153,8 @@ def revoke_token(token_id: int):
 
 # --- administration of users -------------------------------------------------------------------
 
-def _member_choices() -> list[tuple[int, str]]:
-    return member_services.active_member_choices()
+def _member_choices() -> list[tuple]:
+    return member_services.member_picker_entries()
 
 
 def _data_from(form: UserForm) -> services.UserData:

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services
+from purchasing.catalogue import services as catalogue
 from purchasing.campaigns.forms import CampaignForm, CommitForm, RejectCommitmentForm
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import CAMPAIGN
@@ -43,7 +44,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def create():
-    form = CampaignForm(offer_id=request.args.get("offer_id", type=database_id))
+    form = CampaignForm(offer_id=request.args.get("offer_id", type=database_id),
+                        offers=catalogue.offer_picker_entries(date.today()))
     error = None
     if form.validate_on_submit():
         try:
