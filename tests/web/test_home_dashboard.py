@@ -234,3 +234,11 @@ def test_home_queries_do_not_grow_with_the_data(world, browser, email):
         _contract(committed="90000.00")
     db.session.flush()
     assert statements() == before
+
+
+def test_the_home_page_in_english(world, browser):
+    browser.login("sec-a@test.local")
+    browser.post_form("/language", {"locale": "en", "next": "/"}, page="/")
+    html = browser.get("/").get_data(as_text=True)
+    assert "What needs you" in html and "Orders waiting for approval" in html and "Deliveries due" in html
+    assert 'aria-label="Global search"' in html
