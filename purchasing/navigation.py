@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -64,8 +64,18 @@ register("members.index", _l("Adhérents"), STAFF, order=85)
 register("accounts.users", _l("Utilisateurs"), {Role.ADMIN}, order=90)
 
 
+def set_current(endpoint: str) -> None:
+    """Say which entry the page being built belongs to, when it depends on the object shown (e.g. an order that
+    waits for the approver's decision belongs to "À approuver", not "Commandes")."""
+    g.nav_current = endpoint
+
+
 def current_entry(items: list[NavItem], endpoint: str) -> str | None:
-    """The one entry current on the page of ``endpoint``: its own, else one covering it, else its area's index."""
+    """The one entry current on the page of ``endpoint``: the one the view chose (``set_current``), its own,
+    else one covering it, else its area's index."""
+    chosen = g.get("nav_current")
+    if chosen and any(item.endpoint == chosen for item in items):
+        return chosen
     if any(item.endpoint == endpoint for item in items):
         return endpoint
     for item in items:

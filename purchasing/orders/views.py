@@ -15,7 +15,7 @@ from purchasing.auth import roles_required
 from purchasing.campaigns import services as campaigns
 from purchasing.domain.states import ORDER
 from purchasing.extensions import db
-from purchasing.navigation import register
+from purchasing.navigation import register, set_current
 from purchasing.orders import exports, services
 from purchasing.orders.forms import CancelForm, CartForm, ExportForm, RejectForm
 from purchasing.members.models import Site
@@ -125,6 +125,8 @@ def show(order_id: int):
     order = _order_or_404(order_id)
     if order.status == "draft":
         return redirect(url_for("orders.cart"))
+    if current_user.role == Role.APPROVER and order.status == "submitted":
+        set_current("orders.to_approve")  # the approver came from "À approuver": that entry stays current
     return render_template("orders/show.html", order=order, machine=ORDER,
                            carbon=services.order_carbon(order, date.today()),
                            reject_form=RejectForm(), cancel_form=CancelForm(),

@@ -55,6 +55,24 @@ def test_a_page_without_its_own_entry_marks_its_area(users, browser, make_offer)
     assert _current(html) == ["Contrats"]
 
 
+def test_an_order_waiting_for_the_approver_belongs_to_a_approuver(users, browser, make_user, make_offer):
+    from decimal import Decimal
+
+    from purchasing.extensions import db
+    from purchasing.orders.models import Order
+
+    author = make_user("secretary", member=users)
+    waiting = Order(member_id=users.id, created_by_id=author.id, status="submitted", reference="CMD-NAV-1",
+                    total_ht=Decimal("10.00"))
+    approved = Order(member_id=users.id, created_by_id=author.id, status="approved", reference="CMD-NAV-2",
+                     total_ht=Decimal("10.00"))
+    db.session.add_all([waiting, approved])
+    db.session.flush()
+    browser.login("mayor@test.local")
+    assert _current(browser.get(f"/orders/{waiting.id}").get_data(as_text=True)) == ["À approuver"]
+    assert _current(browser.get(f"/orders/{approved.id}").get_data(as_text=True)) == ["Commandes"]
+
+
 def test_the_administrators_menu_is_grouped_on_one_line(users, browser):
     browser.login("admin@test.local")
     html = browser.get("/admin/users").get_data(as_text=True)
