@@ -161,12 +161,13 @@ def main_nav(page: Page):
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [text.strip() for text in main_nav(page).get_by_role("link").all_inner_texts()]
+    # the entries of a menu group are links inside a closed <details>: hidden until it opens, listed all the same
+    return [text.strip() for text in main_nav(page).get_by_role("link", include_hidden=True).all_text_contents()]
 
 
 def go_to(page: Page, label: str) -> None:
     """Follow an entry of the main menu, then check the page it opens."""
-    link = main_nav(page).get_by_role("link", name=label, exact=True)
+    link = main_nav(page).get_by_role("link", name=label, exact=True, include_hidden=True)
     if not link.is_visible():  # an entry of a menu group: open the group first (a <details>)
         main_nav(page).locator("details", has=link).locator("summary").click()
     link.click()
