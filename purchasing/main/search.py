@@ -60,12 +60,40 @@ class Results:
 
 
 def _bounded(kind: str, stmt) -> Group:
-    rows = list(db.session.scalars(stmt.limit(PER_KIND + 1)).unique())
+    rows = list(db.session.scalars(stmt).unique())
     return Group(kind, rows[:PER_KIND], len(rows) > PER_KIND)
 
 
 def normalise(q: str | None) -> str:
     return " ".join((q or "").split())[:MAX_LENGTH]
+
+
+def kind_statements(q: str, user) -> dict:
+    """One bounded, scoped statement per kind the user may search (``q`` already normalised)."""
+    upper, folded, digits = q.upper(), fold_for_search(q), q.replace(" ", "")
+    statements = {
+        "assets": member_scope(
+            select(Asset).options(joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product))
+            .where(or_(prefix(Asset.tag, upper), prefix(Asset.serial_number, q), prefix(Asset.serial_number, upper)))
+            .order_by(Asset.tag), Asset, user),
+        "orders": member_scope(
+            select(Order).options(joinedload(Order.member))
+            .where(Order.status != "draft", prefix(Order.reference, upper)).order_by(Order.reference), Order, user),
+    }
+    if user.role in PURCHASE_ORDER_ROLES:
+        statements["purchase_orders"] = (select(PurchaseOrder).options(joinedload(PurchaseOrder.supplier))
+                                         .where(prefix(PurchaseOrder.reference, upper))
+                                         .order_by(PurchaseOrder.reference))
+    members = select(Member).where(or_(prefix(Member.search_name, folded),
+                                       prefix(Member.siren, digits) if digits.isdigit() else false()))
+    if not user.is_staff:  # a member user may open her own member's page only
+        members = members.where(Member.id == (user.member_id or 0))
+    statements["members"] = members.order_by(Member.search_name, Member.id)
+    statements["products"] = (select(Product).options(joinedload(Product.category))
+                              .where(Product.is_active.is_(True),
+                                     or_(prefix(Product.search_text, folded), Product.manufacturer_ref == q))
+                              .order_by(Product.search_text, Product.id))
+    return {kind: stmt.limit(PER_KIND + 1) for kind, stmt in statements.items()}
 
 
 def search(q: str | None, user) -> Results:
@@ -77,27 +105,6 @@ def search(q: str | None, user) -> Results:
     if len(q) < MIN_LENGTH:
         results.problem = "too_short"
         return results
-    upper, folded, digits = q.upper(), fold_for_search(q), q.replace(" ", "")
-    groups = [
-        _bounded("assets", member_scope(
-            select(Asset).options(joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product))
-            .where(or_(prefix(Asset.tag, upper), prefix(Asset.serial_number, q), prefix(Asset.serial_number, upper)))
-            .order_by(Asset.tag), Asset, user)),
-        _bounded("orders", member_scope(
-            select(Order).options(joinedload(Order.member))
-            .where(Order.status != "draft", prefix(Order.reference, upper)).order_by(Order.reference), Order, user)),
-    ]
-    if user.role in PURCHASE_ORDER_ROLES:
-        groups.append(_bounded("purchase_orders", select(PurchaseOrder).options(joinedload(PurchaseOrder.supplier))
-                               .where(prefix(PurchaseOrder.reference, upper)).order_by(PurchaseOrder.reference)))
-    members = select(Member).where(or_(prefix(Member.search_name, folded),
-                                       prefix(Member.siren, digits) if digits.isdigit() else false()))
-    if not user.is_staff:  # a member user may open her own member's page only
-        members = members.where(Member.id == (user.member_id or 0))
-    groups.append(_bounded("members", members.order_by(Member.search_name, Member.id)))
-    groups.append(_bounded("products", select(Product).options(joinedload(Product.category))
-                           .where(Product.is_active.is_(True),
-                                  or_(prefix(Product.search_text, folded), Product.manufacturer_ref == q))
-                           .order_by(Product.search_text, Product.id)))
+    groups = [_bounded(kind, stmt) for kind, stmt in kind_statements(q, user).items()]
     results.groups = [g for g in groups if g.items]
     return results

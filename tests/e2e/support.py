@@ -169,7 +169,8 @@ def go_to(page: Page, label: str) -> None:
     """Follow an entry of the main menu, then check the page it opens."""
     link = main_nav(page).get_by_role("link", name=label, exact=True, include_hidden=True)
     if not link.is_visible():  # an entry of a menu group: open the group first (a <details>)
-        main_nav(page).locator("details", has=link).locator("summary").click()
+        entry = page.get_by_role("link", name=label, exact=True, include_hidden=True)  # relative to the group
+        main_nav(page).locator("details").filter(has=entry).locator("summary").click()
     link.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
