@@ -11,6 +11,7 @@ tests/web/test_global_search.py assert it); bench/scale/measures_home.py compare
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import statistics
 import sys
@@ -44,6 +45,7 @@ def main() -> int:
                 connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
             engine.dispose()
+        logging.disable(logging.INFO)  # the request log would drown the table
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "STORAGE_PATH": folder,
                           "WTF_CSRF_ENABLED": True})
         with app.app_context():
