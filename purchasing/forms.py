@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from markupsafe import Markup, escape
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
-from wtforms.fields import BooleanField, DecimalField
+from wtforms.validators import StopValidation
+from wtforms.fields import BooleanField, DecimalField, StringField
 from wtforms.fields import IntegerField as _WTFormsIntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
+from purchasing.members.models import fold_for_search
 from purchasing.params import INT32_MAX, choice_id, parse_int
 
 #: a typed decimal at or above this is refused (no column holds it; "1e999999" must not reach a query)
@@ -99,4 +102,86 @@ def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
 
 
-__all__ = ["CONFIRMATION_REQUIRED", "ConfirmField", "FrenchDecimalField", "IntegerField", "choice_id", "choices", "strip_filter", "Field"]
+class PickerInput:
+    """A text input tied to a ``<datalist>`` of the field's labels: the browser proposes the matching ones as one
+    types (keyboard and screen readers included), with no script and nothing fetched elsewhere."""
+
+    def __call__(self, field, **kwargs):
+        list_id = f"{field.id}-options"
+        kwargs.setdefault("id", field.id)
+        kwargs.setdefault("type", "text")
+        kwargs.setdefault("list", list_id)
+        kwargs.setdefault("autocomplete", "off")
+        attributes = " ".join(f'{key.rstrip("_")}="{escape(value)}"' for key, value in kwargs.items()
+                              if value is not None and value is not False)
+        options = "".join(f'<option value="{escape(label)}"></option>' for _value, label in field.choices)
+        return Markup(f'<input name="{escape(field.name)}" value="{escape(field._value())}" {attributes}>'
+                      f'<datalist id="{list_id}">{options}</datalist>')
+
+
+class PickerField(StringField):
+    """Choose one of many (members, offers) by typing its name: a searchable list instead of an internal number
+    or a select of hundreds of entries. ``choices``: (id, label) pairs, set after the form is built; ``aliases``:
+    other texts naming a choice (a SIREN, an INSEE code). The data is the chosen id (None when left empty); a
+    text naming no choice, or several, is a French error on the field, and the typed text is shown again."""
+
+    widget = PickerInput()
+
+    def __init__(self, label=None, validators=None, unknown_message=None, ambiguous_message=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.choices: list[tuple[int, str]] = []
+        self.aliases: dict[str, set[int]] = {}
+        self.typed: str | None = None
+        self.unknown_message = unknown_message or _l("Choisissez une entrée de la liste.")
+        self.ambiguous_message = ambiguous_message or _l("Plusieurs entrées portent ce nom : précisez.")
+
+    def set_choices(self, entries) -> None:
+        """``entries``: (id, label, *aliases); the aliases (a name alone, a SIREN, an INSEE code) name the entry
+        too, and an alias naming several entries is ambiguous."""
+        self.choices = [(entry[0], entry[1]) for entry in entries]
+        self.aliases = {}
+        for entry in entries:
+            for alias in entry[2:]:
+                if alias:
+                    self.aliases.setdefault(fold_for_search(str(alias)), set()).add(entry[0])
+
+    def process_data(self, value):
+        self.data = parse_int(str(value)) if value not in (None, "", 0) and str(value).isdigit() else None
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.typed = " ".join((valuelist[0] or "").split())[:300]
+            self.data = None
+
+    def _value(self) -> str:
+        if self.typed is not None:
+            return self.typed
+        if self.data:
+            return next((label for value, label in self.choices if value == self.data), str(self.data))
+        return ""
+
+    def pre_validate(self, form):
+        if self.typed is None:
+            if self.data and self.data not in {value for value, _label in self.choices}:
+                self.data = None
+                raise StopValidation(self.unknown_message)
+            return
+        if not self.typed or self.typed == "0":  # "0": "none", as the former select sent it
+            self.data = None
+            return
+        key = fold_for_search(self.typed)
+        found = {value for value, label in self.choices if fold_for_search(label) == key}
+        if not found and key in self.aliases:
+            found = set(self.aliases[key])
+        if not found and self.typed.isdigit():  # an id, as the older links and forms sent it
+            number = int(self.typed)
+            found = {value for value, _label in self.choices if value == number}
+        if len(found) > 1:
+            raise StopValidation(self.ambiguous_message)
+        if not found:
+            raise StopValidation(self.unknown_message)
+        self.data = found.pop()
+
+
+__all__ = ["CONFIRMATION_REQUIRED", "ConfirmField", "FrenchDecimalField", "IntegerField", "PickerField", "choice_id",
+           "choices", "strip_filter", "Field"]

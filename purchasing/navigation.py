@@ -1,7 +1,15 @@
-"""Navigation by role. Each area registers its entries here; the layout shows those the user may use."""
+"""Navigation by role. Each area registers its entries here; the layout shows those the user may use.
+
+Entries may belong to a group (the markets, the equipment, the reports, the administration): a group the user
+has two entries or more of is shown as one disclosure (``<details>``, no script needed), so that the menu stays
+on one line; a group with one entry for the user shows that entry directly. Exactly one entry is current
+(``aria-current="page"``): the entry of the page itself, else the entry that covers it (``covers``), else the
+``.index`` entry of the page's area.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable
+
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, url_for
@@ -17,6 +25,8 @@ class NavItem:
     label: object  # a lazy string
     roles: frozenset[str]
     order: int
+    #: other endpoints whose pages belong to this entry (e.g. a contract's page to "Contrats")
+    covers: frozenset[str] = frozenset()
     #: the entry's count for the user (the cart's units…), shown beside the label; None: no count
     count: Callable | None = None
     #: the count said in words for screen readers ("3 articles")
@@ -25,17 +35,29 @@ class NavItem:
 
 _ITEMS: list[NavItem] = []
 
+#: group of an entry (by endpoint), and each group's label and place in the menu
+GROUPS = {
+    "markets": (_l("Marchés"), 30),
+    "equipment": (_l("Parc"), 40),
+    "reports": (_l("Rapports"), 70),
+    "admin": (_l("Administration"), 85),
+}
+GROUP_OF = {
+    "purchase_orders.index": "markets", "purchase_orders.contracts": "markets", "suppliers.index": "markets",
+    "tenders.index": "markets", "decp.index": "markets",
+    "lifecycle.index": "equipment", "lifecycle.pool": "equipment", "lifecycle.audits": "equipment",
+    "lifecycle.import_inventory": "equipment",
+    "reports.sustainability": "reports", "reports.agec_declaration": "reports", "pricing.transparency": "reports",
+    "members.index": "admin", "accounts.users": "admin", "pricing.index": "admin", "syndicate.identity": "admin",
+    "security.log": "admin", "mail.outbox": "admin",
+}
 
-def register(endpoint: str, label, roles, order: int = 50, count=None, count_label=None) -> None:
+
+def register(endpoint: str, label, roles, order: int = 50, covers=(), count=None, count_label=None) -> None:
     """Declare a navigation entry shown to ``roles``. Registering the same endpoint twice is a no-op."""
     if any(item.endpoint == endpoint for item in _ITEMS):
         return
-    _ITEMS.append(NavItem(endpoint, label, frozenset(roles), order, count, count_label))
-
-
-def highlight(endpoint: str) -> None:
-    """Mark ``endpoint``'s entry as the current one for this request (a page reached from another entry)."""
-    g.nav_active = endpoint
+    _ITEMS.append(NavItem(endpoint, label, frozenset(roles), order, frozenset(covers), count, count_label))
 
 
 ALL_ROLES = frozenset(r.value for r in Role)
@@ -48,28 +70,74 @@ register("members.index", _l("Adhérents"), STAFF, order=85)
 register("accounts.users", _l("Utilisateurs"), {Role.ADMIN}, order=90)
 
 
+def set_current(endpoint: str) -> None:
+    """Say which entry the page being built belongs to, when it depends on the object shown (e.g. an order that
+    waits for the approver's decision belongs to "À approuver", not "Commandes")."""
+    g.nav_current = endpoint
+
+
+#: the same, as the forms' pages call it
+highlight = set_current
+
+
+def current_entry(items: list[NavItem], endpoint: str) -> str | None:
+    """The one entry current on the page of ``endpoint``: the one the view chose (``set_current``), its own,
+    else one covering it, else its area's index."""
+    chosen = g.get("nav_current")
+    if chosen and any(item.endpoint == chosen for item in items):
+        return chosen
+    if any(item.endpoint == endpoint for item in items):
+        return endpoint
+    for item in items:
+        if endpoint in item.covers:
+            return item.endpoint
+    area = endpoint.split(".")[0]
+    if area != "main":
+        for item in items:
+            if item.endpoint == f"{area}.index":
+                return item.endpoint
+    return None
+
+
 def items_for(user) -> list[dict]:
+    """The user's menu: entries and groups in order; each group holds its entries (``children``)."""
     if not getattr(user, "is_authenticated", False):
         return []
     endpoints = current_app.view_functions
-    current = request.endpoint or ""
-    result = []
-    for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label))):
-        if user.role in item.roles and item.endpoint in endpoints:
-            area = item.endpoint.split(".")[0]
-            override = g.get("nav_active")
-            count = item.count(user) if item.count else 0
-            result.append({
-                "url": url_for(item.endpoint),
-                "label": item.label,
-                "endpoint": item.endpoint,
-                "count": count,
-                "count_label": item.count_label(count) if item.count_label and count else "",
-                "active": (item.endpoint == override) if override else (
-                    current == item.endpoint or (area != "main" and current.startswith(area + ".")
-                                                 and item.endpoint.endswith(".index"))),
-            })
+    visible = [item for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label)))
+               if user.role in item.roles and item.endpoint in endpoints]
+    current = current_entry(visible, request.endpoint or "")
+    entries = []
+    for item in visible:
+        count = item.count(user) if item.count else 0
+        entries.append({"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint,
+                        "active": item.endpoint == current, "order": item.order, "group": GROUP_OF.get(item.endpoint),
+                        "count": count,
+                        "count_label": item.count_label(count) if item.count_label and count else ""})
+    sizes: dict[str, int] = {}
+    for entry in entries:
+        if entry["group"]:
+            sizes[entry["group"]] = sizes.get(entry["group"], 0) + 1
+    result: list[dict] = []
+    groups: dict[str, dict] = {}
+    for entry in entries:
+        name = entry["group"]
+        if not name or sizes[name] < 2:
+            result.append(entry)
+            continue
+        if name not in groups:
+            label, order = GROUPS[name]
+            groups[name] = {"group": name, "label": label, "order": order, "children": [], "active": False}
+            result.append(groups[name])
+        groups[name]["children"].append(entry)
+        groups[name]["active"] = groups[name]["active"] or entry["active"]
+    result.sort(key=lambda e: e["order"])
     return result
+
+
+def flat_items(items: list[dict]) -> list[dict]:
+    """Every entry of a menu built by ``items_for``, groups opened."""
+    return [child for entry in items for child in (entry.get("children") or [entry])]
 
 
 def init_app(app: Flask) -> None:

@@ -173,6 +173,7 @@ class InventoryFilterForm(FlaskForm):
     ram_below = SelectField(_l("Mémoire vive"), coerce=choice_id, validators=[Optional()])
     hdd = BooleanField(_l("Avec un disque dur (HDD)"))
     os = SelectField(_l("Système d'exploitation"), validators=[Optional()])
+    erasure_uncertified = BooleanField(_l("Effacement sans certificat"))
 
     def __init__(self, *args, categories=(), sites=(), members=(), systems=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -182,6 +182,8 @@ class InventoryFilter:
     ram_below_mb: int | None = None
     has_hdd: bool = False
     os_label: str | None = None
+    #: a data erasure recorded without a certificate (no reference, no file), and none recorded with one
+    uncertified_erasure: bool = False
 
 
 def expected_lifetime(product: Product | None, category: Category) -> float | None:
@@ -216,7 +218,16 @@ def inventory_query(filters: InventoryFilter):
         stmt = stmt.where(Asset.site_id == filters.site_id)
     if filters.past_lifetime:
         stmt = stmt.outerjoin(Product, Asset.product_id == Product.id).where(past_lifetime_condition())
+    if filters.uncertified_erasure:
+        stmt = stmt.where(uncertified_erasure_condition())
     return stmt.order_by(Asset.id.desc())
+
+
+def uncertified_erasure_condition():
+    """Assets with an erasure recorded without its certificate (no reference, no file) and none with one."""
+    certified = (DataErasure.certificate_ref != "") | DataErasure.certificate_document_id.is_not(None)
+    return and_(Asset.id.in_(select(DataErasure.asset_id).where(~certified)),
+                Asset.id.not_in(select(DataErasure.asset_id).where(certified)))
 
 
 def past_lifetime_condition(today: date | None = None):

@@ -81,7 +81,8 @@ def _inventory_filters(formdata, member_id: int | None):
         member_id=(form.member_id.data or None) if current_user.is_staff else None,
         category_id=form.category_id.data or None, status=form.status.data or None, site_id=form.site.data or None,
         past_lifetime=bool(form.past_lifetime.data), ram_below_mb=form.ram_below.data or None,
-        has_hdd=bool(form.hdd.data), os_label=form.os.data or None)
+        has_hdd=bool(form.hdd.data), os_label=form.os.data or None,
+        uncertified_erasure=bool(form.erasure_uncertified.data))
     return form, filters
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField
+from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional
 
 from lifecycle.assets.forms import CONDITION_LABELS
@@ -17,6 +17,8 @@ class PoolFilterForm(FlaskForm):
     category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
     epci_id = SelectField(_l("EPCI"), coerce=choice_id, validators=[Optional()])
     condition = SelectField(_l("État"), validators=[Optional()])
+    #: member users: other members' offers in the categories of their own equipment
+    matching = BooleanField(_l("Dans les catégories de mon parc"))
 
     def __init__(self, *args, categories=(), epcis=(), **kwargs):
         super().__init__(*args, **kwargs)

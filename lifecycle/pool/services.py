@@ -79,7 +79,9 @@ def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
     return asset
 
 
-def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None):
+def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None, matching_member_id=None):
+    """Open listings, newest first. ``matching_member_id``: only other members' listings in a category the member
+    holds equipment of (not retired): the home page's "pool offers matching my equipment"."""
     stmt = (select(PoolListing).where(PoolListing.status == "open")
             .join(Member, PoolListing.offering_member_id == Member.id)
             .options(joinedload(PoolListing.asset).joinedload(Asset.product), joinedload(PoolListing.category),
@@ -92,6 +94,9 @@ def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member
         stmt = stmt.where(PoolListing.condition == condition)
     if exclude_member_id:
         stmt = stmt.where(PoolListing.offering_member_id != exclude_member_id)
+    if matching_member_id:
+        held = select(Asset.category_id).where(Asset.member_id == matching_member_id, Asset.status != "retired")
+        stmt = stmt.where(PoolListing.offering_member_id != matching_member_id, PoolListing.category_id.in_(held))
     return stmt.order_by(PoolListing.id.desc())
 
 

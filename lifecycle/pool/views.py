@@ -49,8 +49,10 @@ def _pool_filtered(args):
     """The pool page's form and filtered query (its export uses the same): purchasing/list_exports.py."""
     form = PoolFilterForm(args, categories=_category_choices(), epcis=assets.member_choices("epci"))
     form.validate()
+    member_id = getattr(current_user, "member_id", None)
     return form, services.pool_query(category_id=form.category_id.data or None, epci_id=form.epci_id.data or None,
-                                     condition=form.condition.data or None)
+                                     condition=form.condition.data or None,
+                                     matching_member_id=member_id if form.matching.data and member_id else None)
 
 
 POOL_EXPORT = list_exports.register(

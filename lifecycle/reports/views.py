@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -12,11 +12,13 @@ from flask_login import current_user
 from lifecycle.domain import agec as agec_domain
 from lifecycle.reports import agec, charts
 from lifecycle.reports import data as report_data
+from lifecycle.reports.forms import MemberReportForm
 from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from lifecycle.reports.indicators import RETIREMENT_ROUTES
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.members import services as member_services
 from purchasing.members.models import Member
 from purchasing.params import MAX_ID, query_int
 from purchasing.scoping import get_scoped_or_404
@@ -69,8 +71,9 @@ def _labels() -> dict:
     }
 
 
-def _parse_scope():
-    """Scope and year from the query string; member users are held to their own member."""
+def _parse_scope(default_scope: bool = False):
+    """Scope and year from the query string; member users are held to their own member. ``default_scope``: the
+    user's default scope whatever the query string says (the member picker's choice was refused)."""
     today = date.today()
     year = query_int("year", None, minimum=FIRST_YEAR, maximum=today.year + 1) if "year" in request.args \
         else today.year
@@ -78,18 +81,21 @@ def _parse_scope():
         abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
                                  first=FIRST_YEAR, last=today.year + 1))
     scope = request.args.get("scope", report_data.default_scope(current_user))
+    if default_scope:
+        scope = report_data.default_scope(current_user)
     if scope not in ("territory", "epci", "member"):
         abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
-    scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
-    if request.args.get("id") and scope_id is None:
+    scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") and not default_scope \
+        else None
+    if request.args.get("id") and scope_id is None and not default_scope:
         abort(404)
     # member users held to their member (403/404), an id required below the territory (shared with the API)
     scope, scope_id, target = report_data.resolve_scope(current_user, scope, scope_id)
     return scope, scope_id, year, target, today
 
 
-def _build():
-    scope, scope_id, year, target, today = _parse_scope()
+def _build(default_scope: bool = False):
+    scope, scope_id, year, target, today = _parse_scope(default_scope)
     report = report_data.build_scope_report(scope, scope_id, year, today)
     labels = _labels()
     tables = report_tables(report, labels)
@@ -136,13 +142,24 @@ def _filename(scope: str, scope_id: int | None, year: int, extension: str) -> st
 @bp.get("/sustainability")
 @roles_required(*READERS)
 def sustainability():
-    scope, scope_id, year, target, report, labels, tables = _build()
+    member_form = None
+    if current_user.is_staff:  # staff choose a member by name (a searchable list), never by its number
+        member_form = MemberReportForm(request.args, members=member_services.member_picker_entries(active_only=False))
+        if "member" in request.args and not request.args.get("id"):
+            if member_form.validate():
+                return redirect(url_for("reports.sustainability", scope="member", id=member_form.member.data,
+                                        **({"year": request.args["year"]} if request.args.get("year") else {})))
+        elif request.args.get("scope") == "member" and request.args.get("id"):
+            member_form.member.data = query_int("id", None, minimum=1, maximum=MAX_ID)
+    refused = bool(member_form and member_form.member.errors)
+    scope, scope_id, year, target, report, labels, tables = _build(default_scope=refused)
     return render_template("reports/sustainability.html", scope=scope, scope_id=scope_id, year=year,
+                           member_form=member_form,
                            target=target, report=report, tables=tables, charts=_charts(report, labels),
                            years=list(range(date.today().year + 1, FIRST_YEAR - 1, -1)),
                            epcis=report_data.epci_choices() if current_user.is_staff else [],
                            selected_epci=report_data.epci_of(scope, scope_id),
-                           print_mode=request.args.get("print") == "1")
+                           print_mode=request.args.get("print") == "1"), 422 if refused else 200
 
 
 @bp.get("/sustainability.xlsx")

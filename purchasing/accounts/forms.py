@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, V
 
 from purchasing.accounts.models import MEMBER_ROLES, Role
 from purchasing.accounts.services import email_taken
-from purchasing.forms import choices, strip_filter, choice_id
+from purchasing.forms import PickerField, choices, strip_filter, choice_id
 
 ROLE_LABELS = {
     Role.SECRETARY: _l("Secrétaire de l'adhérent"),
@@ -39,8 +39,13 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Nom complet"), filters=[strip_filter], validators=[Length(max=200)])
     role = SelectField(_l("Rôle"), choices=choices((r.value, label) for r, label in ROLE_LABELS.items()),
                        validators=[DataRequired(_l("Choisissez un rôle."))])
-    member_id = SelectField(_l("Adhérent (secrétaire et approbateur)"), coerce=choice_id, validate_choice=False,
-                            description=_l("Obligatoire pour un secrétaire ou un approbateur ; vide pour le personnel du syndicat."))
+    member_id = PickerField(_l("Adhérent (secrétaire et approbateur)"),
+                            unknown_message=_l("Aucun adhérent actif ne porte ce nom : choisissez-en un de la liste."),
+                            ambiguous_message=_l("Plusieurs adhérents portent ce nom : ajoutez le code INSEE ou "
+                                                 "saisissez le SIREN."),
+                            description=_l("Obligatoire pour un secrétaire ou un approbateur ; vide pour le "
+                                           "personnel du syndicat. Tapez le début du nom, le code INSEE ou le "
+                                           "SIREN, puis choisissez dans la liste."))
     password = PasswordField(_l("Mot de passe"), render_kw={"autocomplete": "new-password"},
                              description=_l("Au moins 10 caractères."))
     is_enabled = BooleanField(_l("Compte actif"), default=True)
@@ -49,16 +54,13 @@ class UserForm(FlaskForm):
     def __init__(self, *args, user_id: int | None = None, member_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self._user_id = user_id
-        self.member_id.choices = choices([(0, _l("— Aucun (personnel du syndicat) —"))] + list(member_choices))
+        self.member_id.set_choices(member_choices)
 
     def validate_email(self, field):
         if email_taken(field.data, exclude_id=self._user_id):
             raise ValidationError(_l("Un utilisateur a déjà cette adresse e-mail."))
 
     def validate_member_id(self, field):
-        valid_ids = {choice.value for choice in self.member_id.choices}
-        if field.data not in valid_ids:
-            raise ValidationError(_l("Choisissez un adhérent de la liste."))
         if self.role.data in MEMBER_ROLES and not field.data:
             raise ValidationError(_l("Un secrétaire ou un approbateur doit être rattaché à un adhérent."))
         if self.role.data not in MEMBER_ROLES and field.data:
@@ -97,6 +99,7 @@ class UserSearchForm(FlaskForm):
     q = StringField(_l("Rechercher (e-mail, nom)"), filters=[strip_filter])
     role = SelectField(_l("Rôle"), choices=choices([("", _l("Tous"))] + [(r.value, l) for r, l in ROLE_LABELS.items()]),
                        validators=[Optional()])
+    without_member = BooleanField(_l("Secrétaires et approbateurs sans adhérent"))
 
 
 # --- accounts by e-mail (purchasing/accounts/access_views.py) ------------------------------------

@@ -233,8 +233,12 @@ def email_taken(email: str, exclude_id: int | None = None) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-def search_users(q: str = "", role: str | None = None) -> Select:
+def search_users(q: str = "", role: str | None = None, without_member: bool = False) -> Select:
+    """Users by e-mail or name; ``without_member``: secretaries and approvers attached to no member (they can
+    do nothing until an administrator attaches them)."""
     stmt = select(User)
+    if without_member:
+        stmt = stmt.where(User.role.in_([r.value for r in MEMBER_ROLES]), User.member_id.is_(None))
     q = (q or "").strip().lower()
     if q:
         stmt = stmt.where(or_(User.email.contains(q, autoescape=True),

@@ -155,8 +155,8 @@ def revoke_token(token_id: int):
 
 # --- administration of users -------------------------------------------------------------------
 
-def _member_choices() -> list[tuple[int, str]]:
-    return member_services.active_member_choices()
+def _member_choices() -> list[tuple]:
+    return member_services.member_picker_entries()
 
 
 def _data_from(form: UserForm) -> services.UserData:
@@ -169,7 +169,8 @@ def _users_filtered(args):
     """The users page's search form and filtered query (its export uses the same): purchasing/list_exports.py."""
     form = UserSearchForm(args)
     form.validate()
-    return form, services.search_users(form.q.data or "", form.role.data or None).options(db.joinedload(User.member))
+    return form, services.search_users(form.q.data or "", form.role.data or None,
+                                       without_member=bool(form.without_member.data)).options(db.joinedload(User.member))
 
 
 USERS_EXPORT = list_exports.register(

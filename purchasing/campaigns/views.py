@@ -13,6 +13,7 @@ from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
 from purchasing.campaigns import services
+from purchasing.catalogue import services as catalogue
 from purchasing.campaigns.forms import CampaignForm, CloseCampaignForm, CommitForm, RejectCommitmentForm
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import CAMPAIGN
@@ -67,7 +68,8 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*OFFICERS)
 def create():
-    form = CampaignForm(offer_id=request.args.get("offer_id", type=database_id))
+    form = CampaignForm(offer_id=request.args.get("offer_id", type=database_id),
+                        offers=catalogue.offer_picker_entries(date.today()))
     error = None
     if form.validate_on_submit():
         try:

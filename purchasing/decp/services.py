@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from jsonschema import Draft7Validator
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, false, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -193,13 +193,32 @@ def period_entries(period_from: date, period_to: date, today: date) -> list[Cont
     return [e for e in _entries(_contracts(stmt), today) if _above_threshold(e.contract, today)]
 
 
-def unpublished_entries(today: date) -> list[ContractEntry]:
-    """Every contract at or above the threshold still to publish (or with a modification to publish)."""
+def _above_threshold_condition(today: date):
+    """``_above_threshold`` as one SQL condition: the threshold in force on the notification day (today when not
+    notified yet), from the domain's table of thresholds."""
+    day = func.coalesce(FrameworkContract.notified_on, today)
+    rows = sorted(decp.DECP_THRESHOLDS, key=lambda row: row.effective_from)
+    clauses = []
+    for index, row in enumerate(rows):
+        clause = and_(day >= row.effective_from, FrameworkContract.max_amount_ht >= row.min_amount_ht)
+        if index + 1 < len(rows):
+            clause = and_(clause, day < rows[index + 1].effective_from)
+        clauses.append(clause)
+    return or_(*clauses) if clauses else false()
+
+
+def unpublished_stmt(today: date):
+    """The contracts at or above the threshold still to publish, or with a modification to publish."""
     pending_modification = select(ContractModification.contract_id).where(
         ContractModification.decp_publication_id.is_(None))
-    stmt = select(FrameworkContract).where(FrameworkContract.decp_publication_id.is_(None)
-                                       | FrameworkContract.id.in_(pending_modification))
-    return [e for e in _entries(_contracts(stmt), today) if _above_threshold(e.contract, today)]
+    return select(FrameworkContract).where(FrameworkContract.decp_publication_id.is_(None)
+                                           | FrameworkContract.id.in_(pending_modification),
+                                           _above_threshold_condition(today))
+
+
+def unpublished_entries(today: date) -> list[ContractEntry]:
+    """Every contract at or above the threshold still to publish (or with a modification to publish)."""
+    return [e for e in _entries(_contracts(unpublished_stmt(today)), today) if _above_threshold(e.contract, today)]
 
 
 @dataclass

@@ -62,6 +62,17 @@ def epci_choices() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
+def member_picker_entries(active_only: bool = True) -> list[tuple]:
+    """(id, label, SIREN, INSEE code, name) of the members, for a searchable picker (``purchasing.forms.PickerField``):
+    the label names a commune with its INSEE code, the others with their SIREN (names repeat); the name alone
+    chooses a member when no other bears it."""
+    stmt = select(Member.id, Member.name, Member.insee_code, Member.siren).order_by(Member.search_name, Member.id)
+    if active_only:
+        stmt = stmt.where(Member.is_active.is_(True))
+    return [(r.id, f"{r.name} ({r.insee_code})" if r.insee_code else f"{r.name} (SIREN {r.siren})", r.siren,
+             r.insee_code, r.name) for r in db.session.execute(stmt)]
+
+
 def active_member_choices() -> list[tuple[int, str]]:
     """Active members for a select: name, with the INSEE code for communes (names repeat across départements)."""
     rows = db.session.execute(select(Member.id, Member.name, Member.insee_code)

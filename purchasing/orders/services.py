@@ -382,12 +382,18 @@ def cancel(order: Order, actor, reason: str = "") -> Order:
     return order
 
 
+#: filters of the order list naming several statuses (the home page's "deliveries due" links here)
+STATUS_GROUPS = {"to_deliver": ("placed", "partially_delivered")}
+
+
 def orders_for(user, member_id: int | None = None, status: str | None = None):
-    """Orders the user may see (not carts), newest first."""
+    """Orders the user may see (not carts), newest first; ``status``: one status or a key of STATUS_GROUPS."""
     stmt = member_scope(select(Order).options(joinedload(Order.member)).where(Order.status != "draft"), Order, user)
     if member_id:
         stmt = stmt.where(Order.member_id == member_id)
-    if status:
+    if status in STATUS_GROUPS:
+        stmt = stmt.where(Order.status.in_(STATUS_GROUPS[status]))
+    elif status:
         stmt = stmt.where(Order.status == status)
     return stmt.order_by(Order.id.desc())
 

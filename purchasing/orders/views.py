@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -128,7 +129,8 @@ def update_cart():
 
 def _orders_filtered(args):
     """The orders page's status filter and filtered query, in the user's scope (its export uses the same)."""
-    status = args.get("status") if args.get("status") in ORDER.statuses else None
+    status = args.get("status") or None
+    status = status if status in ORDER.statuses or status in services.STATUS_GROUPS else None
     return status, services.orders_for(current_user, status=status)
 
 
@@ -164,7 +166,9 @@ def index():
     status, stmt = ORDERS_EXPORT.filtered(request.args)
     pagination = paginate_flat(stmt)
     return render_template("orders/index.html", pagination=pagination, title=_("Commandes"), machine=ORDER,
-                           endpoint="orders.index", status_filter=status, export_endpoint=ORDERS_EXPORT.endpoint)
+                           endpoint="orders.index", status_filter=status, export_endpoint=ORDERS_EXPORT.endpoint,
+                           status_filter_label=_("livraison attendue") if status == "to_deliver"
+                           else ORDER.label(status, str(get_locale())) if status else None)
 
 
 @bp.get("/orders/to-approve")

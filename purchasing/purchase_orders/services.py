@@ -7,6 +7,7 @@ cannot exceed the ceiling together. Services flush, never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, func, or_, select
@@ -423,8 +424,14 @@ class Consumption:
         return self.share >= WARNING_SHARE
 
 
-def contracts_query(q: str = "") -> Select:
-    """Framework contracts by reference, matching ``q`` in the reference, the title or the holder's name."""
+#: a running contract "needs attention" from this share of its ceiling, or within these days of its end
+EXPIRY_WARNING_DAYS = 90
+
+
+def contracts_query(q: str = "", attention_on: date | None = None) -> Select:
+    """Framework contracts by reference, matching ``q`` in the reference, the title or the holder's name;
+    ``attention_on``: only those running that day (not terminated) and either at ``WARNING_SHARE`` of their
+    ceiling or more, or ending within ``EXPIRY_WARNING_DAYS`` days."""
     stmt = select(FrameworkContract).options(joinedload(FrameworkContract.supplier))
     q = (q or "").strip().lower()
     if q:
@@ -432,7 +439,18 @@ def contracts_query(q: str = "") -> Select:
             func.lower(FrameworkContract.reference).contains(q, autoescape=True),
             func.lower(FrameworkContract.title).contains(q, autoescape=True),
             func.lower(Supplier.name).contains(q, autoescape=True)))
+    if attention_on is not None:
+        stmt = stmt.where(
+            FrameworkContract.is_terminated.is_(False), FrameworkContract.start_on <= attention_on,
+            FrameworkContract.end_on >= attention_on,
+            (FrameworkContract.committed_ht >= FrameworkContract.max_amount_ht * WARNING_SHARE)
+            | (FrameworkContract.end_on <= attention_on + timedelta(days=EXPIRY_WARNING_DAYS)))
     return stmt.order_by(FrameworkContract.reference, FrameworkContract.id)
+
+
+def contracts_stmt(attention_on: date | None = None) -> Select:
+    """The home page's count of the contracts to watch reads the contracts page's own query."""
+    return contracts_query("", attention_on)
 
 
 def _share(contract: FrameworkContract) -> Decimal:
@@ -448,8 +466,8 @@ def consumption_percent(contract: FrameworkContract) -> Decimal:
     return Consumption(contract, _share(contract)).percent
 
 
-def contract_consumption() -> list[Consumption]:
-    return consumption_rows(db.session.scalars(contracts_query()))
+def contract_consumption(attention_on: date | None = None) -> list[Consumption]:
+    return consumption_rows(db.session.scalars(contracts_query("", attention_on)))
 
 
 def po_export_rows(po: PurchaseOrder) -> list[dict]:

@@ -1,6 +1,8 @@
 """Supplier purchase orders (purchasing officers, admin): grouping, sending, printing, exports, deliveries."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -29,7 +31,7 @@ from purchasing.purchase_orders import services
 bp = Blueprint("purchase_orders", __name__)
 OFFICERS = (Role.PURCHASING_OFFICER, Role.ADMIN)
 register("purchase_orders.index", _l("Bons de commande"), OFFICERS, order=30)
-register("purchase_orders.contracts", _l("Contrats"), OFFICERS, order=40)
+register("purchase_orders.contracts", _l("Contrats"), OFFICERS, order=40, covers=("purchase_orders.contract",))
 
 
 def _po_or_404(po_id: int):
@@ -75,7 +77,8 @@ PURCHASE_ORDERS_EXPORT = list_exports.register(
 def _contracts_filtered(args):
     """The contracts page's search (reference, title, holder) and filtered query (its export uses the same)."""
     q = (args.get("q") or "").strip()[:100]
-    return q, services.contracts_query(q)
+    attention = args.get("attention") == "1"
+    return (q, attention), services.contracts_query(q, date.today() if attention else None)
 
 
 CONTRACTS_EXPORT = list_exports.register(
@@ -245,10 +248,11 @@ def export(po_id: int, fmt: str):
 @bp.get("/contracts/")
 @roles_required(*OFFICERS)
 def contracts():
-    q, stmt = CONTRACTS_EXPORT.filtered(request.args)
+    (q, attention), stmt = CONTRACTS_EXPORT.filtered(request.args)
     pagination = paginate(stmt)
     return render_template("purchase_orders/contracts.html", rows=services.consumption_rows(pagination.items),
-                           pagination=pagination, q=q, export_endpoint=CONTRACTS_EXPORT.endpoint)
+                           pagination=pagination, q=q, attention=attention, expiry_days=services.EXPIRY_WARNING_DAYS,
+                           export_endpoint=CONTRACTS_EXPORT.endpoint)
 
 
 @bp.get("/contracts/<int:contract_id>")

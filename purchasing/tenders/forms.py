@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from purchasing.domain.decp import UnknownCpvCode, check_cpv
@@ -164,6 +164,7 @@ class TenderSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Rechercher (référence, objet)"), filters=[strip_filter])
+    due = BooleanField(_l("Date limite passée, à noter ou à attribuer"))
 
 
 class LettersForm(FlaskForm):

@@ -65,8 +65,16 @@ class BidsSealed(DomainError):
 # --- queries -----------------------------------------------------------------------------------
 
 
-def search_tenders(q: str = "", status: str | None = None) -> Select:
+#: statuses of a tender whose bids are in but that is neither awarded nor declared unsuccessful yet
+AWAITING_DECISION = ("published", "closed", "evaluated")
+
+
+def search_tenders(q: str = "", status: str | None = None, awaiting_decision_at: datetime | None = None) -> Select:
+    """Tenders by reference or title; ``awaiting_decision_at``: those whose bid deadline has passed at that moment
+    and that are still to score or to award (the home page's "tenders awaiting a decision")."""
     stmt = select(Tender)
+    if awaiting_decision_at is not None:
+        stmt = stmt.where(Tender.status.in_(AWAITING_DECISION), Tender.bid_deadline <= awaiting_decision_at)
     q = (q or "").strip()
     if q:
         stmt = stmt.where(func.lower(Tender.reference).contains(q.lower(), autoescape=True)

@@ -12,6 +12,7 @@ from flask_login import current_user
 from purchasing import list_exports, navigation, uploads
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.db_types import utcnow
 from purchasing.domain.decp import CPV_SOURCE, cpv_codes
 from purchasing.domain.errors import DomainError
 from purchasing.domain.states import TENDER
@@ -93,7 +94,7 @@ def _tenders_filtered(args):
     """The tenders page's search form and filtered query (its export uses the same): purchasing/list_exports.py."""
     form = TenderSearchForm(args)
     form.validate()
-    return form, services.search_tenders(form.q.data or "")
+    return form, services.search_tenders(form.q.data or "", awaiting_decision_at=utcnow() if form.due.data else None)
 
 
 TENDERS_EXPORT = list_exports.register(

@@ -161,12 +161,17 @@ def main_nav(page: Page):
 
 
 def nav_labels(page: Page) -> list[str]:
-    return [text.strip() for text in main_nav(page).get_by_role("link").all_inner_texts()]
+    # the entries of a menu group are links inside a closed <details>: hidden until it opens, listed all the same
+    return [text.strip() for text in main_nav(page).get_by_role("link", include_hidden=True).all_text_contents()]
 
 
 def go_to(page: Page, label: str) -> None:
     """Follow an entry of the main menu, then check the page it opens."""
-    main_nav(page).get_by_role("link", name=label, exact=True).click()
+    link = main_nav(page).get_by_role("link", name=label, exact=True, include_hidden=True)
+    if not link.is_visible():  # an entry of a menu group: open the group first (a <details>)
+        entry = page.get_by_role("link", name=label, exact=True, include_hidden=True)  # relative to the group
+        main_nav(page).locator("details").filter(has=entry).locator("summary").click()
+    link.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert not re.match(r"[45]\d\d — ", page.title()), f"the menu entry {label!r} opened an error page: {page.title()}"

@@ -1,4 +1,4 @@
-"""With the keyboard alone: skip the header, sign in, and open a page from the home page's tiles."""
+"""With the keyboard alone: skip the header, sign in, and open a list from the home page's counts."""
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
@@ -34,12 +34,12 @@ def test_keyboard_only_sign_in_and_navigation(page: Page):
     expect(page.get_by_role("heading", name="Bonjour", level=1)).to_be_visible()
     check_accessibility(page)
 
-    # Skip the header again, then Tab to the first tile of the home page and open it.
+    # Skip the header again, then Tab to the first count of the home page ("what needs me") and open its list.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Aller au contenu")).to_be_focused()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    first_tile = page.get_by_role("main").locator(".tile").first
+    first_tile = page.get_by_role("main").locator(".needs__link").first
     expect(first_tile).to_be_focused()
     assert_focus_visible(page)
     target = first_tile.get_attribute("href")

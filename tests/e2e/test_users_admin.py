@@ -35,7 +35,8 @@ def test_admin_creates_a_user_who_can_sign_in(page: Page):
     check_accessibility(page)
     save_page_screenshot(page, "user-form-with-errors")
 
-    page.get_by_label("Adhérent (secrétaire et approbateur)").select_option(label=f"{MEMBER} (24420)")
+    # a searchable list (input + datalist): the name typed as the list offers it
+    page.get_by_label("Adhérent (secrétaire et approbateur)").fill(f"{MEMBER} (24420)")
     page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_role("status")).to_have_text(f"Utilisateur {EMAIL} créé.")

@@ -54,7 +54,10 @@ def test_campaign_on_an_unknown_offer_is_refused(make_user, browser):
     browser.login("po@s.test")
     response = browser.post_form("/campaigns/new", {"offer_id": "999999", "deadline": date.today().isoformat(),
                                                     "min_quantity": "1"})
-    assert response.status_code == 422 and "ne peut plus être commandée" in unescape(response.get_data(as_text=True))
+    # the offer is chosen from a searchable list: an unknown one is refused on its field (issue 15)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and "Aucune offre commandable aujourd'hui ne porte ce nom" in html
+    assert 'value="999999"' in html  # what was typed is shown again
     assert db.session.scalars(select(Campaign)).first() is None
 
 

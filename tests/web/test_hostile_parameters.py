@@ -66,7 +66,7 @@ def _cart_form(c):
 #: every route: a route missing here fails the test (so that a new route is looked at)
 WALK: dict[str, Walk] = {
     **{endpoint: Walk() for endpoint in (
-        "static", "main.home", "main.health", "accounts.account", "accounts.revoke_token",
+        "static", "main.home", "main.health", "main.search", "accounts.account", "accounts.revoke_token",
         "accounts.revoke_user_token", "accounts.users", "accounts.create_user", "accounts.edit_user",
         "members.index", "members.my_member", "members.show", "members.create", "members.edit",
         "members.set_active", "members.identity", "members.add_siret", "members.set_billing_siret", "members.remove_siret",
@@ -75,7 +75,8 @@ WALK: dict[str, Walk] = {
         "tenders.create", "tenders.edit", "tenders.show", "tenders.change_status", "tenders.add_lot",
         "tenders.edit_lot", "tenders.remove_criterion", "tenders.set_criterion", "tenders.price_list_template",
         "tenders.show_bid", "tenders.add_score", "tenders.evaluate", "tenders.evaluation",
-        "tenders.evaluation_export", "tenders.show_lot", "tenders.award", "tenders.unsuccessful",
+        "tenders.evaluation_export", "tenders.show_lot", "tenders.award", "tenders.unsuccessful", "tenders.letter",
+        "tenders.copy_criteria",
         "catalogue.index", "catalogue.durability_help", "catalogue.show", "catalogue_admin.edit", "orders.cart",
         "orders.index", "orders.to_approve", "orders.export", "orders.show", "orders.approve", "orders.reject",
         "orders.cancel", "notifications.index", "notifications.mark_read", "pricing.index", "pricing.show",

@@ -51,6 +51,8 @@ def _user_id(ctx):
 ROUTES: dict[str, Rule] = {
     "static": Rule(None, lambda c: "/static/css/app.css"),
     "main.home": Rule(ALL, lambda c: "/"),
+    # the header's global search: results within the user's scope (tests/web/test_global_search.py)
+    "main.search": Rule(ALL, lambda c: f"/search?q={c['asset_a'].tag}"),
     "main.health": Rule(None, lambda c: "/healthz"),
     "accounts.login": Rule(None, lambda c: "/login", methods=("GET", "POST")),
     "accounts.logout": Rule(None, lambda c: "/logout", methods=("POST",)),
