@@ -257,6 +257,12 @@ def _load(w: Writer, sizes: Sizes, rng: random.Random, log) -> None:
                        "search_name"], iter(fixed))
     member_ids = [row[0] for row in fixed]
     first_commune = commune_ids[0]
+    # each member's address book: the SITES names, site id = (member id - 1) * len(SITES) + k + 1
+    from purchasing.domain.sites import site_key
+
+    w.write("site", ["id", "member_id", "name", "name_key", "is_default", "is_active", "created_dt"],
+            (((m - 1) * len(SITES) + k + 1, m, name, site_key(name), k == 0, True, now)
+             for m in member_ids for k, name in enumerate(SITES)))
 
     # --- users --------------------------------------------------------------------------------------------
     from werkzeug.security import generate_password_hash
@@ -375,8 +381,8 @@ def _load(w: Writer, sizes: Sizes, rng: random.Random, log) -> None:
     event_id = 0
     listing_id = 0
     chunk = 100_000
-    asset_cols = ["id", "tag", "serial_number", "product_id", "category_id", "designation", "member_id", "site",
-                  "assigned_to", "acquisition_date", "warranty_end_date", "purchase_price_ht", "origin",
+    asset_cols = ["id", "tag", "serial_number", "product_id", "category_id", "designation", "member_id",
+                  "site_id", "assigned_to", "acquisition_date", "warranty_end_date", "purchase_price_ht", "origin",
                   "order_line_id", "condition", "holds_storage", "status", "created_dt"]
     event_cols = ["id", "asset_id", "kind", "from_status", "to_status", "from_member_id", "to_member_id", "author_id",
                   "reason", "details", "created_dt"]
@@ -401,7 +407,7 @@ def _load(w: Writer, sizes: Sizes, rng: random.Random, log) -> None:
         created = datetime(acquired.year, acquired.month, acquired.day, 9, tzinfo=timezone.utc)
         delivered = a % 3 == 0 and n_lines
         asset_rows.append((a, f"NAT-{acquired.year}-{a:07d}", f"SN{a:010d}" if a % 5 else None, p, category, "",
-                           member, SITES[a % len(SITES)], "", acquired.isoformat(),
+                           member, (member - 1) * len(SITES) + a % len(SITES) + 1, "", acquired.isoformat(),
                            (acquired + timedelta(days=730)).isoformat(), price,
                            "delivered_order_line" if delivered else "imported",
                            (a // 3) % n_lines + 1 if delivered else None, "good", False, status, w.ts(created)))
