@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -38,13 +40,20 @@ register("members.index", _l("Adhérents"), STAFF, order=85)
 register("accounts.users", _l("Utilisateurs"), {Role.ADMIN}, order=90)
 
 
+@lru_cache(maxsize=32)
+def _sorted_items(locale: str, count: int) -> tuple[NavItem, ...]:
+    """The menu in its order (then by label in ``locale``): sorted once per language, not on every page
+    (``count``: items registered so far, so that a later registration is not missed)."""
+    return tuple(sorted(_ITEMS[:count], key=lambda i: (i.order, str(i.label))))
+
+
 def items_for(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []
     endpoints = current_app.view_functions
     current = request.endpoint or ""
     result = []
-    for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label))):
+    for item in _sorted_items(str(get_locale()), len(_ITEMS)):
         if user.role in item.roles and item.endpoint in endpoints:
             area = item.endpoint.split(".")[0]
             result.append({
