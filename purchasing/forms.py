@@ -90,7 +90,11 @@ class FastSelect(Select):
         html = [f"<select {html_params(name=field.name, **kwargs)}>"]
         for choice in options:
             value = str(choice.value) if isinstance(choice.value, bool) else choice.value
-            value = escape(value).replace('"', "&quot;")
+            # html_params' .replace('"', "&quot;") only changes an already-safe (Markup) value: escape() writes &#34;
+            if hasattr(value, "__html__"):
+                value = escape(value).replace(Markup('"'), Markup("&quot;"))
+            else:
+                value = escape(value)
             selected = "selected " if choice.selected else ""
             html.append(f'<option {selected}value="{value}">{escape(choice.label or choice.value)}</option>')
         html.append("</select>")

@@ -20,6 +20,8 @@ def catalogue_throughput(bench):
 
     result = measure(bench.url, staff_email("secretary"), BENCH_PASSWORD, requests=REQUESTS, clients=4, workers=2,
                      log=lambda _line: None)
-    bench.notes.append(f"{bench.dialect}: catalogue page {result['page']:.1f} req/s, floor (same {result['rows']} "
-                       f"rows from memory) {result['floor']:.1f} req/s, bare hello page {result['hello']:.1f} req/s")
+    bench.notes.append(
+        f"{bench.dialect}: catalogue page {result['page']:.1f} req/s ({result['page_cpu_ms']:.2f} ms server CPU per "
+        f"request), floor (same {result['rows']} rows from memory) {result['floor']:.1f} req/s "
+        f"({result['floor_cpu_ms']:.2f} ms), bare hello page {result['hello']:.1f} req/s ({result['hello_cpu_ms']:.2f} ms)")
     return result["page"], result["floor"]

@@ -52,14 +52,17 @@ def _n(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
-    """Round tick values (1, 2, 2.5 or 5 × 10^k apart) covering [low, high], zero included when in range."""
+def _nice_ticks(low: float, high: float, count: int = 5, integer: bool = False) -> list[float]:
+    """Round tick values (1, 2, 2.5 or 5 × 10^k apart) covering [low, high], zero included when in range;
+    ``integer``: whole numbers only (counts of equipment)."""
     span = high - low
     if span <= 0:
         return [low]
     raw = span / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    if integer:
+        step = max(1, math.floor(step))
     first = math.ceil(low / step - 1e-9)
     ticks = []
     k = first
@@ -126,7 +129,7 @@ def _horizontal(labels: Sequence[str], central: Sequence[float], *, title: str, 
     if vmax == vmin:
         vmax = vmin + 1
     vmax *= 1.1 if vmax > 0 else 1
-    ticks = _nice_ticks(vmin, vmax)
+    ticks = _nice_ticks(vmin, vmax, integer=all(float(v).is_integer() for v in ends))
     vmax = max(vmax, ticks[-1])
 
     def x(value: float) -> float:

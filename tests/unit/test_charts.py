@@ -80,3 +80,9 @@ def test_labels_are_escaped_and_no_inline_style():
     assert root.get("aria-label") == 'Parc "A" & <B>'
     assert 'PC <"portable"> & co' in [t.text for t in root.iter(f"{SVG}text")]
     assert not re.search(r"\sstyle=|<style", svg)
+
+
+def test_counts_are_ticked_in_whole_numbers():
+    svg = charts.horizontal_bars(["Don", "Vente"], [10, 3], title="Filières", xlabel="Nombre d'équipements")
+    ticks = [t.text for t in _tree(svg).iter(f"{SVG}text") if t.get("text-anchor") == "middle"][:-1]  # minus xlabel
+    assert ticks == ["0", "2", "4", "6", "8", "10"]

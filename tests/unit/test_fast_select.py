@@ -34,7 +34,8 @@ def test_same_markup_with_a_selected_choice_escaped_labels_and_attributes():
 
 
 def test_same_markup_without_data_with_strings_booleans_and_required():
-    Pair = _pair(choices=choices([("", "Tous"), ("a&b", "A & B"), (True, "Oui"), ("x", "")]),
+    Pair = _pair(choices=choices([("", "Tous"), ("a&b", "A & B"), (True, "Oui"), ("x", ""),
+                                  (Markup('safe "quoted"'), "Markup")]),
                  validators=[InputRequired()])
     _same(Pair())
     _same(Pair(MultiDict({"wtforms": "a&b", "fast": "a&b"})), id="custom")
