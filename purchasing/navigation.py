@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import Flask, current_app, g, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -99,12 +101,19 @@ def current_entry(items: list[NavItem], endpoint: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=32)
+def _sorted_items(locale: str, count: int) -> tuple[NavItem, ...]:
+    """The menu in its order (then by label in ``locale``): sorted once per language, not on every page
+    (``count``: items registered so far, so that a later registration is not missed)."""
+    return tuple(sorted(_ITEMS[:count], key=lambda i: (i.order, str(i.label))))
+
+
 def items_for(user) -> list[dict]:
     """The user's menu: entries and groups in order; each group holds its entries (``children``)."""
     if not getattr(user, "is_authenticated", False):
         return []
     endpoints = current_app.view_functions
-    visible = [item for item in sorted(_ITEMS, key=lambda i: (i.order, str(i.label)))
+    visible = [item for item in _sorted_items(str(get_locale()), len(_ITEMS))
                if user.role in item.roles and item.endpoint in endpoints]
     current = current_entry(visible, request.endpoint or "")
     entries = []

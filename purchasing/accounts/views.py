@@ -51,7 +51,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _sep, version = (session_id or "").partition(":")
     if not (user_id.isdigit() and version.isdigit() and len(user_id) <= 9 and len(version) <= 9):
         return None
-    user = db.session.get(User, int(user_id))
+    # the member with the user (one query): member users' pages read it (prices, scope, the layout)
+    user = db.session.get(User, int(user_id), options=[db.joinedload(User.member)])
     if user is None or not user.is_enabled or user.auth_version != int(version):
         return None
     return user

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from purchasing.forms import FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import FastSelect, FrenchDecimalField, choice_id, choices, strip_filter
 
 SORT_LABELS = {
     "name": _l("Nom"),
@@ -22,14 +22,16 @@ class CatalogueSearchForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Rechercher"), filters=[strip_filter], validators=[Optional(), Length(max=200)])
-    category = SelectField(_l("Catégorie"), coerce=choice_id, validate_choice=False)
-    condition = SelectField(_l("État"), choices=choices(CONDITION_LABELS.items()), validate_choice=False)
-    brand = SelectField(_l("Marque"), validate_choice=False)
+    category = SelectField(_l("Catégorie"), coerce=choice_id, validate_choice=False, widget=FastSelect())
+    condition = SelectField(_l("État"), choices=choices(CONDITION_LABELS.items()), validate_choice=False,
+                            widget=FastSelect())
+    brand = SelectField(_l("Marque"), validate_choice=False, widget=FastSelect())
     price_min = FrenchDecimalField(_l("Prix minimum HT"), validators=[Optional(), NumberRange(min=0)])
     price_max = FrenchDecimalField(_l("Prix maximum HT"), validators=[Optional(), NumberRange(min=0)])
     repairability = FrenchDecimalField(_l("Indice de réparabilité au moins"),
                                        validators=[Optional(), NumberRange(min=0, max=10)])
-    sort = SelectField(_l("Trier par"), choices=choices(SORT_LABELS.items()), validate_choice=False)
+    sort = SelectField(_l("Trier par"), choices=choices(SORT_LABELS.items()), validate_choice=False,
+                       widget=FastSelect())
 
     def __init__(self, *args, categories=(), brands=(), **kwargs):
         super().__init__(*args, **kwargs)

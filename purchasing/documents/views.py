@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import HTTPException
@@ -55,7 +56,12 @@ def _attachment_helpers():
 
     return {"attachment_panel": attachment_panel, "delivery_documents": delivery_documents,
             "document_kind_labels": KIND_LABELS,
-            "document_file_hint": FILE_HINT % {"mib": current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)}}
+            # translated when a page shows it (the attachments panel), not on every page
+            "document_file_hint": LazyString(_file_hint)}
+
+
+def _file_hint() -> str:
+    return FILE_HINT % {"mib": current_app.config["DOCUMENT_MAX_BYTES"] // (1024 * 1024)}
 
 
 def _refused(owner: services.Owner | None, message: str, status: int):

@@ -104,6 +104,18 @@ def test_list_page_runs_a_bounded_number_of_queries(make_grid, make_offer, make_
     assert counts[0] == counts[1] and counts[0] <= 12, counts
 
 
+def test_a_member_users_member_is_read_with_the_user(make_grid, make_offer, make_member, make_user, browser):
+    """The session's user and its member in one query (every member page reads the member: prices, scope)."""
+    make_grid()
+    make_user(role="secretary", member=make_member(population=412), email="sec@m.test")
+    make_offer(price="100", name="Modèle")
+    browser.login("sec@m.test")
+    with count_queries() as statements:
+        assert browser.get("/catalogue/").status_code == 200
+    assert sum("FROM user_account" in s for s in statements) == 1, statements
+    assert not any(re.search(r"FROM member\b", s) for s in statements), statements
+
+
 def test_product_sheet_shows_prices_vat_carbon_and_durability(catalogue, browser):
     offer = catalogue["latitude"]
     html = unescape(browser.get(f"/catalogue/products/{offer.product_id}").get_data(as_text=True))

@@ -34,7 +34,8 @@ def test_demo_charts_render_for_each_scope_and_the_xlsx_equals_the_page(app, bro
         assert response.status_code == 200
         html = unescape(response.get_data(as_text=True))
         svgs = _svgs(html)
-        assert len(svgs) == 4 and all("<path" in svg for svg in svgs), query
+        # each chart: its bars (beyond the white background) and a description spelling out its figures
+        assert len(svgs) == 4 and all(svg.count("<rect") > 1 and "<desc>" in svg for svg in svgs), query
         assert "Nombre d'équipements" in html and "Objectif légal" in html and "Parts réglementaires" in html
     _xlsx_equals_page(browser)
 
