@@ -14,10 +14,12 @@ matched asset), ``asset_tag``, ``uuid``, ``device_id`` (str or None) and ``hardw
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, any_, bindparam, cast, func, insert, literal_column, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 
 from lifecycle.assets import hardware
@@ -34,6 +36,8 @@ UPDATABLE = ("designation", "serial_number", "site_id", "assigned_to", "acquisit
 KEY_LABELS = {"serial_number": "numéro de série", "uuid": "UUID", "device_id": "identifiant d'agent (DEVICEID)",
               "asset_tag": "numéro d'inventaire"}
 CHUNK = 5000
+#: values per lookup statement (one array parameter)
+LOOKUP_CHUNK = 20_000
 
 
 @dataclass
@@ -101,20 +105,42 @@ def _key_value(row: dict, key: str) -> str | None:
     return value.lower() if key == "uuid" else (value.upper() if key == "asset_tag" else value)
 
 
+def _row_keys(row: dict) -> list[tuple[str, str]]:
+    """``[(key, value)…]`` of the keys a row gives, in the order of MATCH_KEYS (as :func:`_key_value`)."""
+    keys = []
+    for key in MATCH_KEYS:
+        value = row.get(key)
+        if value is None:
+            continue
+        value = (value if isinstance(value, str) else str(value)).strip()
+        if value:
+            keys.append((key, value.lower() if key == "uuid" else (value.upper() if key == "asset_tag" else value)))
+    return keys
+
+
+def _among(column, values: list[str]):
+    """``column IN values`` with one parameter (a PostgreSQL array, an SQLite JSON array), not one per value."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(bindparam("values", values, type_=ARRAY(String)), ARRAY(String)))
+    return column.in_(select(literal_column("value")).select_from(
+        func.json_each(bindparam("values", json.dumps(values), type_=String))))
+
+
 def _lookup(key: str, values: set[str]) -> dict[str, list[tuple[int, int]]]:
-    """{value: [(asset_id, member_id)…]} for one key, the whole batch at once (chunks of 5,000)."""
+    """{value: [(asset_id, member_id)…]} for one key, the whole batch at once (one statement per
+    :data:`LOOKUP_CHUNK` values, the values in one parameter)."""
     found: dict[str, list[tuple[int, int]]] = {}
     values = sorted(values)
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start:start + CHUNK]
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        chunk = values[start:start + LOOKUP_CHUNK]
         if key == "serial_number":
-            stmt = select(Asset.serial_number, Asset.id, Asset.member_id).where(Asset.serial_number.in_(chunk))
+            stmt = select(Asset.serial_number, Asset.id, Asset.member_id).where(_among(Asset.serial_number, chunk))
         elif key == "asset_tag":
-            stmt = select(Asset.tag, Asset.id, Asset.member_id).where(Asset.tag.in_(chunk))
+            stmt = select(Asset.tag, Asset.id, Asset.member_id).where(_among(Asset.tag, chunk))
         else:
             column = getattr(AssetHardware, key)
             stmt = (select(column, Asset.id, Asset.member_id).join(Asset, Asset.id == AssetHardware.asset_id)
-                    .where(column.in_(chunk)))
+                    .where(_among(column, chunk)))
         for value, asset_id, member_id in db.session.execute(stmt):
             found.setdefault(value, []).append((asset_id, member_id))
     return found
@@ -125,17 +151,22 @@ def plan_import(member_id: int, rows: list[dict], *, full: bool = False) -> Matc
 
     ``full``: the file is the member's whole inventory, so its active assets absent from it are listed."""
     plan = MatchPlan(member_id=member_id)
-    lookups = {key: _lookup(key, {v for r in rows if (v := _key_value(r, key))}) for key in MATCH_KEYS}
+    # each row's keys, read once: [(key, value)…] in the order of MATCH_KEYS
+    keyed = [_row_keys(row) for row in rows]
+    wanted: dict[str, set[str]] = {key: set() for key in MATCH_KEYS}
+    for keys in keyed:
+        for key, value in keys:
+            wanted[key].add(value)
+    lookups = {key: _lookup(key, wanted[key]) for key in MATCH_KEYS}
     matched: dict[int, tuple[dict, str]] = {}  # asset_id → (row, key)
     first_line: dict[int, int] = {}
-    for row in rows:
+    for row, keys in zip(rows, keyed):
         line = row.get("line", 0)
         target, refused = None, False
-        for key in MATCH_KEYS:
-            value = _key_value(row, key)
-            if value is None:
+        for key, value in keys:
+            owners = lookups[key].get(value)
+            if not owners:
                 continue
-            owners = lookups[key].get(value, [])
             mine = [asset_id for asset_id, owner in owners if owner == member_id]
             if mine:
                 target = (min(mine), key)
