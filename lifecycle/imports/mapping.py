@@ -351,13 +351,17 @@ def apply(source, mapping: Mapping) -> pd.DataFrame:
     check_mapping(mapping, source.headers)
     targets = mapping.targets()
     n = len(source.frame)
-    empty = pd.Series([""] * n, dtype=str)
-
     def column(target: str) -> pd.Series:
+        # object arrays stripped by str.strip (pandas' str columns iterate and .str-strip cell by cell, slowly)
         header = targets.get(target)
         if header is None:
-            return empty.copy()
-        return source.frame[header].fillna("").astype(str).str.strip().reset_index(drop=True)
+            return pd.Series(np.full(n, "", dtype=object), dtype=object)
+        values = source.frame[header].to_numpy(dtype=object, na_value="")
+        try:
+            stripped = np.fromiter(map(str.strip, values), dtype=object, count=n)
+        except TypeError:  # a cell that is not a string
+            stripped = np.fromiter((str(v).strip() for v in values), dtype=object, count=n)
+        return pd.Series(stripped, dtype=object)
 
     out = pd.DataFrame({name: column(name) for name in CANONICAL_NAMES})
     for name in ("category_code", "condition"):
