@@ -14,7 +14,8 @@ Both are measured in the same run on the same bytes, best of ``--repeat`` (each 
   ``executemany``), committed;
 - measured: the application's import as a job (``purchasing.jobs.kinds.start_inventory_import`` and the
   consumer's ``purchasing.jobs.services.execute``: read the file, validate by columns with progress, reserve the
-  tags, write assets and their "imported" events through ``lifecycle.imports.bulk``, commit); the web request's
+  tags, write the assets — pointing to one import record, their timeline's first entry — through
+  ``lifecycle.imports.bulk``, commit); the web request's
   own pre-check (``count_inventory_rows``: the file read once to refuse it at once or choose the job path) is
   printed beside it.
 """

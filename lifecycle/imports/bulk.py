@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from operator import itemgetter
 
 from sqlalchemy import Boolean, Table, func, select, text
@@ -208,8 +209,7 @@ def _sqlite_insert(connection, table: Table, columns: list[str], rows: Iterable[
         # JSON is given as text; sqlite3 stores True/False as 1/0 itself (what SQLAlchemy's Boolean would write)
         skip = name in json_columns or isinstance(column_type, Boolean)
         process = None if skip else column_type._cached_bind_processor(dialect)
-        converters.append(_memoised(process) if process is not None else None)
-    plain = [k for k, convert in enumerate(converters) if convert is None]
+        converters.append(process)
     per_row = len(columns)
     chunk = max(1, SQLITE_MAX_VARIABLES // per_row)
     placeholders = "(" + ", ".join("?" * per_row) + ")"
@@ -217,39 +217,30 @@ def _sqlite_insert(connection, table: Table, columns: list[str], rows: Iterable[
     full_statement = prefix + ", ".join([placeholders] * chunk)
     cursor = connection.connection.driver_connection.cursor()
     count = 0
+    rows = iter(rows)
     try:
-        batch: list = []
-        for row in rows:
-            if len(plain) == per_row:
-                batch.extend(row)
-            else:
-                batch.extend([value if convert is None or value is None else convert(value)
-                              for value, convert in zip(row, converters)])
-            if len(batch) == chunk * per_row:
-                cursor.execute(full_statement, batch)
-                count += chunk
-                batch = []
-        if batch:
-            cursor.execute(prefix + ", ".join([placeholders] * (len(batch) // per_row)), batch)
-            count += len(batch) // per_row
+        while True:
+            batch = list(islice(rows, chunk))
+            if not batch:
+                break
+            if any(converters):
+                # column by column: each converted column's distinct values converted once, mapped back in C
+                cells = list(zip(*batch))
+                for k, convert in enumerate(converters):
+                    if convert is not None:
+                        try:
+                            distinct = {v: convert(v) for v in set(cells[k]) if v is not None}
+                            cells[k] = list(map(distinct.get, cells[k]))
+                        except TypeError:  # a value that is not hashable
+                            cells[k] = [None if v is None else convert(v) for v in cells[k]]
+                batch = list(zip(*cells))
+            values = list(chain.from_iterable(batch))
+            statement = full_statement if len(batch) == chunk else prefix + ", ".join([placeholders] * len(batch))
+            cursor.execute(statement, values)
+            count += len(batch)
     finally:
         cursor.close()
     return count
-
-
-def _memoised(process):
-    seen: dict = {}
-
-    def convert(value):
-        try:
-            return seen[value]
-        except KeyError:
-            result = seen[value] = process(value)
-            return result
-        except TypeError:  # not hashable
-            return process(value)
-
-    return convert
 
 
 def _bulk_update(member_id: int, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -105,17 +105,12 @@ def _key_value(row: dict, key: str) -> str | None:
     return value.lower() if key == "uuid" else (value.upper() if key == "asset_tag" else value)
 
 
-def _row_keys(row: dict) -> list[tuple[str, str]]:
-    """``[(key, value)…]`` of the keys a row gives, in the order of MATCH_KEYS (as :func:`_key_value`)."""
-    keys = []
-    for key in MATCH_KEYS:
-        value = row.get(key)
-        if value is None:
-            continue
-        value = (value if isinstance(value, str) else str(value)).strip()
-        if value:
-            keys.append((key, value.lower() if key == "uuid" else (value.upper() if key == "asset_tag" else value)))
-    return keys
+def _key_column(rows: list[dict], key: str) -> list[str | None]:
+    """``_key_value(row, key)`` of every row, as a list (a key no row gives: no per-row call)."""
+    raw = [row.get(key) for row in rows]
+    if all(v is None for v in raw):
+        return raw
+    return [_key_value(row, key) if v is not None else None for row, v in zip(rows, raw)]
 
 
 def _among(column, values: list[str]):
@@ -151,20 +146,25 @@ def plan_import(member_id: int, rows: list[dict], *, full: bool = False) -> Matc
 
     ``full``: the file is the member's whole inventory, so its active assets absent from it are listed."""
     plan = MatchPlan(member_id=member_id)
-    # each row's keys, read once: [(key, value)…] in the order of MATCH_KEYS
-    keyed = [_row_keys(row) for row in rows]
-    wanted: dict[str, set[str]] = {key: set() for key in MATCH_KEYS}
-    for keys in keyed:
-        for key, value in keys:
-            wanted[key].add(value)
-    lookups = {key: _lookup(key, wanted[key]) for key in MATCH_KEYS}
+    # each key's values, column by column (None where a row gives none), looked up once for the whole batch
+    values = {key: _key_column(rows, key) for key in MATCH_KEYS}
+    lookups = {key: _lookup(key, {v for v in values[key] if v is not None}) for key in MATCH_KEYS}
+    # the rows with a key some asset has: the others are created as they are (no per-row work)
+    known = sorted({i for key in MATCH_KEYS if lookups[key]
+                    for i, v in enumerate(values[key]) if v is not None and v in lookups[key]})
     matched: dict[int, tuple[dict, str]] = {}  # asset_id → (row, key)
     first_line: dict[int, int] = {}
-    for row, keys in zip(rows, keyed):
+    known_at = iter(known)
+    next_known = next(known_at, -1)
+    for index, row in enumerate(rows):
+        if index != next_known:
+            plan.create.append(row)
+            continue
+        next_known = next(known_at, -1)
         line = row.get("line", 0)
         target, refused = None, False
-        for key, value in keys:
-            owners = lookups[key].get(value)
+        for key in MATCH_KEYS:
+            owners = lookups[key].get(values[key][index]) if values[key][index] is not None else None
             if not owners:
                 continue
             mine = [asset_id for asset_id, owner in owners if owner == member_id]
