@@ -310,8 +310,8 @@ def main(argv=None) -> int:
             floors, real_floors, runs, checks = [], [], [], []
             for _ in range(args.repeat):
                 floors.append(floor(data))
-                real_floors.append(floor_real_table(data, member_id))
                 _empty_inventory(member_id)
+                real_floors.append(floor_real_table(data, member_id))  # on the empty inventory, rolled back
                 elapsed, check, result = measured(data, member_id, user_id)
                 runs.append(elapsed)
                 checks.append(check)
