@@ -143,40 +143,12 @@ def _bulk_insert(table: Table, columns: list[str], rows: Iterable[tuple], *, jso
     db.session.flush()
     connection = db.session.connection()
     if connection.dialect.name == "postgresql":
-        return _copy_rows(connection, table.name, columns, rows, types=_binary_types(table, columns))
+        return _copy_rows(connection, table.name, columns, rows)
     return _sqlite_insert(connection, table, columns, rows, json_columns)
 
 
-def _binary_types(table: Table, columns: list[str]) -> list[str] | None:
-    """The types of a binary COPY of ``columns`` (the server reads binary values without parsing text: a
-    100,000-row insert's server time about halved), or None when a column has no binary form here (JSON)."""
-    from sqlalchemy import JSON, BigInteger, Date, DateTime, Float, Integer, Numeric, SmallInteger, String
-
-    kinds = ((BigInteger, "int8"), (SmallInteger, "int2"), (Integer, "int4"), (String, "text"), (Date, "date"),
-             (Boolean, "bool"), (Float, "float8"), (Numeric, "numeric"))
-    types = []
-    for name in columns:
-        column_type = table.c[name].type
-        column_type = getattr(column_type, "impl_instance", column_type)  # a TypeDecorator's stored type
-        if isinstance(column_type, JSON):
-            return None
-        if isinstance(column_type, DateTime):
-            if not column_type.timezone:
-                return None
-            types.append("timestamptz")
-            continue
-        binary = next((pg for kind, pg in kinds if isinstance(column_type, kind)), None)
-        if binary is None:
-            return None
-        types.append(binary)
-    return types
-
-
-def _copy_rows(connection, table_name: str, columns: list[str], rows: Iterable[tuple], *,
-               types: Sequence[str] | None = None) -> int:
-    """COPY on the session's own psycopg connection: same transaction as everything else of the import;
-    binary when ``types`` (the columns' PostgreSQL types) are given, text otherwise. The columns' own
-    checks still apply (lengths, numeric precision, NOT NULL, constraints, foreign keys, unique indexes)."""
+def _copy_rows(connection, table_name: str, columns: list[str], rows: Iterable[tuple]) -> int:
+    """COPY on the session's own psycopg connection: same transaction as everything else of the import."""
     import psycopg
     from sqlalchemy.exc import IntegrityError
 
@@ -184,10 +156,7 @@ def _copy_rows(connection, table_name: str, columns: list[str], rows: Iterable[t
     count = 0
     names = ", ".join(columns)
     try:
-        binary = " (FORMAT BINARY)" if types else ""
-        with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({names}) FROM STDIN{binary}") as copy:
-            if types:
-                copy.set_types(list(types))
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table_name} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
                 count += 1
