@@ -31,6 +31,26 @@ class AssetTagCounter(db.Model):
     last_value: Mapped[int] = mapped_column(default=0)
 
 
+class InventoryImport(db.Model):
+    """One inventory import (a file, an agent's contact) that created assets: who, when, which file. Each asset it
+    created points to it (``Asset.import_id``) instead of carrying an "imported" event of its own: the timeline
+    shows it as its first entry (``lifecycle.assets.services.asset_timeline``). Never updated nor deleted."""
+
+    __tablename__ = "inventory_import"
+    __owner_column__ = "member_id"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    #: assets it created
+    asset_count: Mapped[int] = mapped_column(default=0)
+    created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+    member: Mapped[Member] = relationship()
+
+
 class Asset(db.Model):
     """One physical device followed from delivery (or import) until it leaves the territory."""
 
@@ -52,10 +72,12 @@ class Asset(db.Model):
     #: unique across the territory when present
     serial_number: Mapped[str | None] = mapped_column(String(80), unique=True)
     product_id: Mapped[int | None] = mapped_column(ForeignKey("product.id"), index=True)
-    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
+    #: indexed by ix_asset_category_status_id (its first column)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id"))
     #: free-text designation for imported assets without a catalogue product
     designation: Mapped[str] = mapped_column(String(200), default="")
-    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), index=True)
+    #: indexed by ix_asset_member_status and ix_asset_member_id_id (their first column)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     #: where the asset is: a site of its member's address book (purchasing.members.models.Site)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"), index=True)
     #: a person or a service
@@ -72,11 +94,15 @@ class Asset(db.Model):
     condition: Mapped[str] = mapped_column(String(16), default="new")
     holds_storage: Mapped[bool] = mapped_column(default=False)
     #: one of lifecycle.domain.states.ASSET
-    status: Mapped[str] = mapped_column(String(16), default="in_stock", index=True)
+    #: indexed by ix_asset_status_id (its first column)
+    status: Mapped[str] = mapped_column(String(16), default="in_stock")
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the import that created the asset (file, author, moment: the first entry of its timeline), if any
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("inventory_import.id"))
 
     product: Mapped[Product | None] = relationship()
     category: Mapped[Category] = relationship()
+    import_record: Mapped[InventoryImport | None] = relationship()
     member: Mapped[Member] = relationship()
     site: Mapped[Site | None] = relationship()
     events: Mapped[list[AssetEvent]] = relationship(back_populates="asset", order_by="AssetEvent.id")

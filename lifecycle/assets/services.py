@@ -13,8 +13,10 @@ from flask import current_app
 from sqlalchemy import Date, and_, case, func, literal, null, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, Origin
+from lifecycle.assets.models import (Asset, AssetEvent, AssetHardware, AssetTagCounter, DataErasure, InventoryImport,
+                                     Origin)
 from lifecycle.domain.erasure import check_certificate_ref
 from lifecycle.domain import carbon
 from lifecycle.domain.states import ASSET
@@ -259,10 +261,51 @@ def _years_before(day: date, years: float) -> date:
     return day - timedelta(days=int(round(years * 365.25)))
 
 
-def asset_timeline(asset: Asset) -> list[AssetEvent]:
-    return list(db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id)
-                                   .options(joinedload(AssetEvent.author), joinedload(AssetEvent.from_member),
-                                            joinedload(AssetEvent.to_member)).order_by(AssetEvent.id)))
+@dataclass(frozen=True)
+class ImportEntry:
+    """The first entry of the timeline of an asset an import created: its ``InventoryImport`` record (file,
+    author, moment) shown as the "imported" event the import no longer writes per asset."""
+
+    created_dt: object
+    author: object
+    to_member: object
+    to_status: str | None
+    details: dict
+    kind: str = "imported"
+    from_status: str | None = None
+    from_member: object = None
+    reason: str = ""
+    id: int | None = None
+
+
+def import_entry(asset: Asset, events) -> ImportEntry | None:
+    """The timeline entry of the import that created ``asset`` (None if none did through an import record); its
+    status then: the first status change's starting status, else the current one."""
+    record = asset.import_record if asset.import_id is not None else None
+    if record is None:
+        return None
+    status = next((e.from_status for e in events if e.from_status), asset.status)
+    return ImportEntry(created_dt=record.created_dt, author=record.author, to_member=record.member, to_status=status,
+                       details={"origin": Origin.IMPORTED.value, "file": record.filename})
+
+
+def timeline_of(asset: Asset, events) -> list:
+    """``events`` (the asset's, in order) behind the entry of the import that created it, if any."""
+    events = list(events)
+    entry = import_entry(asset, events)
+    return [entry, *events] if entry is not None else events
+
+
+def asset_timeline(asset: Asset) -> list:
+    """The asset's timeline: the import that created it (if any), then its events in order."""
+    events = db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id == asset.id)
+                                .options(joinedload(AssetEvent.author), joinedload(AssetEvent.from_member),
+                                         joinedload(AssetEvent.to_member)).order_by(AssetEvent.id))
+    if asset.import_id is not None and "import_record" not in asset.__dict__:
+        set_committed_value(asset, "import_record", db.session.scalars(select(InventoryImport).where(
+            InventoryImport.id == asset.import_id).options(joinedload(InventoryImport.author),
+                                                           joinedload(InventoryImport.member))).first())
+    return timeline_of(asset, events)
 
 
 def device_category_choices(locale: str = "fr") -> list[tuple[int, str]]:
@@ -474,4 +517,6 @@ def asset_with_timeline(tag: str) -> Asset | None:
         return None
     return db.session.scalars(member_scope(select(Asset).where(Asset.tag == tag), Asset).options(
         joinedload(Asset.member), joinedload(Asset.category), joinedload(Asset.product),
-        joinedload(Asset.hardware).selectinload(AssetHardware.storages), selectinload(Asset.events))).first()
+        joinedload(Asset.hardware).selectinload(AssetHardware.storages), selectinload(Asset.events),
+        joinedload(Asset.import_record).joinedload(InventoryImport.author),
+        joinedload(Asset.import_record).joinedload(InventoryImport.member))).first()

@@ -7,19 +7,21 @@ are copied into a temporary table and applied with one ``UPDATE … FROM``. On S
 rows go in as multi-row ``INSERT … VALUES (…), (…)`` statements in chunks under its variable limit.
 
 Asset ids are reserved before the insert (a sequence range on PostgreSQL; on SQLite the rows after the
-current maximum, the transaction already holding the write lock since the tags were reserved), so the
-"imported" events are written without reading the assets back. Tags are reserved in one go (``reserve_tags``).
+current maximum, the transaction already holding the write lock since the tags were reserved), so nothing is
+read back. Tags are reserved in one go (``reserve_tags``). The created assets point to one ``InventoryImport``
+record (file, author, moment), their timeline's first entry: no "imported" event per asset.
 Flushes only; the caller commits once.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from itertools import chain, islice
 from operator import itemgetter
 
 from sqlalchemy import Boolean, Table, func, select, text
 
-from lifecycle.assets.models import Asset, AssetEvent, Origin
+from lifecycle.assets.models import Asset, AssetEvent, InventoryImport, Origin
 from lifecycle.assets.services import reserve_tags
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
@@ -56,15 +58,20 @@ def write_plan(member_id: int, actor, creates: Sequence[dict], updates: Sequence
 
 
 def insert_assets(member_id: int, actor, rows: Sequence[dict], filename: str) -> list[int]:
-    """Insert ``rows`` as assets of ``member_id`` with their "imported" events; returns their ids (in order)
-    and sets ``tag`` and ``id`` on each row dict."""
+    """Insert ``rows`` as assets of ``member_id``, all pointing to one new ``InventoryImport`` record (the file,
+    the author, the moment: the first entry of each asset's timeline, instead of an "imported" event per asset);
+    returns their ids (in order) and sets ``tag`` and ``id`` on each row dict."""
     if not rows:
         return []
     tags = reserve_tags(len(rows))
     ids = _reserve_ids(Asset.__table__, len(rows))
     now = utcnow()
-    columns = ["id", "tag", "member_id", "origin", "created_dt", *ASSET_FIELDS]
-    origin = Origin.IMPORTED.value
+    record = InventoryImport(member_id=member_id, author_id=getattr(actor, "id", None), filename=filename[:200],
+                             asset_count=len(rows), created_dt=now)
+    db.session.add(record)
+    db.session.flush()
+    columns = ["id", "tag", "member_id", "origin", "created_dt", "import_id", *ASSET_FIELDS]
+    head = (member_id, Origin.IMPORTED.value, now, record.id)
     asset_rows = []
     fields = itemgetter(*ASSET_FIELDS)
     for row, tag, asset_id in zip(rows, tags, ids, strict=True):
@@ -73,14 +80,8 @@ def insert_assets(member_id: int, actor, rows: Sequence[dict], filename: str) ->
             values = fields(row)  # a validated row has every field
         except KeyError:
             values = tuple(DEFAULTS.get(c) if row.get(c) is None else row[c] for c in ASSET_FIELDS)
-        asset_rows.append((asset_id, tag, member_id, origin, now, *values))
+        asset_rows.append((asset_id, tag, *head, *values))
     _bulk_insert(Asset.__table__, columns, asset_rows)
-    author = getattr(actor, "id", None)
-    details = json.dumps({"origin": "imported", "file": filename[:200]})
-    event_columns = ["asset_id", "kind", "author_id", "to_status", "to_member_id", "reason", "details", "created_dt"]
-    _bulk_insert(AssetEvent.__table__, event_columns,
-                 ((asset_id, "imported", author, row.get("status") or DEFAULTS["status"], member_id, "", details, now)
-                  for asset_id, row in zip(ids, rows, strict=True)), json_columns=("details",))
     return ids
 
 
@@ -177,8 +178,7 @@ def _sqlite_insert(connection, table: Table, columns: list[str], rows: Iterable[
         # JSON is given as text; sqlite3 stores True/False as 1/0 itself (what SQLAlchemy's Boolean would write)
         skip = name in json_columns or isinstance(column_type, Boolean)
         process = None if skip else column_type._cached_bind_processor(dialect)
-        converters.append(_memoised(process) if process is not None else None)
-    plain = [k for k, convert in enumerate(converters) if convert is None]
+        converters.append(process)
     per_row = len(columns)
     chunk = max(1, SQLITE_MAX_VARIABLES // per_row)
     placeholders = "(" + ", ".join("?" * per_row) + ")"
@@ -186,39 +186,30 @@ def _sqlite_insert(connection, table: Table, columns: list[str], rows: Iterable[
     full_statement = prefix + ", ".join([placeholders] * chunk)
     cursor = connection.connection.driver_connection.cursor()
     count = 0
+    rows = iter(rows)
     try:
-        batch: list = []
-        for row in rows:
-            if len(plain) == per_row:
-                batch.extend(row)
-            else:
-                batch.extend([value if convert is None or value is None else convert(value)
-                              for value, convert in zip(row, converters)])
-            if len(batch) == chunk * per_row:
-                cursor.execute(full_statement, batch)
-                count += chunk
-                batch = []
-        if batch:
-            cursor.execute(prefix + ", ".join([placeholders] * (len(batch) // per_row)), batch)
-            count += len(batch) // per_row
+        while True:
+            batch = list(islice(rows, chunk))
+            if not batch:
+                break
+            if any(converters):
+                # column by column: each converted column's distinct values converted once, mapped back in C
+                cells = list(zip(*batch))
+                for k, convert in enumerate(converters):
+                    if convert is not None:
+                        try:
+                            distinct = {v: convert(v) for v in set(cells[k]) if v is not None}
+                            cells[k] = list(map(distinct.get, cells[k]))
+                        except TypeError:  # a value that is not hashable
+                            cells[k] = [None if v is None else convert(v) for v in cells[k]]
+                batch = list(zip(*cells))
+            values = list(chain.from_iterable(batch))
+            statement = full_statement if len(batch) == chunk else prefix + ", ".join([placeholders] * len(batch))
+            cursor.execute(statement, values)
+            count += len(batch)
     finally:
         cursor.close()
     return count
-
-
-def _memoised(process):
-    seen: dict = {}
-
-    def convert(value):
-        try:
-            return seen[value]
-        except KeyError:
-            result = seen[value] = process(value)
-            return result
-        except TypeError:  # not hashable
-            return process(value)
-
-    return convert
 
 
 def _bulk_update(member_id: int, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from lifecycle.imports.columns import CANONICAL_COLUMNS, CANONICAL_NAMES
@@ -350,34 +351,38 @@ def apply(source, mapping: Mapping) -> pd.DataFrame:
     check_mapping(mapping, source.headers)
     targets = mapping.targets()
     n = len(source.frame)
-    empty = pd.Series([""] * n, dtype=str)
-
     def column(target: str) -> pd.Series:
+        # object arrays stripped by str.strip (pandas' str columns iterate and .str-strip cell by cell, slowly)
         header = targets.get(target)
         if header is None:
-            return empty.copy()
-        return source.frame[header].fillna("").astype(str).str.strip().reset_index(drop=True)
+            return pd.Series(np.full(n, "", dtype=object), dtype=object)
+        values = source.frame[header].to_numpy(dtype=object, na_value="")
+        try:
+            stripped = np.fromiter(map(str.strip, values), dtype=object, count=n)
+        except TypeError:  # a cell that is not a string
+            stripped = np.fromiter((str(v).strip() for v in values), dtype=object, count=n)
+        return pd.Series(stripped, dtype=object)
 
     out = pd.DataFrame({name: column(name) for name in CANONICAL_NAMES})
     for name in ("category_code", "condition"):
         out[name] = _map_words(out[name], name, mapping.values.get(name, {}))
     status_raw = out["status"]
     out["status"] = _map_words(status_raw, "status", mapping.values.get("status", {}))
-    implied = status_raw.map(lambda word: STATUS_WORDS.get(normalise(word), ("", ""))[1])
+    implied = _per_distinct(status_raw, lambda word: STATUS_WORDS.get(normalise(word), ("", ""))[1])
     out["condition"] = out["condition"].where(out["condition"] != "", implied)
     if mapping.default_category:
         out["category_code"] = out["category_code"].where(out["category_code"] != "", mapping.default_category)
     if "screen_inches" in targets:
-        out["screen_inches"] = out["screen_inches"].map(_inches)
+        out["screen_inches"] = _per_distinct(out["screen_inches"], _inches)
         out["category_code"] = [_sized(code, inches) for code, inches in zip(out["category_code"],
                                                                              out["screen_inches"])]
     for name in ("acquisition_date", "warranty_end_date", "last_inventory_dt"):
-        out[name] = out[name].map(_iso_date)
+        out[name] = _per_distinct(out[name], _iso_date)
     if "warranty_months" in targets:
         out["warranty_end_date"] = [end or _warranty_end(start, months) for end, start, months in
                                     zip(out["warranty_end_date"], out["acquisition_date"], column("warranty_months"))]
-    out["purchase_price_ht"] = out["purchase_price_ht"].map(_price)
-    out["ram_mb"] = out["ram_mb"].map(ram_mb)
+    out["purchase_price_ht"] = _per_distinct(out["purchase_price_ht"], _price)
+    out["ram_mb"] = _per_distinct(out["ram_mb"], ram_mb)
     name = column("name")
     composed = (out["manufacturer"] + " " + out["model"]).str.strip()
     out["designation"] = [d or c or nm for d, c, nm in zip(out["designation"], composed, name)]
@@ -395,7 +400,16 @@ def _map_words(series: pd.Series, column: str, table: dict[str, str]) -> pd.Seri
             cache[word] = table.get(key) or default_word_value(column, word) or word
         return cache[word]
 
-    return series.map(one)
+    return _per_distinct(series, one)
+
+
+def _per_distinct(series: pd.Series, function) -> pd.Series:
+    """``series.map(function)`` computed once per distinct value (a column of 100,000 cells holds a few thousand
+    dates, a few dozen prices or words), taken back to every row by index."""
+    codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=False)
+    results = np.empty(len(uniques), dtype=object)
+    results[:] = [function(value) for value in uniques]
+    return pd.Series(results[codes], index=series.index, dtype=object)
 
 
 MONITOR_CODES = ("monitor_24", "monitor_27", "display_55")

@@ -14,10 +14,12 @@ matched asset), ``asset_tag``, ``uuid``, ``device_id`` (str or None) and ``hardw
 from __future__ import annotations
 
 import importlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import String, any_, bindparam, cast, func, insert, literal_column, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import selectinload
 
 from lifecycle.assets import hardware
@@ -34,6 +36,8 @@ UPDATABLE = ("designation", "serial_number", "site_id", "assigned_to", "acquisit
 KEY_LABELS = {"serial_number": "numéro de série", "uuid": "UUID", "device_id": "identifiant d'agent (DEVICEID)",
               "asset_tag": "numéro d'inventaire"}
 CHUNK = 5000
+#: values per lookup statement (one array parameter)
+LOOKUP_CHUNK = 20_000
 
 
 @dataclass
@@ -101,20 +105,37 @@ def _key_value(row: dict, key: str) -> str | None:
     return value.lower() if key == "uuid" else (value.upper() if key == "asset_tag" else value)
 
 
+def _key_column(rows: list[dict], key: str) -> list[str | None]:
+    """``_key_value(row, key)`` of every row, as a list (a key no row gives: no per-row call)."""
+    raw = [row.get(key) for row in rows]
+    if all(v is None for v in raw):
+        return raw
+    return [_key_value(row, key) if v is not None else None for row, v in zip(rows, raw)]
+
+
+def _among(column, values: list[str]):
+    """``column IN values`` with one parameter (a PostgreSQL array, an SQLite JSON array), not one per value."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(bindparam("values", values, type_=ARRAY(String)), ARRAY(String)))
+    return column.in_(select(literal_column("value")).select_from(
+        func.json_each(bindparam("values", json.dumps(values), type_=String))))
+
+
 def _lookup(key: str, values: set[str]) -> dict[str, list[tuple[int, int]]]:
-    """{value: [(asset_id, member_id)…]} for one key, the whole batch at once (chunks of 5,000)."""
+    """{value: [(asset_id, member_id)…]} for one key, the whole batch at once (one statement per
+    :data:`LOOKUP_CHUNK` values, the values in one parameter)."""
     found: dict[str, list[tuple[int, int]]] = {}
     values = sorted(values)
-    for start in range(0, len(values), CHUNK):
-        chunk = values[start:start + CHUNK]
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        chunk = values[start:start + LOOKUP_CHUNK]
         if key == "serial_number":
-            stmt = select(Asset.serial_number, Asset.id, Asset.member_id).where(Asset.serial_number.in_(chunk))
+            stmt = select(Asset.serial_number, Asset.id, Asset.member_id).where(_among(Asset.serial_number, chunk))
         elif key == "asset_tag":
-            stmt = select(Asset.tag, Asset.id, Asset.member_id).where(Asset.tag.in_(chunk))
+            stmt = select(Asset.tag, Asset.id, Asset.member_id).where(_among(Asset.tag, chunk))
         else:
             column = getattr(AssetHardware, key)
             stmt = (select(column, Asset.id, Asset.member_id).join(Asset, Asset.id == AssetHardware.asset_id)
-                    .where(column.in_(chunk)))
+                    .where(_among(column, chunk)))
         for value, asset_id, member_id in db.session.execute(stmt):
             found.setdefault(value, []).append((asset_id, member_id))
     return found
@@ -125,17 +146,27 @@ def plan_import(member_id: int, rows: list[dict], *, full: bool = False) -> Matc
 
     ``full``: the file is the member's whole inventory, so its active assets absent from it are listed."""
     plan = MatchPlan(member_id=member_id)
-    lookups = {key: _lookup(key, {v for r in rows if (v := _key_value(r, key))}) for key in MATCH_KEYS}
+    # each key's values, column by column (None where a row gives none), looked up once for the whole batch
+    values = {key: _key_column(rows, key) for key in MATCH_KEYS}
+    lookups = {key: _lookup(key, {v for v in values[key] if v is not None}) for key in MATCH_KEYS}
+    # the rows with a key some asset has: the others are created as they are (no per-row work)
+    known = sorted({i for key in MATCH_KEYS if lookups[key]
+                    for i, v in enumerate(values[key]) if v is not None and v in lookups[key]})
     matched: dict[int, tuple[dict, str]] = {}  # asset_id → (row, key)
     first_line: dict[int, int] = {}
-    for row in rows:
+    known_at = iter(known)
+    next_known = next(known_at, -1)
+    for index, row in enumerate(rows):
+        if index != next_known:
+            plan.create.append(row)
+            continue
+        next_known = next(known_at, -1)
         line = row.get("line", 0)
         target, refused = None, False
         for key in MATCH_KEYS:
-            value = _key_value(row, key)
-            if value is None:
+            owners = lookups[key].get(values[key][index]) if values[key][index] is not None else None
+            if not owners:
                 continue
-            owners = lookups[key].get(value, [])
             mine = [asset_id for asset_id, owner in owners if owner == member_id]
             if mine:
                 target = (min(mine), key)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lifecycle.assets import hardware
@@ -118,21 +119,42 @@ def validate(frame: pd.DataFrame, progress=None, *, validator: Validator | None 
     validator = validator or Validator(check_database_serials=False)
     rows, errors = validator.validate(frame, first_line=first_line, progress=progress)
     extra = [c for c in EXTRA_NAMES if c in frame.columns]
-    filled = {c: (frame[c].astype(str).str.strip() != "").to_numpy() for c in [*COLUMN_NAMES, *extra]
-              if c in frame.columns}
+    names = [c for c in [*COLUMN_NAMES, *extra] if c in frame.columns]
+    # which columns each row fills, as one bit per column: the rows share one frozenset per distinct pattern
+    # (a file fills the same few columns on most rows), and a row that fills no hardware column skips the typing
+    bits = np.zeros(len(frame), dtype=np.int64)
+    for position, name in enumerate(names):
+        bits |= _filled(frame[name]).astype(np.int64) << position
+    extra_bits = sum(1 << names.index(c) for c in extra)
+    patterns: dict[int, frozenset] = {}
     kept: list[dict] = []
     for row in rows:
         index = row["line"] - first_line
-        raw = {c: (row.get(c) or "").strip() for c in extra}
-        typed, hardware_errors = hardware.typed_hardware(raw)
-        if hardware_errors:
-            errors.extend(RowError(row["line"], column, reason) for column, reason in hardware_errors)
-            continue
-        row.update(hardware=typed, asset_tag=raw.get("asset_tag") or None, uuid=typed.get("uuid"),
-                   device_id=typed.get("device_id"), given={c for c, mask in filled.items() if mask[index]})
+        pattern = int(bits[index])
+        given = patterns.get(pattern)
+        if given is None:
+            given = patterns[pattern] = frozenset(c for k, c in enumerate(names) if pattern >> k & 1)
+        if pattern & extra_bits:
+            raw = {c: (row.get(c) or "").strip() for c in extra}
+            typed, hardware_errors = hardware.typed_hardware(raw)
+            if hardware_errors:
+                errors.extend(RowError(row["line"], column, reason) for column, reason in hardware_errors)
+                continue
+            row.update(hardware=typed, asset_tag=raw.get("asset_tag") or None, uuid=typed.get("uuid"),
+                       device_id=typed.get("device_id"), given=given)
+        else:  # no hardware column filled: nothing to type (typed_hardware of empty cells is {})
+            row.update(hardware={}, asset_tag=None, uuid=None, device_id=None, given=given)
         kept.append(row)
     errors.sort(key=lambda e: e.row)
     return kept, errors
+
+
+def _filled(series: pd.Series) -> np.ndarray:
+    """The cells that hold something other than spaces (stripped once per distinct text)."""
+    values = series.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    nonblank = np.fromiter((bool(str(u).strip()) for u in uniques), dtype=bool, count=len(uniques))
+    return nonblank[codes] if len(values) else np.zeros(0, dtype=bool)
 
 
 def run_import(filename: str, data: bytes, member_id: int, actor, *, dry_run: bool, full: bool = False,

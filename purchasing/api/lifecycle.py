@@ -40,7 +40,7 @@ def _asset_or_404(tag: str) -> Asset:
 def _detail(tag: str) -> dict:
     db.session.expire_all()
     asset = _asset_or_404(tag)
-    return {**_asset_out(asset), "events": asset.events}
+    return {**_asset_out(asset), "events": lifecycle.timeline_of(asset, asset.events)}
 
 
 @api_route("/assets", query=AssetsQuery, response=AssetOut, paginated=True, tags=("assets",))
@@ -58,7 +58,7 @@ def list_assets(query: AssetsQuery):
 def get_asset(tag: str):
     """Un équipement par son numéro d'inventaire, avec son historique (404 pour un autre adhérent)"""
     asset = _asset_or_404(tag)
-    return {**_asset_out(asset), "events": asset.events}
+    return {**_asset_out(asset), "events": lifecycle.timeline_of(asset, asset.events)}
 
 
 @api_route("/assets/<tag>/erasure", methods=["POST"], roles=MANAGE, body=ErasureIn, response=AssetDetailOut,

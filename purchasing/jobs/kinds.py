@@ -72,8 +72,9 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
     from lifecycle.imports import matching
 
     member_id, name, owner_id = job.params["member_id"], job.input_name, job.owner_id
-    plan = matching.plan_import(member_id, rows)  # stage 4: the member's assets are updated, not duplicated
-    errors = errors + [inventory_imports.RowError(e.row, e.column, e.reason) for e in plan.errors]
+    if errors or job.params.get("dry_run"):
+        plan = matching.plan_import(member_id, rows)  # stage 4: the member's assets are updated, not duplicated
+        errors = errors + [inventory_imports.RowError(e.row, e.column, e.reason) for e in plan.errors]
     if errors:
         raise DomainError(f"Le fichier contient {len(errors)} erreur(s) : rien n'a été importé.", code="row_errors",
                           details={"rows": total, "error_count": len(errors),
@@ -81,6 +82,8 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
     if job.params.get("dry_run"):
         return Outcome(summary={"rows": total, "imported": 0, "dry_run": True, **plan.counts()},
                        message=f"Vérification terminée : {total} lignes sans erreur, rien n'a été importé.")
+    # a real import without row errors is matched once, in the write's transaction (below): the same errors
+    # (a serial of another member's asset…) fail the job there, before anything is committed
 
     def write() -> dict:
         new_sites: list[str] = []
@@ -93,9 +96,10 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
                               code="row_errors", details={"rows": total, "error_count": len(final.errors),
                                                           "errors": [asdict(e) for e in final.errors[:1000]]})
         matching.apply_plan(final, db.session.get(User, owner_id), filename=name)
-        return {"imported": len(final.create), "updated": len(final.update), "new_sites": new_sites}
+        return {**final.counts(), "imported": len(final.create), "updated": len(final.update),
+                "new_sites": new_sites}
 
-    return Outcome(summary={"rows": total, "dry_run": False, **plan.counts()},
+    return Outcome(summary={"rows": total, "dry_run": False},
                    message=f"{total} équipements importés.", write=write)
 
 

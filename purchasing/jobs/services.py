@@ -123,19 +123,23 @@ def _forget_after_rollback(session: Session) -> None:
 
 class Progress:
     """``progress(done, total=None, message=None)``: record how far the job is, at most every ``interval`` s
-    (and always at the end), through another connection, committed at once."""
+    (and always at the end), through another connection, committed at once; and, when a write is slow (a busy
+    SQLite file: each commit waits for the disk), at most every ``slow_factor`` times its last duration, so that
+    the bar never costs the job more than a small share of its time."""
 
-    def __init__(self, job_id: int, *, interval: float = 0.1):
+    def __init__(self, job_id: int, *, interval: float = 0.1, slow_factor: float = 5.0):
         self.job_id = job_id
         self.interval = interval
+        self.slow_factor = slow_factor
         self.total: int | None = None
         self._last = 0.0
+        self._gap = interval
 
     def __call__(self, done: int, total: int | None = None, message: str | None = None, *, force=False) -> None:
         if total is not None:
             self.total = total
         now = time.monotonic()
-        if not force and now - self._last < self.interval and (self.total is None or done < self.total):
+        if not force and now - self._last < self._gap and (self.total is None or done < self.total):
             return
         self._last = now
         values: dict[str, Any] = {"progress_done": done, "updated_dt": utcnow()}
@@ -144,6 +148,7 @@ class Progress:
         if message is not None:
             values["message"] = message[:300]
         _write_aside(self.job_id, values)
+        self._gap = max(self.interval, self.slow_factor * (time.monotonic() - now))
 
 
 def _write_aside(job_id: int, values: dict, *, where=None) -> int:

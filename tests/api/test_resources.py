@@ -307,6 +307,18 @@ def test_asset_detail_has_its_events(api, world):
     assert [e["kind"] for e in body["events"]] == ["created"]
 
 
+def test_an_imported_assets_events_start_with_its_import(api, world):
+    from lifecycle.imports import bulk
+    from purchasing.catalogue.models import Category
+
+    laptop = db.session.scalars(select(Category).where(Category.code == "laptop")).one()
+    row = dict(category_id=laptop.id, designation="Portable importé", status="in_service")
+    [asset_id] = bulk.insert_assets(world["member_a"].id, None, [row], "parc.csv")
+    db.session.commit()
+    body = _as(api, world, Role.SECRETARY).get(f"/api/v1/assets/{row['tag']}").get_json()
+    assert [(e["kind"], e["to_status"]) for e in body["events"]] == [("imported", "in_service")]
+
+
 def test_member_roles_get_404_acting_on_another_members_asset(api, world):
     tag = world["asset_b"].tag
     client = _as(api, world, Role.SECRETARY)

@@ -80,7 +80,8 @@ def _run_agent(binary: str, url: str) -> subprocess.CompletedProcess:
 
 
 def _assets(app, member_id):
-    from lifecycle.assets.models import Asset, AssetEvent, AssetHardware, AssetStorage
+    from lifecycle.assets import services as lifecycle
+    from lifecycle.assets.models import Asset, AssetHardware, AssetStorage
 
     with app.app_context():
         assets = db.session.scalars(select(Asset).where(Asset.member_id == member_id)).all()
@@ -89,8 +90,7 @@ def _assets(app, member_id):
             hw = db.session.scalars(select(AssetHardware).where(AssetHardware.asset_id == asset.id)).one()
             storages = db.session.execute(select(AssetStorage.type, AssetStorage.size_gb)
                                           .where(AssetStorage.asset_id == asset.id)).all()
-            kinds = db.session.scalars(select(AssetEvent.kind).where(AssetEvent.asset_id == asset.id)
-                                       .order_by(AssetEvent.id)).all()
+            kinds = [e.kind for e in lifecycle.asset_timeline(asset)]  # the import record, then the events
             out.append(dict(id=asset.id, category=asset.category.code, cpu=hw.cpu, ram_mb=hw.ram_mb, os=hw.os_name,
                             device_id=hw.device_id, contact=hw.last_contact_dt, storages=storages, events=kinds,
                             source=hw.source))

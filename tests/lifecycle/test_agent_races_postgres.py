@@ -48,6 +48,7 @@ def live(app):
             for table in ("asset_storage", "asset_hardware", "asset_event"):
                 conn.execute(text(f"DELETE FROM {table} WHERE asset_id IN ({ids})"), {"m": member_id})
             conn.execute(text("DELETE FROM asset WHERE member_id = :m"), {"m": member_id})
+            conn.execute(text("DELETE FROM inventory_import WHERE member_id = :m"), {"m": member_id})
             conn.execute(text("DELETE FROM agent_token WHERE member_id = :m"), {"m": member_id})
             conn.execute(text("DELETE FROM member WHERE id = :m"), {"m": member_id})
 

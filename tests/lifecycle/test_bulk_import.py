@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from lifecycle.assets.models import Asset, AssetEvent
+from lifecycle.assets import services as lifecycle
+from lifecycle.assets.models import Asset, AssetEvent, InventoryImport
 from lifecycle.imports import bulk, cli
 from lifecycle.imports import services as imports
 from purchasing import uploads
@@ -60,10 +61,15 @@ def test_the_bulk_insert_stores_what_the_orm_reads_back(make_member, make_user, 
         None, None, False, "in_stock")
     assert first.site_id == mairie and third.site_id is None and first.member_id == member.id
     assert first.created_dt.tzinfo is not None and abs(first.created_dt - datetime.now(timezone.utc)).total_seconds() < 60
-    events = db.session.scalars(select(AssetEvent).where(AssetEvent.asset_id.in_(ids)).order_by(AssetEvent.asset_id)).all()
-    assert [(e.asset_id, e.kind, e.to_status, e.to_member_id, e.author_id) for e in events] == [
-        (a.id, "imported", a.status, member.id, user.id) for a in assets]
-    assert events[0].details == {"origin": "imported", "file": "inventaire.csv"}
+    # one import record for the file, not one event per asset: each asset's timeline starts with it
+    assert _count(AssetEvent, member.id) == 0
+    records = db.session.scalars(select(InventoryImport).where(InventoryImport.member_id == member.id)).all()
+    assert [(r.filename, r.author_id, r.asset_count) for r in records] == [("inventaire.csv", user.id, 3)]
+    assert {a.import_id for a in assets} == {records[0].id}
+    timelines = [lifecycle.asset_timeline(a) for a in assets]
+    assert [[(e.kind, e.to_status, e.to_member.id, e.author.id, e.created_dt) for e in t] for t in timelines] == [
+        [("imported", a.status, member.id, user.id, records[0].created_dt)] for a in assets]
+    assert timelines[0][0].details == {"origin": "imported", "file": "inventaire.csv"}
     # the ORM keeps working after the bulk path (ids taken from the sequence, not reused)
     later = Asset(tag="ORM-AFTER-BULK", category_id=laptop.id, member_id=member.id, origin="imported")
     db.session.add(later)
@@ -170,5 +176,10 @@ def test_the_command_line_streams_a_csv_in_chunks_all_or_nothing(app, runner, ma
 
     result = runner.invoke(args=["lifecycle", "import", str(good), "--member", member.siren])
     assert result.exit_code == 0 and "créées : 1000" in result.output, result.output
-    assert _count(Asset, member.id) == 1_000 and _count(AssetEvent, member.id) == 1_000
+    assert _count(Asset, member.id) == 1_000 and _count(AssetEvent, member.id) == 0
+    # each chunk's assets point to an import record of the file (no "imported" event per asset)
+    records = db.session.scalars(select(InventoryImport).where(InventoryImport.member_id == member.id)).all()
+    assert {r.filename for r in records} == {good.name} and sum(r.asset_count for r in records) == 1_000
+    assert db.session.scalar(select(func.count()).select_from(Asset).where(
+        Asset.member_id == member.id, Asset.import_id.in_([r.id for r in records]))) == 1_000
     assert runner.invoke(args=["lifecycle", "import", str(good), "--member", "999999999"]).exit_code == 2

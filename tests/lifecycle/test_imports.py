@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from lifecycle.assets.models import Asset, AssetEvent
+from lifecycle.assets.models import Asset, AssetEvent, InventoryImport
 from lifecycle.imports import services as imports
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
@@ -46,8 +46,12 @@ def test_10000_rows_with_3_bad_rows_write_nothing_then_all_go_in(make_member, ma
     elapsed = time.perf_counter() - started
     assert report.ok and report.imported == 10_000
     assert _count(member.id) == 10_000
+    # one import record for the file, no "imported" event per asset (each asset's timeline starts with it)
     assert db.session.scalar(select(func.count()).select_from(AssetEvent)
-                             .join(Asset, Asset.id == AssetEvent.asset_id).where(Asset.member_id == member.id)) == 10_000
+                             .join(Asset, Asset.id == AssetEvent.asset_id).where(Asset.member_id == member.id)) == 0
+    record = db.session.scalars(select(InventoryImport).where(InventoryImport.member_id == member.id)).one()
+    assert (record.filename, record.author_id, record.asset_count) == ("inventaire.csv", user.id, 10_000)
+    assert db.session.scalar(select(func.count()).select_from(Asset).where(Asset.import_id == record.id)) == 10_000
     tags = db.session.scalars(select(Asset.tag).where(Asset.member_id == member.id)).all()
     assert len(set(tags)) == 10_000
     assert elapsed < 30, elapsed
@@ -114,4 +118,11 @@ def test_import_page_reports_errors_and_writes_nothing(browser, make_member, mak
     response = browser.post_form("/lifecycle/import", {"file": (io.BytesIO(good), "inv.csv"), "dry_run": ""},
                                  content_type="multipart/form-data")
     assert response.status_code == 302 and _count(member.id) == 2
+    # the asset's timeline tells where it came from: the import, its file and who imported it, first
+    asset = db.session.scalars(select(Asset).where(Asset.member_id == member.id).order_by(Asset.id)).first()
+    html = browser.get(f"/lifecycle/assets/{asset.id}").get_data(as_text=True)
+    timeline = html[html.index('<ol class="timeline">'):]
+    timeline = timeline[:timeline.index("</ol>")]
+    assert timeline.count("<li>") == 1 and "Importé" in timeline and "Fichier : inv.csv" in timeline
+    assert member.name in timeline and ("User" in timeline or "import@a.test" in timeline)
     assert browser.get("/lifecycle/import/template.xlsx").status_code == 200
