@@ -1,14 +1,14 @@
 """Reuse pool pages (blueprint ``lifecycle``): offer an asset from its page, the pool, claim, withdraw."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from lifecycle.assets import services as assets
 from lifecycle.assets.forms import OfferForm
 from lifecycle.assets.views import (
-    ALL, LABELS, MANAGE, _category_choices, _managed_asset, _member_choices, _render_show, bp,
+    ALL, LABELS, MANAGE, _category_choices, _managed_asset, _render_show, bp,
 )
 from lifecycle.pool import services
 from lifecycle.pool.forms import PoolFilterForm
@@ -43,9 +43,16 @@ def pool():
     pagination = paginate_flat(services.pool_query(category_id=form.category_id.data or None,
                                               epci_id=form.epci_id.data or None,
                                               condition=form.condition.data or None))
-    return render_template("lifecycle/pool.html", form=form, pagination=pagination,
-                           members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
-                           **LABELS)
+    staff_claim = current_user.is_staff and current_user.role in MANAGE
+    members = _claim_member_choices() if staff_claim else []
+    return render_template("lifecycle/pool.html", form=form, pagination=pagination, members=members,
+                           staff_claim=staff_claim, **LABELS)
+
+
+def _claim_member_choices() -> list[tuple[int, str]]:
+    """The staff's beneficiary select: every active member up to ``MEMBER_SELECT_LIMIT``; beyond (a national
+    territory), none: the page asks for the member's number instead of rendering tens of thousands of options."""
+    return assets.member_filter_choices(None, current_app.config["MEMBER_SELECT_LIMIT"])
 
 
 @bp.post("/pool/<int:listing_id>/claim")
