@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale
-from babel.numbers import NumberPattern, parse_pattern
+from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol, parse_pattern
 from flask import Flask, current_app, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -44,8 +44,43 @@ def format_eur(value: Decimal | int | None) -> str:
     """
     if value is None:
         return "—"
-    locale = _locale(str(get_locale()))
-    return locale.currency_formats["standard"].apply(Decimal(value), locale, currency="EUR")
+    return euro_text(Decimal(value), str(get_locale()))
+
+
+_CENT = Decimal("0.01")
+
+
+@lru_cache(maxsize=16)
+def _euro_shape(name: str) -> tuple[tuple[str, str], tuple[str, str], dict] | None:
+    """What Babel writes around a plain amount in euros for locale ``name``: ((prefix, suffix) positive,
+    (prefix, suffix) negative, the separators' translation table), read from Babel's own rendering of a sample;
+    None when the locale's currency pattern is not the plain "#,##0.00" kind (Babel then formats each amount)."""
+    locale = _locale(name)
+    pattern = locale.currency_formats["standard"]
+    if (pattern.grouping != (3, 3) or pattern.frac_prec != (2, 2) or pattern.int_prec[0] != 1 or pattern.exp_prec
+            or "@" in pattern.pattern):
+        return None
+    group, decimal = get_group_symbol(locale), get_decimal_symbol(locale)
+    digits = f"1{group}234{decimal}50"
+    shapes = []
+    for sample in ("1234.5", "-1234.5"):
+        text = pattern.apply(Decimal(sample), locale, currency="EUR")
+        if text.count(digits) != 1:
+            return None
+        shapes.append(tuple(text.split(digits)))
+    return shapes[0], shapes[1], str.maketrans({",": group, ".": decimal})
+
+
+def euro_text(value: Decimal, name: str) -> str:
+    """``value`` in euros as Babel writes it for locale ``name`` (its currency pattern, half-even to the cent),
+    without Babel's general pattern machinery on every call (list pages format a few hundred amounts)."""
+    shape = _euro_shape(name)
+    if shape is None or not value.is_finite():
+        locale = _locale(name)
+        return locale.currency_formats["standard"].apply(value, locale, currency="EUR")
+    positive, negative, table = shape
+    prefix, suffix = negative if value.is_signed() else positive
+    return f"{prefix}{format(abs(value).quantize(_CENT, rounding=ROUND_HALF_EVEN), ',.2f').translate(table)}{suffix}"
 
 
 def format_number(value, digits: int = 0) -> str:

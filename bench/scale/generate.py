@@ -374,7 +374,9 @@ def _load(w: Writer, sizes: Sizes, rng: random.Random, log) -> None:
             line_total = round(price * quantity, 2)
             total += line_total
             delivered = quantity if status == "delivered" else (quantity // 2 if status == "partially_delivered" else 0)
-            lines.append((line_id, o, p, p, quantity, price, 0.0, price, 0.2, line_total, delivered))
+            # approved orders' lines are on no purchase order: they wait to be placed under their offer's contract
+            lines.append((line_id, o, p, p, quantity, price, 0.0, price, 0.2, line_total, delivered,
+                          (p - 1) % n_contracts + 1 if status == "approved" else None))
             if status in {"placed", "partially_delivered", "delivered"}:
                 po_lines.append((line_id, (p - 1) % n_contracts + 1, quantity, price, line_total, delivered, created))
         submitted = None if status == "draft" else created + timedelta(hours=2)
@@ -399,7 +401,7 @@ def _load(w: Writer, sizes: Sizes, rng: random.Random, log) -> None:
     w.write("purchase_request", ["id", "reference", "member_id", "created_by_id", "status", "delivery_site",
                                  "delivery_site_id", "total_ht", "created_dt", "submitted_dt", "decided_dt"], iter(orders))
     w.write("order_line", ["id", "order_id", "offer_id", "product_id", "quantity", "base_unit_price_ht", "fee_rate",
-                           "unit_price_ht", "vat_rate", "line_total_ht", "delivered_quantity"], iter(lines))
+                           "unit_price_ht", "vat_rate", "line_total_ht", "delivered_quantity", "to_place_contract_id"], iter(lines))
     w.write("order_event", ["id", "order_id", "actor_id", "from_status", "to_status", "is_automatic", "created_dt"],
             iter(events))
     del orders, events

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -49,9 +49,11 @@ class Group:
 
 
 def _unplaced_lines_stmt():
-    placed = select(PurchaseOrderLine.order_line_id)
+    """The approved lines no purchase order line carries, from the rows themselves (what creating a purchase order
+    reads under the order locks; the "to place" page reads the marker kept from the same rule)."""
+    placed = exists().where(PurchaseOrderLine.order_line_id == OrderLine.id)
     return (select(OrderLine).join(Order, OrderLine.order_id == Order.id).join(Offer, OrderLine.offer_id == Offer.id)
-            .where(Order.status == "approved", OrderLine.id.not_in(placed)))
+            .where(Order.status == "approved", ~placed))
 
 
 def approved_groups() -> list[Group]:
@@ -84,12 +86,16 @@ class GroupSummary:
 
 def to_place_groups_stmt():
     """(contract_id, line count, supplier total) of the approved lines not yet placed, one row per contract."""
-    return (select(Offer.contract_id, func.count(OrderLine.id),
-                   func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity))
-            .select_from(OrderLine).join(Order, OrderLine.order_id == Order.id)
-            .join(Offer, OrderLine.offer_id == Offer.id)
-            .where(Order.status == "approved", OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id)))
-            .group_by(Offer.contract_id).order_by(Offer.contract_id))
+    contract_id = OrderLine.to_place_contract_id
+    return (select(contract_id, func.count(OrderLine.id), func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity))
+            .where(contract_id.is_not(None)).group_by(contract_id).order_by(contract_id))
+
+
+def to_place_contracts_stmt():
+    """The contracts with lines to place: as many rows as ``to_place_groups_stmt``, counted by one probe of the
+    marker's index per contract instead of aggregating every waiting line."""
+    return select(FrameworkContract.id).where(
+        exists().where(OrderLine.to_place_contract_id == FrameworkContract.id))
 
 
 def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
@@ -100,20 +106,21 @@ def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
         return []
     contracts = {c.id: c for c in db.session.scalars(
         select(FrameworkContract).where(FrameworkContract.id.in_(ids)).options(joinedload(FrameworkContract.supplier)))}
-    rank = func.row_number().over(partition_by=Offer.contract_id, order_by=OrderLine.id).label("rank")
-    ranked = (select(OrderLine.id.label("line_id"), rank).join(Order, OrderLine.order_id == Order.id)
-              .join(Offer, OrderLine.offer_id == Offer.id)
-              .where(Order.status == "approved", Offer.contract_id.in_(ids),
-                     OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id))).subquery())
+    marker = OrderLine.to_place_contract_id
+    rank = func.row_number().over(partition_by=marker, order_by=OrderLine.id).label("rank")
+    ranked = select(OrderLine.id.label("line_id"), marker.label("contract_id"), rank).where(marker.in_(ids)).subquery()
+    # the first lines' ids first (an index range of the marker per contract), then those lines by id: the
+    # planner joins a known list of ids, whatever its estimate of the waiting lines
+    shown = dict(db.session.execute(select(ranked.c.line_id, ranked.c.contract_id)
+                                    .where(ranked.c.rank <= lines_per_group)).all())
     lines = db.session.scalars(
-        select(OrderLine).join(ranked, ranked.c.line_id == OrderLine.id).where(ranked.c.rank <= lines_per_group)
-        .options(joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product),
-                 joinedload(OrderLine.offer))
-        .order_by(OrderLine.id)).unique().all()
+        select(OrderLine).where(OrderLine.id.in_(sorted(shown)))
+        .options(joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product))
+        .order_by(OrderLine.id)).unique().all() if shown else []
     groups = {contract_id: GroupSummary(contracts[contract_id], count, round_cents(Decimal(total or 0)))
               for contract_id, count, total in rows}
     for line in lines:
-        groups[line.offer.contract_id].lines.append(line)
+        groups[shown[line.id]].lines.append(line)
     return list(groups.values())
 
 
