@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from lifecycle.assets.receiving import receive_delivered_line
 from purchasing.accounts.models import Role
-from purchasing.catalogue.models import Offer
+from purchasing.catalogue.models import Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, InvalidQuantity, ProcurementRuleViolation
@@ -70,6 +70,19 @@ def approved_groups() -> list[Group]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class PlaceLine:
+    """One line shown on the "to place" page: the columns it prints, read as one row (no ORM objects)."""
+
+    id: int
+    order_id: int
+    order_reference: str | None
+    member_name: str
+    product_name: str
+    quantity: int
+    base_unit_price_ht: Decimal
+
+
 @dataclass
 class GroupSummary:
     """One contract of the "to place" page: its first lines, and its line count and total computed in SQL."""
@@ -77,7 +90,7 @@ class GroupSummary:
     contract: FrameworkContract
     line_count: int
     total_ht: Decimal
-    lines: list[OrderLine] = field(default_factory=list)
+    lines: list[PlaceLine] = field(default_factory=list)
 
     @property
     def hidden_lines(self) -> int:
@@ -113,14 +126,17 @@ def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
     # planner joins a known list of ids, whatever its estimate of the waiting lines
     shown = dict(db.session.execute(select(ranked.c.line_id, ranked.c.contract_id)
                                     .where(ranked.c.rank <= lines_per_group)).all())
-    lines = db.session.scalars(
-        select(OrderLine).where(OrderLine.id.in_(sorted(shown)))
-        .options(joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product))
-        .order_by(OrderLine.id)).unique().all() if shown else []
+    lines = db.session.execute(
+        select(OrderLine.id, OrderLine.order_id, Order.reference, Member.name, Product.brand, Product.model,
+               OrderLine.quantity, OrderLine.base_unit_price_ht)
+        .join(Order, OrderLine.order_id == Order.id).join(Member, Order.member_id == Member.id)
+        .join(Product, OrderLine.product_id == Product.id)
+        .where(OrderLine.id.in_(sorted(shown))).order_by(OrderLine.id)).all() if shown else []
     groups = {contract_id: GroupSummary(contracts[contract_id], count, round_cents(Decimal(total or 0)))
               for contract_id, count, total in rows}
-    for line in lines:
-        groups[shown[line.id]].lines.append(line)
+    for line_id, order_id, reference, member, brand, model, quantity, price in lines:
+        groups[shown[line_id]].lines.append(PlaceLine(line_id, order_id, reference, member, f"{brand} {model}",
+                                                      quantity, price))
     return list(groups.values())
 
 
