@@ -44,6 +44,16 @@ def status_changed(machine: StateMachine, expected: str, current: str | None) ->
     return StatusChanged(message, details={"machine": machine.name, "expected": expected, "current": current})
 
 
+#: model -> callbacks ``(record, from_status, to_status)`` run after a transition's UPDATE succeeded, in its
+#: transaction (a column kept from the status, e.g. the "to place" marker of order lines)
+_OBSERVERS: dict[type, list[Callable[[Any, str, str], None]]] = {}
+
+
+def observe(model: type, callback: Callable[[Any, str, str], None]) -> None:
+    """Run ``callback(record, from_status, to_status)`` after every transition of a ``model`` record."""
+    _OBSERVERS.setdefault(model, []).append(callback)
+
+
 def _current_status(model, record_id) -> str | None:
     return db.session.execute(select(model.status).where(model.id == record_id)).scalar_one_or_none()
 
@@ -72,6 +82,8 @@ def apply_transition(machine: StateMachine, record: Any, to_status: str, event: 
     set_committed_value(record, "status", to_status)
     for name, value in columns.items():
         set_committed_value(record, name, value)
+    for callback in _OBSERVERS.get(model, ()):
+        callback(record, from_status, to_status)
     if event is not None:
         event.from_status, event.to_status = from_status, to_status
         events = getattr(record, "events", None)

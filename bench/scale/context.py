@@ -145,10 +145,30 @@ class Bench:
         headers = self.side(small).api_headers(role)
         return self.get_time(path, small=small, role=role, headers=headers, repeat=repeat)
 
-    def pair(self, path: str, *, api: bool = False, role: str = "purchasing_officer") -> tuple[float, float]:
-        """(time on the large database, time on the 10k reference) of the same GET: a "1M / 10k" measure."""
-        timer = self.api_time if api else self.get_time
-        return timer(path, role=role), timer(path, small=True, role=role)
+    def pair(self, path: str, *, api: bool = False, role: str = "purchasing_officer",
+             small_path: str | None = None) -> tuple[float, float]:
+        """(time on the large database, time on the 10k reference) of the same GET (``small_path`` on the
+        reference when it differs): a "1M / 10k" measure, its samples interleaved (see ``time_pair``)."""
+        def getter(small: bool):
+            headers = self.side(small).api_headers(role) if api else None
+            target = small_path if small and small_path else path
+            return lambda: self.get(target, small=small, role=role, headers=headers)
+
+        return self.time_pair(getter(False), getter(True))
+
+    def time_pair(self, big: Callable[[], Any], small: Callable[[], Any], repeat: int | None = None,
+                  warmup: int = 1) -> tuple[float, float]:
+        """Median wall times of ``big()`` and ``small()``, one sample of each in turn: on a shared machine both
+        sides of a ratio see the same load (timed one after the other, a busy second made ratios swing)."""
+        for _ in range(warmup):
+            big(), small()
+        samples: tuple[list[float], list[float]] = ([], [])
+        for _ in range(repeat or self.repeat):
+            for fn, into in ((big, samples[0]), (small, samples[1])):
+                start = time.perf_counter()
+                fn()
+                into.append(time.perf_counter() - start)
+        return statistics.median(samples[0]), statistics.median(samples[1])
 
     def get_time(self, path: str, *, small: bool = False, role: str = "purchasing_officer",
                  headers: dict | None = None, repeat: int | None = None) -> float:

@@ -26,7 +26,7 @@ def inventory_page_1(bench):
 @register("staff inventory page 2000, 1M / 10k (web)", target=1.5,
           notes="the 10k reference has fewer than 2000 pages: its last page is the divisor")
 def inventory_page_2000(bench):
-    return bench.get_time(_deep_page(bench, small=False)), bench.get_time(_deep_page(bench, small=True))
+    return bench.pair(_deep_page(bench, small=False), small_path=_deep_page(bench, small=True))
 
 
 def _deep_page(bench, small: bool) -> str:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import Date, and_, case, func, literal, null, or_, select
+from sqlalchemy import Date, and_, case, func, literal, null, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value

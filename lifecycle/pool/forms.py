@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField
 from wtforms.validators import Optional
 
 from lifecycle.assets.forms import CONDITION_LABELS
-from purchasing.forms import choice_id, choices
+from purchasing.forms import ListSelect, choice_id, choices
 
 
 class PoolFilterForm(FlaskForm):
@@ -15,7 +15,7 @@ class PoolFilterForm(FlaskForm):
         csrf = False
 
     category_id = SelectField(_l("Catégorie"), coerce=choice_id, validators=[Optional()])
-    epci_id = SelectField(_l("EPCI"), coerce=choice_id, validators=[Optional()])
+    epci_id = SelectField(_l("EPCI"), coerce=choice_id, validators=[Optional()], widget=ListSelect())
     condition = SelectField(_l("État"), validators=[Optional()])
     #: member users: other members' offers in the categories of their own equipment
     matching = BooleanField(_l("Dans les catégories de mon parc"))

@@ -1,7 +1,7 @@
 """Reuse pool pages (blueprint ``lifecycle``): offer an asset from its page, the pool, claim, withdraw."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,8 +9,7 @@ from flask_login import current_user
 from lifecycle.assets import services as assets
 from lifecycle.assets.forms import CONDITION_LABELS, OfferForm
 from lifecycle.assets.views import (
-    ALL, LABELS, MANAGE, _category_choices, _locale_text, _managed_asset, _member_choices, _render_show, attempt,
-    bp,
+    ALL, LABELS, MANAGE, _category_choices, _locale_text, _managed_asset, _render_show, attempt, bp,
 )
 from lifecycle.pool import services
 from lifecycle.pool.forms import PoolFilterForm
@@ -74,10 +73,16 @@ POOL_EXPORT = list_exports.register(
 def pool():
     form, stmt = POOL_EXPORT.filtered(request.args)
     pagination = paginate_flat(stmt)
-    return render_template("lifecycle/pool.html", form=form, pagination=pagination,
-                           export_endpoint=POOL_EXPORT.endpoint,
-                           members=_member_choices() if current_user.is_staff and current_user.role in MANAGE else (),
-                           **LABELS)
+    staff_claim = current_user.is_staff and current_user.role in MANAGE
+    members = _claim_member_choices() if staff_claim else []
+    return render_template("lifecycle/pool.html", form=form, pagination=pagination, members=members,
+                           staff_claim=staff_claim, export_endpoint=POOL_EXPORT.endpoint, **LABELS)
+
+
+def _claim_member_choices() -> list[tuple[int, str]]:
+    """The staff's beneficiary select: every active member up to ``MEMBER_SELECT_LIMIT``; beyond (a national
+    territory), none: the page asks for the member's number instead of rendering tens of thousands of options."""
+    return assets.member_filter_choices(None, current_app.config["MEMBER_SELECT_LIMIT"])
 
 
 @bp.post("/pool/<int:listing_id>/claim")

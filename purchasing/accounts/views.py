@@ -1,7 +1,6 @@
 """Login, logout, the user's own account, and the administration of users."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, session, url_for,

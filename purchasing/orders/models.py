@@ -5,6 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
@@ -66,6 +67,10 @@ class OrderLine(db.Model):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("delivered_quantity >= 0 AND delivered_quantity <= quantity", name="delivered_range"),
+        # "to place" (migration scale_02): only the approved lines not yet on a purchase order, by contract
+        Index("ix_order_line_to_place", "to_place_contract_id", "id",
+              postgresql_where=sa_text("to_place_contract_id IS NOT NULL"),
+              sqlite_where=sa_text("to_place_contract_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,6 +87,10 @@ class OrderLine(db.Model):
     vat_rate: Mapped[Decimal] = mapped_column(Rate())
     line_total_ht: Mapped[Decimal] = mapped_column(Money())
     delivered_quantity: Mapped[int] = mapped_column(default=0)
+    #: the offer's contract while the line waits to be placed (order approved, no purchase order line), else
+    #: NULL: the "to place" page reads the partial index of these few lines. Written by the flush hook of
+    #: purchasing.purchase_orders.models, never by hand.
+    to_place_contract_id: Mapped[int | None] = mapped_column(default=None)
 
     order: Mapped[Order] = relationship(back_populates="lines")
     offer: Mapped[Offer] = relationship()

@@ -4,14 +4,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, and_, case, event, exists, inspect, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, object_session, relationship
 
 from purchasing.accounts.models import User
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import Money, UTCDateTime, utcnow
+from purchasing import transitions
 from purchasing.extensions import db
-from purchasing.orders.models import OrderLine
+from purchasing.catalogue.models import Offer
+from purchasing.orders.models import Order, OrderLine
 from purchasing.suppliers.models import Supplier
 
 
@@ -95,3 +97,117 @@ class Delivery(db.Model):
     serial_numbers: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+# --- the "to place" marker: OrderLine.to_place_contract_id -------------------------------------------------
+#
+# A line waits to be placed while its order is approved and no purchase order line carries it; the marker is then
+# its offer's contract (the "to place" page groups by it), NULL otherwise. Whatever the path (services, API,
+# demo, fixtures), the ORM writes that can change it are noted as they are flushed (an order inserted or whose
+# status changed, a line inserted or moved, a purchase order line inserted, moved or deleted), and after the
+# flush one UPDATE recomputes the marker of the lines concerned from the rows themselves. A status changed by
+# purchasing.transitions (a conditional UPDATE, not an ORM attribute) recomputes it there and then.
+
+_TOUCHED = "to_place_touched"
+
+
+def _touched(target) -> tuple[set[int], set[int]] | None:
+    session = object_session(target)
+    return None if session is None else session.info.setdefault(_TOUCHED, (set(), set()))
+
+
+def _changed(target, *names: str) -> bool:
+    state = inspect(target)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Order, "after_insert")
+def _order_inserted(_mapper, _connection, target: Order) -> None:
+    touched = _touched(target)
+    if touched is not None:
+        touched[0].add(target.id)
+
+
+@event.listens_for(Order, "after_update")
+def _order_updated(_mapper, _connection, target: Order) -> None:
+    touched = _touched(target)
+    if touched is not None and _changed(target, "status"):
+        touched[0].add(target.id)
+
+
+@event.listens_for(OrderLine, "after_insert")
+def _line_inserted(_mapper, _connection, target: OrderLine) -> None:
+    touched = _touched(target)
+    if touched is not None:
+        touched[1].add(target.id)
+
+
+@event.listens_for(OrderLine, "after_update")
+def _line_updated(_mapper, _connection, target: OrderLine) -> None:
+    touched = _touched(target)
+    if touched is not None and _changed(target, "order_id", "offer_id"):
+        touched[1].add(target.id)
+
+
+@event.listens_for(PurchaseOrderLine, "after_insert")
+@event.listens_for(PurchaseOrderLine, "after_update")
+@event.listens_for(PurchaseOrderLine, "after_delete")
+def _placement_written(_mapper, _connection, target: PurchaseOrderLine) -> None:
+    touched = _touched(target)
+    if touched is None:
+        return
+    touched[1].add(target.order_line_id)
+    history = inspect(target).attrs.order_line_id.history
+    touched[1].update(i for i in history.deleted or () if i is not None)
+
+
+def refresh_to_place(connection, order_ids=(), line_ids=()) -> None:
+    """Recompute the marker of the lines of ``order_ids`` and of the lines ``line_ids``, from the rows."""
+    order_ids, line_ids = sorted(set(order_ids)), sorted(i for i in set(line_ids) if i is not None)
+    if not order_ids and not line_ids:
+        return
+    line, order, placed, offer = (OrderLine.__table__, Order.__table__, PurchaseOrderLine.__table__,
+                                  Offer.__table__)
+    waiting = and_(exists().where(order.c.id == line.c.order_id, order.c.status == "approved"),
+                   ~exists().where(placed.c.order_line_id == line.c.id))
+    contract = select(offer.c.contract_id).where(offer.c.id == line.c.offer_id).scalar_subquery()
+    scope = [line.c.order_id.in_(order_ids)] if order_ids else []
+    scope += [line.c.id.in_(line_ids)] if line_ids else []
+    connection.execute(update(line).where(or_(*scope)).values(to_place_contract_id=case((waiting, contract),
+                                                                                         else_=None)))
+
+
+def _order_transitioned(order: Order, from_status: str, to_status: str) -> None:
+    if "approved" in (from_status, to_status):
+        refresh_to_place(db.session.connection(), [order.id])
+        for line in list(order.__dict__.get("lines") or ()):
+            db.session.expire(line, ["to_place_contract_id"])
+
+
+transitions.observe(Order, _order_transitioned)
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_after_flush(session: Session, _context) -> None:
+    touched = session.info.pop(_TOUCHED, None)
+    if not touched or not (touched[0] or touched[1]):
+        return
+    refresh_to_place(session.connection(), *touched)
+    session.info["to_place_expire"] = touched
+
+
+@event.listens_for(Session, "after_flush_postexec")
+def _expire_refreshed(session: Session, _context) -> None:
+    touched = session.info.pop("to_place_expire", None)
+    if not touched:
+        return
+    orders, lines = touched
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, OrderLine) and (obj.order_id in orders or obj.id in lines):
+            session.expire(obj, ["to_place_contract_id"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
+    session.info.pop("to_place_expire", None)

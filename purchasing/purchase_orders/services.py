@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from lifecycle.assets.receiving import receive_delivered_line
 from purchasing.accounts.models import Role
-from purchasing.catalogue.models import Offer
+from purchasing.catalogue.models import Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
 from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity, ProcurementRuleViolation
@@ -51,9 +51,11 @@ class Group:
 
 
 def _unplaced_lines_stmt():
-    placed = select(PurchaseOrderLine.order_line_id)
+    """The approved lines no purchase order line carries, from the rows themselves (what creating a purchase order
+    reads under the order locks; the "to place" page reads the marker kept from the same rule)."""
+    placed = exists().where(PurchaseOrderLine.order_line_id == OrderLine.id)
     return (select(OrderLine).join(Order, OrderLine.order_id == Order.id).join(Offer, OrderLine.offer_id == Offer.id)
-            .where(Order.status == "approved", OrderLine.id.not_in(placed)))
+            .where(Order.status == "approved", ~placed))
 
 
 def approved_groups() -> list[Group]:
@@ -70,6 +72,19 @@ def approved_groups() -> list[Group]:
     return list(groups.values())
 
 
+@dataclass(frozen=True)
+class PlaceLine:
+    """One line shown on the "to place" page: the columns it prints, read as one row (no ORM objects)."""
+
+    id: int
+    order_id: int
+    order_reference: str | None
+    member_name: str
+    product_name: str
+    quantity: int
+    base_unit_price_ht: Decimal
+
+
 @dataclass
 class GroupSummary:
     """One contract of the "to place" page: its first lines, and its line count and total computed in SQL."""
@@ -77,7 +92,7 @@ class GroupSummary:
     contract: FrameworkContract
     line_count: int
     total_ht: Decimal
-    lines: list[OrderLine] = field(default_factory=list)
+    lines: list[PlaceLine] = field(default_factory=list)
 
     @property
     def hidden_lines(self) -> int:
@@ -86,12 +101,16 @@ class GroupSummary:
 
 def to_place_groups_stmt():
     """(contract_id, line count, supplier total) of the approved lines not yet placed, one row per contract."""
-    return (select(Offer.contract_id, func.count(OrderLine.id),
-                   func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity))
-            .select_from(OrderLine).join(Order, OrderLine.order_id == Order.id)
-            .join(Offer, OrderLine.offer_id == Offer.id)
-            .where(Order.status == "approved", OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id)))
-            .group_by(Offer.contract_id).order_by(Offer.contract_id))
+    contract_id = OrderLine.to_place_contract_id
+    return (select(contract_id, func.count(OrderLine.id), func.sum(OrderLine.base_unit_price_ht * OrderLine.quantity))
+            .where(contract_id.is_not(None)).group_by(contract_id).order_by(contract_id))
+
+
+def to_place_contracts_stmt():
+    """The contracts with lines to place: as many rows as ``to_place_groups_stmt``, counted by one probe of the
+    marker's index per contract instead of aggregating every waiting line."""
+    return select(FrameworkContract.id).where(
+        exists().where(OrderLine.to_place_contract_id == FrameworkContract.id))
 
 
 def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
@@ -102,20 +121,24 @@ def to_place_page(rows, lines_per_group: int) -> list[GroupSummary]:
         return []
     contracts = {c.id: c for c in db.session.scalars(
         select(FrameworkContract).where(FrameworkContract.id.in_(ids)).options(joinedload(FrameworkContract.supplier)))}
-    rank = func.row_number().over(partition_by=Offer.contract_id, order_by=OrderLine.id).label("rank")
-    ranked = (select(OrderLine.id.label("line_id"), rank).join(Order, OrderLine.order_id == Order.id)
-              .join(Offer, OrderLine.offer_id == Offer.id)
-              .where(Order.status == "approved", Offer.contract_id.in_(ids),
-                     OrderLine.id.not_in(select(PurchaseOrderLine.order_line_id))).subquery())
-    lines = db.session.scalars(
-        select(OrderLine).join(ranked, ranked.c.line_id == OrderLine.id).where(ranked.c.rank <= lines_per_group)
-        .options(joinedload(OrderLine.order).joinedload(Order.member), joinedload(OrderLine.product),
-                 joinedload(OrderLine.offer))
-        .order_by(OrderLine.id)).unique().all()
+    marker = OrderLine.to_place_contract_id
+    rank = func.row_number().over(partition_by=marker, order_by=OrderLine.id).label("rank")
+    ranked = select(OrderLine.id.label("line_id"), marker.label("contract_id"), rank).where(marker.in_(ids)).subquery()
+    # the first lines' ids first (an index range of the marker per contract), then those lines by id: the
+    # planner joins a known list of ids, whatever its estimate of the waiting lines
+    shown = dict(db.session.execute(select(ranked.c.line_id, ranked.c.contract_id)
+                                    .where(ranked.c.rank <= lines_per_group)).all())
+    lines = db.session.execute(
+        select(OrderLine.id, OrderLine.order_id, Order.reference, Member.name, Product.brand, Product.model,
+               OrderLine.quantity, OrderLine.base_unit_price_ht)
+        .join(Order, OrderLine.order_id == Order.id).join(Member, Order.member_id == Member.id)
+        .join(Product, OrderLine.product_id == Product.id)
+        .where(OrderLine.id.in_(sorted(shown))).order_by(OrderLine.id)).all() if shown else []
     groups = {contract_id: GroupSummary(contracts[contract_id], count, round_cents(Decimal(total or 0)))
               for contract_id, count, total in rows}
-    for line in lines:
-        groups[line.offer.contract_id].lines.append(line)
+    for line_id, order_id, reference, member, brand, model, quantity, price in lines:
+        groups[shown[line_id]].lines.append(PlaceLine(line_id, order_id, reference, member, f"{brand} {model}",
+                                                      quantity, price))
     return list(groups.values())
 
 

@@ -111,7 +111,7 @@ def index():
 @roles_required(*OFFICERS)
 def to_place():
     pagination = flat_page(services.to_place_groups_stmt(), page=query_int("page", 1), per_page=GROUPS_PER_PAGE,
-                           rows=True)
+                           rows=True, count=services.to_place_contracts_stmt())
     groups = services.to_place_page(pagination.items, LINES_PER_GROUP)
     return render_template("purchase_orders/to_place.html", groups=groups, pagination=pagination, form=FlaskForm())
 

@@ -39,7 +39,6 @@ from purchasing.tenders.forms import (
     UnsuccessfulForm,
 )
 from purchasing.tenders.models import Bid, TenderLot
-from purchasing.db_types import utcnow
 from purchasing.domain.local_time import paris_to_utc, utc_to_paris
 
 bp = Blueprint("tenders", __name__, url_prefix="/tenders")

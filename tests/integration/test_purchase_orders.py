@@ -13,7 +13,9 @@ from purchasing.extensions import db
 from purchasing.orders import services as orders
 from purchasing.pricing import services as pricing
 from purchasing.purchase_orders import services as pos
-from purchasing.purchase_orders.models import Delivery
+from purchasing.catalogue.models import Offer
+from purchasing.orders.models import Order, OrderLine
+from purchasing.purchase_orders.models import Delivery, PurchaseOrderLine
 
 TODAY = date.today()
 
@@ -197,3 +199,40 @@ def test_purchase_order_without_contract_or_lines_is_refused(placed, browser, ma
         assert response.status_code == 409
     assert db.session.scalars(select(func.count(Delivery.id))).one() == 0
     assert pos.approved_groups()[0].total_ht == Decimal("3000.00")
+
+
+# --- the "to place" marker (OrderLine.to_place_contract_id, migration scale_02) ------------------------------
+
+def _markers() -> dict[int, int | None]:
+    db.session.expire_all()
+    return dict(db.session.execute(select(OrderLine.id, OrderLine.to_place_contract_id)).all())
+
+
+def _rule() -> dict[int, int | None]:
+    """What the marker must say, from the rows: the offer's contract of an approved line on no purchase order."""
+    rows = db.session.execute(
+        select(OrderLine.id, Offer.contract_id, Order.status, PurchaseOrderLine.id)
+        .join(Order, OrderLine.order_id == Order.id).join(Offer, OrderLine.offer_id == Offer.id)
+        .outerjoin(PurchaseOrderLine, PurchaseOrderLine.order_line_id == OrderLine.id)).all()
+    return {line: (contract if status == "approved" and placed is None else None)
+            for line, contract, status, placed in rows}
+
+
+def test_to_place_marker_follows_approval_placement_release_and_cancellation(placed):
+    contract, officer = placed["offer"].contract_id, placed["officer"]
+    lines = {line.id for o in placed["orders"] for line in o.lines}
+    assert _markers() == _rule() and {i for i, c in _markers().items() if c == contract} == lines
+    first = pos.create_purchase_order(contract, officer)  # both orders' lines on a draft
+    assert _markers() == _rule() and set(_markers().values()) == {None}
+    assert pos.to_place_page(db.session.execute(pos.to_place_groups_stmt()).all(), 20) == []
+    pos.cancel_purchase_order(first, officer)  # released: waiting again
+    assert _markers() == _rule() and {i for i, c in _markers().items() if c == contract} == lines
+    (group,) = pos.to_place_page(db.session.execute(pos.to_place_groups_stmt()).all(), 20)
+    assert group.line_count == len(lines) and {line.id for line in group.lines} == lines
+    cancelled = db.session.get(Order, placed["orders"][0].id)
+    orders.change_order_status(cancelled, "cancelled", officer, reason="doublon")  # approved -> cancelled
+    assert _markers() == _rule()
+    assert {i for i, c in _markers().items() if c == contract} == {line.id for line in placed["orders"][1].lines}
+    second = pos.create_purchase_order(contract, officer)
+    pos.send_purchase_order(second, officer)  # the remaining order is placed
+    assert _markers() == _rule() and set(_markers().values()) == {None}

@@ -6,6 +6,7 @@ from sqlalchemy import event, func, select
 from lifecycle.assets.models import Asset, AssetEvent, DataErasure
 from lifecycle.pool.models import PoolListing
 from lifecycle.retirement.models import Retirement
+from purchasing.members.models import Member
 from purchasing.extensions import db
 
 
@@ -233,6 +234,32 @@ def test_staff_claim_for_a_member_and_pool_queries_are_bounded(browser, make_mem
                                  .order_by(PoolListing.id)).first()
     response = browser.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
     assert response.status_code == 422 and "adhérent qui reçoit l" in response.get_data(as_text=True)
+    response = browser.post_form(f"/lifecycle/pool/{listing.id}/claim", {"member_id": str(receiver.id)},
+                                 page="/lifecycle/pool")
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Asset, listing.asset_id).member_id == receiver.id
+
+
+def test_staff_claim_beyond_the_member_select_limit_asks_for_the_members_number(app, browser, make_member,
+                                                                                make_user, make_asset):
+    """A national territory (more members than MEMBER_SELECT_LIMIT): no select of every member on the pool page
+    (tens of thousands of options), a number field; the claim is the same POST."""
+    from lifecycle.pool import services as pool_services
+
+    giver, receiver = make_member(name="Donneuse"), make_member(name="Receveuse")
+    make_user(role="purchasing_officer", email="achats@s.test")
+    browser.login("achats@s.test")
+    listing = pool_services.offer_to_pool(make_asset(giver, code="monitor_24"), condition="good", note="", actor=None)
+    db.session.commit()
+    members = db.session.scalar(select(func.count()).select_from(Member).where(Member.is_active.is_(True)))
+    app.config["MEMBER_SELECT_LIMIT"] = members  # exactly at the limit: the select
+    html = browser.get("/lifecycle/pool").get_data(as_text=True)
+    assert f'<option value="{receiver.id}">Receveuse</option>' in html and 'type="number"' not in html
+    app.config["MEMBER_SELECT_LIMIT"] = members - 1  # one beyond: the number field
+    html = browser.get("/lifecycle/pool").get_data(as_text=True)
+    assert "Receveuse" not in html and 'name="member_id" type="number"' in html
+    assert "Attribuer à l&#39;adhérent choisi" in html or "Attribuer à l'adhérent choisi" in html
     response = browser.post_form(f"/lifecycle/pool/{listing.id}/claim", {"member_id": str(receiver.id)},
                                  page="/lifecycle/pool")
     assert response.status_code == 302

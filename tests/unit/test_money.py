@@ -293,3 +293,43 @@ def test_parse_money_accepts_only_the_french_spaces_and_nothing_around_the_sign(
 def test_vat_refuses_a_bool_rate():
     with pytest.raises(TypeError):
         vat_amount(D("100"), True)
+
+
+def test_euro_text_writes_what_babel_writes_in_french_and_english():
+    """purchasing.i18n.euro_text (the ``eur`` filter's fast path) against Babel's currency pattern itself:
+    ties to the cent (half-even), negatives and minus zero, grouping, large amounts."""
+    import random
+
+    from babel import Locale
+
+    from purchasing.i18n import euro_text
+
+    rng = random.Random(14)
+    values = ["0", "-0", "0.005", "0.015", "0.125", "2.675", "-2.675", "-0.004", "999.995", "1234567.891",
+              "-1234567.895", "100000000.00", "1E+3", "5E-3"]
+    values += [str(Decimal(rng.randint(-10**9, 10**9)) / Decimal(10 ** rng.randint(0, 4))) for _ in range(500)]
+    for name in ("fr", "en"):
+        locale = Locale.parse(name)
+        for value in values:
+            expected = locale.currency_formats["standard"].apply(Decimal(value), locale, currency="EUR")
+            assert euro_text(Decimal(value), name) == expected, (name, value)
+    assert euro_text(Decimal("-1234.5"), "fr") == "-1\u202f234,50\u00a0€"
+    assert euro_text(Decimal("1234.5"), "en") == "€1,234.50"
+
+
+def test_list_select_writes_what_wtforms_select_writes():
+    from wtforms import Form, SelectField
+
+    from purchasing.forms import ListSelect, choices
+
+    options = choices([(0, "Tous"), (3, "CC <Val> & \"Rivière\""), (5, "Métropole")])
+
+    class Plain(Form):
+        f = SelectField(choices=options, coerce=int)
+
+    class Listed(Form):
+        f = SelectField(choices=options, coerce=int, widget=ListSelect())
+
+    for selected in (0, 3, 5, None):
+        assert Listed(data={"f": selected}).f() == Plain(data={"f": selected}).f()
+    assert '<option selected value="3">CC &lt;Val&gt; &amp; &#34;Rivière&#34;</option>' in Listed(data={"f": 3}).f()
