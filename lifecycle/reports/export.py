@@ -105,23 +105,130 @@ def _frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[safe_cell(c) for c in table.columns])
 
 
+_FORBIDDEN_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most ``limit`` characters, cut at a word when one ends late enough."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit + 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head else ""
+    return cut if len(cut) >= limit // 2 else text[:limit]
+
+
+def sheet_names(tables: list[Table]) -> list[str]:
+    """Each section's sheet named by its (translated) title: at most 31 characters, none of ``[]:*?/\\``, unique."""
+    names: list[str] = []
+    for table in tables:
+        text = " ".join(str(table.title or table.key).translate(_FORBIDDEN_IN_SHEET_NAMES).split()).strip("'")
+        base = _shorten(text, 31) or table.key
+        name, n = base, 2
+        while name.lower() in (x.lower() for x in names):
+            suffix = f" ({n})"
+            name, n = base[:31 - len(suffix)] + suffix, n + 1
+        names.append(name)
+    return names
+
+
+def _number_format(value) -> str | None:
+    """Counts as whole numbers, amounts (2 decimals) and figures (1 decimal) with the locale's separators."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return "#,##0"
+    if isinstance(value, Decimal):
+        return "#,##0.00" if value.as_tuple().exponent <= -2 else "#,##0.0"
+    if isinstance(value, float):
+        return "#,##0.0"
+    return None
+
+
+def _add_charts(book, tables: list[Table], names: list[str], title: str) -> None:
+    """A "Graphiques" sheet: the fleet by category and the end-of-life routes, drawn from their own sheets."""
+    from openpyxl.chart import BarChart, Reference
+
+    sheet = book.create_sheet("Graphiques")
+    sheet["A1"] = safe_cell(title)
+    anchor_row = 3
+    for key in ("fleet", "end_of_life"):
+        index = next((i for i, t in enumerate(tables) if t.key == key), None)
+        if index is None or not tables[index].rows:
+            continue
+        table, data_sheet = tables[index], book[names[index]]
+        last_row = 2 + len(table.rows)
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = safe_cell(table.title)
+        chart.legend = None
+        column = len(table.columns)  # the fleet's "Total", the routes' count: the last column
+        chart.add_data(Reference(data_sheet, min_col=column, min_row=2, max_row=last_row), titles_from_data=True)
+        chart.set_categories(Reference(data_sheet, min_col=1, min_row=3, max_row=last_row))
+        chart.height, chart.width = max(6, 0.7 * len(table.rows) + 3), 18
+        sheet.add_chart(chart, f"A{anchor_row}")
+        anchor_row += int(chart.height * 2) + 4
+
+
 def to_xlsx(tables: list[Table], title: str) -> bytes:
-    """One sheet per section; sheet names are the section keys (≤ 31 characters)."""
+    """One sheet per section, named by its title (in the page's language): the title in A1, the column titles in
+    row 2, the rows below, column widths from their content and number formats per cell; then a sheet of charts."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    names = sheet_names(tables)
+    for table, name in zip(tables, names):
+        sheet = book.create_sheet(name)
+        sheet["A1"] = safe_cell(f"{title} — {table.title}")
+        sheet["A1"].font = Font(bold=True)
+        widths = [len(str(c)) for c in table.columns]
+        for col, heading in enumerate(table.columns, start=1):
+            cell = sheet.cell(row=2, column=col, value=safe_cell(heading))
+            cell.font = Font(bold=True)
+        for r, row in enumerate(table.rows, start=3):
+            for col, value in enumerate(row, start=1):
+                cell = sheet.cell(row=r, column=col, value=safe_cell(float(value) if isinstance(value, Decimal)
+                                                                     else value))
+                number_format = _number_format(value)
+                if number_format:
+                    cell.number_format = number_format
+                widths[col - 1] = max(widths[col - 1], len(f"{value:,}" if isinstance(value, (int, float, Decimal))
+                                                           and not isinstance(value, bool) else str(value or "")))
+        for col, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(col)].width = min(max(width + 2, 10), 60)
+        sheet.freeze_panes = "A3"
+    _add_charts(book, tables, names, title)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for table in tables:
-            frame = _frame(table)
-            frame.to_excel(writer, sheet_name=table.key[:31], index=False, startrow=1)
-            sheet = writer.sheets[table.key[:31]]
-            sheet["A1"] = safe_cell(f"{title} — {table.title}")
+    book.save(buffer)
     return buffer.getvalue()
 
 
+def _csv_text(value) -> str:
+    """A cell of the CSV: counts as whole numbers ("2951", not "2951,0"), decimals with a comma, text protected."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, (float, Decimal)):
+        return str(value).replace(".", ",")
+    return str(safe_cell(value))
+
+
 def to_csv(tables: list[Table]) -> str:
-    """Long format: section, then each table's columns and rows, separated by a blank line (semicolons, for French Excel)."""
+    """Long format: section, then each table's columns and rows, separated by a blank line (semicolons, for French
+    Excel)."""
+    import csv
+
     buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\n")
     for table in tables:
         buffer.write(safe_cell(table.title) + "\n")
-        _frame(table).to_csv(buffer, sep=";", index=False, decimal=",")
+        writer.writerow([safe_cell(c) for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_csv_text(v) for v in row])
         buffer.write("\n")
     return buffer.getvalue()

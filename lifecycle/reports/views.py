@@ -71,12 +71,17 @@ def _labels() -> dict:
     }
 
 
+def default_year(today: date) -> int:
+    """The report opens on the last complete year (the current one is provisional: its fleet is today's)."""
+    return max(FIRST_YEAR, today.year - 1)
+
+
 def _parse_scope(default_scope: bool = False):
     """Scope and year from the query string; member users are held to their own member. ``default_scope``: the
     user's default scope whatever the query string says (the member picker's choice was refused)."""
     today = date.today()
     year = query_int("year", None, minimum=FIRST_YEAR, maximum=today.year + 1) if "year" in request.args \
-        else today.year
+        else default_year(today)
     if year is None:
         abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
                                  first=FIRST_YEAR, last=today.year + 1))
@@ -156,7 +161,8 @@ def sustainability():
     return render_template("reports/sustainability.html", scope=scope, scope_id=scope_id, year=year,
                            member_form=member_form,
                            target=target, report=report, tables=tables, charts=_charts(report, labels),
-                           years=list(range(date.today().year + 1, FIRST_YEAR - 1, -1)),
+                           years=list(range(date.today().year, FIRST_YEAR - 1, -1)),
+                           current_year=date.today().year,
                            epcis=report_data.epci_choices() if current_user.is_staff else [],
                            selected_epci=report_data.epci_of(scope, scope_id),
                            print_mode=request.args.get("print") == "1"), 422 if refused else 200

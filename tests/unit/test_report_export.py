@@ -4,7 +4,7 @@ from datetime import date
 
 import openpyxl
 
-from lifecycle.reports.export import report_tables, to_csv, to_xlsx
+from lifecycle.reports.export import report_tables, sheet_names, to_csv, to_xlsx
 from purchasing.spreadsheets import safe_cell
 from tests.unit.report_rows import report_of
 from tests.unit.test_reports import assets, purchases  # noqa: F401 - fixtures
@@ -26,9 +26,9 @@ def _tables(assets, purchases):
 def test_xlsx_has_one_sheet_per_section_with_the_same_figures(assets, purchases):  # noqa: F811
     tables = _tables(assets, purchases)
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(tables, "Rapport")))
-    assert book.sheetnames == [t.key for t in tables]
-    for table in tables:
-        sheet = book[table.key]
+    assert book.sheetnames == sheet_names(tables) + ["Graphiques"]
+    for table, name in zip(tables, sheet_names(tables)):
+        sheet = book[name]
         header = [c.value for c in sheet[2]]
         assert header == table.columns
         for offset, row in enumerate(table.rows):
@@ -54,3 +54,24 @@ def test_csv_carries_every_section(assets, purchases):  # noqa: F811
     for key in ("fleet", "purchases", "retired", "carbon", "end_of_life"):
         assert key in text
     assert "'=cmd" in text and "24,5" in text
+
+
+def test_sheet_names_are_the_titles_made_valid_and_unique():
+    from lifecycle.reports.export import Table
+
+    tables = [Table("a", "Parc : synthèse", [], []), Table("b", "Achats [HT] / TTC ?", [], []),
+              Table("c", "x" * 40, [], []), Table("d", "x" * 40, [], []), Table("e", "", [], [])]
+    assert sheet_names(tables) == ["Parc synthèse", "Achats HT TTC", "x" * 31, "x" * 27 + " (2)", "e"]
+
+
+def test_counts_are_whole_numbers_and_figures_keep_their_decimals(assets, purchases):  # noqa: F811
+    tables = _tables(assets, purchases)
+    text = to_csv(tables)
+    fleet_count = next(row for t in tables if t.key == "fleet_summary" for row in t.rows if row[0] == "fleet_count")
+    assert f"fleet_count;{fleet_count[1]}\n" in text and f"fleet_count;{fleet_count[1]},0" not in text
+    book = openpyxl.load_workbook(io.BytesIO(to_xlsx(tables, "Rapport")))
+    names = dict(zip([t.key for t in tables], sheet_names(tables)))
+    summary = book[names["fleet_summary"]]
+    assert summary["B3"].number_format == "#,##0" and summary.column_dimensions["A"].width >= 12
+    assert book[names["carbon"]]["C4"].number_format == "#,##0.0"
+    assert book["Graphiques"]._charts, "the chart sheet holds the charts"

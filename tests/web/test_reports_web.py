@@ -43,12 +43,15 @@ def test_demo_charts_render_for_each_scope_and_the_xlsx_equals_the_page(app, bro
 def _xlsx_equals_page(browser):
     html = unescape(browser.get("/reports/sustainability").get_data(as_text=True))
     book = openpyxl.load_workbook(io.BytesIO(browser.get("/reports/sustainability.xlsx").data))
-    assert {"fleet", "fleet_summary", "lifetimes", "purchases", "retired", "carbon", "end_of_life"} <= set(book.sheetnames)
-    sheet = book["fleet_summary"]
+    # one sheet per section named in French, then the charts
+    assert book.sheetnames == ["Parc par catégorie et statut", "Parc synthèse", "Durée de vie à la sortie",
+                               "Achats par origine", "Équipements sortis part", "Carbone (kgCO2e)",
+                               "Filières de fin de vie", "Graphiques"]
+    sheet = book["Parc synthèse"]
     fleet_count = sheet["B3"].value
     assert sheet["A3"].value == "Équipements en parc"
     assert re.search(rf"<td class=\"num\">{fleet_count:,}</td>".replace(",", "\u202f"), html)
-    carbon = book["carbon"]
+    carbon = book["Carbone (kgCO2e)"]
     central = carbon["C4"].value  # fleet annual footprint, central
     assert carbon["A4"].value == "Empreinte annuelle du parc"
     shown = f"{central:,.1f}".replace(",", "\u202f").replace(".", ",")
@@ -87,7 +90,7 @@ def test_csv_export(officer, make_member):
     assert sections["Parc par catégorie et statut"] == [
         "Catégorie;En stock;Total", "Ordinateur portable;2;2", "Smartphone;3;3",
     ]
-    assert "Équipements en parc;5,0" in sections["Parc : synthèse"]
+    assert "Équipements en parc;5" in sections["Parc : synthèse"]  # a count, not "5,0"
     assert "Objectif légal (%);;20,0" in sections["Achats par origine"]  # AGEC art. 58: 20 % in 2026
     assert "Objectif légal (%);50,0" in sections["Équipements sortis : part réemployée"]  # REEN: 50 % from 2025
     # 2 laptops 38.36 + 3 smartphones … (category factors, 2025 grid): the page's figure
@@ -105,7 +108,7 @@ def test_member_users_see_only_their_member(browser, make_member, make_user):
     # the figures are the member's own: its 2 laptops, not the territory's 5 devices nor the other's phones
     sections = _csv_sections(browser.get("/reports/sustainability.csv").get_data(as_text=True))
     assert sections["Parc par catégorie et statut"] == ["Catégorie;En stock;Total", "Ordinateur portable;2;2"]
-    assert "Équipements en parc;2,0" in sections["Parc : synthèse"]
+    assert "Équipements en parc;2" in sections["Parc : synthèse"]
     assert re.search(r'<td class="num">2</td>', page) and not re.search(r'<td class="num">5</td>', page)
     assert browser.get("/reports/sustainability?scope=territory").status_code == 403
     assert browser.get(f"/reports/sustainability?scope=member&id={other.id}").status_code == 404
@@ -128,3 +131,16 @@ def test_a_members_report_preselects_its_epci(officer, make_member):
     member = make_member(name="Commune rattachée", epci_id=epci.id)
     html = officer.get(f"/reports/sustainability?scope=member&id={member.id}").get_data(as_text=True)
     assert re.search(rf'<option value="{epci.id}" selected>CC des Tests</option>', html)
+
+
+def test_the_report_opens_on_the_last_complete_year_and_says_when_a_year_is_provisional(officer):
+    from datetime import date
+
+    this_year = date.today().year
+    page = unescape(officer.get("/reports/sustainability").get_data(as_text=True))
+    assert f"Rapport durabilité {this_year - 1}" in page and 'id="provisional-year"' not in page
+    assert f'<option value="{this_year + 1}"' not in page  # next year is not offered
+    assert f"{this_year} (en cours, provisoire)" in page
+    current = unescape(officer.get(f"/reports/sustainability?year={this_year}").get_data(as_text=True))
+    assert f"Rapport durabilité {this_year}" in current and 'id="provisional-year"' in current
+    assert "31 décembre" in current
