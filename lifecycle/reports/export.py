@@ -71,6 +71,8 @@ def report_tables(report: Report, labels: dict) -> list[Table]:
         [origin_name.get(origin, origin), values["units"], values["amount_ht"]]
         for origin, values in purchases.get("by_origin", {}).items()
     ] + [
+        [lab("it_amount_ht") or "it_amount_ht", None, purchases.get("it_amount_ht")],
+        [lab("it_reuse_amount_ht") or "it_reuse_amount_ht", None, purchases.get("it_reuse_amount_ht")],
         [lab("reuse_share"), None, _pct(purchases.get("reuse_share"))],
         [lab("reuse_target"), None, _pct(purchases.get("reuse_target"))],
     ]))

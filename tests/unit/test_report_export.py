@@ -36,7 +36,7 @@ def test_xlsx_has_one_sheet_per_section_with_the_same_figures(assets, purchases)
             expected = [float(v) if hasattr(v, "as_tuple") else v for v in row]
             assert values[1:] == expected[1:], (table.key, values, expected)
     purchases_sheet = book["purchases"]
-    assert purchases_sheet["C6"].value == 24.5  # reuse share (%), as on the page
+    assert purchases_sheet["C8"].value == 24.5  # reuse share (%), as on the page, below its two amounts
 
 
 def test_cells_never_start_a_formula(assets, purchases):  # noqa: F811

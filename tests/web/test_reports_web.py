@@ -1,6 +1,7 @@
 """Sustainability report pages: charts per scope, exports equal to the page, access by role and member."""
 import io
 import re
+from decimal import Decimal
 from html import unescape
 
 import openpyxl
@@ -38,6 +39,7 @@ def test_demo_charts_render_for_each_scope_and_the_xlsx_equals_the_page(app, bro
         assert len(svgs) == 4 and all(svg.count("<rect") > 1 and "<desc>" in svg for svg in svgs), query
         assert "Nombre d'équipements" in html and "Objectif légal" in html and "Parts réglementaires" in html
     _xlsx_equals_page(browser)
+    _shares_recomputed_from_what_the_page_shows(browser, member.id)
 
 
 def _xlsx_equals_page(browser):
@@ -144,3 +146,29 @@ def test_the_report_opens_on_the_last_complete_year_and_says_when_a_year_is_prov
     current = unescape(officer.get(f"/reports/sustainability?year={this_year}").get_data(as_text=True))
     assert f"Rapport durabilité {this_year}" in current and 'id="provisional-year"' in current
     assert "31 décembre" in current
+
+
+def _number(text: str) -> Decimal:
+    """A French figure of the page ("1 234,56 €", "19,4") as a Decimal."""
+    return Decimal(re.sub(r"[^\d,\-]", "", text).replace(",", "."))
+
+
+def _shares_recomputed_from_what_the_page_shows(browser, member_id):
+    """Issue 15: each share is shown with its numerator and denominator, and recomputes from them (AGEC by amount,
+    REEN by units); a year without retirements says why there is no REEN share."""
+    for query in ("?scope=territory&year=2025", f"?scope=member&id={member_id}&year=2025"):
+        html = unescape(browser.get("/reports/sustainability" + query).get_data(as_text=True))
+        kpis = re.findall(r'<span class="kpi__value">([^<]*)</span>', html)
+        basis = re.search(r'id="kpi-agec-basis">([^<]*)<', html).group(1)
+        if kpis[1].strip() == "—":
+            assert "pas de part à calculer" in basis, query
+        else:
+            agec = re.match(r"soit (.*?) HT sur (.*?) HT d", basis)
+            share, numerator, denominator = _number(kpis[1]), _number(agec.group(1)), _number(agec.group(2))
+            assert denominator > 0 and share == (numerator / denominator * 100).quantize(Decimal("0.1")), query
+        reen = re.search(r'id="kpi-reen-basis">([^<]*)<', html).group(1)
+        if kpis[2].strip() == "—":
+            assert "pas de part à calculer" in reen, query
+        else:
+            reused, counted = (_number(n) for n in re.match(r"soit ([\d\u202f ]+) sur ([\d\u202f ]+) ", reen).groups())
+            assert _number(kpis[2]) == (reused / counted * 100).quantize(Decimal("0.1")), query
