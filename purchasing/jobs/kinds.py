@@ -66,9 +66,12 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
     frame = inventory_imports.read_table(job.input_name, input_data(job), member_id=job.params.get("member_id"),
                                          mapping=mapping)
     total = len(frame)
+    # the bar: checking the rows is its first half, writing them its second (the write is one transaction, the
+    # bar stays at the half while it runs, and the job's end sets it to the total)
     progress(0, total, "Vérification des lignes…", force=True)
-    rows, errors = inventory_imports.validate(frame, progress=progress)
-    progress(total, total, force=True)
+    rows, errors = inventory_imports.validate(frame, progress=lambda done, total_: progress(done // 2, total_))
+    progress(total // 2, total, "Écriture dans l'inventaire…" if not job.params.get("dry_run") else None,
+             force=True)
     from lifecycle.imports import matching
 
     member_id, name, owner_id = job.params["member_id"], job.input_name, job.owner_id
