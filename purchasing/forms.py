@@ -10,7 +10,7 @@ from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.fields import BooleanField, DecimalField, StringField
 from wtforms.fields.choices import Choice
-from wtforms.widgets import Select, html_params
+from wtforms.widgets import Select, TextInput, html_params
 from wtforms.fields import IntegerField as _WTFormsIntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -26,7 +26,16 @@ _WTFORMS_NOT_AN_INTEGER = "Not a valid integer value."
 
 class FrenchDecimalField(DecimalField):
     """A decimal typed the French way ("1 234,56") or the English way ("1234.56"), shown back the page's way: a
-    decimal comma on French pages ("2,00", not "2.00"), what was typed when the form comes back with an error."""
+    decimal comma on French pages ("2,00", not "2.00"), what was typed when the form comes back with an error.
+
+    A text input with the decimal keypad on phones (``inputmode="decimal"``), not ``type="number"``: a number input
+    refuses "1 500,00" as people type it, and shows nothing for a value written with a comma."""
+
+    widget = TextInput()
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("inputmode", "decimal")
+        return super().__call__(**kwargs)
 
     def _value(self):
         if self.raw_data:

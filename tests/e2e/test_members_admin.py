@@ -19,7 +19,7 @@ def test_admin_searches_opens_and_edits_a_member(page: Page):
 
     # Search by INSEE code: one commune.
     page.get_by_label("Rechercher (nom, code INSEE, SIREN)").fill("24420")
-    page.get_by_role("button", name="Rechercher").click()
+    page.get_by_role("main").get_by_role("button", name="Rechercher").click()
     results = page.get_by_role("table", name="Liste des adhérents")
     expect(results.get_by_role("row")).to_have_count(2)
     expect(results).to_contain_text("412")

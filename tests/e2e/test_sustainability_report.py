@@ -13,7 +13,8 @@ from tests.e2e.support import check_accessibility, go_to, login, save_page_scree
 
 OFFICER = "durabilite@demo.local"
 MEMBER = "Saint-Julien-de-Crempse"
-SHEETS = {"fleet", "fleet_summary", "lifetimes", "purchases", "retired", "carbon", "end_of_life"}
+SHEETS = {"Parc par catégorie et statut", "Parc synthèse", "Achats par origine", "Carbone (kgCO2e)",
+          "Filières de fin de vie", "Graphiques"}
 
 
 def fleet_count(page: Page) -> int:
@@ -83,7 +84,7 @@ def test_territory_epci_and_member_reports_with_xlsx(page: Page, tmp_path):
     download.save_as(path)
     workbook = load_workbook(path, read_only=True)
     assert SHEETS <= set(workbook.sheetnames), workbook.sheetnames
-    summary = workbook["fleet_summary"]
+    summary = workbook["Parc synthèse"]
     assert MEMBER in str(summary["A1"].value)
     values = {row[0]: row[1] for row in summary.iter_rows(min_row=3, values_only=True) if row and row[0]}
     assert int(values["Équipements en parc"]) == member_fleet, values

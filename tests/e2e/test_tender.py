@@ -42,7 +42,7 @@ def test_tender_created_published_bids_uploaded(page: Page):
     page.get_by_role("link", name="Nouvelle consultation").click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     check_accessibility(page)
-    page.get_by_label("Référence").fill(REFERENCE)
+    page.get_by_label("Référence", exact=True).fill(REFERENCE)
     page.get_by_label("Objet").fill(TITLE)
     page.get_by_label("Date de publication").fill(date.today().isoformat())
     deadline = datetime.now(timezone.utc) + timedelta(days=40)
@@ -113,7 +113,7 @@ def test_closed_tender_evaluated_and_awarded(page: Page):
     go_to(page, "Consultations")
     page.get_by_role("link", name=CLOSED_DEMO_TENDER).click()
     expect(page.get_by_role("heading", name=re.compile(f"^{CLOSED_DEMO_TENDER} — "), level=1)).to_be_visible()
-    expect(page.locator(".page-header .badge")).to_contain_text("close")
+    expect(page.locator(".page-header .badge")).to_contain_text("offres reçues")
     check_accessibility(page)
     # The technical value is scored by the evaluators, bid by bid, with a written justification.
     bids = page.get_by_role("table", name="Offres reçues").locator("tbody tr")

@@ -43,3 +43,15 @@ def test_english_pages_keep_the_decimal_point(browser, make_user):
     browser.login("admin@dec.test")
     page = browser.get("/admin/tariff-grids/new").get_data(as_text=True)
     assert 'value="2.00"' in page and 'value="4.50"' in page
+
+
+def test_decimal_inputs_are_text_inputs_with_the_decimal_keypad(browser, make_member, make_user):
+    """A ``type="number"`` input holding "1000,00" is empty in the browser (the member form's threshold was lost
+    when the form came back with another field's error, seen in the admin's e2e journey): decimals are typed in a
+    text input with the decimal keypad, which shows "1000,00" as it is and accepts "1 000,00"."""
+    member = make_member(name="Seuil-sur-Test")
+    make_user(role="admin", email="admin@dec.test")
+    browser.login("admin@dec.test")
+    html = browser.get(f"/members/{member.id}/edit").get_data(as_text=True)
+    field = html[html.index('id="approval_threshold_ht"') - 200:html.index('id="approval_threshold_ht"') + 200]
+    assert 'type="text"' in field and 'inputmode="decimal"' in field and 'value="1000,00"' in field
