@@ -165,12 +165,20 @@ def nav_labels(page: Page) -> list[str]:
     return [text.strip() for text in main_nav(page).get_by_role("link", include_hidden=True).all_text_contents()]
 
 
+def open_menu(page: Page) -> None:
+    """On a phone the menu opens closed to one "Menu" line (js/nav.js): open it, as a person taps it."""
+    toggle = main_nav(page).locator("details.main-nav__toggle")
+    if toggle.count() and not toggle.evaluate("d => d.open"):
+        toggle.locator("summary.main-nav__summary").click()
+
+
 def go_to(page: Page, label: str) -> None:
     """Follow an entry of the main menu, then check the page it opens."""
     link = main_nav(page).get_by_role("link", name=label, exact=True, include_hidden=True)
+    open_menu(page)
     if not link.is_visible():  # an entry of a menu group: open the group first (a <details>)
         entry = page.get_by_role("link", name=label, exact=True, include_hidden=True)  # relative to the group
-        main_nav(page).locator("details").filter(has=entry).locator("summary").click()
+        main_nav(page).locator("details.nav-group__details").filter(has=entry).locator("summary").click()
     link.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_be_visible()

@@ -41,3 +41,23 @@ def test_a_table_reads_as_cards_with_its_column_titles_on_a_phone(page: Page):
     assert page.locator("table.table--cards").first.get_attribute("role") == "table"
     page.set_viewport_size({"width": 1280, "height": 800})  # a wide screen keeps the table's own layout
     assert cell.evaluate("c => getComputedStyle(c).display") == "table-cell"
+
+
+def test_the_menu_takes_one_line_on_a_phone_and_opens_on_demand(page: Page):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, "secretaire@petite-commune.demo")
+    nav = page.get_by_role("navigation", name="Menu principal")
+    summary = nav.locator("summary.main-nav__summary")
+    expect(summary).to_be_visible()
+    assert nav.bounding_box()["height"] < 60  # one "Menu" line, the page's own content on the first screen
+    expect(nav.get_by_role("link", name="Catalogue", exact=True)).to_be_hidden()
+    summary.click()
+    expect(nav.get_by_role("link", name="Catalogue", exact=True)).to_be_visible()
+    check_accessibility(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.reload()
+    check_accessibility(page)
+    expect(summary).to_be_hidden()
+    expect(nav.get_by_role("link", name="Catalogue", exact=True)).to_be_visible()
