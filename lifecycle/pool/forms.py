@@ -19,6 +19,9 @@ class PoolFilterForm(FlaskForm):
     condition = SelectField(_l("État"), validators=[Optional()])
     #: member users: other members' offers in the categories of their own equipment
     matching = BooleanField(_l("Dans les catégories de mon parc"))
+    #: the listings a claim would refuse (their data not erased yet) are hidden unless asked for
+    unavailable = BooleanField(_l("Afficher aussi les équipements pas encore disponibles (effacement des données "
+                                  "à enregistrer)"))
 
     def __init__(self, *args, categories=(), epcis=(), **kwargs):
         super().__init__(*args, **kwargs)

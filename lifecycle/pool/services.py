@@ -4,10 +4,10 @@ Load, call the domain, add and flush. Never commit (the view does, once).
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
-from lifecycle.assets.models import Asset, Origin
+from lifecycle.assets.models import Asset, DataErasure, Origin
 from lifecycle.assets.services import CONDITIONS, change_asset_status, check_can_leave
 from lifecycle.domain.states import POOL_LISTING
 from lifecycle.pool.models import PoolListing
@@ -79,12 +79,29 @@ def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
     return asset
 
 
-def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None, matching_member_id=None):
+def erased_by_holder():
+    """SQL: the listed asset's data were erased while its current member held it (what a claim needs)."""
+    return exists().where(DataErasure.asset_id == PoolListing.asset_id,
+                          DataErasure.member_id == PoolListing.offering_member_id)
+
+
+def claimable():
+    """SQL: a claim of this listing would not be refused for its data (no storage, or an erasure recorded)."""
+    holds_storage = select(Asset.holds_storage).where(Asset.id == PoolListing.asset_id).scalar_subquery()
+    return or_(holds_storage.is_(False), erased_by_holder())
+
+
+def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member_id=None, matching_member_id=None,
+               claimable_only=False):
     """Open listings, newest first. ``matching_member_id``: only other members' listings in a category the member
-    holds equipment of (not retired): the home page's "pool offers matching my equipment"."""
+    holds equipment of (not retired): the home page's "pool offers matching my equipment". ``claimable_only``: not
+    the listings a claim would refuse for want of a data erasure (the pool page's default)."""
     stmt = (select(PoolListing).where(PoolListing.status == "open")
-            .options(joinedload(PoolListing.asset).joinedload(Asset.product), joinedload(PoolListing.category),
+            .options(joinedload(PoolListing.asset).joinedload(Asset.product),
+                     joinedload(PoolListing.asset).joinedload(Asset.hardware), joinedload(PoolListing.category),
                      joinedload(PoolListing.offering_member)))
+    if claimable_only:
+        stmt = stmt.where(claimable())
     if category_id:
         stmt = stmt.where(PoolListing.category_id == category_id)
     if epci_id:
@@ -100,6 +117,16 @@ def pool_query(*, category_id=None, epci_id=None, condition=None, exclude_member
         held = select(Asset.category_id).where(Asset.member_id == matching_member_id, Asset.status != "retired")
         stmt = stmt.where(PoolListing.offering_member_id != matching_member_id, PoolListing.category_id.in_(held))
     return stmt.order_by(PoolListing.id.desc())
+
+
+def erasures_of(listings) -> dict[int, DataErasure]:
+    """The latest erasure recorded by its current holder of each listed asset: one query for a page of listings."""
+    pairs = {(l.asset_id, l.offering_member_id) for l in listings}
+    if not pairs:
+        return {}
+    rows = db.session.scalars(select(DataErasure).where(DataErasure.asset_id.in_({a for a, _m in pairs}))
+                              .order_by(DataErasure.id))
+    return {e.asset_id: e for e in rows if (e.asset_id, e.member_id) in pairs}
 
 
 def equivalents_in_pool(product: Product, member) -> list[PoolListing]:

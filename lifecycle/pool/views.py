@@ -1,6 +1,8 @@
 """Reuse pool pages (blueprint ``lifecycle``): offer an asset from its page, the pool, claim, withdraw."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -51,7 +53,8 @@ def _pool_filtered(args):
     member_id = getattr(current_user, "member_id", None)
     return form, services.pool_query(category_id=form.category_id.data or None, epci_id=form.epci_id.data or None,
                                      condition=form.condition.data or None,
-                                     matching_member_id=member_id if form.matching.data and member_id else None)
+                                     matching_member_id=member_id if form.matching.data and member_id else None,
+                                     claimable_only=not form.unavailable.data)
 
 
 POOL_EXPORT = list_exports.register(
@@ -76,7 +79,8 @@ def pool():
     staff_claim = current_user.is_staff and current_user.role in MANAGE
     members = _claim_member_choices() if staff_claim else []
     return render_template("lifecycle/pool.html", form=form, pagination=pagination, members=members,
-                           staff_claim=staff_claim, export_endpoint=POOL_EXPORT.endpoint, **LABELS)
+                           staff_claim=staff_claim, export_endpoint=POOL_EXPORT.endpoint,
+                           erasures=services.erasures_of(pagination.items), today=date.today(), **LABELS)
 
 
 def _claim_member_choices() -> list[tuple[int, str]]:

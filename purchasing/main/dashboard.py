@@ -79,7 +79,8 @@ def _secretary(user, today: date) -> list[Count]:
                url_for("orders.index", status="to_deliver"),
                hint=_l("Commandes passées au fournisseur, pas encore entièrement livrées.")),
         _count("pool_matching", _l("Offres de la bourse dans les catégories de votre parc"),
-               pool.pool_query(matching_member_id=user.member_id), url_for("lifecycle.pool", matching="y"),
+               pool.pool_query(matching_member_id=user.member_id, claimable_only=True),
+               url_for("lifecycle.pool", matching="y"),
                hint=_l("Équipements proposés par d'autres adhérents, à réemployer avant d'acheter neuf.")),
         _count("past_lifetime", _l("Équipements au-delà de leur durée de vie prévue"),
                assets.inventory_query(assets.InventoryFilter(past_lifetime=True)),
@@ -116,7 +117,7 @@ def _purchasing_officer(user, today: date) -> list[Count]:
 
 def _sustainability_officer(user, today: date) -> list[Count]:
     return [
-        _count("pool_open", _l("Équipements dans la bourse de réemploi"), pool.pool_query(),
+        _count("pool_open", _l("Équipements dans la bourse de réemploi"), pool.pool_query(claimable_only=True),
                url_for("lifecycle.pool")),
         _count("erasures_uncertified", _l("Effacements de données sans certificat"),
                assets.inventory_query(assets.InventoryFilter(uncertified_erasure=True)),

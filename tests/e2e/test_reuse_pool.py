@@ -1,6 +1,6 @@
-"""The reuse pool: the moyenne commune offers one of its laptops; the petite commune asks for it and is refused
-until the moyenne commune records the erasure of its data; then the laptop changes hands, and its timeline
-shows both communes.
+"""The reuse pool: the moyenne commune offers one of its laptops; the petite commune cannot ask for it until the
+moyenne commune records the erasure of its data (the pool lists it only on demand, saying why); then the laptop
+changes hands, and its timeline shows both communes.
 
 Uses a laptop of the moyenne commune (INSEE 24520) in service; other journeys do not touch its inventory.
 """
@@ -31,7 +31,7 @@ def pool_row(page: Page, tag: str):
     return page.get_by_role("table", name="Équipements disponibles").locator("tbody tr").filter(has_text=tag)
 
 
-def test_offer_claim_refused_until_erasure_then_accepted(page: Page):
+def test_offer_unavailable_until_erasure_then_claimed(page: Page):
     # 1. The moyenne commune's secretary picks a laptop in service and offers it to the pool.
     login(page, OFFERING)
     go_to(page, "Inventaire")
@@ -57,20 +57,22 @@ def test_offer_claim_refused_until_erasure_then_accepted(page: Page):
     check_accessibility(page)
     logout(page)
 
-    # 2. The petite commune's secretary finds it in the pool and asks for it: refused, no erasure recorded.
+    # 2. The petite commune's secretary looks in the pool: the laptop is not listed, its data are not erased yet.
+    #    Asking to see the unavailable ones shows it, with why, and no button to ask for it.
     login(page, CLAIMING)
     go_to(page, "Bourse de réemploi")
+    expect(pool_row(page, tag)).to_have_count(0)
+    filters = page.get_by_role("form", name="Filtrer la bourse")
+    filters.get_by_label(re.compile("^Afficher aussi les équipements pas encore disponibles")).check()
+    filters.get_by_role("button", name="Filtrer").click()
+    check_accessibility(page)
     row = pool_row(page, tag)
     expect(row).to_contain_text(OFFERING_MEMBER)
     expect(row).to_contain_text("Bon état")
     expect(row).to_contain_text("chargeur fourni")
-    row.get_by_role("button", name="Demander cet équipement").click()
-    expect(page.get_by_role("heading", name="Demande refusée", level=1)).to_be_visible()
-    expect(page.get_by_role("alert")).to_contain_text("effacement")
-    check_accessibility(page)
-    page.get_by_role("link", name="Retour à la bourse de réemploi").click()
-    expect(pool_row(page, tag)).to_have_count(1)  # still offered
-    check_accessibility(page)
+    expect(row).to_contain_text("effacement à enregistrer")
+    expect(row).to_contain_text("Pas encore disponible")
+    expect(row.get_by_role("button", name="Demander cet équipement")).to_have_count(0)
     go_to(page, "Inventaire")
     expect(page.get_by_role("table", name="Équipements de l'inventaire")).not_to_contain_text(tag)
     logout(page)

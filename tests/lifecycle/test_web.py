@@ -30,9 +30,16 @@ def test_pool_scenario_claim_refused_until_erasure_then_timeline_shows_both(
     assert response.status_code == 302
 
     taker.login("sec@petite.test")
+    # not claimable yet (its data are not erased): left out of the pool by default, shown with why when asked
     pool = taker.get("/lifecycle/pool").get_data(as_text=True)
-    assert tag in pool and "Moyenne-sur-Test" in pool
+    assert tag not in pool and "effacement des données reste à enregistrer ne sont pas affichés" in pool
+    pool = taker.get("/lifecycle/pool?unavailable=y").get_data(as_text=True)
+    assert tag in pool and "Moyenne-sur-Test" in pool and "effacement à enregistrer" in pool
+    row = pool[pool.index(f'data-key="{tag}"'):]
+    row = row[:row.index("</tr>")]
+    assert "Pas encore disponible" in row and "Demander cet équipement" not in row
     listing = db.session.scalars(select(PoolListing).where(PoolListing.asset_id == laptop.id)).one()
+    # the rule is the server's: a claim sent anyway is still refused
     response = taker.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
     assert response.status_code == 409
     html = response.get_data(as_text=True)
@@ -44,6 +51,10 @@ def test_pool_scenario_claim_refused_until_erasure_then_timeline_shows_both(
                                                    "erasure-certificate_ref": "EFF-42"},
                                page=page)
     assert response.status_code == 302
+    pool = taker.get("/lifecycle/pool").get_data(as_text=True)
+    row = pool[pool.index(f'data-key="{tag}"'):]
+    row = row[:row.index("</tr>")]
+    assert "effacées le" in row and "Demander cet équipement" in row and "moins d'un an" not in row
     response = taker.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
     assert response.status_code == 302
     db.session.expire_all()

@@ -125,7 +125,11 @@ def test_secretary_counts_equal_the_linked_lists_and_stay_within_her_member(worl
     mine = _asset(a, "laptop")
     _asset(a, "laptop", acquired=date(2010, 1, 1))  # past its lifetime
     _asset(b, "laptop", acquired=date(2010, 1, 1))  # another member's
-    pool_services.offer_to_pool(_asset(b, "laptop"), condition="good", note="", actor=sec_b)  # matches
+    erased = _asset(b, "laptop")
+    db.session.add(DataErasure(asset_id=erased.id, member_id=b.id, method="nist_purge", performed_on=date(2026, 1, 5),
+                               operator="Atelier", certificate_ref="EFF-1"))
+    pool_services.offer_to_pool(erased, condition="good", note="", actor=sec_b)  # matches (claimable: erased)
+    pool_services.offer_to_pool(_asset(b, "laptop"), condition="good", note="", actor=sec_b)  # not erased: not yet
     pool_services.offer_to_pool(_asset(b, "monitor_24"), condition="good", note="", actor=sec_b)  # not my category
     pool_services.offer_to_pool(mine, condition="good", note="", actor=sec_a)  # my own offer
     db.session.flush()
@@ -191,8 +195,8 @@ def test_purchasing_officer_counts(world, browser):
 
 def test_sustainability_officer_counts_and_report_status(world, browser):
     a, b = world["a"], world["b"]
-    pool_services.offer_to_pool(_asset(a, "laptop"), condition="good", note="", actor=world["sec_a"])
-    pool_services.offer_to_pool(_asset(b, "laptop"), condition="good", note="", actor=world["sec_b"])
+    pool_services.offer_to_pool(_asset(a, "laptop"), condition="good", note="", actor=world["sec_a"])  # not erased
+    pool_services.offer_to_pool(_asset(b, "monitor_24"), condition="good", note="", actor=world["sec_b"])  # no data
     uncertified, certified, both = _asset(a), _asset(b), _asset(b)
     for asset, refs in ((uncertified, [""]), (certified, ["CERT-1"]), (both, ["", "CERT-2"])):
         for ref in refs:
@@ -200,7 +204,7 @@ def test_sustainability_officer_counts_and_report_status(world, browser):
                                        performed_on=date(2026, 1, 5), operator="Atelier", certificate_ref=ref))
     db.session.flush()
     browser.login("green@test.local")
-    assert_count_matches_list(browser, "pool_open", 2)
+    assert_count_matches_list(browser, "pool_open", 1)  # the claimable ones, as the pool lists them
     home = assert_count_matches_list(browser, "erasures_uncertified", 1)
     last = date.today().year - 1
     assert f"Rapport {last} : année complète" in unescape(home)

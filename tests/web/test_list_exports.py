@@ -58,6 +58,9 @@ def _pool(c, make_member, make_user):
 
     for n, condition in enumerate(("good", "good", "fair", "good")):
         asset = services.create_asset(member_id=c["member_b"].id, category=_laptop(), designation=f"Bourse {n}")
+        # erased first, as a laptop must be before a member can claim it (the pool lists the claimable ones)
+        services.record_erasure(asset, method="nist_purge", performed_on=date(2026, 1, 5), operator="Atelier",
+                                certificate_ref=f"EFF-{n + 1:03d}", actor=None)
         pool.offer_to_pool(asset, condition=condition, note="", actor=None)
     return Role.SECRETARY, "/lifecycle/pool?condition=good"
 
