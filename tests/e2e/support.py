@@ -165,6 +165,14 @@ def nav_labels(page: Page) -> list[str]:
     return [text.strip() for text in main_nav(page).get_by_role("link", include_hidden=True).all_text_contents()]
 
 
+def open_action(page: Page, title: str):
+    """An action of the asset page: each is a closed disclosure named by its title; open it, return its form."""
+    action = page.locator("details.action").filter(has=page.get_by_role("heading", name=title))
+    if not action.evaluate("d => d.open"):
+        action.locator("summary").click()
+    return action.locator("form")
+
+
 def open_menu(page: Page) -> None:
     """On a phone the menu opens closed to one "Menu" line (js/nav.js): open it, as a person taps it."""
     toggle = main_nav(page).locator("details.main-nav__toggle")

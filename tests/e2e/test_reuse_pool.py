@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.support import check_accessibility, go_to, login, logout
+from tests.e2e.support import check_accessibility, go_to, login, logout, open_action
 
 OFFERING = "secretaire@moyenne-commune.demo"
 OFFERING_MEMBER = "Villeneuve-sur-Vézère"
@@ -48,7 +48,7 @@ def test_offer_unavailable_until_erasure_then_claimed(page: Page):
     first.get_by_role("link", name=tag).click()
     expect(page.get_by_role("heading", name=re.compile(f"^{tag} — "), level=1)).to_be_visible()
     check_accessibility(page)
-    offer = page.locator("form").filter(has=page.get_by_role("heading", name="Proposer dans la bourse de réemploi"))
+    offer = open_action(page, "Proposer dans la bourse de réemploi")
     offer.get_by_label("État").select_option(label="Bon état")
     offer.get_by_label("Note").fill("Remplacé par un portable neuf ; chargeur fourni.")
     offer.get_by_role("button", name="Proposer").click()
@@ -80,7 +80,7 @@ def test_offer_unavailable_until_erasure_then_claimed(page: Page):
     # 3. The moyenne commune records the erasure of the laptop's data.
     login(page, OFFERING)
     open_asset_by_tag(page, tag)
-    erasure = page.locator("form").filter(has=page.get_by_role("heading", name="Enregistrer un effacement des données"))
+    erasure = open_action(page, "Enregistrer un effacement des données")
     erasure.get_by_label("Méthode").select_option(label="NIST SP 800-88 — Purge (purge)")
     erasure.get_by_label("Opérateur").fill("Atelier du syndicat")
     erasure.get_by_label("Référence du certificat").fill("EFF-E2E-0001")

@@ -75,3 +75,21 @@ def test_an_old_device_is_not_offered_as_new_and_missing_erasure_is_said(browser
     response = browser.post_form(f"{page}/offer", {"offer-condition": "good", "offer-note": ""}, page=page)
     assert response.status_code == 302
     assert "aucun adhérent ne pourra obtenir cet équipement" in browser.get(page).get_data(as_text=True)
+
+
+def test_the_asset_pages_actions_are_closed_until_one_is_needed(browser, make_member, make_user, make_asset):
+    """Issue 15: the asset page showed six action forms at once. Each is now a closed disclosure named by its title;
+    the one whose form came back with an error is open."""
+    import re
+
+    asset = _owner(browser, make_member, make_user, make_asset)
+    page = f"/lifecycle/assets/{asset.id}"
+    html = browser.get(page).get_data(as_text=True)
+    actions = re.findall(r'<details class="card action"( open)?>', html)
+    assert len(actions) >= 6 and not any(actions)
+    response = browser.post_form(f"{page}/erasure", {"erasure-method": "nist_purge", "erasure-performed_on": "2026-01-05",
+                                                     "erasure-operator": "", "erasure-certificate_ref": "EFF-1"},
+                                 page=page)
+    html = response.get_data(as_text=True)
+    opened = re.findall(r'<details class="card action" open>\s*<summary><h3>([^<]+)</h3>', html)
+    assert response.status_code == 422 and opened == ["Enregistrer un effacement des données"]
