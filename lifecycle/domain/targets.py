@@ -103,3 +103,10 @@ def retired_reuse_target_source(year: int) -> str | None:
     """Legal text behind :func:`retired_reuse_target` for ``year``; None before 2023."""
     rule = rule_in_force(RETIRED_REUSE_RULES, date(year, 1, 1))
     return rule[2] if rule is not None else None
+
+
+def trajectory() -> list[tuple[str, int, Decimal, str]]:
+    """Every step of both obligations, in order: (``"purchases"`` or ``"retired"``, first year, rate, source).
+    The report prints the whole trajectory, not only the year's target."""
+    return ([("purchases", rule[0].year, rule[1], rule[2]) for rule in REUSE_PURCHASE_RULES]
+            + [("retired", rule[0].year, rule[1], rule[2]) for rule in RETIRED_REUSE_RULES])

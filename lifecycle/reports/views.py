@@ -10,11 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from lifecycle.domain import agec as agec_domain
+from lifecycle.domain import targets
 from lifecycle.reports import agec, charts
 from lifecycle.reports import data as report_data
 from lifecycle.reports.forms import MemberReportForm
 from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from lifecycle.reports.indicators import RETIREMENT_ROUTES
+from purchasing.db_types import utcnow
+from purchasing.extensions import db
+from purchasing.syndicate.models import SyndicateIdentity
 from purchasing import navigation
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
@@ -167,7 +171,9 @@ def sustainability():
                            current_year=date.today().year,
                            epcis=report_data.epci_choices() if current_user.is_staff else [],
                            selected_epci=report_data.epci_of(scope, scope_id),
-                           print_mode=request.args.get("print") == "1"), 422 if refused else 200
+                           print_mode=request.args.get("print") == "1", trajectory=targets.trajectory(),
+                           edited_at=utcnow(), syndicate=db.session.get(SyndicateIdentity, 1)), \
+        422 if refused else 200
 
 
 @bp.get("/sustainability.xlsx")

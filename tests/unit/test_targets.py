@@ -97,3 +97,13 @@ def test_a_year_takes_the_rule_in_force_on_its_1_january(monkeypatch):
     assert retired_reuse_target(2032) == Decimal("0.40")
     assert "2 janvier 2031" not in retired_reuse_target_source(2031)
     assert retired_reuse_target_source(2032) == "décret fictif du 2 janvier 2031"
+
+
+def test_the_trajectory_lists_every_step_of_both_obligations_in_order():
+    from lifecycle.domain.targets import trajectory
+
+    steps = trajectory()
+    assert [(k, y, str(r)) for k, y, r, _s in steps] == [
+        ("purchases", 2021, "0.20"), ("purchases", 2025, "0.20"), ("purchases", 2027, "0.25"),
+        ("purchases", 2030, "0.30"), ("retired", 2023, "0.25"), ("retired", 2024, "0.35"), ("retired", 2025, "0.50")]
+    assert all("décret" in source for _k, _y, _r, source in steps)

@@ -172,3 +172,23 @@ def _shares_recomputed_from_what_the_page_shows(browser, member_id):
         else:
             reused, counted = (_number(n) for n in re.match(r"soit ([\d\u202f ]+) sur ([\d\u202f ]+) ", reen).groups())
             assert _number(kpis[2]) == (reused / counted * 100).quantize(Decimal("0.1")), query
+
+
+def test_the_print_layout_has_the_edition_the_signature_and_the_whole_trajectory(officer):
+    from purchasing.syndicate.models import SyndicateIdentity
+
+    db.session.add(SyndicateIdentity(id=1, name="SDN 24", signatory_name="Anne Martin", signatory_title="Présidente"))
+    db.session.commit()
+    page = unescape(officer.get("/reports/sustainability?scope=territory&year=2025&print=1").get_data(as_text=True))
+    assert "Édité le" in page and "année 2025" in page
+    assert "Pour le syndicat SDN 24," in page and "Anne Martin, Présidente" in page and "Date et signature" in page
+    trajectory = page[page.index('id="trajectory-title"'):]
+    trajectory = trajectory[:trajectory.index("</table>")]
+    for year, rate in (("2021", "20 %"), ("2027", "25 %"), ("2030", "30 %"), ("2023", "25 %"), ("2024", "35 %")):
+        assert f'<td class="num">{year}</td><td class="num">{rate}</td>' in trajectory, year
+    # the rule in force in 2025 is marked, for each obligation
+    current = re.findall(r'<tr class="trajectory--current"><th scope="row">[^<]+</th><td class="num">(\d{4})</td>',
+                         trajectory)
+    assert current == ["2025", "2025"]
+    screen = unescape(officer.get("/reports/sustainability?scope=territory&year=2025").get_data(as_text=True))
+    assert "Édité le" in screen and "Date et signature" not in screen
