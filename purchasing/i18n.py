@@ -136,10 +136,25 @@ def _filter_date(value: date | datetime | None) -> str:
     return format_date(value, "medium")
 
 
+#: from this many kilograms a carbon figure reads in tonnes ("12,3 tCO2e", not "12 345 kgCO2e")
+TONNES_FROM_KG = 10_000
+
+
+def format_co2e(kg) -> str:
+    """A carbon figure in the page's language: kilograms below ``TONNES_FROM_KG``, tonnes (one decimal) above."""
+    if kg is None:
+        return "—"
+    value = Decimal(str(kg))
+    if abs(value) >= TONNES_FROM_KG:
+        return f"{format_number(value / 1000, 1)}\u00a0tCO2e"
+    return f"{format_number(value, 0)}\u00a0kgCO2e"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories="translations")
     app.jinja_env.filters["eur"] = format_eur
     app.jinja_env.filters["date_fmt"] = _filter_date
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["co2e"] = format_co2e
     app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

@@ -16,7 +16,7 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Date, Float, and_, case, cast, func, literal, null, or_, select
 
-from lifecycle.assets.models import Asset
+from lifecycle.assets.models import Asset, AssetEvent
 from lifecycle.domain.carbon import category_factor, product_footprint, refurbished_avoided_share
 from lifecycle.pool.models import PoolListing
 from lifecycle.domain.agec import DEFAULT_DONATION_VALUE_HT, donation_value
@@ -188,6 +188,15 @@ def _with_carbon(rows, columns: list[str], key, extra) -> pd.DataFrame:
     return pd.DataFrame(records, columns=columns) if records else empty_frame(columns)
 
 
+def status_on_snapshot():
+    """SQL: an asset's status in a fleet snapshot. The snapshot only holds assets not retired on its date, so a
+    "retired" asset there left the inventory later: it is counted at its status before its retirement (the
+    retirement event's ``from_status``), never as "Sorti" in a year whose retirements do not include it."""
+    before = (select(AssetEvent.from_status).where(AssetEvent.asset_id == Asset.id, AssetEvent.kind == "retired")
+              .order_by(AssetEvent.id.desc()).limit(1).scalar_subquery())
+    return case((Asset.status == "retired", func.coalesce(before, "in_service")), else_=Asset.status)
+
+
 def fleet_groups(scope: str, scope_id: int | None, on: date) -> pd.DataFrame:
     """Assets of the scope (current owner) held on ``on``, grouped by category, status and carbon key."""
     defaults = _default_lifetimes()
@@ -197,8 +206,8 @@ def fleet_groups(scope: str, scope_id: int | None, on: date) -> pd.DataFrame:
     lifetime = func.coalesce(func.nullif(Product.expected_lifetime_years, 0), default_lifetime)
     known = and_(lifetime.is_not(None), Asset.acquisition_date.is_not(None))
     extended = age > default_lifetime
-    keys = (Category.code, Category.is_it_equipment, Asset.status, Product.condition, Product.embodied_kgco2e,
-            Product.annual_kwh, Product.expected_lifetime_years)
+    keys = (Category.code, Category.is_it_equipment, status_on_snapshot().label("status"), Product.condition,
+            Product.embodied_kgco2e, Product.annual_kwh, Product.expected_lifetime_years)
     stmt = (select(*keys, func.count().label("n"), func.count(Asset.acquisition_date).label("n_dated"),
                    func.coalesce(func.sum(days), 0.0).label("age_days"), _count_if(known).label("n_known"),
                    _count_if(and_(known, age > lifetime)).label("n_past"), _count_if(extended).label("n_extended"),

@@ -19,7 +19,7 @@ from lifecycle.domain.targets import (
     reuse_purchase_target_source,
 )
 from lifecycle.pool.models import PoolListing
-from lifecycle.reports.data import POOL_CLAIM_VALUE_HT, PURCHASED_STATUSES, _member_filter
+from lifecycle.reports.data import POOL_CLAIM_VALUE_HT, PURCHASED_STATUSES, _member_filter, status_on_snapshot
 from lifecycle.reports.indicators import (
     BOUNDS, DAYS_PER_YEAR, PURCHASE_ORIGINS, RETIRED_TARGET_MAX_AGE_YEARS, RETIREMENT_ROUTES, REUSE_ROUTES,
     CarbonFigure, Report, stable_round,
@@ -316,7 +316,8 @@ def _carbon_frame(keys: set[tuple]) -> pd.DataFrame:
 def assets_frame(scope: str, scope_id: int | None) -> pd.DataFrame:
     """One row per asset of the scope (current owner), retired ones included with their route and date."""
     stmt = (select(Asset.id.label("asset_id"), Asset.member_id, Asset.product_id, Category.code.label("category"),
-                   Category.is_it_equipment.label("is_it"), Asset.status, Asset.origin, Asset.condition,
+                   Category.is_it_equipment.label("is_it"), status_on_snapshot().label("status"), Asset.origin,
+                   Asset.condition,
                    Asset.acquisition_date.label("acquired_on"), Retirement.retired_on,
                    Retirement.route.label("retirement_route"), Product.embodied_kgco2e, Product.annual_kwh,
                    Product.expected_lifetime_years, Product.condition.label("product_condition"))

@@ -97,3 +97,36 @@ def test_refurbished_assets_carry_the_remaining_embodied_share(make_member, make
     # laptop: r = 0.73, so 0.27 × 185.09 remains to be spread over the years of service
     assert frame["n"].tolist() == [1]
     assert frame["embodied_central"].iloc[0] == pytest.approx(0.27 * LAPTOP)
+
+
+def test_a_device_retired_after_the_snapshot_is_counted_at_its_status_before_retirement(app, make_member):
+    """Issue 15: the 2025 fleet counted 55 "Sorti" while 2025's retirements were 0: devices retired in 2026 were
+    in the 2025 snapshot with their current status."""
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from lifecycle.assets import services
+    from lifecycle.reports import data
+    from lifecycle.retirement import services as retirement
+    from purchasing.catalogue.models import Category
+    from purchasing.extensions import db
+
+    member = make_member()
+    monitor = db.session.scalars(select(Category).where(Category.code == "monitor_24")).one()
+    kept, gone = (services.create_asset(member_id=member.id, category=monitor, actor=None,
+                                        acquisition_date=date(2022, 3, 1), purchase_price_ht=Decimal("150.00"),
+                                        designation="Écran") for _ in range(2))
+    services.change_asset_status(gone, "in_service", None, reason="")
+    retirement.retire_asset(gone, route="recycled_weee", retired_on=date(2026, 3, 2), actor=None,
+                            certificate_ref="DEEE-1", note="")
+    db.session.flush()
+
+    def statuses(on):
+        frame = data.fleet_groups("member", member.id, on)
+        return dict(frame.groupby("status")["n"].sum())
+
+    assert statuses(date(2025, 12, 31)) == {"in_stock": 1, "in_service": 1}  # not "retired"
+    assert statuses(date(2026, 3, 1)) == {"in_stock": 1, "in_service": 1}   # the day before its retirement
+    assert statuses(date(2026, 3, 2)) == {"in_stock": 1}                     # retired that day: out of the fleet
