@@ -119,7 +119,9 @@ def _charts(report, labels) -> list[str]:
     if fleet is not None and not fleet.empty:
         totals = fleet.sum(axis=1).sort_values(ascending=False)
         svgs.append(charts.horizontal_bars([labels["categories"].get(c, c) for c in totals.index],
-                                           [int(v) for v in totals.values], title=labels["fleet"],
+                                           [int(v) for v in totals.values],
+                                           title=_("Parc par catégorie (tous statuts ; le détail par statut est dans "
+                                                   "le tableau)"),
                                            xlabel=_("Nombre d'équipements")))
     purchases, retired = report.purchases, report.retired
     shares = [purchases.get("reuse_share"), retired.get("retired_reuse_share")]
