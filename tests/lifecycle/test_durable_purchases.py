@@ -1,32 +1,18 @@
 """Durable purchases: an order's embodied CO2e and the savings of refurbished or reuse-pool alternatives,
 at the cart and at approval, plus the help page. Hand-computed values (laptop factor 185.09 kgCO2e,
 range 175 – 285.2; refurbished laptop avoided share 0.73; grid tariff band 3 500 – 9 999 inhabitants: 7 %)."""
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from html import unescape
 
 import pytest
-from sqlalchemy import event
 
 from purchasing.extensions import db
 from purchasing.orders import services as orders
+from tests.query_helpers import count_queries
 
 TODAY = date.today()
 
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture

@@ -2,33 +2,20 @@
 list, and (PostgreSQL) that an index can serve each main list query."""
 from __future__ import annotations
 
-import contextlib
 import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import func, insert, select
 
 from lifecycle.assets import services as asset_services
 from lifecycle.assets.models import Asset
 from purchasing.catalogue.models import Category
 from purchasing.extensions import db
 from purchasing.pagination import flat_page
+from tests.query_helpers import count_queries
 
-
-@contextlib.contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 def _bulk_assets(member, n, start=0, status="in_service", code="laptop"):

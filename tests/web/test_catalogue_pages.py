@@ -1,27 +1,12 @@
 """Catalogue browsing: search, facets, sorts, bounded queries, product sheet."""
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 from html import unescape
 
 import pytest
-from sqlalchemy import event
 
-from purchasing.extensions import db
+from tests.query_helpers import count_queries
 
-
-@contextmanager
-def count_queries():
-    statements = []
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
 
 
 @pytest.fixture
