@@ -27,7 +27,8 @@ def check_charts(page: Page) -> None:
     charts = page.get_by_role("region", name="Graphiques").locator("figure.chart svg[role=img]")
     expect(charts).to_have_count(4)
     titles = charts.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    assert "Parc par catégorie et statut" in titles and "Filières de fin de vie" in titles, titles
+    assert "Parc par catégorie (tous statuts ; le détail par statut est dans le tableau)" in titles, titles
+    assert "Filières de fin de vie" in titles, titles
     texts = " ".join(charts.evaluate_all("els => els.map(e => e.textContent)"))
     for label in ("Nombre d'équipements", "Objectif légal", "Évité par le réemploi (bourse)", "Recyclage DEEE"):
         assert label in texts, f"the charts lack the French label {label!r}"
