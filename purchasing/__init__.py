@@ -164,7 +164,11 @@ def _tune_sqlite(app: Flask) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover
-        conn.exec_driver_sql("BEGIN")
+        # "BEGIN IMMEDIATE" when asked (execution option sqlite_begin, a job's write phase): the write lock taken
+        # at once, waiting on the busy timeout, instead of a read snapshot whose first write fails at once when
+        # another connection has committed meanwhile (WAL's SQLITE_BUSY_SNAPSHOT, "database is locked")
+        mode = conn.get_execution_options().get("sqlite_begin")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
 
 def _register_models() -> None:

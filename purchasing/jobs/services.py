@@ -190,6 +190,11 @@ def execute(job_id: int, *, final_attempt: bool = True) -> None:
             outcome = kind.handler(job, progress)
             # end the read transaction of phase 1 (on SQLite a write after other connections' commits needs it)
             db.session.rollback()
+            if outcome.write is not None and db.engine.dialect.name == "sqlite" and not get_huey().immediate:
+                # the write phase reads, then writes, in one transaction: with two consumers on one SQLite file
+                # its first write failed at once when the other had committed meanwhile (each attempt of both
+                # jobs refused, "database is locked"): it now starts by taking the write lock, waiting for it
+                db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
             job = db.session.get(Job, job_id, populate_existing=True)
             g._login_user = job.owner
             summary = outcome.summary
