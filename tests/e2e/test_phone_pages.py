@@ -10,9 +10,10 @@ from tests.e2e.test_small_screen import assert_no_horizontal_scroll
 
 PERSONAS = {
     "secretaire@petite-commune.demo": ["/", "/catalogue/", "/cart", "/orders/", "/lifecycle/", "/lifecycle/pool",
-                                       "/lifecycle/audits"],
+                                       "/lifecycle/audits", "/search?q=SDN", "/lifecycle/pool?unavailable=y"],
     "maire@petite-commune.demo": ["/", "/orders/to-approve", "/orders/"],
-    "achats@demo.local": ["/", "/purchase-orders/", "/purchase-orders/to-place", "/contracts/", "/tenders/",
+    "achats@demo.local": ["/", "/search?q=Lat", "/purchase-orders/", "/purchase-orders/to-place", "/contracts/",
+                          "/contracts/?attention=1", "/tenders/",
                           "/campaigns/", "/suppliers/", "/members/"],
     "durabilite@demo.local": ["/", "/reports/sustainability", "/lifecycle/", "/lifecycle/pool"],
     "admin@demo.local": ["/", "/admin/users", "/members/", "/admin/tariff-grids/"],
