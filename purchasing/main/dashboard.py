@@ -104,7 +104,7 @@ def _purchasing_officer(user, today: date) -> list[Count]:
                url_for("orders.index", status="approved"),
                hint=_l("À regrouper en bons de commande fournisseurs.")),
         _count("contracts_attention", _l("Contrats proches du plafond ou de l'échéance"),
-               purchase_orders.contracts_stmt(today), url_for("purchase_orders.contracts", attention=1),
+               purchase_orders.contracts_query("", today), url_for("purchase_orders.contracts", attention=1),
                hint=_l("Consommés à 80 %% ou plus, ou arrivant à échéance dans les %(days)d jours.",
                        days=purchase_orders.EXPIRY_WARNING_DAYS)),
         _count("tenders_awaiting", _l("Consultations à noter ou à attribuer"),

@@ -471,11 +471,6 @@ def contracts_query(q: str = "", attention_on: date | None = None) -> Select:
     return stmt.order_by(FrameworkContract.reference, FrameworkContract.id)
 
 
-def contracts_stmt(attention_on: date | None = None) -> Select:
-    """The home page's count of the contracts to watch reads the contracts page's own query."""
-    return contracts_query("", attention_on)
-
-
 def _share(contract: FrameworkContract) -> Decimal:
     return (contract.committed_ht / contract.max_amount_ht) if contract.max_amount_ht else Decimal(0)
 
