@@ -25,7 +25,7 @@ from purchasing.accounts.models import User
 from purchasing.catalogue.models import Category, Product
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
-from purchasing.members.models import Member
+from purchasing.members.models import Member, Site
 from purchasing.members.services import resolve_sites
 
 MARK = "DEMO-"
@@ -44,6 +44,12 @@ GENERIC = {
 WEIGHTS = {"laptop": 30, "desktop": 20, "monitor_24": 25, "thin_client": 5, "smartphone": 10, "tablet": 5,
            "printer_mfp_a4": 5}
 SITES = ["Mairie", "École", "Bibliothèque", "Services techniques", "Salle des fêtes"]
+#: the street and opening hours a demo site created for the inventory gets (a purchase order delivered there
+#: must carry a full address, as a real commune's school or library has one)
+_SITE_ADDRESSES = {"École": ("rue des Écoles", "8h30-12h, 13h30-16h30 (hors vacances scolaires)"),
+                   "Bibliothèque": ("place du Marché", "mardi, mercredi et samedi 10h-12h"),
+                   "Services techniques": ("route de la Déchetterie", "lundi-vendredi 8h-12h"),
+                   "Salle des fêtes": ("place de la Mairie", "sur rendez-vous auprès de la mairie")}
 
 
 def _max_age_days(product: Product, today: date) -> int:
@@ -104,6 +110,7 @@ def load(rng: random.Random) -> str:
     today = date.today()
     tags = services.reserve_tags(TOTAL)
     site_ids = {m.id: resolve_sites(m.id, SITES) for m in members}
+    _address_new_sites(members, site_ids)
     rows = []
     for index, tag in enumerate(tags):
         member = members[0] if index < 60 else (members[1] if index < 90 and len(members) > 1 else rng.choice(members))
@@ -185,3 +192,17 @@ def load(rng: random.Random) -> str:
     assert listings >= pooled and Audit
     return (f"Parc : {TOTAL} équipements, {pooled} dans la bourse de réemploi, {repaired} interventions, "
             f"{retired} sorties d'inventaire, {audits} inventaire physique ouvert")
+
+
+def _address_new_sites(members, site_ids) -> None:
+    """Give the inventory's sites that have no address yet one in their member's town (demo plausibility). Its
+    own seeded draw per site, so that the rest of the demo (drawn from the main generator) does not change."""
+    ids = [site_id for by_name in site_ids.values() for site_id in by_name.values()]
+    by_member = {member.id: member for member in members}
+    for site in db.session.scalars(select(Site).where(Site.id.in_(ids), Site.address == "").order_by(Site.id)):
+        street, hours = _SITE_ADDRESSES.get(site.name, ("rue du Bourg", ""))
+        member = by_member[site.member_id]
+        site.address = f"{random.Random(f'{site.member_id}:{site.name}').randrange(1, 20)} {street}"
+        site.postal_code, site.city = member.postal_code, member.city
+        site.opening_hours = site.opening_hours or hours
+    db.session.flush()

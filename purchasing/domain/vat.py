@@ -29,7 +29,11 @@ class VatLine:
 
 def rate_percent(rate: Decimal) -> Decimal:
     """A rate as a percentage (0.2000 -> 20, 0.055 -> 5.5), as shown and as Order-X's ``RateApplicablePercent``."""
-    return (rate * 100).normalize() if rate else Decimal("0")
+    if not rate:
+        return Decimal("0")
+    percent = (rate * 100).normalize()
+    # normalize() writes 20 as 2E+1: a whole percentage is brought back to units, so str() reads "20"
+    return percent.quantize(Decimal(1)) if percent == percent.to_integral_value() else percent
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@ carries that XML (extracted back)."""
 from __future__ import annotations
 
 import facturx
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from purchasing.demo import load_demo
 from purchasing.extensions import db
+from purchasing.members.models import Site
 from purchasing.purchase_orders import orderx
 from purchasing.purchase_orders import services as pos
 from purchasing.purchase_orders.models import PurchaseOrder
@@ -14,6 +15,11 @@ from purchasing.purchase_orders.models import PurchaseOrder
 
 def test_every_demo_purchase_order_validates_and_its_pdf_a3_carries_the_xml(app):
     load_demo(seed=2026)
+    # every site a secretary can pick (the address book, the inventory's sites too) has a full address, so
+    # that any order of the demo gives its purchase order a delivery address
+    unaddressed = db.session.scalars(select(Site.name).where(Site.is_active.is_(True), or_(
+        Site.address == "", Site.postal_code == "", Site.city == ""))).all()
+    assert unaddressed == []
     ids = db.session.scalars(select(PurchaseOrder.id).order_by(PurchaseOrder.id)).all()
     assert len(ids) >= 2
     members_per_po = []

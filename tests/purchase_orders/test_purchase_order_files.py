@@ -55,8 +55,9 @@ def test_the_print_page_and_the_downloads(po_world, browser, make_user):
     browser.login("officier@syndicat.test")
     page = browser.get(f"/purchase-orders/{po.id}/print").get_data(as_text=True)
     for text in ("Syndicat numérique test", "SERV-CCAS", "ENG-2026-42", "Foyer", "Total TTC", "2\u202f043,15",
-                 "340,17", "5,5", "Claire Dumas"):
+                 "340,17", "5,5\u00a0%", "20\u00a0%", "Claire Dumas"):
         assert text in page, text
+    assert "E+" not in page  # Decimal("20").normalize() printed as "2E+1 %" before
     show = browser.get(f"/purchase-orders/{po.id}").get_data(as_text=True)
     assert f"/purchase-orders/{po.id}/pdf" in show and f"/purchase-orders/{po.id}/order-x" in show
     pdf = browser.get(f"/purchase-orders/{po.id}/pdf")
