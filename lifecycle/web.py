@@ -9,6 +9,7 @@ from lifecycle.assets.views import bp
 from lifecycle.audits import views as audits_views
 from lifecycle.imports import cli as imports_cli  # noqa: F401 - `flask lifecycle import`
 from lifecycle.imports import views as imports_views
+from lifecycle.pool import periodic as pool_periodic  # noqa: F401 - hourly confirmation, `flask lifecycle pool-confirm-due`
 from lifecycle.pool import views as pool_views
 from lifecycle.repairs import views as repairs_views
 from lifecycle.retirement import views as retirement_views

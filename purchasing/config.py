@@ -69,6 +69,8 @@ class Config:
     LIST_COUNT_CAP = 10_000
     #: above this many active members the staff's member filter lists only the selected one (no 35,000 options)
     MEMBER_SELECT_LIMIT = 1_000
+    #: the donor's delay to decline a claim of its pool offer, in days; None: the rule of lifecycle/domain/pool.py
+    POOL_DECLINE_DAYS: int | None = None
 
     # Asset tags: "<prefix>-<year>-<6-digit sequence>", e.g. SDN-2026-000123 (printed as Code 128).
     ASSET_TAG_PREFIX = "SDN"

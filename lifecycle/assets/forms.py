@@ -33,6 +33,8 @@ STATUS_LABELS = {"in_stock": _l("en stock"), "in_service": _l("en service"), "in
 assert set(STATUS_LABELS) == set(ASSET.statuses)
 EVENT_LABELS = {"created": _l("Entrée dans l'inventaire"), "status": _l("Changement de statut"),
                 "offered": _l("Proposé dans la bourse"), "claimed": _l("Attribué via la bourse"),
+                "reserved": _l("Demandé dans la bourse (en attente de l'accord du donateur)"),
+                "claim_declined": _l("Demande refusée par le donateur"),
                 "withdrawn": _l("Retiré de la bourse"), "erasure": _l("Effacement des données"),
                 "repair_opened": _l("Envoi en réparation ou reconditionnement"),
                 "repair_closed": _l("Retour de réparation ou reconditionnement"), "retired": _l("Sortie d'inventaire"),

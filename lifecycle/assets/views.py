@@ -22,6 +22,7 @@ from lifecycle.assets.forms import (
 from lifecycle.assets.models import Asset
 from lifecycle.domain import erasure as erasure_rules
 from lifecycle.pool import services as pool
+from lifecycle.pool.forms import DeclineForm
 from lifecycle.repairs import services as repairs
 from purchasing import list_exports, navigation
 from purchasing.accounts.models import Role
@@ -208,7 +209,8 @@ def _render_show(asset, status=200, **forms):
                                                                              date.today())}),
                     repair_form=RepairForm(formdata=None, prefix="repair"),
                     close_form=CloseRepairForm(formdata=None, prefix="close"),
-                    retire_form=RetireForm(formdata=None, prefix="retire"))
+                    retire_form=RetireForm(formdata=None, prefix="retire"),
+                    decline_form=DeclineForm(formdata=None, prefix="decline"))
     defaults.update(forms)
     return render_template(
         "lifecycle/show.html", asset=asset, timeline=services.asset_timeline(asset), repair=repair,

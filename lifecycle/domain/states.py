@@ -50,14 +50,17 @@ ASSET = register(StateMachine(
     subject_fr="L'équipement",
 ))
 
-#: a pool listing is taken once: claimed by another member or withdrawn by its own
+#: a pool listing is reserved by a claim, then given (the donor confirms, or its delay to decline ends) or put back
+#: in the pool (the donor declines: lifecycle/domain/pool.py); withdrawn by its own member while nobody claimed it
 POOL_LISTING = StateMachine(
     name="pool_listing",
-    transitions={"open": {"claimed", "withdrawn"}},
+    transitions={"open": {"reserved", "withdrawn"}, "reserved": {"claimed", "open"}},
     initial="open",
     terminal=frozenset({"claimed", "withdrawn"}),
-    labels_fr={"open": "proposé", "claimed": "attribué", "withdrawn": "retiré"},
-    labels_en={"open": "offered", "claimed": "claimed", "withdrawn": "withdrawn"},
+    labels_fr={"open": "proposé", "reserved": "réservé, en attente de l'accord du donateur", "claimed": "attribué",
+               "withdrawn": "retiré"},
+    labels_en={"open": "offered", "reserved": "reserved, awaiting the donor's answer", "claimed": "claimed",
+               "withdrawn": "withdrawn"},
     subject_fr="L'annonce de la bourse",
 )
 #: a physical audit is closed once

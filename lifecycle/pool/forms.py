@@ -1,13 +1,13 @@
-"""Reuse pool forms: the pool page's filters."""
+"""Reuse pool forms: the pool page's filters; the donor's refusal of a claim."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField
-from wtforms.validators import Optional
+from wtforms import BooleanField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from lifecycle.assets.forms import CONDITION_LABELS
-from purchasing.forms import ListSelect, choice_id, choices
+from purchasing.forms import ListSelect, choice_id, choices, strip_filter
 
 
 class PoolFilterForm(FlaskForm):
@@ -28,3 +28,11 @@ class PoolFilterForm(FlaskForm):
         self.category_id.choices = choices([(0, _l("Toutes"))] + list(categories))
         self.epci_id.choices = choices([(0, _l("Tous"))] + list(epcis))
         self.condition.choices = choices([("", _l("Tous"))] + list(CONDITION_LABELS.items()))
+
+
+class DeclineForm(FlaskForm):
+    """The donor declines a claim: the claimant is told why (lifecycle/domain/pool.py)."""
+
+    reason = TextAreaField(_l("Motif du refus (transmis au demandeur)"), filters=[strip_filter],
+                           validators=[DataRequired(message=_l("Indiquez pourquoi vous refusez cette demande.")),
+                                       Length(max=500)])

@@ -20,7 +20,9 @@ class PoolListing(db.Model):
     __table_args__ = (Index("ix_pool_listing_status_category", "status", "category_id"),
                       # the flat pool list (migration scale_01)
                       Index("ix_pool_listing_status_id", "status", "id"),
-                      Index("ix_pool_listing_status_category_id", "status", "category_id", "id"))
+                      Index("ix_pool_listing_status_category_id", "status", "category_id", "id"),
+                      # the reservations whose delay to decline has ended (migration pool_02)
+                      Index("ix_pool_listing_status_decline_until", "status", "decline_until"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("asset.id"), index=True)
@@ -28,9 +30,14 @@ class PoolListing(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id"), index=True)
     condition: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
-    #: open, claimed, withdrawn
+    #: open, reserved (claimed, the donor may still decline), claimed, withdrawn (lifecycle/domain/states.py)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
+    #: the member the item is reserved for, then given to
     claimed_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"), index=True)
+    #: when the claim was made (the reservation), and until when the donor may decline it (lifecycle/domain/pool.py)
+    reserved_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: when the item was given (the donor confirmed, or its delay ended)
     claimed_dt: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_dt: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

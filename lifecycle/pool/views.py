@@ -14,13 +14,14 @@ from lifecycle.assets.views import (
     ALL, LABELS, MANAGE, _category_choices, _locale_text, _managed_asset, _render_show, attempt, bp,
 )
 from lifecycle.pool import services
-from lifecycle.pool.forms import PoolFilterForm
+from lifecycle.pool.forms import DeclineForm, PoolFilterForm
 from lifecycle.pool.models import PoolListing
 from purchasing import list_exports
 from purchasing.auth import roles_required
 from purchasing.list_exports import DATE, DATETIME, Column
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.i18n import _filter_date
 from purchasing.pagination import paginate_flat
 from purchasing.params import database_id
 
@@ -78,8 +79,12 @@ def pool():
     pagination = paginate_flat(stmt)
     staff_claim = current_user.is_staff and current_user.role in MANAGE
     members = _claim_member_choices() if staff_claim else []
+    member_id = getattr(current_user, "member_id", None)
+    reservations = db.session.scalars(services.reservations_of(member_id).limit(50)).all() if member_id else []
+    requests = db.session.scalars(services.requests_for(member_id).limit(50)).all() if member_id else []
     return render_template("lifecycle/pool.html", form=form, pagination=pagination, members=members,
-                           staff_claim=staff_claim, export_endpoint=POOL_EXPORT.endpoint,
+                           staff_claim=staff_claim, export_endpoint=POOL_EXPORT.endpoint, reservations=reservations, requests=requests,
+                           decline_days=services.decline_delay_days(),
                            erasures=services.erasures_of(pagination.items), today=date.today(), **LABELS)
 
 
@@ -96,13 +101,52 @@ def claim(listing_id: int):
     # staff claim on behalf of a member chosen on the pool page; secretaries for their own member
     member_id = request.form.get("member_id", type=database_id) if current_user.is_staff else current_user.member_id
     try:
-        asset = services.claim_listing(listing, member_id, current_user)
+        services.claim_listing(listing, member_id, current_user)
     except DomainError as error:
         db.session.rollback()
         return render_template("lifecycle/claim_refused.html", listing=listing, message=error.message), \
             error.http_status
     db.session.commit()
-    flash(_("Équipement %(tag)s attribué à votre collectivité.", tag=asset.tag), "success")
+    flash(_("Équipement %(tag)s réservé pour %(member)s. %(donor)s peut refuser jusqu'au %(until)s ; sans refus, "
+            "il entrera dans l'inventaire à cette date, ou plus tôt si le donateur confirme.",
+            tag=listing.asset.tag, member=listing.claimed_by.name, donor=listing.offering_member.name,
+            until=_filter_date(listing.decline_until)), "success")
+    return redirect(url_for("lifecycle.pool"))
+
+
+@bp.post("/pool/<int:listing_id>/confirm")
+@roles_required(*MANAGE)
+def confirm_claim(listing_id: int):
+    """The donor confirms the gift before the delay ends: the item moves to the claimant at once."""
+    listing = db.get_or_404(PoolListing, listing_id)
+    asset = _managed_asset(listing.asset_id)  # the donor's users (404 to another member's), or the staff
+    refused = attempt(asset.id, "decline_form", DeclineForm(prefix="decline"),
+                      lambda: services.confirm_claim(listing, current_user))
+    if refused is not None:
+        return refused
+    claimant = listing.claimed_by.name
+    db.session.commit()
+    flash(_("Équipement %(tag)s donné à %(member)s.", tag=asset.tag, member=claimant), "success")
+    return redirect(url_for("lifecycle.pool"))
+
+
+@bp.post("/pool/<int:listing_id>/decline")
+@roles_required(*MANAGE)
+def decline_claim(listing_id: int):
+    """The donor declines the claim, with a reason: the item is back in the pool."""
+    listing = db.get_or_404(PoolListing, listing_id)
+    asset = _managed_asset(listing.asset_id)
+    form = DeclineForm(prefix="decline")
+    if not form.validate_on_submit():
+        return _render_show(asset, 422, decline_form=form)
+    claimant = listing.claimed_by.name if listing.claimed_by else ""
+    refused = attempt(asset.id, "decline_form", form,
+                      lambda: services.decline_claim(listing, current_user, form.reason.data))
+    if refused is not None:
+        return refused
+    db.session.commit()
+    flash(_("Demande de %(member)s refusée : l'équipement est de nouveau proposé dans la bourse.", member=claimant),
+          "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))
 
 

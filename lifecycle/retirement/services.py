@@ -8,7 +8,7 @@ from datetime import date
 
 from lifecycle.assets.models import Asset
 from lifecycle.assets.services import change_asset_status, check_can_leave
-from lifecycle.pool.services import open_listing_for, take_listing
+from lifecycle.pool.services import open_listing_for, take_off_pool
 from lifecycle.retirement.models import Retirement, RetirementRoute
 from purchasing.domain.errors import DomainError
 from purchasing.domain.identifiers import is_valid_siret
@@ -39,7 +39,7 @@ def retire_asset(asset: Asset, *, route: str, retired_on: date, actor, recipient
         check_can_leave(asset)
     listing = open_listing_for(asset)
     if listing is not None:
-        take_listing(listing, "withdrawn", None)
+        take_off_pool(listing)
     change_asset_status(asset, "retired", actor, reason=note, kind="retired", route=route, recipient=recipient,
                         certificate_ref=certificate_ref)
     retirement = Retirement(asset_id=asset.id, member_id=asset.member_id, route=route, retired_on=retired_on,

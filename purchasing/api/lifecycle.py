@@ -11,7 +11,7 @@ from lifecycle.pool.models import PoolListing
 from purchasing.accounts.models import Role
 from purchasing.api.framework import api_route
 from purchasing.api.schemas import (
-    AssetDetailOut, AssetOut, AssetsQuery, ClaimIn, ErasureIn, PoolListingOut, PoolOfferIn, PoolQuery,
+    AssetDetailOut, AssetOut, AssetsQuery, ClaimIn, DeclineIn, ErasureIn, PoolListingOut, PoolOfferIn, PoolQuery,
 )
 from purchasing.catalogue.services import category_id_for_code
 from purchasing.extensions import db
@@ -93,20 +93,57 @@ def list_pool(query: PoolQuery):
     return pool_services.pool_query(category_id=category_id_for_code(query.category), condition=query.condition)
 
 
-@api_route("/pool/<tag>/claim", methods=["POST"], roles=MANAGE, body=ClaimIn, response=AssetDetailOut,
+@api_route("/pool/<tag>/claim", methods=["POST"], roles=MANAGE, body=ClaimIn, response=PoolListingOut,
            errors=(409,), tags=("pool",))
 def claim(tag: str, body: ClaimIn):
     """Réclamer un équipement de la bourse
 
-    Le premier qui réclame l'obtient : ensuite 409. Un équipement contenant un support de stockage ne part
-    qu'après un effacement enregistré (409 sinon, avec le motif). Le personnel du syndicat indique
-    `member_id` ; un utilisateur d'un adhérent réclame pour le sien.
+    La première demande réserve l'équipement (statut `reserved`) : ensuite 409. Le donateur peut refuser jusqu'à
+    `decline_until` ; sans refus, l'équipement est donné à cette date (ou plus tôt si le donateur confirme). Un
+    équipement contenant un support de stockage ne part qu'après un effacement enregistré (409 sinon, avec le
+    motif). Le personnel du syndicat indique `member_id` ; un utilisateur d'un adhérent réclame pour le sien.
     """
     listing: PoolListing | None = pool_services.latest_listing_for_tag(tag)
     if listing is None:
         abort(404)
     member_id = body.member_id if current_user.is_staff else current_user.member_id
-    asset = pool_services.claim_listing(listing, member_id, current_user)
+    pool_services.claim_listing(listing, member_id, current_user)
     db.session.commit()
-    return _detail(asset.tag)
+    return listing
 
+
+def _donors_reserved_listing(tag: str) -> PoolListing:
+    """The latest listing of the caller's own asset (the donor's users, or the staff): another member's is 404."""
+    asset = _asset_or_404(tag)
+    listing = pool_services.latest_listing_for_tag(asset.tag)
+    if listing is None:
+        abort(404)
+    return listing
+
+
+@api_route("/pool/<tag>/confirm", methods=["POST"], roles=MANAGE, response=PoolListingOut, errors=(409,),
+           tags=("pool",))
+def confirm_claim(tag: str):
+    """Donner tout de suite l'équipement réservé (le donateur)
+
+    L'équipement passe dans l'inventaire du demandeur. 409 `reservation_decided` si la demande a déjà reçu sa
+    réponse (donnée ou refusée).
+    """
+    listing = _donors_reserved_listing(tag)
+    pool_services.confirm_claim(listing, current_user)
+    db.session.commit()
+    return listing
+
+
+@api_route("/pool/<tag>/decline", methods=["POST"], roles=MANAGE, body=DeclineIn, response=PoolListingOut,
+           errors=(409,), tags=("pool",))
+def decline_claim(tag: str, body: DeclineIn):
+    """Refuser la demande reçue pour son équipement (le donateur), avec un motif
+
+    L'équipement revient dans la bourse ; le demandeur est informé et ne peut plus le redemander. 409
+    `decline_period_over` après `decline_until`, 409 `reservation_decided` si la demande a déjà reçu sa réponse.
+    """
+    listing = _donors_reserved_listing(tag)
+    pool_services.decline_claim(listing, current_user, body.reason)
+    db.session.commit()
+    return listing

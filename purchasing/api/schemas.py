@@ -381,6 +381,11 @@ class ClaimIn(Input):
                                               "un utilisateur d'un adhérent réclame pour le sien)")
 
 
+class DeclineIn(Input):
+    reason: Annotated[str, StringConstraints(pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")] = Field(
+        min_length=1, max_length=500, description="Motif du refus (obligatoire, communiqué au demandeur)")
+
+
 class PoolQuery(PageQuery):
     category: Text | None = Field(None, max_length=40, description="Code de catégorie")
     condition: AssetCondition | None = None
@@ -394,6 +399,12 @@ class PoolListingOut(Output):
     note: str
     offering_member: MemberRef
     created_dt: datetime
+    status: str = Field(description="open (proposé), reserved (réservé, le donateur peut refuser jusqu'à "
+                                    "decline_until), claimed (donné), withdrawn (retiré)")
+    reserved_for: MemberRef | None = Field(None, description="Adhérent pour qui l'équipement est réservé, puis donné")
+    reserved_dt: datetime | None = None
+    decline_until: datetime | None = Field(None, description="Fin du délai du donateur pour refuser la demande")
+    claimed_dt: datetime | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -402,7 +413,9 @@ class PoolListingOut(Output):
         if hasattr(value, "asset"):
             return {"tag": value.asset.tag, "name": value.asset.name, "category": value.category,
                     "condition": value.condition, "note": value.note, "offering_member": value.offering_member,
-                    "created_dt": value.created_dt}
+                    "created_dt": value.created_dt, "status": value.status, "reserved_for": value.claimed_by,
+                    "reserved_dt": value.reserved_dt, "decline_until": value.decline_until,
+                    "claimed_dt": value.claimed_dt}
         return value
 
 

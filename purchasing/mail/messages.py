@@ -110,24 +110,59 @@ def delivery_failed(message: OutboxMessage) -> None:
 
 # --- reuse pool ----------------------------------------------------------------------------------
 
+def pool_reserved(listing, asset, donor_member, claimant_member, actor) -> int:
+    """A claim reserved the donor's item: its secretaries are asked (in the app and by e-mail) and may decline
+    until ``listing.decline_until``; the claimant's secretaries are told when someone else claimed for them."""
+    asset_page = absolute_url("lifecycle.show", asset_id=asset.id)
+    context = {"listing": listing, "asset": asset, "donor": donor_member, "claimant": claimant_member,
+               "actor": actor}
+    donors = _member_users(donor_member.id, Role.SECRETARY)
+    notify([u for u in donors if u.id != getattr(actor, "id", None)],
+           f"{claimant_member.name} demande votre équipement {asset.tag} (bourse de réemploi) : acceptez ou "
+           "refusez avant la date indiquée.", link("lifecycle.show", asset_id=asset.id))
+    count = enqueue_for_users(
+        donors, kind="pool", event_key=f"pool:{listing.id}:reserved:{claimant_member.id}",
+        subject=f"Bourse de réemploi : {claimant_member.name} demande votre équipement {asset.tag}",
+        template="pool_reserved", context={**context, "member": donor_member}, link=asset_page, object_type="asset",
+        object_id=asset.id, exclude=actor)
+    count += enqueue_for_users(
+        _member_users(claimant_member.id, Role.SECRETARY), kind="pool",
+        event_key=f"pool:{listing.id}:reserved_for:{claimant_member.id}",
+        subject=f"Bourse de réemploi : l'équipement {asset.tag} est réservé pour {claimant_member.name}",
+        template="pool_reserved_for", context={**context, "member": claimant_member},
+        link=absolute_url("lifecycle.pool"), object_type="asset", object_id=asset.id, exclude=actor)
+    return count
+
+
 def pool_claimed(listing, asset, donor_member, claimant_member, actor) -> int:
-    """To the donor's secretaries (their offered item was claimed) and, when someone else claimed on its
-    behalf, to the claimant member's secretaries."""
-    page = absolute_url("lifecycle.pool")
+    """The reserved item was given (its donor confirmed, or the delay to decline ended): to the donor's
+    secretaries and to the claimant's (it is now in their inventory)."""
     context = {"listing": listing, "asset": asset, "donor": donor_member, "claimant": claimant_member,
                "actor": actor}
     count = enqueue_for_users(
         _member_users(donor_member.id, Role.SECRETARY), kind="pool", event_key=f"pool:{listing.id}:claimed",
-        subject=f"Bourse de réemploi : votre équipement {asset.tag} est attribué à {claimant_member.name}",
-        template="pool_claimed", context={**context, "member": donor_member}, link=page, object_type="asset",
-        object_id=asset.id, exclude=actor)
+        subject=f"Bourse de réemploi : votre équipement {asset.tag} est donné à {claimant_member.name}",
+        template="pool_claimed", context={**context, "member": donor_member},
+        link=absolute_url("lifecycle.pool"), object_type="asset", object_id=asset.id, exclude=actor)
     count += enqueue_for_users(
         _member_users(claimant_member.id, Role.SECRETARY), kind="pool", event_key=f"pool:{listing.id}:claimed_for",
-        subject=f"Bourse de réemploi : l'équipement {asset.tag} est attribué à {claimant_member.name}",
+        subject=f"Bourse de réemploi : l'équipement {asset.tag} est donné à {claimant_member.name}",
         template="pool_claimed_for", context={**context, "member": claimant_member},
         link=absolute_url("lifecycle.show", asset_id=asset.id), object_type="asset", object_id=asset.id,
         exclude=actor)
     return count
+
+
+def pool_declined(listing, asset, donor_member, claimant_member, actor, reason: str) -> int:
+    """The donor declined the claim: to the claimant's secretaries, with the reason."""
+    return enqueue_for_users(
+        _member_users(claimant_member.id, Role.SECRETARY), kind="pool",
+        event_key=f"pool:{listing.id}:declined:{claimant_member.id}",
+        subject=f"Bourse de réemploi : {donor_member.name} ne donne pas l'équipement {asset.tag}",
+        template="pool_declined",
+        context={"listing": listing, "asset": asset, "donor": donor_member, "claimant": claimant_member,
+                 "actor": actor, "reason": reason, "member": claimant_member},
+        link=absolute_url("lifecycle.pool"), object_type="asset", object_id=asset.id, exclude=actor)
 
 
 # --- contracts, campaigns, warranties (the daily scan) -------------------------------------------

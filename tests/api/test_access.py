@@ -91,6 +91,14 @@ API_ROUTES: dict[str, ApiRule] = {
     "api.list_pool": ApiRule(ALL, lambda c: "/api/v1/pool"),
     "api.claim": ApiRule(MANAGE, lambda c: f"/api/v1/pool/{c['asset_b'].tag}/claim", methods=("POST",),
                          body=lambda c: {"member_id": c["member_a"].id}, ok=(200, 409)),
+    # the donor's answer to a claim: on its own asset only (another member's: 404); nothing reserved here: 409
+    "api.confirm_claim": ApiRule(MANAGE, lambda c: f"/api/v1/pool/{c['asset_a'].tag}/confirm", methods=("POST",),
+                                 other_member_url=lambda c: f"/api/v1/pool/{c['asset_b'].tag}/confirm",
+                                 ok=(200, 404, 409)),
+    "api.decline_claim": ApiRule(MANAGE, lambda c: f"/api/v1/pool/{c['asset_a'].tag}/decline", methods=("POST",),
+                                 body={"reason": "Promis à l'école"},
+                                 other_member_url=lambda c: f"/api/v1/pool/{c['asset_b'].tag}/decline",
+                                 ok=(200, 404, 409)),
     # tenders: purchasing officers and admin (as on the web)
     "api.list_tenders": ApiRule(OFFICERS, lambda c: "/api/v1/tenders"),
     "api.get_tender": ApiRule(OFFICERS, lambda c: f"/api/v1/tenders/{c['tender'].id}"),

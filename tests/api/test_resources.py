@@ -354,11 +354,30 @@ def test_offer_erase_and_claim_first_claim_wins(api, world, make_user, make_memb
     assert erased.status_code == 201 and erased.get_json()["events"][-1]["kind"] == "erasure"
     claimed = claimer.post(f"/api/v1/pool/{tag}/claim", json={})
     assert claimed.status_code == 200, claimed.get_json()
-    assert claimed.get_json()["member"]["id"] == world["member_b"].id
-    third = api.as_(token_for(make_user(role=Role.SECRETARY, member=make_member(name="Commune Gamma"))))
+    body = claimed.get_json()
+    assert (body["status"], body["reserved_for"]["id"]) == ("reserved", world["member_b"].id)
+    assert body["decline_until"] > body["reserved_dt"]
+    gamma = make_member(name="Commune Gamma")
+    third = api.as_(token_for(make_user(role=Role.SECRETARY, member=gamma)))
     taken = third.post(f"/api/v1/pool/{tag}/claim", json={})
     assert taken.status_code == 409 and taken.get_json()["code"] == "listing_taken"
     assert claimer.post("/api/v1/pool/NOPE-0/claim", json={}).status_code == 404
+
+    # only the donor answers: the claimant cannot decline nor confirm for it
+    assert claimer.post(f"/api/v1/pool/{tag}/decline", json={"reason": "non"}).status_code == 404
+    assert claimer.post(f"/api/v1/pool/{tag}/confirm").status_code == 404
+    no_reason = owner.post(f"/api/v1/pool/{tag}/decline", json={"reason": "  "})
+    assert no_reason.status_code == 422
+    declined = owner.post(f"/api/v1/pool/{tag}/decline", json={"reason": "Promis à l'école"})
+    assert declined.status_code == 200 and declined.get_json()["status"] == "open"
+    assert declined.get_json()["reserved_for"] is None
+    again = claimer.post(f"/api/v1/pool/{tag}/claim", json={})
+    assert again.status_code == 409 and again.get_json()["code"] == "claim_declined"
+    assert third.post(f"/api/v1/pool/{tag}/claim", json={}).get_json()["status"] == "reserved"
+    given = owner.post(f"/api/v1/pool/{tag}/confirm")
+    assert given.status_code == 200 and given.get_json()["status"] == "claimed"
+    assert third.get(f"/api/v1/assets/{tag}").get_json()["member"]["id"] == gamma.id
+    assert owner.post(f"/api/v1/pool/{tag}/confirm").status_code == 404  # no longer the donor's asset
 
 
 def test_staff_claim_names_the_member(api, world):

@@ -270,6 +270,7 @@ def test_an_asset_given_through_the_pool_does_not_take_its_former_members_files(
                              certificate_ref="C-1", actor=dw["secretary_a"])
     listing = pool_services.offer_to_pool(dw["asset_a"], condition="good", note="", actor=dw["secretary_a"])
     pool_services.claim_listing(listing, dw["member_b"].id, dw["secretary_b"])
+    pool_services.confirm_claim(listing, None)
     db.session.flush()
 
     _login(browser, "secretary@b.test")  # the new holder sees the asset, not Alpha's invoice

@@ -11,12 +11,15 @@ from playwright.sync_api import Page, expect
 from tests.e2e.support import check_accessibility, login, save_page_screenshot
 from tests.e2e.test_small_screen import assert_no_horizontal_scroll
 
-PERSONAS = ["secretaire@petite-commune.demo", "maire@petite-commune.demo", "achats@demo.local",
+PERSONAS = ["secretaire@petite-commune.demo", "secretaire@moyenne-commune.demo", "maire@petite-commune.demo",
+            "achats@demo.local",
             "durabilite@demo.local", "admin@demo.local"]
 
 
 def _rows_shown(page: Page) -> int:
-    tables = page.locator("main table.table")
+    """Rows of the list the link opened: the first table of the page, or of the part its anchor names."""
+    fragment = page.url.partition("#")[2]
+    tables = page.locator(f"main #{fragment} table.table" if fragment else "main table.table")
     if not tables.count():
         return 0
     rows = tables.first.locator("tbody tr")

@@ -90,11 +90,32 @@ def test_offer_unavailable_until_erasure_then_claimed(page: Page):
     check_accessibility(page)
     logout(page)
 
-    # 4. The petite commune asks again: the laptop is now hers, and its timeline shows both communes.
+    # 4. The petite commune asks again: the laptop is reserved for her, waiting for the donor's answer.
     login(page, CLAIMING)
     go_to(page, "Bourse de réemploi")
     pool_row(page, tag).get_by_role("button", name="Demander cet équipement").click()
-    expect(page.get_by_role("status").filter(has_text=f"Équipement {tag} attribué à votre collectivité.")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=f"Équipement {tag} réservé pour {CLAIMING_MEMBER}.")).to_be_visible()
+    waiting = page.get_by_role("table", name="Vos demandes en attente de réponse")
+    expect(waiting).to_contain_text(tag)
+    expect(waiting).to_contain_text(OFFERING_MEMBER)
+    expect(pool_row(page, tag)).to_have_count(0)
+    check_accessibility(page)
+    logout(page)
+
+    # 5. The moyenne commune is asked on the laptop's page and gives it at once.
+    login(page, OFFERING)
+    open_asset_by_tag(page, tag)
+    expect(page.get_by_role("heading", name="Demandé dans la bourse de réemploi")).to_be_visible()
+    expect(page.locator("#pool-reservation")).to_contain_text(f"{CLAIMING_MEMBER} demande cet équipement")
+    check_accessibility(page)
+    page.get_by_role("button", name=f"Donner à {CLAIMING_MEMBER} maintenant").click()
+    expect(page.get_by_role("status").filter(has_text=f"Équipement {tag} donné à {CLAIMING_MEMBER}.")).to_be_visible()
+    check_accessibility(page)
+    logout(page)
+
+    # 6. The laptop is now the petite commune's, and its timeline shows both communes.
+    login(page, CLAIMING)
+    open_asset_by_tag(page, tag)
     expect(page.get_by_role("heading", name=re.compile(f"^{tag} — "), level=1)).to_be_visible()
     check_accessibility(page)
     timeline = page.locator("ol.timeline")

@@ -76,6 +76,7 @@ def world(make_member, make_user, make_offer, make_asset):
                           certificate_ref="EFF-1", actor=user_b)
     listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=user_b)
     pool_services.claim_listing(listing, a.id, user_a)
+    pool_services.confirm_claim(listing, None)
     db.session.flush()
     return {"a": a, "b": b, "user_a": user_a}
 

@@ -50,6 +50,9 @@ def test_demo_walkthrough_offer_refused_claim_erasure_then_both_members_in_timel
 
     claimed = petite.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
     assert claimed.status_code == 302
+    # the donor is asked and gives it at once
+    assert "Saint-Julien-de-Crempse demande cet équipement" in moyenne_user.get(page).get_data(as_text=True)
+    assert moyenne_user.post_form(f"/lifecycle/pool/{listing.id}/confirm", {}, page=page).status_code == 302
     html = petite.get(page).get_data(as_text=True)
     assert tag in html and f"de {moyenne.name}" in html and "Saint-Julien-de-Crempse" in html
 

@@ -99,7 +99,7 @@ def _race(work_items):
 
 
 def test_two_simultaneous_claims_one_wins(app, threaded_session):
-    from lifecycle.assets.models import Asset
+    from lifecycle.assets.models import Asset, AssetEvent
     from lifecycle.pool import services as pool_services
     from lifecycle.pool.models import PoolListing
 
@@ -120,10 +120,59 @@ def test_two_simultaneous_claims_one_wins(app, threaded_session):
     assert "n'est plus disponible" in refusal
     with db.engine.connect() as conn:
         owner = conn.execute(select(Asset.member_id).where(Asset.id == asset_id)).scalar_one()
-        claimed_by = conn.execute(select(PoolListing.claimed_by_member_id)
-                                  .where(PoolListing.id == listing_id)).scalar_one()
+        status, reserved_for = conn.execute(select(PoolListing.status, PoolListing.claimed_by_member_id)
+                                            .where(PoolListing.id == listing_id)).one()
+        reserved_events = conn.execute(select(AssetEvent.to_member_id).where(
+            AssetEvent.asset_id == asset_id, AssetEvent.kind == "reserved")).scalars().all()
     winner = members[1].id if results[0] == "ok" else members[2].id
-    assert owner == winner == claimed_by
+    # the winner's claim reserves the item (the donor keeps it until it confirms or its delay ends)
+    assert (status, reserved_for, reserved_events, owner) == ("reserved", winner, [winner], members[0].id)
+
+
+@pytest.mark.parametrize("second", ["confirm", "due"])
+def test_the_donor_declining_while_the_gift_is_confirmed_one_wins_with_one_event(app, threaded_session, second):
+    """The donor's decline against its colleague's confirmation, or against the periodic confirmation at the very
+    end of the delay: one decision, one event, the asset where that decision put it."""
+    from datetime import timedelta
+
+    from lifecycle.assets.models import Asset, AssetEvent
+    from lifecycle.pool import services as pool_services
+    from lifecycle.pool.models import PoolListing
+    from purchasing.db_types import utcnow
+
+    session, created = threaded_session
+    members, asset_id, listing_id = _setup(session, created, offer=True)
+    pool_services.claim_listing(session.get(PoolListing, listing_id), members[1].id, None)
+    session.commit()
+    session.remove()
+
+    def decline():
+        listing = db.session.get(PoolListing, listing_id)
+        assert listing.status == "reserved"
+        return lambda: pool_services.decline_claim(listing, None, "Promis à l'école")
+
+    def confirm():
+        listing = db.session.get(PoolListing, listing_id)
+        assert listing.status == "reserved"
+        if second == "confirm":
+            return lambda: pool_services.confirm_claim(listing, None)
+        # the periodic task, run as if the delay ended the instant after the decline's check
+        def run_due():
+            if pool_services.confirm_due_claims(now=utcnow() + timedelta(days=30)) == 0:
+                raise ConflictError("skipped", code="reservation_decided")
+        return run_due
+
+    results = _race([decline, confirm])
+    assert sorted(r.split(":")[0] for r in results) == ["conflict", "ok"], results
+    with db.engine.connect() as conn:
+        status = conn.execute(select(PoolListing.status).where(PoolListing.id == listing_id)).scalar_one()
+        owner = conn.execute(select(Asset.member_id).where(Asset.id == asset_id)).scalar_one()
+        decisions = conn.execute(select(AssetEvent.kind).where(
+            AssetEvent.asset_id == asset_id, AssetEvent.kind.in_(("claimed", "claim_declined")))).scalars().all()
+    if results[0] == "ok":  # the decline won
+        assert (status, owner, decisions) == ("open", members[0].id, ["claim_declined"])
+    else:
+        assert (status, owner, decisions) == ("claimed", members[1].id, ["claimed"])
 
 
 def test_two_racing_transitions_one_wins(app, threaded_session):

@@ -46,6 +46,7 @@ def world(make_member, make_user, make_offer, make_asset):
                             certificate_ref="EFF-1", actor=user_a)
     listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=user_a)
     pool_services.claim_listing(listing, b.id, user_b)
+    pool_services.confirm_claim(listing, None)
     return {"epci": epci, "a": a, "b": b}
 
 

@@ -84,6 +84,12 @@ def test_claim_refused_until_erasure_then_identity_kept(make_member, make_user, 
     services.record_erasure(asset, method="nist_purge", performed_on=date.today(), operator="Atelier",
                             certificate_ref="CERT-1", actor=giver_user)
     pool_services.claim_listing(listing, taker.id, taker_user)
+    # reserved for the taker: the giver keeps it until it confirms (or its delay to decline ends)
+    assert (listing.status, listing.claimed_by_member_id, asset.member_id, asset.status) == (
+        "reserved", taker.id, giver.id, "in_pool")
+    with pytest.raises(ConflictError):
+        pool_services.claim_listing(listing, make_member().id, taker_user)
+    pool_services.confirm_claim(listing, giver_user)
     assert asset.member_id == taker.id and asset.tag == tag and asset.status == "in_stock"
     assert listing.status == "claimed" and listing.claimed_by_member_id == taker.id
     claimed = [e for e in services.asset_timeline(asset) if e.kind == "claimed"][0]

@@ -56,11 +56,23 @@ def test_pool_scenario_claim_refused_until_erasure_then_timeline_shows_both(
     row = row[:row.index("</tr>")]
     assert "effacées le" in row and "Demander cet équipement" in row and "moins d'un an" not in row
     response = taker.post_form(f"/lifecycle/pool/{listing.id}/claim", {}, page="/lifecycle/pool")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/lifecycle/pool")
+    pool = taker.get("/lifecycle/pool").get_data(as_text=True)
+    start = pool.index('id="my-reservations-section"')
+    mine = pool[start:pool.index("</section>", start)]
+    assert tag in mine and "Moyenne-sur-Test" in mine  # her request, waiting for the donor
+    assert f'data-key="{tag}"' not in pool[:start]  # no longer offered to the others
+    db.session.expire_all()
+    assert db.session.get(Asset, laptop.id).member_id == moyenne.id  # the donor keeps it until it answers
+    # the donor is asked on the asset's page, and gives it
+    html = giver.get(page).get_data(as_text=True)
+    assert "Petite-sur-Test demande cet équipement" in html and "Refuser la demande" in html
+    response = giver.post_form(f"/lifecycle/pool/{listing.id}/confirm", {}, page=page)
     assert response.status_code == 302
     db.session.expire_all()
     asset = db.session.get(Asset, laptop.id)
     assert asset.member_id == petite.id and asset.tag == tag
-    html = taker.get(response.headers["Location"]).get_data(as_text=True)
+    html = taker.get(f"/lifecycle/assets/{laptop.id}").get_data(as_text=True)
     assert "de Moyenne-sur-Test" in html and "à Petite-sur-Test" in html
     assert "Effacement des données" in html and "Proposé dans la bourse" in html
     # the giver no longer sees it
@@ -249,7 +261,8 @@ def test_staff_claim_for_a_member_and_pool_queries_are_bounded(browser, make_mem
                                  page="/lifecycle/pool")
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Asset, listing.asset_id).member_id == receiver.id
+    reserved = db.session.get(PoolListing, listing.id)
+    assert (reserved.status, reserved.claimed_by_member_id) == ("reserved", receiver.id)
 
 
 def test_staff_claim_beyond_the_member_select_limit_asks_for_the_members_number(app, browser, make_member,
@@ -275,7 +288,8 @@ def test_staff_claim_beyond_the_member_select_limit_asks_for_the_members_number(
                                  page="/lifecycle/pool")
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Asset, listing.asset_id).member_id == receiver.id
+    reserved = db.session.get(PoolListing, listing.id)
+    assert (reserved.status, reserved.claimed_by_member_id) == ("reserved", receiver.id)
 
 
 def test_inventory_and_asset_pages_in_english(browser, make_member, make_user, make_asset):

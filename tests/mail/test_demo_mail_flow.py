@@ -26,6 +26,11 @@ def _path(url: str) -> str:
 
 def test_order_approval_and_purchase_order_reach_the_mailboxes(app, browser, mailbox, deliver):
     load_demo(seed=2026)
+    # what the demo itself leaves in the outbox: the reuse-pool request waiting for the moyenne commune
+    assert deliver().sent == 1
+    [asked] = mailbox.to("secretaire@moyenne-commune.demo")
+    assert "demande votre équipement" in asked.subject
+    mailbox.received.clear()
     offer = demo_laptop_offer()
     browser.login("secretaire@petite-commune.demo", "demo")
     page = f"/catalogue/products/{offer.product_id}"

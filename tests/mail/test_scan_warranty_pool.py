@@ -149,18 +149,32 @@ def test_a_bad_warranty_date_is_a_row_error(app, people):
 
 
 def test_pool_claims_tell_the_donor_and_the_claimant(app, people):
+    from purchasing.notifications.models import Notification
+
     asset = lifecycle.create_asset(member_id=people["b"].id, category=_laptop(), designation="Portable donné")
     # the donor must have recorded the erasure before the claim
     lifecycle.record_erasure(asset, method="nist_purge", performed_on=date.today(), operator="Atelier",
                              certificate_ref="C-1", actor=None)
     listing = pool_services.offer_to_pool(asset, condition="good", note="", actor=people["sec_b"])
-    # the purchasing officer claims it on behalf of Alpha
+    # the purchasing officer claims it on behalf of Alpha: the donor is asked, with the date its right ends
     pool_services.claim_listing(listing, people["a"].id, people["officer"])
     [donor] = _to("sec@beta.test")
-    assert donor.kind == "pool" and "attribué à Commune Alpha" in donor.subject and "Commune Bêta" in donor.text_body
+    assert donor.kind == "pool" and "Commune Alpha demande votre équipement" in donor.subject
+    assert "Commune Bêta" in donor.text_body and "refuser en disant pourquoi jusqu'au" in donor.text_body
+    assert f"/lifecycle/assets/{asset.id}" in donor.link
+    [asked] = db.session.scalars(select(Notification).where(Notification.user_id == people["sec_b"].id)).all()
+    assert asked.link.endswith(f"/lifecycle/assets/{asset.id}") and not asked.is_read
     claimants = [m for m in _to("sec@alpha.test") + _to("sec2@alpha.test")]
     assert len(claimants) == 2 and all("pour Commune Alpha" in m.text_body for m in claimants)
-    assert f"/lifecycle/assets/{asset.id}" in claimants[0].link
+    assert all("réservé" in m.subject for m in claimants)
+    # the donor gives it: the claimant's secretaries are told it is theirs, the donor's request is settled
+    pool_services.confirm_claim(listing, people["sec_b"])
+    given = [m for m in _to("sec@alpha.test") + _to("sec2@alpha.test") if "donné" in m.subject]
+    assert len(given) == 2 and all("figure désormais dans votre inventaire" in m.text_body for m in given)
+    assert f"/lifecycle/assets/{asset.id}" in given[0].link
+    assert len(_to("sec@beta.test")) == 1  # the donor who confirmed is not told what she just did
+    db.session.refresh(asked)
+    assert asked.is_read
 
     # a secretary who claims herself is not told what she just did; her colleague is
     second = lifecycle.create_asset(member_id=people["b"].id, category=_laptop(), designation="Écran donné")
@@ -168,4 +182,8 @@ def test_pool_claims_tell_the_donor_and_the_claimant(app, people):
                              certificate_ref="C-2", actor=None)
     listing = pool_services.offer_to_pool(second, condition="good", note="", actor=people["sec_b"])
     pool_services.claim_listing(listing, people["a"].id, people["sec_a"])
-    assert len(_to("sec@alpha.test")) == 1 and len(_to("sec2@alpha.test")) == 2
+    assert len(_to("sec@alpha.test")) == 2 and len(_to("sec2@alpha.test")) == 3
+    # declined: the claimant's secretaries are told why
+    pool_services.decline_claim(listing, people["sec_b"], "Promis à l'école de la commune")
+    declined = [m for m in _to("sec@alpha.test") if "ne donne pas" in m.subject]
+    assert len(declined) == 1 and "Motif : Promis à l'école de la commune" in declined[0].text_body

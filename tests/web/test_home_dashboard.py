@@ -89,13 +89,16 @@ def list_rows(html: str, after: str | None = None) -> int:
     return sum(1 for row in rows if "colspan" not in row)
 
 
-def assert_count_matches_list(browser, key: str, expected: int) -> str:
+def assert_count_matches_list(browser, key: str, expected: int, after: str | None = None) -> str:
+    """The home page's count ``key`` equals the rows of the list it links to: the page's first table, the table
+    after the link's anchor, or the one after the text ``after``."""
     home = browser.get("/").get_data(as_text=True)
     count, href = need(home, key)
     assert count == expected, (key, count, expected)
     page = browser.get(href)
     assert page.status_code == 200, (href, page.status_code)
-    after = 'id="unpublished-title"' if "#unpublished-title" in href else None
+    if "#" in href:
+        after = f'id="{href.split("#", 1)[1]}"'
     html = page.get_data(as_text=True)
     shown = list_rows(html, after) if (after is None or after in html) else 0
     assert shown == count, (key, href, shown, count)
@@ -132,11 +135,22 @@ def test_secretary_counts_equal_the_linked_lists_and_stay_within_her_member(worl
     pool_services.offer_to_pool(_asset(b, "laptop"), condition="good", note="", actor=sec_b)  # not erased: not yet
     pool_services.offer_to_pool(_asset(b, "monitor_24"), condition="good", note="", actor=sec_b)  # not my category
     pool_services.offer_to_pool(mine, condition="good", note="", actor=sec_a)  # my own offer
+    # claims of her own offers wait for her answer; another member's offer reserved by her is not one
+    mine_too, theirs = _asset(a, "laptop"), _asset(b, "laptop")
+    for asset, member in ((mine_too, a), (theirs, b)):
+        db.session.add(DataErasure(asset_id=asset.id, member_id=member.id, method="nist_purge",
+                                   performed_on=date(2026, 1, 5), operator="Atelier", certificate_ref="EFF-2"))
+    db.session.flush()
+    asked = pool_services.offer_to_pool(mine_too, condition="good", note="", actor=sec_a)
+    pool_services.claim_listing(asked, b.id, sec_b)
+    wanted = pool_services.offer_to_pool(theirs, condition="good", note="", actor=sec_b)
+    pool_services.claim_listing(wanted, a.id, sec_a)  # reserved for her: no longer an offer to match
     db.session.flush()
     browser.login("sec-a@test.local")
     assert_count_matches_list(browser, "orders_submitted", 2)
     assert_count_matches_list(browser, "deliveries_due", 2)
-    assert_count_matches_list(browser, "pool_matching", 1)
+    assert_count_matches_list(browser, "pool_requests", 1)
+    assert_count_matches_list(browser, "pool_matching", 1, after="Équipements disponibles")
     assert_count_matches_list(browser, "past_lifetime", 1)
 
 
@@ -146,7 +160,7 @@ def test_zero_is_shown_and_says_nothing_waits(world, browser, make_member, make_
     _order(world["a"], world["sec_a"], world["offer"], "submitted")  # someone else's
     browser.login("gamma@test.local")
     home = browser.get("/").get_data(as_text=True)
-    for key in ("orders_submitted", "deliveries_due", "pool_matching", "past_lifetime"):
+    for key in ("orders_submitted", "deliveries_due", "pool_requests", "pool_matching", "past_lifetime"):
         assert need(home, key)[0] == 0
     assert "Rien ne vous attend pour le moment." in home
     assert 'class="tiles"' not in home  # no more tiles repeating the menu

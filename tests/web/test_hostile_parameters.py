@@ -90,6 +90,7 @@ WALK: dict[str, Walk] = {
         "lifecycle.labels", "lifecycle.change_status", "lifecycle.placement", "lifecycle.erasure",
         "lifecycle.offer", "lifecycle.repair", "lifecycle.close_repair", "lifecycle.retire",
         "lifecycle.create_asset", "lifecycle.pool", "lifecycle.claim", "lifecycle.withdraw",
+        "lifecycle.confirm_claim", "lifecycle.decline_claim",
         "lifecycle.import_template", "lifecycle.audits", "lifecycle.audit_show", "lifecycle.audit_scan",
         "lifecycle.audit_close", "lifecycle.agent_tokens", "lifecycle.revoke_agent_token",
         # the agents' endpoint: the token in the path is walked; the body is the agent's (tests/lifecycle/test_agents.py)
@@ -101,6 +102,7 @@ WALK: dict[str, Walk] = {
         "api.create_purchase_order", "api.get_purchase_order", "api.send_purchase_order", "api.record_delivery",
         "api.purchase_order_order_x", "api.purchase_order_pdf",
         "api.list_assets", "api.get_asset", "api.record_erasure", "api.offer_asset", "api.list_pool", "api.claim",
+        "api.confirm_claim", "api.decline_claim",
         "api.list_tenders", "api.get_tender", "api.sustainability_report",
         # campaign commitments, security log, documents, e-mail and accounts by e-mail, background jobs
         "campaigns.approve_commitment", "campaigns.reject_commitment", "security.log", "purchase_orders.contract",
@@ -136,6 +138,7 @@ WALK: dict[str, Walk] = {
     "orders.update_cart": Walk(form=_cart_form, fields=("qty-{line}",)),
     "purchase_orders.create": Walk(form=lambda c: {"contract_id": str(c["offer"].contract_id)}),
     "lifecycle.claim": Walk(form=lambda c: {"member_id": str(c["member_a"].id)}),
+    "lifecycle.decline_claim": Walk(form=lambda c: {"decline-reason": "Promis à l'école"}),
     "lifecycle.import_inventory": Walk(form=lambda c: {"member_id": str(c["member_a"].id), "dry_run": "y"},
                                        files=("file",)),
     "tenders.upload_bid": Walk(form=lambda c: {"supplier_id": str(c["supplier"].id)}, files=("price_list",)),

@@ -219,6 +219,13 @@ ROUTES: dict[str, Rule] = {
                             methods=("POST",)),
     "lifecycle.withdraw": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_a'].id}/withdraw", methods=("POST",),
                                other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/withdraw"),
+    # the donor's answer to a claim: its own member's listing (another member's: 404)
+    "lifecycle.confirm_claim": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_a'].id}/confirm",
+                                    methods=("POST",),
+                                    other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/confirm"),
+    "lifecycle.decline_claim": Rule(MANAGE, lambda c: f"/lifecycle/pool/{c['listing_a'].id}/decline",
+                                    methods=("POST",),
+                                    other_member_url=lambda c: f"/lifecycle/pool/{c['listing_b'].id}/decline"),
     "lifecycle.import_inventory": Rule(MANAGE, lambda c: "/lifecycle/import", methods=("GET", "POST")),
     "lifecycle.import_template": Rule(MANAGE, lambda c: "/lifecycle/import/template.csv"),
     # the mapping step: without a file waiting in the session, back to the upload page
