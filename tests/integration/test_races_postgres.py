@@ -519,10 +519,12 @@ def test_pool_listing_claimed_by_eight_members_at_once(pg):
         return work
 
     winner = one_winner(race(pg, [claim(m) for m in claimers]), loser_codes=("listing_taken", "status_changed"))
-    assert scalar(select(Asset.member_id).where(Asset.id == asset_id)) == claimers[winner]
+    # the winner's claim reserves it: the donor keeps it until it answers (or its delay ends)
+    assert scalar(select(Asset.member_id).where(Asset.id == asset_id)) == w["member"].id
     assert scalar(select(PoolListing.claimed_by_member_id).where(PoolListing.id == listing_id)) == claimers[winner]
+    assert scalar(select(PoolListing.status).where(PoolListing.id == listing_id)) == "reserved"
     assert scalars(select(AssetEvent.kind).where(AssetEvent.asset_id == asset_id).order_by(AssetEvent.id)) == [
-        "created", "offered", "claimed"]
+        "created", "offered", "reserved"]
 
 
 def test_asset_moved_eight_times_at_once(pg):
