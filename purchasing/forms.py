@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field
 from wtforms.validators import StopValidation
 from wtforms.fields import BooleanField, DecimalField, StringField
+from wtforms.fields import DateField as _WTFormsDateField
 from wtforms.fields.choices import Choice
 from wtforms.widgets import Select, TextInput, html_params
 from wtforms.fields import IntegerField as _WTFormsIntegerField
@@ -154,6 +155,18 @@ def choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+#: the days a date field reads: the date picker's ISO value, or the day as typed in French where the browser shows a
+#: plain text box instead of a picker (the field's hint says jj/mm/aaaa)
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+class DateField(_WTFormsDateField):
+    """A date input (``type="date"``) that also reads "31/12/2026" typed without a picker."""
+
+    def __init__(self, label=None, validators=None, format=None, **kwargs):  # noqa: A002 - WTForms' name
+        super().__init__(label, validators, format=format or list(DATE_FORMATS), **kwargs)
+
+
 def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -239,5 +252,5 @@ class PickerField(StringField):
         self.data = found.pop()
 
 
-__all__ = ["CONFIRMATION_REQUIRED", "ConfirmField", "FastSelect", "FrenchDecimalField", "IntegerField", "ListSelect", "PickerField", "choice_id",
+__all__ = ["CONFIRMATION_REQUIRED", "ConfirmField", "DATE_FORMATS", "DateField", "FastSelect", "FrenchDecimalField", "IntegerField", "ListSelect", "PickerField", "choice_id",
            "choices", "strip_filter", "Field"]

@@ -7,14 +7,14 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from lifecycle.domain.erasure import check_certificate_ref
 from lifecycle.domain.states import ASSET
 from purchasing.domain.errors import DomainError
 from purchasing.domain.identifiers import is_valid_siret
-from purchasing.forms import ConfirmField, FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import choice_id, choices, ConfirmField, DateField, FrenchDecimalField, strip_filter
 
 CONDITION_LABELS = {"new": _l("Neuf"), "good": _l("Bon état"), "fair": _l("État correct"), "poor": _l("Usé")}
 ERASURE_LABELS = {"nist_clear": _l("NIST SP 800-88 — Clear (effacement)"),

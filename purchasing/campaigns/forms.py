@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from purchasing.forms import ConfirmField, IntegerField, PickerField, strip_filter
+from purchasing.forms import ConfirmField, DateField, IntegerField, PickerField, strip_filter
 
 
 class CampaignForm(FlaskForm):

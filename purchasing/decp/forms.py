@@ -5,10 +5,10 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, TextAreaField
+from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from purchasing.forms import FrenchDecimalField, IntegerField, strip_filter
+from purchasing.forms import DateField, FrenchDecimalField, IntegerField, strip_filter
 
 
 class NotificationForm(FlaskForm):

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from purchasing.domain.identifiers import is_valid_insee_code, is_valid_siren, is_valid_siret, normalise_siren
 from purchasing.domain.sites import site_key
-from purchasing.forms import IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import choice_id, choices, DateField, FrenchDecimalField, IntegerField, strip_filter
 from purchasing.members.models import MemberKind
 from purchasing.members.services import insee_taken, siren_taken, siret_taken, site_name_taken
 

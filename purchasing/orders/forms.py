@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from purchasing.forms import ConfirmField, choices, strip_filter, choice_id
+from purchasing.forms import choice_id, choices, ConfirmField, DateField, strip_filter
 
 
 def _site_choice(raw) -> int:

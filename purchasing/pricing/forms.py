@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, FormField, StringField
+from wtforms import FieldList, FormField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from purchasing.forms import IntegerField, FrenchDecimalField, strip_filter
+from purchasing.forms import DateField, FrenchDecimalField, IntegerField, strip_filter
 
 MAX_BANDS = 8
 

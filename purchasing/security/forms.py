@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from purchasing.forms import choices, strip_filter
+from purchasing.forms import choices, DateField, strip_filter
 from purchasing.security.models import EventKind, Outcome
 
 KIND_LABELS = {

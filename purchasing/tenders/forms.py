@@ -7,12 +7,12 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from purchasing.domain.decp import UnknownCpvCode, check_cpv
 
-from purchasing.forms import ConfirmField, IntegerField, FrenchDecimalField, choices, strip_filter, choice_id
+from purchasing.forms import choice_id, choices, ConfirmField, DateField, FrenchDecimalField, IntegerField, strip_filter
 from purchasing.domain.local_time import NonexistentLocalTime, paris_to_utc
 
 CRITERION_LABELS = {
