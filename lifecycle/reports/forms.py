@@ -35,6 +35,13 @@ class MemberReportForm(FlaskForm):
         self.member.set_choices(members)
 
 
+def _id_or_none(raw) -> int | None:
+    try:
+        return parse_int(raw or "", minimum=1, maximum=MAX_ID)
+    except ValueError:
+        return None
+
+
 class ReportScopeForm:
     """Reads the report's scope and year from the query string, as the form or a bookmarked address sends them.
 
@@ -52,8 +59,10 @@ class ReportScopeForm:
         self.submitted = staff and ("member" in args or "epci" in args)
         self.scope_value = args.get("scope") or default_scope
         id_raw = args.get("id") if not self.submitted else None
-        self.member_form = MemberReportForm(args, members=members,
-                                            member=id_raw if self.scope_value == "member" else None) if staff else None
+        member_id = _id_or_none(id_raw) if self.scope_value == "member" else None
+        #: an id in the address that names no member at all ("abc", 20 digits): the picker's "unknown" error
+        self.bad_member_id = self.scope_value == "member" and bool((id_raw or "").strip()) and member_id is None
+        self.member_form = MemberReportForm(args, members=members, member=member_id) if staff else None
         self.epci_raw = args.get("epci") if self.submitted else (id_raw if self.scope_value == "epci" else None)
         self.year_raw = args.get("year")
         self.default_year = default_year
@@ -68,10 +77,7 @@ class ReportScopeForm:
 
     def epci_selected(self) -> int | None:
         """The EPCI the list shows chosen (what was sent, or the one of the scope)."""
-        try:
-            return parse_int(self.epci_raw or "", minimum=1, maximum=MAX_ID)
-        except ValueError:
-            return None
+        return _id_or_none(self.epci_raw)
 
     def validate(self) -> bool:
         self.year = self._year()
@@ -104,6 +110,9 @@ class ReportScopeForm:
                 self.errors["epci"] = _l("Aucun EPCI ne correspond à ce choix : choisissez-en un de la liste.")
             return scope, epci_id if "epci" not in self.errors else None
         field = self.member
+        if self.bad_member_id:
+            field.errors = [field.unknown_message]
+            return scope, None
         if field.validate(self.member_form) and field.data is None:
             field.errors.append(_l("Choisissez l'adhérent dans la liste."))
         return scope, field.data if not field.errors else None

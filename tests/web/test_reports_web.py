@@ -124,7 +124,9 @@ def test_member_users_see_only_their_member(browser, make_member, make_user):
 @pytest.mark.parametrize("query, field", [("?year=1990", "report-year"), ("?year=2020", "report-year"),
                                           ("?year=abc", "report-year"), ("?scope=planet", "scope"),
                                           ("?scope=epci", "epci-id"), ("?scope=epci&id=999999", "epci-id"),
-                                          ("?scope=member&id=abc", "member"), ("?scope=member&id=999999", "member")])
+                                          ("?scope=member&id=abc", "member"), ("?scope=member&id=999999", "member"),
+                                          ("?scope=member&id=99999999999999999999", "member"),
+                                          ("?scope=member&id=%D9%A3", "member"), ("?scope=epci&id=%D9%A3", "epci-id")])
 def test_bad_parameters_are_a_french_error_on_their_field(officer, query, field):
     """A bad year, scope, EPCI or member (a bookmarked or typed address): the form again with the error on the
     field, no figures, never a 500."""
