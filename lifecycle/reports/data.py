@@ -283,7 +283,7 @@ def order_purchases(scope: str, scope_id: int | None, year: int) -> pd.DataFrame
         lambda r, c: {"category": r.code, "is_it": bool(r.is_it_equipment),
                       "origin": "refurbished" if r.condition == "refurbished" else "new", "lines": r.lines,
                       "quantity": int(r.quantity), "amount_ht": Decimal(r.amount_ht), "refurb_share": c[6],
-                      "recycled_amount_ht": Decimal(r.recycled_ht)})
+                      "recycled_amount_ht": Decimal(r.recycled_ht), "lifetime_years": c[5]})
 
 
 def pool_claims(scope: str, scope_id: int | None, year: int) -> pd.DataFrame:
@@ -303,7 +303,7 @@ def pool_claims(scope: str, scope_id: int | None, year: int) -> pd.DataFrame:
         rows, PURCHASE_COLUMNS, lambda r: (r.code, r.embodied_kgco2e, None, None),
         lambda r, c: {"category": r.code, "is_it": bool(r.is_it_equipment), "origin": "reuse_pool",
                       "lines": r.lines, "quantity": r.lines, "amount_ht": donation_value(r.code) * r.lines,
-                      "refurb_share": c[6], "recycled_amount_ht": Decimal("0.00")})
+                      "refurb_share": c[6], "recycled_amount_ht": Decimal("0.00"), "lifetime_years": c[5]})
 
 
 def members_with_purchases(year: int):

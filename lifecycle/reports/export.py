@@ -20,6 +20,40 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list]
+    #: the unit of every figure of the table, when it has one (the carbon table: "tCO2e par an")
+    unit: str | None = None
+    #: a sentence shown under the table (how its rows add up)
+    note: str | None = None
+
+
+class Euros(Decimal):
+    """An amount in euros, to the cent: "1 234,56 €" on the page and in print, a number with a euro format in the
+    XLSX, "1234,56" in the CSV."""
+
+    def __new__(cls, value):
+        return super().__new__(cls, Decimal(value).quantize(Decimal("0.01")))
+
+
+def _euros(value) -> Euros | None:
+    return None if value is None else Euros(value)
+
+
+#: from this many kilograms the carbon table reads in tonnes (the ``co2e`` filter's threshold)
+TONNES_FROM_KG = 10_000
+
+
+def carbon_unit(figures: list[CarbonFigure]) -> str:
+    """"t" when the table's largest figure reaches 10 t (then every row in tonnes, one decimal), else "kg"."""
+    largest = max((abs(v) for f in figures for v in (f.low, f.central, f.high) if v == v), default=0.0)
+    return "t" if largest >= TONNES_FROM_KG else "kg"
+
+
+def _in_unit(kg: float, unit: str) -> Decimal:
+    """A figure as the table shows it: tonnes with one decimal, or whole kilograms (rounded half up, from its value at
+    a few more decimals so that the summation order of the database does not move it)."""
+    if unit == "t":
+        return Decimal(str(stable_round(kg / 1000, 1))).quantize(Decimal("0.1"))
+    return Decimal(str(stable_round(kg, 0))).quantize(Decimal("1"))
 
 
 def _pct(value) -> Decimal | None:
@@ -28,9 +62,28 @@ def _pct(value) -> Decimal | None:
     return (Decimal(str(value)) * 100).quantize(Decimal("0.1"))
 
 
-def _carbon_row(label: str, figure: CarbonFigure) -> list:
-    return [label, stable_round(figure.low, 1), stable_round(figure.central, 1), stable_round(figure.high, 1),
+def _carbon_row(label: str, figure: CarbonFigure, unit: str) -> list:
+    return [label, _in_unit(figure.low, unit), _in_unit(figure.central, unit), _in_unit(figure.high, unit),
             figure.rows_without_factor]
+
+
+def _carbon_table(carbon: dict, lab) -> Table:
+    """Every row one quantity per year, in one unit said in the column titles: the fleet's yearly footprint, then
+    each yearly saving (refurbished purchases, pool claims, longer use) and their total — the sum of the rows shown,
+    so that it recomputes from the table. The one-off manufacturing emissions of the year's purchases are not a
+    yearly figure: they are spread over the years of service inside the fleet's footprint (API:
+    ``purchases_embodied_kgco2e``)."""
+    savings = [("avoided_refurbishment", carbon["avoided_refurbishment_kgco2e_per_year"]),
+               ("avoided_reuse", carbon["avoided_reuse_kgco2e_per_year"]),
+               ("avoided_longer_use", carbon["avoided_longer_use_kgco2e_per_year"])]
+    fleet = carbon["fleet_annual_kgco2e"]
+    unit = carbon_unit([fleet] + [f for _k, f in savings] + [carbon["avoided_kgco2e_per_year"]])
+    rows = [_carbon_row(lab("fleet_annual"), fleet, unit)] + [_carbon_row(lab(k), f, unit) for k, f in savings]
+    total = [lab("avoided_total")] + [sum((row[i] for row in rows[1:]), Decimal(0)) for i in (1, 2, 3)] + [None]
+    per_year = lab("unit_t_per_year") if unit == "t" else lab("unit_kg_per_year")
+    columns = [lab("indicator")] + [f"{lab(k)} ({per_year})" for k in ("low", "central", "high")] + \
+        [lab("without_factor")]
+    return Table("carbon", lab("carbon"), columns, rows + [total], unit=per_year, note=lab("carbon_note"))
 
 
 def report_tables(report: Report, labels: dict) -> list[Table]:
@@ -68,11 +121,11 @@ def report_tables(report: Report, labels: dict) -> list[Table]:
 
     purchases = report.purchases
     tables.append(Table("purchases", lab("purchases"), [lab("origin"), lab("units"), lab("amount_ht")], [
-        [origin_name.get(origin, origin), values["units"], values["amount_ht"]]
+        [origin_name.get(origin, origin), values["units"], _euros(values["amount_ht"])]
         for origin, values in purchases.get("by_origin", {}).items()
     ] + [
-        [lab("it_amount_ht") or "it_amount_ht", None, purchases.get("it_amount_ht")],
-        [lab("it_reuse_amount_ht") or "it_reuse_amount_ht", None, purchases.get("it_reuse_amount_ht")],
+        [lab("it_amount_ht") or "it_amount_ht", None, _euros(purchases.get("it_amount_ht"))],
+        [lab("it_reuse_amount_ht") or "it_reuse_amount_ht", None, _euros(purchases.get("it_reuse_amount_ht"))],
         [lab("reuse_share"), None, _pct(purchases.get("reuse_share"))],
         [lab("reuse_target"), None, _pct(purchases.get("reuse_target"))],
     ]))
@@ -85,15 +138,7 @@ def report_tables(report: Report, labels: dict) -> list[Table]:
         [lab("retired_reuse_target"), _pct(retired.get("retired_reuse_target"))],
     ]))
 
-    carbon = report.carbon
-    tables.append(Table("carbon", lab("carbon"),
-                        [lab("indicator"), lab("low"), lab("central"), lab("high"), lab("without_factor")], [
-        _carbon_row(lab("purchases_embodied"), carbon["purchases_embodied_kgco2e"]),
-        _carbon_row(lab("fleet_annual"), carbon["fleet_annual_kgco2e"]),
-        _carbon_row(lab("avoided_reuse"), carbon["avoided_reuse_kgco2e"]),
-        _carbon_row(lab("avoided_refurbishment"), carbon["avoided_refurbishment_kgco2e"]),
-        _carbon_row(lab("avoided_longer_use"), carbon["avoided_longer_use_kgco2e_per_year"]),
-    ]))
+    tables.append(_carbon_table(report.carbon, lab))
 
     eol = report.end_of_life if report.end_of_life is not None else pd.DataFrame({"route": [], "count": []})
     counts = dict(zip(eol["route"], eol["count"]))
@@ -133,14 +178,45 @@ def sheet_names(tables: list[Table]) -> list[str]:
     return names
 
 
+#: the XLSX format of an amount in euros (the spreadsheet shows it with the reader's separators)
+EURO_FORMAT = '#,##0.00 "€"'
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def cell_text(value, number, eur) -> str:
+    """A cell of the page (and its print layout): counts whole, amounts in euros ("1 234,56 €"), decimals with the
+    places they carry (figures of the carbon table in whole kg or tenths of tonnes), floats with one decimal."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or isinstance(value, str):
+        return str(value)
+    if isinstance(value, Euros):
+        return eur(value)
+    if isinstance(value, int):
+        return number(value)
+    if isinstance(value, Decimal):
+        return number(value, _places(value))
+    if isinstance(value, float):
+        return number(value, 1)
+    return str(value)
+
+
 def _number_format(value) -> str | None:
-    """Counts as whole numbers, amounts (2 decimals) and figures (1 decimal) with the locale's separators."""
+    """Counts as whole numbers, amounts in euros (2 decimals), decimals with their places and floats with 1 decimal,
+    with the reader's separators."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return "#,##0"
+    if isinstance(value, Euros):
+        return EURO_FORMAT
     if isinstance(value, Decimal):
-        return "#,##0.00" if value.as_tuple().exponent <= -2 else "#,##0.0"
+        places = _places(value)
+        return "#,##0" + ("." + "0" * places if places else "")
     if isinstance(value, float):
         return "#,##0.0"
     return None

@@ -16,8 +16,9 @@ the category's ``default_lifetime_years``.
 
 ``purchases`` — the year's purchases, one row per (category, is_it, origin, carbon key): ``lines`` (order
 lines or pool claims), ``quantity``, ``amount_ht`` (Decimal), ``embodied_low/central/high`` per unit of the NEW
-equivalent and ``refurb_share`` (the avoided share r of the category, NaN when none is documented); origin
-is "new", "refurbished" or "reuse_pool".
+equivalent, ``refurb_share`` (the avoided share r of the category, NaN when none is documented) and
+``lifetime_years`` (the new equivalent's default lifetime L_new, NaN when unknown); origin is "new",
+"refurbished" or "reuse_pool".
 
 Figures with uncertainty are carried as low/central/high. Avoided emissions are always reported beside the
 footprint, never subtracted from it (carbon-method.md).
@@ -47,7 +48,7 @@ FLEET_COLUMNS = [
 RETIRED_COLUMNS = ["category", "is_it", "route", "n", "n_dated", "age_days", "n_under_max_age",
                    "default_lifetime_years"]
 PURCHASE_COLUMNS = ["category", "is_it", "origin", "lines", "quantity", "amount_ht", *EMBODIED_COLUMNS,
-                    "refurb_share", "recycled_amount_ht"]
+                    "refurb_share", "recycled_amount_ht", "lifetime_years"]
 BOUNDS = ("low", "central", "high")
 
 #: Retirement routes that count as reuse for the REEN target (décret 2023-266: réemploi ou réutilisation).
@@ -234,6 +235,17 @@ def _estimate_sum(frame: pd.DataFrame, factor: pd.Series, rows: pd.Series) -> Ca
     return CarbonFigure(sums["low"], sums["central"], sums["high"], int(rows[~has_factor].fillna(0).sum()))
 
 
+def _per_year(frame: pd.DataFrame, units: pd.Series, lifetime: pd.Series, rows: pd.Series) -> CarbonFigure:
+    """Σ embodied × units / lifetime over the groups with a factor and a lifetime; the others' ``rows`` are counted
+    as without factor."""
+    if not len(frame):
+        return CarbonFigure(0.0, 0.0, 0.0, 0)
+    usable = _num(frame, "embodied_central").notna() & lifetime.gt(0)
+    sums = {bound: float((_num(frame, f"embodied_{bound}")[usable] * units[usable] / lifetime[usable]).sum())
+            for bound in BOUNDS}
+    return CarbonFigure(sums["low"], sums["central"], sums["high"], int(rows[~usable].fillna(0).sum()))
+
+
 def _plus(a: CarbonFigure, b: CarbonFigure, *, count_rows: bool = True) -> CarbonFigure:
     return CarbonFigure(a.low + b.low, a.central + b.central, a.high + b.high,
                         a.rows_without_factor + b.rows_without_factor if count_rows else 0)
@@ -273,6 +285,15 @@ def carbon_section(fleet: pd.DataFrame, purchases: pd.DataFrame, year: int) -> d
     gain = _num(fleet, "n_extended")[extended] / default[extended] - _num(fleet, "inv_age_extended")[extended]
     avoided_longer = _estimate_sum(fleet[extended], gain, pd.Series(0, index=gain.index))
 
+    # Per year of use, as the fleet's footprint is counted (carbon-method.md, "Buying refurbished"): a refurbished
+    # unit bought in the year avoids r × E_new / L_new a year, a unit claimed from the pool E_new / L_new a year
+    # (the new purchase it replaces). Without a lifetime the row cannot be annualised: counted as without factor.
+    lifetime_new = _num(purchases, "lifetime_years") if "lifetime_years" in purchases else pd.Series(
+        float("nan"), index=purchases.index)
+    avoided_reuse_year = _per_year(purchases[pool], quantity[pool], lifetime_new[pool], lines[pool])
+    avoided_refurb_year = _per_year(purchases[documented], quantity[documented] * share[documented],
+                                    lifetime_new[documented], lines[documented])
+
     return {
         "purchases_embodied_kgco2e": _plus(embodied_new, embodied_refurb),
         "fleet_annual_kgco2e": fleet_annual,
@@ -281,6 +302,10 @@ def carbon_section(fleet: pd.DataFrame, purchases: pd.DataFrame, year: int) -> d
         "avoided_refurbishment_kgco2e": avoided_refurb,
         "avoided_longer_use_kgco2e_per_year": avoided_longer,
         "avoided_kgco2e": _plus(avoided_reuse, avoided_refurb, count_rows=False),
+        "avoided_reuse_kgco2e_per_year": avoided_reuse_year,
+        "avoided_refurbishment_kgco2e_per_year": avoided_refurb_year,
+        # the three yearly savings together: what the report's "Total évité par an" row adds up
+        "avoided_kgco2e_per_year": _plus(_plus(avoided_reuse_year, avoided_refurb_year), avoided_longer),
     }
 
 

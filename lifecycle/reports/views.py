@@ -13,8 +13,8 @@ from lifecycle.domain import agec as agec_domain
 from lifecycle.domain import targets
 from lifecycle.reports import agec, charts
 from lifecycle.reports import data as report_data
-from lifecycle.reports.forms import MemberReportForm
-from lifecycle.reports.export import report_tables, to_csv, to_xlsx
+from lifecycle.reports.forms import ReportScopeForm
+from lifecycle.reports.export import cell_text, report_tables, to_csv, to_xlsx
 from lifecycle.reports.indicators import RETIREMENT_ROUTES
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
@@ -28,6 +28,14 @@ from purchasing.params import MAX_ID, query_int
 from purchasing.scoping import get_scoped_or_404
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+
+@bp.app_template_filter("report_cell")
+def report_cell(value) -> str:
+    """A table cell as the page and its print layout show it (amounts in euros, counts, decimals)."""
+    from purchasing.i18n import format_eur, format_number
+
+    return cell_text(value, format_number, format_eur)
 
 READERS = (Role.SUSTAINABILITY_OFFICER, Role.ADMIN, Role.PURCHASING_OFFICER, Role.SECRETARY, Role.APPROVER)
 navigation.register("reports.sustainability", _l("Rapports durabilité"), READERS, order=70)
@@ -58,13 +66,18 @@ def _labels() -> dict:
         "retired": _("Équipements sortis : part réemployée"), "retired_counted": _("Équipements informatiques de moins de 10 ans sortis"),
         "retired_reused": _("dont réemployés (réemploi, don, vente)"), "retired_reuse_share": _("Part réemployée (%)"),
         "retired_reuse_target": _("Objectif légal (%)"),
-        "carbon": _("Carbone (kgCO2e)"), "low": _("Bas"), "central": _("Central"), "high": _("Haut"),
+        "carbon": _("Carbone par an"), "low": _("Bas"), "central": _("Central"), "high": _("Haut"),
+        "unit_kg_per_year": _("kgCO2e par an"), "unit_t_per_year": _("tCO2e par an"),
         "without_factor": _("Lignes sans facteur"),
-        "purchases_embodied": _("Émissions de fabrication des achats de l'année"),
         "fleet_annual": _("Empreinte annuelle du parc"),
-        "avoided_reuse": _("Évité par le réemploi (bourse)"),
-        "avoided_refurbishment": _("Évité par le reconditionné"),
-        "avoided_longer_use": _("Évité par l'allongement de la durée d'usage (par an)"),
+        "avoided_refurbishment": _("Évité par le reconditionné acheté dans l'année"),
+        "avoided_reuse": _("Évité par le réemploi (bourse) dans l'année"),
+        "avoided_longer_use": _("Évité par l'allongement de la durée d'usage"),
+        "avoided_total": _("Total évité"),
+        "carbon_note": _("Chaque ligne est une quantité par an, dans la même unité : l'empreinte du parc sur un an "
+                         "(fabrication répartie sur la durée de vie, plus l'électricité), et ce que chaque choix évite "
+                         "par année d'usage. Le total évité est la somme des trois lignes au-dessus ; il est présenté "
+                         "à côté de l'empreinte, jamais soustrait."),
         "end_of_life": _("Filières de fin de vie"), "route": _("Filière"), "count": _("Nombre"),
         "categories": categories,
         "statuses": {"in_stock": _("En stock"), "in_service": _("En service"), "in_repair": _("En réparation"),
@@ -82,38 +95,36 @@ def default_year(today: date) -> int:
     return max(FIRST_YEAR, today.year - 1)
 
 
-def _parse_scope(default_scope: bool = False):
-    """Scope and year from the query string; member users are held to their own member. ``default_scope``: the
-    user's default scope whatever the query string says (the member picker's choice was refused)."""
+def _parse_scope():
+    """Scope and year of a report's file (XLSX, CSV, the export job) from the query string, the bookmarkable
+    address the page links to; member users are held to their own member (403 for another scope, 404 for another
+    member), a bad year or scope a 400, an unknown id a 404."""
     today = date.today()
-    year = query_int("year", None, minimum=FIRST_YEAR, maximum=today.year + 1) if "year" in request.args \
+    year = query_int("year", None, minimum=FIRST_YEAR, maximum=today.year) if "year" in request.args \
         else default_year(today)
     if year is None:
         abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
-                                 first=FIRST_YEAR, last=today.year + 1))
+                                 first=FIRST_YEAR, last=today.year))
     scope = request.args.get("scope", report_data.default_scope(current_user))
-    if default_scope:
-        scope = report_data.default_scope(current_user)
     if scope not in ("territory", "epci", "member"):
         abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
-    scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") and not default_scope \
-        else None
-    if request.args.get("id") and scope_id is None and not default_scope:
+    scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
+    if request.args.get("id") and scope_id is None:
         abort(404)
     # member users held to their member (403/404), an id required below the territory (shared with the API)
     scope, scope_id, target = report_data.resolve_scope(current_user, scope, scope_id)
     return scope, scope_id, year, target, today
 
 
-def _build(default_scope: bool = False):
-    scope, scope_id, year, target, today = _parse_scope(default_scope)
+def _build():
+    scope, scope_id, year, target, today = _parse_scope()
     report = report_data.build_scope_report(scope, scope_id, year, today)
     labels = _labels()
     tables = report_tables(report, labels)
     return scope, scope_id, year, target, report, labels, tables
 
 
-def _charts(report, labels) -> list[str]:
+def _charts(report, labels, tables) -> list[str]:
     fleet = report.fleet.get("by_category_status")
     svgs = []
     if fleet is not None and not fleet.empty:
@@ -131,16 +142,14 @@ def _charts(report, labels) -> list[str]:
         [None if s is None else float(s) for s in shares], [float(t) for t in targets],
         title=_("Parts réglementaires %(year)d", year=report.year), ylabel=_("Part (%)"),
         target_label=_("Objectif légal")))
-    carbon = report.carbon
-    items = [("purchases_embodied", carbon["purchases_embodied_kgco2e"], charts.BLUE),
-             ("fleet_annual", carbon["fleet_annual_kgco2e"], charts.BLUE),
-             ("avoided_reuse", carbon["avoided_reuse_kgco2e"], charts.GREEN),
-             ("avoided_refurbishment", carbon["avoided_refurbishment_kgco2e"], charts.GREEN),
-             ("avoided_longer_use", carbon["avoided_longer_use_kgco2e_per_year"], charts.GREEN)]
-    svgs.append(charts.ranges([labels[key] for key, _f, _c in items], [f.central for _k, f, _c in items],
-                              [f.low for _k, f, _c in items], [f.high for _k, f, _c in items],
-                              colors=[c for _k, _f, c in items], title=labels["carbon"],
-                              xlabel=_("kgCO2e (barres : estimation basse – haute)")))
+    # the carbon table's rows, in its unit (per year): the chart and the table show the same figures
+    carbon = next(t for t in tables if t.key == "carbon")
+    colours = [charts.BLUE] + [charts.GREEN] * (len(carbon.rows) - 1)
+    svgs.append(charts.ranges([row[0] for row in carbon.rows], [float(row[2]) for row in carbon.rows],
+                              [float(row[1]) for row in carbon.rows], [float(row[3]) for row in carbon.rows],
+                              colors=colours, title=labels["carbon"],
+                              xlabel=_("%(unit)s (barres : estimation basse – haute)",
+                                       unit=carbon.unit)))
     eol = dict(zip(report.end_of_life["route"], report.end_of_life["count"]))
     svgs.append(charts.horizontal_bars([labels["routes"][r] for r in RETIREMENT_ROUTES],
                                        [int(eol.get(r, 0)) for r in RETIREMENT_ROUTES],
@@ -152,30 +161,50 @@ def _filename(scope: str, scope_id: int | None, year: int, extension: str) -> st
     return f"rapport-durabilite-{scope}{'-' + str(scope_id) if scope_id else ''}-{year}.{extension}"
 
 
+def _canonical(scope: str, scope_id: int | None, year: int, **extra) -> dict:
+    """The bookmarkable query of a report (the page, its files and its print layout share it)."""
+    return {"scope": scope, **({"id": scope_id} if scope_id is not None else {}), "year": year, **extra}
+
+
 @bp.get("/sustainability")
 @roles_required(*READERS)
 def sustainability():
-    member_form = None
-    if current_user.is_staff:  # staff choose a member by name (a searchable list), never by its number
-        member_form = MemberReportForm(request.args, members=member_services.member_picker_entries(active_only=False))
-        if "member" in request.args and not request.args.get("id"):
-            if member_form.validate():
-                return redirect(url_for("reports.sustainability", scope="member", id=member_form.member.data,
-                                        **({"year": request.args["year"]} if request.args.get("year") else {})))
-        elif request.args.get("scope") == "member" and request.args.get("id"):
-            member_form.member.data = query_int("id", None, minimum=1, maximum=MAX_ID)
-    refused = bool(member_form and member_form.member.errors)
-    scope, scope_id, year, target, report, labels, tables = _build(default_scope=refused)
+    """One scope form (territory, an EPCI, a member; the year) drives the page and its XLSX, CSV and print links."""
+    today = date.today()
+    staff = current_user.is_staff
+    scope, scope_id = None, None
+    if not staff:  # a member user's scope is their member: another scope a 403, another member a 404
+        scope = request.args.get("scope", report_data.default_scope(current_user))
+        if scope not in ("territory", "epci", "member"):
+            abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
+        scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
+        if request.args.get("id") and scope_id is None:
+            abort(404)
+        scope, scope_id, _target = report_data.resolve_scope(current_user, scope, scope_id)
+    epcis = report_data.epci_choices() if staff else []
+    form = ReportScopeForm(request.args, staff=staff,
+                           members=member_services.member_picker_entries(active_only=False) if staff else (),
+                           epcis=epcis, first_year=FIRST_YEAR, last_year=today.year,
+                           default_scope=report_data.default_scope(current_user), default_year=default_year(today))
+    valid = form.validate()
+    if staff and valid:
+        scope, scope_id = form.scope, form.scope_id
+        if form.submitted:
+            return redirect(url_for("reports.sustainability", **_canonical(scope, scope_id, form.year)))
+    context = dict(form=form, epcis=epcis, years=list(range(today.year, FIRST_YEAR - 1, -1)),
+                   current_year=today.year, print_mode=request.args.get("print") == "1",
+                   selected_epci=form.epci_selected() or (report_data.epci_of(scope, scope_id) if valid else None))
+    if not valid:  # the form again, its errors on their fields, what was typed kept; no figures
+        return render_template("reports/sustainability.html", report=None, year=form.year, **context), 422
+    year = form.year
+    report = report_data.build_scope_report(scope, scope_id, year, today)
+    labels = _labels()
+    tables = report_tables(report, labels)
     return render_template("reports/sustainability.html", scope=scope, scope_id=scope_id, year=year,
-                           member_form=member_form,
-                           target=target, report=report, tables=tables, charts=_charts(report, labels),
-                           years=list(range(date.today().year, FIRST_YEAR - 1, -1)),
-                           current_year=date.today().year,
-                           epcis=report_data.epci_choices() if current_user.is_staff else [],
-                           selected_epci=report_data.epci_of(scope, scope_id),
-                           print_mode=request.args.get("print") == "1", trajectory=targets.trajectory(),
-                           edited_at=utcnow(), syndicate=db.session.get(SyndicateIdentity, 1)), \
-        422 if refused else 200
+                           target=report_data.scope_target(scope, scope_id), report=report, tables=tables,
+                           charts=_charts(report, labels, tables), query=_canonical(scope, scope_id, year),
+                           trajectory=targets.trajectory(), edited_at=utcnow(),
+                           syndicate=db.session.get(SyndicateIdentity, 1), **context)
 
 
 @bp.get("/sustainability.xlsx")

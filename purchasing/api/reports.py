@@ -39,6 +39,9 @@ def report_figures(report) -> dict:
         "avoided_reuse_kgco2e": _carbon(carbon["avoided_reuse_kgco2e"]),
         "avoided_refurbishment_kgco2e": _carbon(carbon["avoided_refurbishment_kgco2e"]),
         "avoided_longer_use_kgco2e_per_year": _carbon(carbon["avoided_longer_use_kgco2e_per_year"]),
+        "avoided_reuse_kgco2e_per_year": _carbon(carbon["avoided_reuse_kgco2e_per_year"]),
+        "avoided_refurbishment_kgco2e_per_year": _carbon(carbon["avoided_refurbishment_kgco2e_per_year"]),
+        "avoided_kgco2e_per_year": _carbon(carbon["avoided_kgco2e_per_year"]),
         "end_of_life": [] if report.end_of_life is None else report.end_of_life.to_dict("records"),
     }
 

@@ -539,4 +539,13 @@ class SustainabilityReportOut(BaseModel):
     avoided_reuse_kgco2e: CarbonOut
     avoided_refurbishment_kgco2e: CarbonOut
     avoided_longer_use_kgco2e_per_year: CarbonOut
+    avoided_reuse_kgco2e_per_year: CarbonOut = Field(
+        description="Évité par an par les unités prises dans la bourse dans l'année (fabrication d'un neuf / sa "
+                    "durée de vie)")
+    avoided_refurbishment_kgco2e_per_year: CarbonOut = Field(
+        description="Évité par an par le reconditionné acheté dans l'année (part évitée × fabrication d'un neuf / "
+                    "sa durée de vie)")
+    avoided_kgco2e_per_year: CarbonOut = Field(
+        description="Total évité par an : réemploi, reconditionné et allongement de la durée d'usage (les lignes "
+                    "du tableau carbone du rapport)")
     end_of_life: list[EndOfLifeOut]

@@ -13,7 +13,7 @@ from tests.e2e.support import check_accessibility, go_to, login, save_page_scree
 
 OFFICER = "durabilite@demo.local"
 MEMBER = "Saint-Julien-de-Crempse"
-SHEETS = {"Parc par catégorie et statut", "Parc synthèse", "Achats par origine", "Carbone (kgCO2e)",
+SHEETS = {"Parc par catégorie et statut", "Parc synthèse", "Achats par origine", "Carbone par an",
           "Filières de fin de vie", "Graphiques"}
 
 
@@ -47,12 +47,16 @@ def test_territory_epci_and_member_reports_with_xlsx(page: Page, tmp_path):
     assert territory > 1000
     save_page_screenshot(page, "report-territory")
 
-    # An EPCI, chosen in the report's own form.
-    epci_form = page.get_by_role("form", name="Rapport d'un EPCI")
-    epci = epci_form.get_by_label("EPCI").locator("option").first.inner_text().strip()
-    epci_form.get_by_label("EPCI").select_option(label=epci)
-    epci_form.get_by_role("button", name="Afficher l'EPCI").click()
+    # An EPCI, chosen in the report's one scope form (scope, EPCI or member, year).
+    expect(page.locator("main form[method=get]")).to_have_count(1)
+    scope_form = page.get_by_role("form", name="Périmètre et année du rapport")
+    expect(scope_form.get_by_label("Année")).to_have_count(1)
+    scope_form.get_by_label("Un EPCI").check()
+    epci = scope_form.get_by_label("EPCI", exact=True).locator("option").nth(1).inner_text().strip()
+    scope_form.get_by_label("EPCI", exact=True).select_option(label=epci)
+    scope_form.get_by_role("button", name="Afficher le rapport").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"— {epci}")
+    expect(page).to_have_url(re.compile(r"scope=epci&id=\d+&year=\d{4}$"))
     check_accessibility(page)
     check_charts(page)
     assert 0 < fleet_count(page) < territory
@@ -75,6 +79,18 @@ def test_territory_epci_and_member_reports_with_xlsx(page: Page, tmp_path):
     member_fleet = fleet_count(page)
     assert 0 < member_fleet < territory
     save_page_screenshot(page, "report-member")
+
+    # The same member typed in the searchable picker of the report's form: the same figures.
+    scope_form = page.get_by_role("form", name="Périmètre et année du rapport")
+    scope_form.get_by_label("Un adhérent").check()
+    member_link = page.url
+    scope_form.get_by_label("Adhérent", exact=True).fill(MEMBER)
+    scope_form.get_by_role("button", name="Afficher le rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"— {MEMBER}")
+    assert fleet_count(page) == member_fleet
+    check_accessibility(page)
+    page.goto(member_link)
+    check_accessibility(page)
 
     # The spreadsheet of the page: one sheet per section, the same figures.
     with page.expect_download() as download_info:

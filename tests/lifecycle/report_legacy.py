@@ -36,8 +36,15 @@ ASSET_COLUMNS = [
 ]
 PURCHASE_COLUMNS = [
     "purchased_on", "category", "is_it", "origin", "quantity", "amount_ht", "embodied_low", "embodied_central",
-    "embodied_high", "refurb_share",
+    "embodied_high", "refurb_share", "lifetime_years",
 ]
+
+
+def _new_lifetime(code: str) -> float:
+    """The default lifetime L_new of a category (NaN without one): a purchase's yearly saving divides by it."""
+    factor = category_factor(code)
+    lifetime = factor.default_lifetime_years if factor else None
+    return float("nan") if lifetime is None else float(lifetime)
 
 
 def empty_assets() -> pd.DataFrame:
@@ -197,6 +204,20 @@ def carbon_section(assets: pd.DataFrame, purchases: pd.DataFrame, year: int, on:
     avoided_refurb = _estimate_sum(bought[refurbished & share.notna()],
                                    quantity[refurbished & share.notna()] * share[refurbished & share.notna()])
 
+    # per year of use: a refurbished unit r × E_new / L_new, a pool claim E_new / L_new, row by row
+    life = pd.to_numeric(bought["lifetime_years"], errors="coerce") if len(bought) else pd.Series(dtype=float)
+
+    def per_year(mask, units) -> CarbonFigure:
+        rows = bought[mask]
+        usable = rows["embodied_central"].notna() & life[mask].gt(0) if len(rows) else pd.Series(dtype=bool)
+        sums = {bound: float((pd.to_numeric(rows.loc[usable, f"embodied_{bound}"]) * units[usable]
+                              / life[mask][usable]).sum()) for bound in BOUNDS}
+        return CarbonFigure(sums["low"], sums["central"], sums["high"], int((~usable).sum()) if len(rows) else 0)
+
+    documented = refurbished & share.notna()
+    avoided_reuse_year = per_year(pool, quantity[pool])
+    avoided_refurb_year = per_year(documented, quantity[documented] * share[documented])
+
     fleet = fleet_on(assets, on)
     grid = grid_factor(year)
     lifetime = pd.to_numeric(fleet["expected_lifetime_years"], errors="coerce")
@@ -225,6 +246,12 @@ def carbon_section(assets: pd.DataFrame, purchases: pd.DataFrame, year: int, on:
         "avoided_kgco2e": CarbonFigure(avoided_reuse.low + avoided_refurb.low,
                                        avoided_reuse.central + avoided_refurb.central,
                                        avoided_reuse.high + avoided_refurb.high),
+        "avoided_reuse_kgco2e_per_year": avoided_reuse_year,
+        "avoided_refurbishment_kgco2e_per_year": avoided_refurb_year,
+        "avoided_kgco2e_per_year": CarbonFigure(
+            *(getattr(avoided_reuse_year, b) + getattr(avoided_refurb_year, b) + getattr(avoided_longer, b)
+              for b in BOUNDS),
+            avoided_reuse_year.rows_without_factor + avoided_refurb_year.rows_without_factor),
     }
 
 
@@ -285,6 +312,7 @@ def order_purchases(scope: str, scope_id: int | None) -> pd.DataFrame:
         "embodied_central": [carbon[r.product_id][1] for r in rows],
         "embodied_high": [carbon[r.product_id][2] for r in rows],
         "refurb_share": [carbon[r.product_id][3] for r in rows],
+        "lifetime_years": [_new_lifetime(r.code) for r in rows],
     })
     return frame[PURCHASE_COLUMNS]
 
@@ -370,7 +398,8 @@ def pool_claims(scope: str, scope_id: int | None) -> pd.DataFrame:
         records.append({"purchased_on": r.purchased_on, "category": r.category, "is_it": bool(r.is_it),
                         "origin": "reuse_pool", "quantity": 1, "amount_ht": POOL_CLAIM_VALUE_HT,
                         "embodied_low": c["embodied_low"], "embodied_central": c["embodied_central"],
-                        "embodied_high": c["embodied_high"], "refurb_share": c["refurb_share"]})
+                        "embodied_high": c["embodied_high"], "refurb_share": c["refurb_share"],
+                        "lifetime_years": _new_lifetime(r.category)})
     return pd.DataFrame(records)[PURCHASE_COLUMNS]
 
 

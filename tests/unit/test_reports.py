@@ -132,3 +132,25 @@ def test_an_empty_scope_gives_empty_figures_not_errors():
     assert report.purchases["reuse_share"] is None
     assert report.retired["retired_reuse_share"] is None
     assert report.carbon["fleet_annual_kgco2e"].central == 0
+
+
+def test_yearly_savings_of_the_years_purchases_and_their_total(assets, purchases):
+    """Per year of use (carbon-method.md): refurbished r × E_new / L_new, a pool claim E_new / L_new; the total is
+    the three yearly savings (refurbished, pool, longer use) added, as the report's carbon table shows them."""
+    lifetimes = {"laptop": 5.0, "smartphone": 2.5, "printer_laser_small": 5.0}
+    dated = [{**p, "lifetime_years": lifetimes[p["category"]]} for p in purchases]
+    carbon = report_of(assets, dated, 2026, today=date(2026, 11, 26)).carbon
+    refurbished = carbon["avoided_refurbishment_kgco2e_per_year"]
+    assert refurbished.central == pytest.approx(0.73 * 185.09 / 5)  # one refurbished laptop
+    assert refurbished.low == pytest.approx(0.73 * 175.0 / 5) and refurbished.high == pytest.approx(0.73 * 285.2 / 5)
+    pool = carbon["avoided_reuse_kgco2e_per_year"]
+    assert pool.central == pytest.approx(79.52 / 2.5) and pool.rows_without_factor == 0  # one smartphone claimed
+    longer = carbon["avoided_longer_use_kgco2e_per_year"]
+    total = carbon["avoided_kgco2e_per_year"]
+    for bound in ("low", "central", "high"):
+        assert getattr(total, bound) == pytest.approx(
+            getattr(refurbished, bound) + getattr(pool, bound) + getattr(longer, bound))
+    # without a lifetime a purchase cannot be spread over years: counted as without factor, never invented
+    undated = report_of(assets, purchases, 2026, today=date(2026, 11, 26)).carbon
+    assert undated["avoided_reuse_kgco2e_per_year"].central == 0
+    assert undated["avoided_reuse_kgco2e_per_year"].rows_without_factor == 1

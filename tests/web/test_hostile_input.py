@@ -116,7 +116,9 @@ def test_nul_in_a_form_is_refused(secretary):
 
 def test_report_year_in_other_digits_is_a_400(secretary):
     browser, _offer = secretary
-    assert browser.get("/reports/sustainability?year=%C2%B2%E0%A5%A6%E0%A5%A8%E0%A5%AB").status_code == 400
+    # a form error on the year (the page again, its error on the field), not a 500
+    assert browser.get("/reports/sustainability?year=%C2%B2%E0%A5%A6%E0%A5%A8%E0%A5%AB").status_code == 422
+    assert browser.get("/reports/sustainability.csv?year=%C2%B2%E0%A5%A6%E0%A5%A8%E0%A5%AB").status_code == 400
     assert browser.get(f"/reports/sustainability?scope=member&id={HUGE}").status_code == 404
 
 

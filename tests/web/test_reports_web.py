@@ -47,17 +47,18 @@ def _xlsx_equals_page(browser):
     book = openpyxl.load_workbook(io.BytesIO(browser.get("/reports/sustainability.xlsx").data))
     # one sheet per section named in French, then the charts
     assert book.sheetnames == ["Parc par catégorie et statut", "Parc synthèse", "Durée de vie à la sortie",
-                               "Achats par origine", "Équipements sortis part", "Carbone (kgCO2e)",
+                               "Achats par origine", "Équipements sortis part", "Carbone par an",
                                "Filières de fin de vie", "Graphiques"]
     sheet = book["Parc synthèse"]
     fleet_count = sheet["B3"].value
     assert sheet["A3"].value == "Équipements en parc"
     assert re.search(rf"<td class=\"num\">{fleet_count:,}</td>".replace(",", "\u202f"), html)
-    carbon = book["Carbone (kgCO2e)"]
-    central = carbon["C4"].value  # fleet annual footprint, central
-    assert carbon["A4"].value == "Empreinte annuelle du parc"
+    carbon = book["Carbone par an"]
+    central = carbon["C3"].value  # fleet annual footprint, central, in the territory's unit: tonnes a year
+    assert carbon["A3"].value == "Empreinte annuelle du parc" and carbon["C2"].value == "Central (tCO2e par an)"
+    assert carbon["C3"].number_format == "#,##0.0"
     shown = f"{central:,.1f}".replace(",", "\u202f").replace(".", ",")
-    assert shown in html
+    assert f'<td class="num">{shown}</td>' in html
 
 
 def _assets(member, code, count):
@@ -96,7 +97,10 @@ def test_csv_export(officer, make_member):
     assert "Objectif légal (%);;20,0" in sections["Achats par origine"]  # AGEC art. 58: 20 % in 2026
     assert "Objectif légal (%);50,0" in sections["Équipements sortis : part réemployée"]  # REEN: 50 % from 2025
     # 2 laptops 38.36 + 3 smartphones … (category factors, 2025 grid): the page's figure
-    assert sections["Carbone (kgCO2e)"][2] == "Empreinte annuelle du parc;131,4;172,8;218,2;0"
+    # in whole kilograms a year below 10 t, the unit in the column titles
+    assert sections["Carbone par an"][0] == ("Indicateur;Bas (kgCO2e par an);Central (kgCO2e par an);"
+                                             "Haut (kgCO2e par an);Lignes sans facteur")
+    assert sections["Carbone par an"][1] == "Empreinte annuelle du parc;131;173;218;0"
 
 
 def test_member_users_see_only_their_member(browser, make_member, make_user):
@@ -117,14 +121,29 @@ def test_member_users_see_only_their_member(browser, make_member, make_user):
     assert browser.get(f"/reports/sustainability.xlsx?scope=member&id={other.id}").status_code == 404
 
 
-@pytest.mark.parametrize("query, status", [("?year=1990", 400), ("?year=2020", 400), ("?year=abc", 400), ("?scope=planet", 400),
+@pytest.mark.parametrize("query, field", [("?year=1990", "report-year"), ("?year=2020", "report-year"),
+                                          ("?year=abc", "report-year"), ("?scope=planet", "scope"),
+                                          ("?scope=epci", "epci-id"), ("?scope=epci&id=999999", "epci-id"),
+                                          ("?scope=member&id=abc", "member"), ("?scope=member&id=999999", "member"),
+                                          ("?scope=member&id=99999999999999999999", "member"),
+                                          ("?scope=member&id=%D9%A3", "member"), ("?scope=epci&id=%D9%A3", "epci-id")])
+def test_bad_parameters_are_a_french_error_on_their_field(officer, query, field):
+    """A bad year, scope, EPCI or member (a bookmarked or typed address): the form again with the error on the
+    field, no figures, never a 500."""
+    response = officer.get("/reports/sustainability" + query)
+    html = unescape(response.get_data(as_text=True))
+    assert response.status_code == 422
+    error = re.search(rf'<p class="error-message" id="{field}-error">([^<]+)</p>', html)
+    assert error and re.search("invalide|Choisissez|Aucun", error.group(1)), html[:2000]
+    assert 'id="report-scope-refused"' in html and "Indicateurs clés" not in html
+
+
+@pytest.mark.parametrize("query, status", [("?year=1990", 400), ("?year=abc", 400), ("?scope=planet", 400),
                                            ("?scope=epci", 400), ("?scope=epci&id=999999", 404),
                                            ("?scope=member&id=abc", 404)])
-def test_bad_parameters_are_4xx_with_a_french_message(officer, query, status):
-    response = officer.get("/reports/sustainability" + query)
-    assert response.status_code == status
-    if status == 400:
-        assert "invalide" in response.get_data(as_text=True) or "Choisissez" in response.get_data(as_text=True)
+def test_the_files_refuse_bad_parameters_with_a_4xx(officer, query, status):
+    for suffix in (".xlsx", ".csv"):
+        assert officer.get(f"/reports/sustainability{suffix}" + query).status_code == status, suffix
 
 
 def test_a_members_report_preselects_its_epci(officer, make_member):
