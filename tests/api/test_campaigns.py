@@ -65,7 +65,10 @@ def test_the_list_reads_the_totals_in_one_query_for_the_page(api, world, make_of
 
     def queries():
         statements = []
-        listener = lambda *_a, **_k: statements.append(1)  # noqa: E731
+
+        def listener(*_args, **_kw):
+            statements.append(1)
+
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
             assert client.get("/api/v1/campaigns").status_code == 200
