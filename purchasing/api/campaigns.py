@@ -98,10 +98,12 @@ def get_campaign(campaign_id: int):
 @api_route("/campaigns/<int:campaign_id>/commitment", methods=["PUT"], roles=MEMBER, body=CommitmentIn,
            response=CampaignOut, errors=(409,), tags=("campaigns",))
 def put_commitment(campaign_id: int, body: CommitmentIn):
-    """Engager son adhérent (ou changer la quantité engagée)
+    """Engager son adhérent, changer la quantité engagée ou retirer l'engagement (quantité 0)
 
     Fixe la quantité engagée par l'adhérent de l'appelant, qui remplace la précédente (la même requête
-    répétée donne le même engagement), avant la date limite d'un achat groupé ouvert (sinon 409
+    répétée donne le même engagement) ; 0 retire l'engagement (`my_commitment.status` = `withdrawn`, il ne
+    compte plus ; 409 `no_commitment` si l'adhérent n'en a pas). Avant la date limite d'un achat groupé
+    ouvert seulement (sinon 409
     `campaign_closed`, ou `status_changed` quand la clôture vient d'avoir lieu). Au-delà du maximum de
     l'achat groupé : 409 `campaign_max_exceeded`. Au-dessus du seuil d'approbation de l'adhérent au prix
     affiché, l'engagement attend son approbateur (`my_commitment.status` = `pending`) : non approuvé à la

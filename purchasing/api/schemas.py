@@ -531,11 +531,11 @@ class SustainabilityReportOut(BaseModel):
 
 # --- grouped campaigns ---------------------------------------------------------------------------
 
-from purchasing.campaigns.models import CommitmentStatus  # noqa: E402
+from purchasing.campaigns.services import COMMITMENT  # noqa: E402
 from purchasing.domain.states import CAMPAIGN  # noqa: E402
 
 CampaignStatus = Literal[tuple(sorted(CAMPAIGN.statuses))]  # type: ignore[valid-type]
-CommitmentStatusName = Literal[tuple(s.value for s in CommitmentStatus)]  # type: ignore[valid-type]
+CommitmentStatusName = Literal[tuple(sorted(COMMITMENT.statuses))]  # type: ignore[valid-type]
 
 
 class CampaignsQuery(PageQuery):
@@ -562,10 +562,12 @@ class MyCommitmentOut(Output):
     """The caller's member's commitment."""
 
     id: int
-    quantity: int
+    quantity: int = Field(description="Quantité engagée (pour un engagement retiré : la dernière, qui ne compte "
+                                      "plus)")
     status: CommitmentStatusName = Field(description="pending : attend l'approbateur de l'adhérent avant la date "
                                                      "limite ; approved : compte ; rejected : refusé ; dropped : "
-                                                     "non approuvé à la date limite, retiré")
+                                                     "non approuvé à la date limite, retiré à la clôture ; "
+                                                     "withdrawn : retiré par l'adhérent (quantité 0)")
     committed_amount_ht: Decimal | None = Field(description="Quantité × prix unitaire de l'adhérent affiché lors de "
                                                             "l'engagement, HT : comparé au seuil d'approbation")
     unit_price_ht: Decimal | None = Field(description="Prix unitaire HT de l'adhérent fixé à la clôture (null avant)")
@@ -595,6 +597,7 @@ class CampaignOut(CampaignSummaryOut):
 
 
 class CommitmentIn(Input):
-    quantity: Int = Field(ge=1, le=DEFAULT_MAX_QUANTITY, description=(
-        "Quantité engagée par l'adhérent de l'appelant : remplace l'engagement précédent. Au-delà du maximum de "
-        "l'achat groupé : 409 `campaign_max_exceeded`"))
+    quantity: Int = Field(ge=0, le=DEFAULT_MAX_QUANTITY, description=(
+        "Quantité engagée par l'adhérent de l'appelant : remplace l'engagement précédent ; 0 retire "
+        "l'engagement (409 `no_commitment` si l'adhérent n'en a pas). Au-delà du maximum de l'achat groupé : "
+        "409 `campaign_max_exceeded`"))

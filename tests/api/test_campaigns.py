@@ -181,9 +181,70 @@ def test_a_member_user_commits_for_their_own_member_only(api, world):
     assert mine["id"] == world["commitment_a"].id and mine["quantity"] == 1
 
 
+def test_quantity_0_withdraws_the_commitment_which_no_longer_counts(api, world):
+    from purchasing.notifications.models import Notification
+
+    client = _as(api, world, Role.SECRETARY)
+    approver = world["users"][Role.APPROVER]
+    assert _put(client, _url(world, "/commitment"), {"quantity": 3}).get_json()["my_commitment"]["status"] == \
+        "pending"  # the approver is asked
+    asked = db.session.scalars(select(Notification).where(Notification.user_id == approver.id)
+                               .order_by(Notification.id.desc())).first()
+    assert not asked.is_read
+
+    response = _put(client, _url(world, "/commitment"), {"quantity": 0})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    mine = body["my_commitment"]
+    assert mine["id"] == world["commitment_a"].id and mine["status"] == "withdrawn" and mine["quantity"] == 3
+    assert body["committed_quantity"] == 1  # member B's only
+    assert _as(api, world, Role.ADMIN).get("/api/v1/campaigns").get_json()["items"][0]["committed_quantity"] == 1
+    db.session.refresh(asked)
+    assert asked.is_read  # nothing left for the approver to decide
+    # again: nothing changes (no second event); then committing again revives the same row
+    assert _put(client, _url(world, "/commitment"), {"quantity": 0}).status_code == 200
+    revived = _put(client, _url(world, "/commitment"), {"quantity": 1}).get_json()
+    assert revived["my_commitment"]["status"] == "approved" and revived["committed_quantity"] == 2
+    [row] = _commitments_of(world["campaign"].id, world["member_a"].id)
+    events = db.session.scalars(select(CommitmentEvent.to_status).where(CommitmentEvent.commitment_id == row.id)
+                                .order_by(CommitmentEvent.id)).all()
+    assert events == ["approved", "pending", "withdrawn", "approved"]
+
+
+def test_a_withdrawn_commitment_is_not_counted_at_closing_nor_ordered(api, world):
+    client = _as(api, world, Role.APPROVER)
+    assert _put(client, _url(world, "/commitment"), {"quantity": 0}).status_code == 200
+    body = _as(api, world, Role.PURCHASING_OFFICER).post(_url(world, "/close")).get_json()
+    assert body["status"] == "closed"
+    prices = {c["member"]["id"]: (c["status"], c["unit_price_ht"]) for c in body["commitments"]}
+    assert prices == {world["member_a"].id: ("withdrawn", None), world["member_b"].id: ("approved", "515.00")}
+
+
+def test_a_withdrawn_commitment_cannot_be_approved(api, world):
+    from purchasing.campaigns import services as campaigns
+    from purchasing.transitions import StatusChanged
+
+    assert _put(_as(api, world, Role.SECRETARY), _url(world, "/commitment"), {"quantity": 3}).status_code == 200
+    assert _put(_as(api, world, Role.SECRETARY), _url(world, "/commitment"), {"quantity": 0}).status_code == 200
+    commitment = db.session.get(CampaignCommitment, world["commitment_a"].id)
+    with pytest.raises(StatusChanged, match="retiré par l'adhérent"):
+        campaigns.approve_commitment(commitment, world["users"][Role.APPROVER], date.today())
+
+
+def test_withdrawing_without_a_commitment_is_409(api, world, make_member, make_user, token_for):
+    member = make_member(name="Commune Delta")
+    token = token_for(make_user(role=Role.SECRETARY, member=member))
+    db.session.commit()
+    response = _put(api.as_(token), _url(world, "/commitment"), {"quantity": 0})
+    assert response.status_code == 409
+    assert response.get_json()["code"] == "no_commitment"
+    assert response.get_json()["detail"] == ("Votre collectivité n'a pas d'engagement à retirer : la quantité doit "
+                                             "être supérieure à zéro.")
+    assert _commitments_of(world["campaign"].id, member.id) == []
+
+
 @pytest.mark.parametrize("body, field, message", [
-    ({"quantity": 0}, "quantity", "Doit être supérieur ou égal à 1."),
-    ({"quantity": -3}, "quantity", "Doit être supérieur ou égal à 1."),
+    ({"quantity": -1}, "quantity", "Doit être supérieur ou égal à 0."),
     ({"quantity": 10_001}, "quantity", "Doit être inférieur ou égal à 10000."),
     ({"quantity": "3"}, "quantity", "Nombre entier attendu."),
     ({"quantity": 2.5}, "quantity", "Nombre entier attendu."),
@@ -202,10 +263,10 @@ def test_a_quantity_outside_the_document_is_422_naming_the_field_in_french(api, 
 
 
 def test_the_quantity_error_in_english_when_asked(api, world):
-    response = _put(_as(api, world, Role.SECRETARY), _url(world, "/commitment"), {"quantity": 0},
+    response = _put(_as(api, world, Role.SECRETARY), _url(world, "/commitment"), {"quantity": -1},
                     **{"Accept-Language": "en"})
     assert response.status_code == 422
-    assert response.get_json()["errors"][0]["message"] == "Must be greater than or equal to 1."
+    assert response.get_json()["errors"][0]["message"] == "Must be greater than or equal to 0."
 
 
 def test_not_json_is_415(api, world):
@@ -289,7 +350,7 @@ def test_answers_match_their_documented_schemas(api, world):
     check("/api/v1/campaigns/{campaign_id}/close", "post", 200, officer.post(_url(world, "/close")))
     body = doc["paths"]["/api/v1/campaigns/{campaign_id}/commitment"]["put"]["requestBody"]["content"]
     quantity = doc["components"]["schemas"][body["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
-    assert quantity["properties"]["quantity"]["minimum"] == 1
+    assert quantity["properties"]["quantity"]["minimum"] == 0
     assert quantity["properties"]["quantity"]["maximum"] == 10_000
     assert quantity["additionalProperties"] is False and quantity["required"] == ["quantity"]
     operation = doc["paths"]["/api/v1/campaigns/{campaign_id}/commitment"]["put"]

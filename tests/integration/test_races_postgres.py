@@ -824,3 +824,34 @@ def test_api_commitments_sent_while_officers_close_through_the_api_count_or_are_
         status = conn.execute(select(Campaign.status).where(Campaign.id == campaign.id)).scalar_one()
     assert len(rows) == counted and all(price is not None for _q, price in rows), rows
     assert status == ("closed" if counted else "cancelled")
+
+
+def test_one_members_withdrawals_and_new_quantities_at_once_through_the_api_chain_consistently(pg):
+    """4 withdrawals (quantity 0) and 4 new quantities of one member's commitment at once: every request answered
+    200 in turn, one row, its history one unbroken chain of statuses ending on the row's status."""
+    from purchasing.api.services import issue_token
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import CampaignCommitment, CommitmentEvent
+
+    w = world(threshold="100000")
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, None, w["officer"], TODAY)
+    campaigns.commit_quantity(campaign, w["member"], 1, TODAY, actor=w["secretary"])
+    tokens = [issue_token(w["secretary"], "course")[1], issue_token(w["approver"], "course")[1]]
+    db.session.commit()
+    url = f"/api/v1/campaigns/{campaign.id}/commitment"
+    quantities = [0, 2, 0, 3, 0, 4, 0, 5]
+    works, answers = _api_calls(pg, [("PUT", url, {"quantity": q}, tokens[i % 2]) for i, q in enumerate(quantities)])
+    assert race(pg, works) == ["ok"] * THREADS
+    assert [status for status, _body in answers] == [200] * THREADS, answers
+    [(row_id, status, quantity)] = [tuple(r) for r in _rows(select(CampaignCommitment.id, CampaignCommitment.status,
+                                                                   CampaignCommitment.quantity)
+                                                            .where(CampaignCommitment.campaign_id == campaign.id))]
+    chain = _rows(select(CommitmentEvent.from_status, CommitmentEvent.to_status)
+                  .where(CommitmentEvent.commitment_id == row_id).order_by(CommitmentEvent.id))
+    assert chain[0] == (None, "approved") and all(a[1] == b[0] for a, b in zip(chain, chain[1:])), chain
+    assert chain[-1][1] == status and status in ("approved", "withdrawn") and quantity in (1, 2, 3, 4, 5)
+
+
+def _rows(stmt):
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(stmt).all()]
