@@ -14,12 +14,7 @@ from flask_login import current_user
 
 from purchasing.accounts.models import Role
 from purchasing.api.framework import api_route
-from purchasing.api.schemas import (
-    CampaignOut,
-    CampaignsQuery,
-    CampaignSummaryOut,
-    CommitmentIn,
-)
+from purchasing.api.schemas import CampaignOut, CampaignsQuery, CampaignSummaryOut, CommitmentIn
 from purchasing.campaigns import services as campaigns
 from purchasing.campaigns.models import Campaign
 from purchasing.domain.states import CAMPAIGN
