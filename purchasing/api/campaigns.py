@@ -79,13 +79,15 @@ def list_campaigns(query: CampaignsQuery):
     return campaigns.list_campaigns(status=query.status)
 
 
-@api_route("/campaigns/<int:campaign_id>", response=CampaignOut, roles=OFFICERS + MEMBER, tags=("campaigns",))
+@api_route("/campaigns/<int:campaign_id>", response=CampaignOut, roles=OFFICERS + MEMBER, errors=(409,),
+           tags=("campaigns",))
 def get_campaign(campaign_id: int):
     """Un achat groupé, avec l'engagement de son adhérent
 
     Pour un utilisateur d'un adhérent : le prix unitaire estimé de son adhérent au total actuel et au palier
     suivant, et l'engagement de son adhérent (`my_commitment`), jamais ceux des autres. Pour le personnel
-    du syndicat : le prix fournisseur et les engagements de tous les adhérents (`commitments`).
+    du syndicat : le prix fournisseur et les engagements de tous les adhérents (`commitments`). Sans grille
+    tarifaire en vigueur, le prix d'un adhérent ne peut pas être estimé : 409 `no_tariff_grid`.
     """
     return _detail(campaign_id)
 

@@ -364,3 +364,15 @@ def _approve(world):
     commitment = db.session.get(CampaignCommitment, world["commitment_a"].id)
     campaigns.approve_commitment(commitment, world["users"][Role.APPROVER], date.today())
     db.session.commit()
+
+
+def test_without_a_tariff_grid_in_force_the_member_price_is_a_409(api, world):
+    from purchasing.pricing.models import TariffGrid
+
+    for grid in db.session.scalars(select(TariffGrid)):
+        grid.effective_from = date.today() + timedelta(days=1)
+    db.session.commit()
+    response = _as(api, world, Role.SECRETARY).get(_url(world))
+    assert response.status_code == 409 and response.get_json()["code"] == "no_tariff_grid"
+    doc = api.client.get("/api/v1/openapi.json").get_json()
+    assert "409" in doc["paths"]["/api/v1/campaigns/{campaign_id}"]["get"]["responses"]
