@@ -72,6 +72,7 @@ def _register_modules() -> None:
     from purchasing.api import notifications  # noqa: F401
     from purchasing.api import inventory_mappings  # noqa: F401
     from purchasing.api import decp  # noqa: F401
+    from purchasing.api import campaigns  # noqa: F401
 
 
 _register_modules()

@@ -102,6 +102,9 @@ class Operation:
     files: tuple[str, ...] = ()
     #: the media types a non-JSON success answer may have (a file download)
     media: tuple[str, ...] = ()
+    #: a paginated list: maps the page's rows to what ``response`` reads (e.g. with figures loaded for the
+    #: whole page in one query), so that a list never queries once per row
+    page_items: Callable[[list], list] | None = None
 
     @property
     def path(self) -> str:
@@ -406,7 +409,8 @@ def _serialise(operation: Operation, result: Any):
         query = g.api_query
         pagination = _page(result, query)
         model = page_of(operation.response)
-        payload = model(items=[operation.response.model_validate(o, from_attributes=True) for o in pagination.items],
+        items = operation.page_items(pagination.items) if operation.page_items else pagination.items
+        payload = model(items=[operation.response.model_validate(o, from_attributes=True) for o in items],
                         page=pagination.page, per_page=pagination.per_page, total=pagination.total or 0,
                         pages=pagination.pages, total_is_capped=pagination.capped, next_after=pagination.next_after)
         return jsonify(payload.model_dump(mode="json")), operation.status
@@ -437,6 +441,7 @@ def api_route(
     form: type[BaseModel] | None = None,
     files: Iterable[str] = (),
     media: Iterable[str] = (),
+    page_items: Callable[[list], list] | None = None,
 ) -> Callable:
     """Register an API view and its OpenAPI operation (see the package docstring).
 
@@ -449,6 +454,8 @@ def api_route(
     ``form``/``files``: a multipart/form-data body (file uploads): its text fields as a pydantic model (passed
     as ``form``) and its required file fields (read from ``request.files``); 415 if not multipart, 422 naming
     the fields. ``media``: the media types of a success answer that is not JSON (the view returns a Response).
+    ``page_items``: with ``paginated``, maps the page's rows before serialisation (one query for the page's
+    figures rather than one per row).
     """
     target = blueprint if blueprint is not None else bp
     methods = [m.upper() for m in methods]
@@ -497,7 +504,7 @@ def api_route(
                 description=rest.strip(), roles=roles_set, public=public, body=body, query=query_model,
                 response=response, status=status, paginated=paginated, tags=tuple(tags),
                 path_params=path_params, extra_statuses=tuple(errors), form=form, files=files_tuple,
-                media=tuple(media),
+                media=tuple(media), page_items=page_items,
             )
             operation_by_method[method] = operation
             if target is bp:

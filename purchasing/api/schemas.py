@@ -549,3 +549,77 @@ class SustainabilityReportOut(BaseModel):
         description="Total évité par an : réemploi, reconditionné et allongement de la durée d'usage (les lignes "
                     "du tableau carbone du rapport)")
     end_of_life: list[EndOfLifeOut]
+
+
+# --- grouped campaigns ---------------------------------------------------------------------------
+
+from purchasing.campaigns.services import COMMITMENT  # noqa: E402
+from purchasing.domain.states import CAMPAIGN  # noqa: E402
+
+CampaignStatus = Literal[tuple(sorted(CAMPAIGN.statuses))]  # type: ignore[valid-type]
+CommitmentStatusName = Literal[tuple(sorted(COMMITMENT.statuses))]  # type: ignore[valid-type]
+
+
+class CampaignsQuery(PageQuery):
+    status: CampaignStatus | None = Field(None, description="Filtrer par statut (par défaut : tous)")
+
+
+class CampaignSummaryOut(Output):
+    id: int
+    title: str
+    offer_id: int
+    product_id: int
+    product_name: str
+    status: CampaignStatus
+    deadline: date = Field(description="Date limite des engagements (incluse)")
+    min_quantity: int = Field(description="Quantité totale minimale : en dessous, l'achat groupé est annulé à la "
+                                          "clôture")
+    max_quantity: int | None = Field(description="Quantité totale maximale (null : sans maximum)")
+    committed_quantity: int = Field(description="Total engagé par les adhérents (le « Total engagé » de la page)")
+    final_unit_price_ht: Decimal | None = Field(description="Prix unitaire fournisseur HT retenu à la clôture "
+                                                            "(null avant)")
+
+
+class MyCommitmentOut(Output):
+    """The caller's member's commitment."""
+
+    id: int
+    quantity: int = Field(description="Quantité engagée (pour un engagement retiré : la dernière, qui ne compte "
+                                      "plus)")
+    status: CommitmentStatusName = Field(description="pending : attend l'approbateur de l'adhérent avant la date "
+                                                     "limite ; approved : compte ; rejected : refusé ; dropped : "
+                                                     "non approuvé à la date limite, retiré à la clôture ; "
+                                                     "withdrawn : retiré par l'adhérent (quantité 0)")
+    committed_amount_ht: Decimal | None = Field(description="Quantité × prix unitaire de l'adhérent affiché lors de "
+                                                            "l'engagement, HT : comparé au seuil d'approbation")
+    unit_price_ht: Decimal | None = Field(description="Prix unitaire HT de l'adhérent fixé à la clôture (null avant)")
+    created_dt: datetime
+    decided_dt: datetime | None = Field(description="Date de l'approbation (automatique ou de l'approbateur) ou "
+                                                    "du refus")
+
+
+class CommitmentOut(MyCommitmentOut):
+    """A commitment as the syndicate's staff see it (every member's)."""
+
+    member: MemberRef
+
+
+class CampaignOut(CampaignSummaryOut):
+    unit_price_ht: Decimal | None = Field(description=(
+        "Prix unitaire HT estimé au total engagé actuel : pour l'adhérent de l'appelant, frais du syndicat "
+        "inclus ; pour le personnel du syndicat, le prix fournisseur. Null une fois le prix final fixé"))
+    next_break_quantity: int | None = Field(description="Total à partir duquel s'applique le palier de prix "
+                                                        "suivant (null : pas de palier suivant)")
+    next_unit_price_ht: Decimal | None = Field(description="Prix unitaire HT estimé au palier suivant")
+    my_commitment: MyCommitmentOut | None = Field(description="L'engagement de l'adhérent de l'appelant (null : "
+                                                              "aucun, ou personnel du syndicat)")
+    commitments: list[CommitmentOut] | None = Field(description="Les engagements de tous les adhérents, pour le "
+                                                                "personnel du syndicat ; null pour un utilisateur "
+                                                                "d'un adhérent (il ne voit que le sien)")
+
+
+class CommitmentIn(Input):
+    quantity: Int = Field(ge=0, le=DEFAULT_MAX_QUANTITY, description=(
+        "Quantité engagée par l'adhérent de l'appelant : remplace l'engagement précédent ; 0 retire "
+        "l'engagement (409 `no_commitment` si l'adhérent n'en a pas). Au-delà du maximum de l'achat groupé : "
+        "409 `campaign_max_exceeded`"))

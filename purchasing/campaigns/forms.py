@@ -29,7 +29,9 @@ class CampaignForm(FlaskForm):
 
 
 class CommitForm(FlaskForm):
-    quantity = StringField(_l("Quantité engagée"), filters=[strip_filter])
+    quantity = StringField(_l("Quantité engagée"), filters=[strip_filter],
+                           description=_l("Elle remplace la quantité déjà engagée ; 0 retire l'engagement de "
+                                          "votre collectivité."))
 
 
 class RejectCommitmentForm(FlaskForm):

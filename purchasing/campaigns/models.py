@@ -50,6 +50,7 @@ class CommitmentStatus(StrEnum):
     APPROVED = "approved"  # by the approver, or automatically at or under the threshold
     REJECTED = "rejected"  # by the approver, before the deadline
     DROPPED = "dropped"  # still pending at closing: left out of the total, its member told
+    WITHDRAWN = "withdrawn"  # by its member before the deadline (a quantity of 0): no longer counted
 
 
 class CampaignCommitment(db.Model):

@@ -15,6 +15,7 @@ member has a single elected user (Member.single_elected_user).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,22 +39,28 @@ from purchasing.notifications.services import link, notify, settle, users_with_r
 from purchasing.orders.models import Order, OrderLine
 from purchasing.orders.services import change_order_status, check_four_eyes
 from purchasing.pricing import services as pricing
-from purchasing.transitions import apply_transition, lock_for_update
+from purchasing.transitions import apply_transition, lock_for_update, status_changed
+
+#: withdrawn by its member before the deadline (a quantity of 0): it no longer counts, its row and history stay
+#: (its last quantity kept), and committing again revives it. A value of the status column, not a schema change.
+WITHDRAWN = CommitmentStatus.WITHDRAWN
 
 #: a commitment's approval; "dropped" is final (still pending at closing)
 COMMITMENT = StateMachine(
     name="campaign_commitment",
     transitions={
-        CommitmentStatus.PENDING: {CommitmentStatus.APPROVED, CommitmentStatus.REJECTED, CommitmentStatus.DROPPED},
-        CommitmentStatus.APPROVED: {CommitmentStatus.PENDING},  # a new quantity above the threshold
-        CommitmentStatus.REJECTED: {CommitmentStatus.PENDING, CommitmentStatus.APPROVED},  # committed again
+        CommitmentStatus.PENDING: {CommitmentStatus.APPROVED, CommitmentStatus.REJECTED, CommitmentStatus.DROPPED,
+                                   WITHDRAWN},
+        CommitmentStatus.APPROVED: {CommitmentStatus.PENDING, WITHDRAWN},  # a new quantity above the threshold
+        CommitmentStatus.REJECTED: {CommitmentStatus.PENDING, CommitmentStatus.APPROVED, WITHDRAWN},  # again
+        WITHDRAWN: {CommitmentStatus.PENDING, CommitmentStatus.APPROVED},  # committed again
     },
     initial=CommitmentStatus.PENDING,
     terminal=frozenset({CommitmentStatus.DROPPED}),
     labels_fr={"pending": "en attente d'approbation", "approved": "approuvé", "rejected": "refusé",
-               "dropped": "retiré (non approuvé à la date limite)"},
+               "dropped": "retiré (non approuvé à la date limite)", WITHDRAWN: "retiré par l'adhérent"},
     labels_en={"pending": "awaiting approval", "approved": "approved", "rejected": "rejected",
-               "dropped": "dropped (not approved by the deadline)"},
+               "dropped": "dropped (not approved by the deadline)", WITHDRAWN: "withdrawn by the member"},
     subject_fr="L'engagement",
 )
 
@@ -88,9 +95,26 @@ def create_campaign(offer_id, title: str, deadline: date, min_quantity: int, max
     return campaign
 
 
+#: commitments that hold no quantity: withdrawn by their member, refused by its approver (until committed again)
+NOT_COUNTED = (WITHDRAWN, CommitmentStatus.REJECTED)
+
+
 def total_quantity(campaign: Campaign) -> int:
+    """The quantity committed so far (a withdrawn or refused commitment does not count)."""
     return db.session.scalar(select(func.coalesce(func.sum(CampaignCommitment.quantity), 0))
-                             .where(CampaignCommitment.campaign_id == campaign.id)) or 0
+                             .where(CampaignCommitment.campaign_id == campaign.id,
+                                    CampaignCommitment.status.notin_(NOT_COUNTED))) or 0
+
+
+def committed_totals(campaign_ids) -> dict[int, int]:
+    """Each campaign's total as :func:`total_quantity` counts it, for a page of campaigns in one query."""
+    ids = list(campaign_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(CampaignCommitment.campaign_id, func.sum(CampaignCommitment.quantity))
+                              .where(CampaignCommitment.campaign_id.in_(ids), CampaignCommitment.status.notin_(NOT_COUNTED))
+                              .group_by(CampaignCommitment.campaign_id))
+    return {campaign_id: int(total) for campaign_id, total in rows}
 
 
 class CommitmentDecisionClosed(ConflictError):
@@ -124,23 +148,47 @@ def _describe(commitment: CampaignCommitment, campaign: Campaign) -> str:
     return f"{commitment.quantity} × « {campaign.title} »"
 
 
-def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=None) -> CampaignCommitment:
-    """Set the member's committed quantity (replaces a previous commitment) before the deadline.
+def _is_zero(quantity) -> bool:
+    """0, or a text of zeros as typed in the form: the member withdraws its commitment."""
+    if isinstance(quantity, bool):
+        return False
+    if isinstance(quantity, int):
+        return quantity == 0
+    return isinstance(quantity, str) and re.fullmatch(r"\s*0+\s*", quantity) is not None
 
-    The campaign row is locked while committing (closing waits, and two commitments never exceed the
-    maximum together). Above the member's threshold at the price shown, the commitment waits for the
-    member's approver (notified); at or under it, it is approved automatically.
+
+def _members_commitment(campaign: Campaign, member) -> CampaignCommitment | None:
+    return db.session.scalars(select(CampaignCommitment).where(CampaignCommitment.campaign_id == campaign.id,
+                                                               CampaignCommitment.member_id == member.id)
+                              .execution_options(populate_existing=True)).first()
+
+
+class NoCommitment(InvalidQuantity):
+    code = "no_commitment"
+    default_message = ("Votre collectivité n'a pas d'engagement à retirer : la quantité doit être supérieure "
+                       "à zéro.")
+
+
+def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=None) -> CampaignCommitment:
+    """Set the member's committed quantity (replaces a previous commitment) before the deadline; 0 withdraws it.
+
+    The campaign row is locked while committing (closing waits, two commitments never exceed the maximum
+    together, and two commitments of one member are applied one after the other). Above the member's
+    threshold at the price shown, the commitment waits for the member's approver (notified); at or under it,
+    it is approved automatically. A withdrawn commitment no longer counts (its approver's request is
+    settled); withdrawing it again changes nothing; committing again revives it.
     """
     lock_for_update(CAMPAIGN, campaign)
     if campaign.status != "open" or today > campaign.deadline:
         raise CampaignClosed()
+    if _is_zero(quantity):
+        return _withdraw(campaign, member, actor)
     quantity = domain.validate_quantity(quantity)
     shown = estimate(campaign, member, today).unit_price_ht  # the member's unit price on the page, HT
     amount = domain.line_total(shown, quantity)
-    existing = db.session.scalars(select(CampaignCommitment).where(CampaignCommitment.campaign_id == campaign.id,
-                                                                   CampaignCommitment.member_id == member.id)
-                                  .execution_options(populate_existing=True)).first()
-    others = total_quantity(campaign) - (existing.quantity if existing else 0)
+    existing = _members_commitment(campaign, member)
+    counted = existing is not None and existing.status not in NOT_COUNTED
+    others = total_quantity(campaign) - (existing.quantity if counted else 0)
     if campaign.max_quantity is not None and others + quantity > campaign.max_quantity:
         raise InvalidQuantity(
             f"La quantité dépasse le maximum de l'achat groupé : {campaign.max_quantity - others} unités disponibles.",
@@ -179,6 +227,21 @@ def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=Non
     return existing
 
 
+def _withdraw(campaign: Campaign, member, actor) -> CampaignCommitment:
+    """The member withdraws its commitment (the campaign row already locked by :func:`commit_quantity`)."""
+    existing = _members_commitment(campaign, member)
+    if existing is None:
+        raise NoCommitment()
+    if existing.status == WITHDRAWN:
+        return existing  # already withdrawn: the same request again changes nothing
+    was_pending = existing.status == CommitmentStatus.PENDING
+    change_commitment_status(existing, WITHDRAWN, actor, reason="Engagement retiré par l'adhérent avant la date "
+                                                                "limite.")
+    if was_pending:  # nothing left for the approver to decide
+        settle(Role.APPROVER, member.id, _campaign_link(campaign))
+    return existing
+
+
 def _lock_decidable(commitment: CampaignCommitment, today: date, expected_quantity: int | None) -> Campaign:
     """Decisions happen while the campaign is open, until its deadline, on the quantity the approver saw."""
     campaign = commitment.campaign
@@ -187,6 +250,8 @@ def _lock_decidable(commitment: CampaignCommitment, today: date, expected_quanti
         raise CommitmentDecisionClosed()
     lock_for_update(COMMITMENT, commitment)
     db.session.refresh(commitment)
+    if commitment.status != CommitmentStatus.PENDING:  # decided, or withdrawn by its member, meanwhile
+        raise status_changed(COMMITMENT, CommitmentStatus.PENDING, commitment.status)
     if expected_quantity is not None and expected_quantity != commitment.quantity:
         raise CommitmentChanged(f"L'engagement vient d'être modifié ({commitment.quantity} unités) : rechargez "
                                 "la page avant de décider.", details={"quantity": commitment.quantity})

@@ -122,7 +122,9 @@ def commit(campaign_id: int):
         return _show(_campaign_or_404(campaign_id), status=error.http_status, commit_form=form,
                      refusal=_(error.message))
     db.session.commit()
-    if commitment.status == "pending":
+    if commitment.status == services.WITHDRAWN:
+        flash(_("Engagement retiré : votre collectivité ne participe plus à cet achat groupé."), "success")
+    elif commitment.status == "pending":
         flash(_("Engagement enregistré : au-dessus du seuil d'approbation de votre collectivité, il doit être "
                 "approuvé par son approbateur avant la date limite, sinon il sera retiré à la clôture."), "warning")
     else:

@@ -131,7 +131,12 @@ def world(actx, make_grid, make_offer, make_user, make_asset):
     saved = {f"mapping_{key}": mappings.save_mapping(member.id, "spreadsheet", headers,
                                                      mappings.Mapping(columns=columns))
              for key, member in (("a", actx["member_a"]), ("b", actx["member_b"]))}
+    from purchasing.campaigns import services as campaigns
+
+    campaign = campaigns.create_campaign(offer.id, "Portables", today, 1, None, officer, today)
+    commitments = {f"commitment_{key}": campaigns.commit_quantity(campaign, actx[f"member_{key}"], 1, today, actor=user)
+                   for key, user in (("a", secretary_a), ("b", secretary_b))}  # 515 € ≤ 1 000 €: approved
     db.session.commit()
     return {**actx, "offer": offer, "order_a": order_a, "order_b": order_b, "secretary_b": secretary_b, "po": po,
-            "asset_a": asset_a, "asset_b": asset_b, "tender": tender, **docs,
+            "campaign": campaign, **commitments, "asset_a": asset_a, "asset_b": asset_b, "tender": tender, **docs,
             "job_a": job_a, "job_b": job_b, **saved}

@@ -144,6 +144,15 @@ API_ROUTES: dict[str, ApiRule] = {
     "api.delete_inventory_mapping": ApiRule(
         MANAGE, lambda c: f"/api/v1/inventory-mappings/{c['mapping_a'].id}", methods=("DELETE",), ok=(204, 404),
         other_member_url=lambda c: f"/api/v1/inventory-mappings/{c['mapping_b'].id}", media="text/html"),
+    # grouped campaigns: every role of the campaign pages reads (officers, admin, member users); a member user
+    # commits for their own member only (the path names no member: another member's commitment is out of reach,
+    # tests/api/test_campaigns.py); officers close
+    "api.list_campaigns": ApiRule(OFFICERS | MEMBER_ROLES, lambda c: "/api/v1/campaigns"),
+    "api.get_campaign": ApiRule(OFFICERS | MEMBER_ROLES, lambda c: f"/api/v1/campaigns/{c['campaign'].id}"),
+    "api.put_commitment": ApiRule(MEMBER_ROLES, lambda c: f"/api/v1/campaigns/{c['campaign'].id}/commitment",
+                                  methods=("PUT",), body={"quantity": 2}),
+    "api.close_campaign": ApiRule(OFFICERS, lambda c: f"/api/v1/campaigns/{c['campaign'].id}/close",
+                                  methods=("POST",), ok=(200, 409)),
     **{f"api.{name}": ApiRule(ALL, (lambda p: lambda c: f"/api/v1/jobs/{c['job_a'].id}{p}")(path), ok=(200, 404),
                               other_member_url=(lambda p: lambda c: f"/api/v1/jobs/{c['job_b'].id}{p}")(path),
                               media=media, staff_see=False)

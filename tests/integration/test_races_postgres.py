@@ -743,3 +743,117 @@ def test_commitments_sent_while_the_campaign_closes_count_or_are_refused(pg):
             CampaignCommitment.campaign_id == campaign_id, CampaignCommitment.unit_price_ht.is_not(None))).scalar_one()
         status = conn.execute(select(Campaign.status).where(Campaign.id == campaign_id)).scalar_one()
     assert priced == counted and status == ("closed" if counted else "cancelled")
+
+
+# --- campaigns through the API -------------------------------------------------------------------
+
+def _api_calls(pg, calls):
+    """One work per (method, url, json, token): each thread its own test client; returns the works and the
+    list the answers (status, JSON) are written to."""
+    from tests.conftest import FreshContextClient
+
+    pg.test_client_class = FreshContextClient
+    answers: list = [None] * len(calls)
+
+    def work(index):
+        method, url, body, token = calls[index]
+
+        def prepare():
+            client = pg.test_client()
+
+            def act():
+                response = client.open(url, method=method, json=body, headers={"Authorization": f"Bearer {token}"})
+                answers[index] = (response.status_code, response.get_json())
+            return act
+        return prepare
+
+    return [work(i) for i in range(len(calls))], answers
+
+
+def test_one_members_commitment_sent_eight_times_at_once_through_the_api_is_one_row(pg):
+    """8 PUTs of one member's first commitment at once (its secretary and its approver): each is applied in turn
+    (the campaign row is locked while committing), one row, one creation event, never a 500."""
+    from purchasing.api.services import issue_token
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import CampaignCommitment, CommitmentEvent
+
+    w = world(threshold="100000")
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, None, w["officer"], TODAY)
+    tokens = [issue_token(w["secretary"], "course")[1], issue_token(w["approver"], "course")[1]]
+    db.session.commit()
+    url = f"/api/v1/campaigns/{campaign.id}/commitment"
+    works, answers = _api_calls(pg, [("PUT", url, {"quantity": q}, tokens[q % 2]) for q in range(1, THREADS + 1)])
+    assert race(pg, works) == ["ok"] * THREADS  # every request answered, none raised
+    assert [status for status, _body in answers] == [200] * THREADS, answers
+    rows = scalars(select(CampaignCommitment.id).where(CampaignCommitment.campaign_id == campaign.id))
+    assert len(rows) == 1, rows
+    assert {body["my_commitment"]["id"] for _status, body in answers} == set(rows)
+    assert scalar(select(CampaignCommitment.quantity).where(CampaignCommitment.id == rows[0])) in range(1, THREADS + 1)
+    assert scalars(select(CommitmentEvent.from_status).where(CommitmentEvent.commitment_id == rows[0])) == [None]
+
+
+def test_api_commitments_sent_while_officers_close_through_the_api_count_or_are_409(pg):
+    """4 members PUT their commitment while 4 officers' POST …/close run: one close wins, the other closes are
+    409; a commitment answered 200 is counted and priced by the close, one answered 409 is not written."""
+    from purchasing.api.services import issue_token
+    from purchasing.accounts.services import UserData, create_user
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import Campaign, CampaignCommitment
+
+    w = world(threshold="100000", members=4)
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, None, w["officer"], TODAY)
+    secretaries = [w["secretary"]] + [create_user(UserData(email=f"sec-{m.id}@course.test", full_name="S",
+                                                           role="secretary", member_id=m.id), "password-123")
+                                      for m in w["members"][1:]]
+    member_tokens = [issue_token(user, "course")[1] for user in secretaries]
+    officer_token = issue_token(w["officer"], "course")[1]
+    db.session.commit()
+    base = f"/api/v1/campaigns/{campaign.id}"
+    calls = [("PUT", f"{base}/commitment", {"quantity": 2}, token) for token in member_tokens]
+    calls += [("POST", f"{base}/close", None, officer_token)] * 4
+    works, answers = _api_calls(pg, calls)
+    assert race(pg, works) == ["ok"] * THREADS
+    statuses = [status for status, _body in answers]
+    assert statuses[4:].count(200) == 1 and statuses[4:].count(409) == 3, answers
+    assert {body["code"] for status, body in answers[4:] if status == 409} <= {"status_changed",
+                                                                                "transition_not_allowed"}, answers
+    assert set(statuses[:4]) <= {200, 409}, answers
+    assert {body["code"] for status, body in answers[:4] if status == 409} <= {"status_changed", "campaign_closed"}
+    counted = statuses[:4].count(200)
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(CampaignCommitment.quantity, CampaignCommitment.unit_price_ht)
+                            .where(CampaignCommitment.campaign_id == campaign.id)).all()
+        status = conn.execute(select(Campaign.status).where(Campaign.id == campaign.id)).scalar_one()
+    assert len(rows) == counted and all(price is not None for _q, price in rows), rows
+    assert status == ("closed" if counted else "cancelled")
+
+
+def test_one_members_withdrawals_and_new_quantities_at_once_through_the_api_chain_consistently(pg):
+    """4 withdrawals (quantity 0) and 4 new quantities of one member's commitment at once: every request answered
+    200 in turn, one row, its history one unbroken chain of statuses ending on the row's status."""
+    from purchasing.api.services import issue_token
+    from purchasing.campaigns import services as campaigns
+    from purchasing.campaigns.models import CampaignCommitment, CommitmentEvent
+
+    w = world(threshold="100000")
+    campaign = campaigns.create_campaign(w["offer"].id, "Course", TODAY, 1, None, w["officer"], TODAY)
+    campaigns.commit_quantity(campaign, w["member"], 1, TODAY, actor=w["secretary"])
+    tokens = [issue_token(w["secretary"], "course")[1], issue_token(w["approver"], "course")[1]]
+    db.session.commit()
+    url = f"/api/v1/campaigns/{campaign.id}/commitment"
+    quantities = [0, 2, 0, 3, 0, 4, 0, 5]
+    works, answers = _api_calls(pg, [("PUT", url, {"quantity": q}, tokens[i % 2]) for i, q in enumerate(quantities)])
+    assert race(pg, works) == ["ok"] * THREADS
+    assert [status for status, _body in answers] == [200] * THREADS, answers
+    [(row_id, status, quantity)] = [tuple(r) for r in _rows(select(CampaignCommitment.id, CampaignCommitment.status,
+                                                                   CampaignCommitment.quantity)
+                                                            .where(CampaignCommitment.campaign_id == campaign.id))]
+    chain = _rows(select(CommitmentEvent.from_status, CommitmentEvent.to_status)
+                  .where(CommitmentEvent.commitment_id == row_id).order_by(CommitmentEvent.id))
+    assert chain[0] == (None, "approved") and all(a[1] == b[0] for a, b in zip(chain, chain[1:])), chain
+    assert chain[-1][1] == status and status in ("approved", "withdrawn") and quantity in (1, 2, 3, 4, 5)
+
+
+def _rows(stmt):
+    with db.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(stmt).all()]

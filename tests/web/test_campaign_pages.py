@@ -68,3 +68,34 @@ def test_refresh_catalogue_command(runner, make_offer):
     result = runner.invoke(args=["refresh-catalogue"])
     assert result.exit_code == 0 and "produits recalculés" in result.output
     assert offer.product.min_price_ht == Decimal("450.00")
+
+
+def test_a_member_withdraws_its_commitment_with_0_and_may_commit_again(make_grid, make_offer, make_member, make_user,
+                                                                         browser):
+    """The form's 0 withdraws (the API's quantity 0, the same service): no longer in the total, said on the page."""
+    from purchasing.campaigns.services import create_campaign
+
+    make_grid()
+    offer = make_offer(price="200.00", breaks=((10, "180.00"),))
+    member = make_member(population=412, approval_threshold_ht=Decimal("2000.00"))
+    make_user(role="secretary", member=member, email="sec@a.test")
+    officer = make_user(role="purchasing_officer", email="po@s.test")
+    campaign = create_campaign(offer.id, "Écrans", date.today(), 1, None, officer, date.today())
+    db.session.commit()
+    browser.login("sec@a.test")
+    url = f"/campaigns/{campaign.id}"
+    assert browser.post_form(f"{url}/commit", {"quantity": "6"}, page=url).status_code == 302
+    response = browser.post_form(f"{url}/commit", {"quantity": "0"}, page=url)
+    assert response.status_code == 302
+    html = unescape(browser.get(url).get_data(as_text=True))
+    assert "Engagement retiré : votre collectivité ne participe plus à cet achat groupé." in html
+    assert "Votre collectivité a retiré son engagement : il ne compte plus." in html
+    assert "Quantité engagée : 6" not in html
+    assert "<dt>Total engagé</dt><dd>0</dd>" in html
+    assert "0 retire l'engagement de votre collectivité" in html  # the field says how
+    db.session.expire_all()
+    commitment = db.session.scalars(select(CampaignCommitment)).one()
+    assert (commitment.status, commitment.quantity) == ("withdrawn", 6)
+    assert browser.post_form(f"{url}/commit", {"quantity": "2"}, page=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalars(select(CampaignCommitment.status)).one() == "approved"

@@ -121,6 +121,8 @@ WALK: dict[str, Walk] = {
         # inventory import: the mapping step, saved mappings
         "lifecycle.import_mapping", "api.list_inventory_mappings", "api.get_inventory_mapping",
         "api.update_inventory_mapping", "api.delete_inventory_mapping",
+        # grouped campaigns through the API
+        "api.list_campaigns", "api.get_campaign", "api.put_commitment", "api.close_campaign",
         # list exports (issue 15): the list's filters in the query string, walked as the list page's
         "lifecycle.export_inventory", "lifecycle.export_pool", "lifecycle.export_audits", "tenders.export_tenders",
         "purchase_orders.export_contracts", "purchase_orders.export_purchase_orders", "members.export_members",
