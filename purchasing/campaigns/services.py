@@ -184,6 +184,9 @@ def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=Non
     if _is_zero(quantity):
         return _withdraw(campaign, member, actor)
     quantity = domain.validate_quantity(quantity)
+    if member.billing_siret is None:  # the orders the campaign creates at closing are billed to that SIRET
+        raise ConflictError("Votre collectivité n'a pas de SIRET de facturation : le syndicat doit le renseigner "
+                            "avant tout engagement dans un achat groupé.", code="no_billing_siret")
     shown = estimate(campaign, member, today).unit_price_ht  # the member's unit price on the page, HT
     amount = domain.line_total(shown, quantity)
     existing = _members_commitment(campaign, member)

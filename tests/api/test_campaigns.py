@@ -395,3 +395,16 @@ def test_a_refused_commitment_holds_no_quantity_until_committed_again(api, world
     assert _as(api, world, Role.ADMIN).get("/api/v1/campaigns").get_json()["items"][0]["committed_quantity"] == 1
     again = _put(client, _url(world, "/commitment"), {"quantity": 1}).get_json()
     assert again["my_commitment"]["status"] == "approved" and again["committed_quantity"] == 2
+
+
+def test_a_member_without_billing_siret_cannot_commit_and_nothing_is_written(api, world):
+    member = world["member_a"]
+    before = [(c.quantity, c.status) for c in _commitments_of(world["campaign"].id, member.id)]
+    for siret in list(member.sirets):
+        siret.is_billing = False
+    db.session.commit()
+    refused = _put(_as(api, world, Role.SECRETARY), _url(world, "/commitment"), {"quantity": 2})
+    assert refused.status_code == 409 and refused.get_json()["code"] == "no_billing_siret"
+    assert "SIRET de facturation" in refused.get_json()["detail"]
+    db.session.expire_all()
+    assert [(c.quantity, c.status) for c in _commitments_of(world["campaign"].id, member.id)] == before
