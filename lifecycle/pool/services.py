@@ -13,7 +13,7 @@ from lifecycle.domain.states import POOL_LISTING
 from lifecycle.pool.models import PoolListing
 from purchasing.catalogue.models import Product
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
 from purchasing.members.models import Member
@@ -24,7 +24,7 @@ from purchasing.transitions import apply_transition
 
 def offer_to_pool(asset: Asset, *, condition: str, note: str, actor) -> PoolListing:
     if condition not in CONDITIONS:
-        raise DomainError("État inconnu.", code="unknown_condition")
+        raise DomainError(N_("État inconnu."), code="unknown_condition")
     change_asset_status(asset, "in_pool", actor, reason=note, kind="offered", condition=condition)
     listing = PoolListing(asset_id=asset.id, offering_member_id=asset.member_id, category_id=asset.category_id,
                           condition=condition, note=(note or "").strip())
@@ -40,8 +40,8 @@ def withdraw_listing(listing: PoolListing, actor) -> None:
 
 
 def _listing_taken(_current: str | None = None) -> ConflictError:
-    return ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
-                         "à un autre adhérent ou retiré par son propriétaire.", code="listing_taken")
+    return ConflictError(N_("Cet équipement n'est plus disponible dans la bourse : il vient d'être attribué "
+                            "à un autre adhérent ou retiré par son propriétaire."), code="listing_taken")
 
 
 def take_listing(listing: PoolListing, new_status: str, claimer_id: int | None) -> PoolListing:
@@ -57,12 +57,12 @@ def take_listing(listing: PoolListing, new_status: str, claimer_id: int | None) 
 def claim_listing(listing: PoolListing, member_id: int, actor) -> Asset:
     """Give the asset to ``member_id``: first claim wins; storage needs a recorded erasure first."""
     if not member_id or db.session.get(Member, member_id) is None:
-        raise DomainError("Choisissez l'adhérent qui reçoit l'équipement.", code="member_required")
+        raise DomainError(N_("Choisissez l'adhérent qui reçoit l'équipement."), code="member_required")
     if listing.offering_member_id == member_id:
-        raise DomainError("Vous ne pouvez pas réclamer un équipement que votre collectivité propose.",
+        raise DomainError(N_("Vous ne pouvez pas réclamer un équipement que votre collectivité propose."),
                           code="own_listing")
     if listing.status != "open":
-        raise ConflictError("Cet équipement n'est plus disponible dans la bourse.", code="listing_taken")
+        raise ConflictError(N_("Cet équipement n'est plus disponible dans la bourse."), code="listing_taken")
     asset = listing.asset
     check_can_leave(asset)
     from_member = asset.member_id

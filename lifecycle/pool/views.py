@@ -23,6 +23,7 @@ from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from purchasing.pagination import paginate_flat
 from purchasing.params import database_id
+from purchasing.i18n import error_message
 
 
 @bp.post("/assets/<int:asset_id>/offer")
@@ -99,7 +100,7 @@ def claim(listing_id: int):
         asset = services.claim_listing(listing, member_id, current_user)
     except DomainError as error:
         db.session.rollback()
-        return render_template("lifecycle/claim_refused.html", listing=listing, message=error.message), \
+        return render_template("lifecycle/claim_refused.html", listing=listing, message=error_message(error)), \
             error.http_status
     db.session.commit()
     flash(_("Équipement %(tag)s attribué à votre collectivité.", tag=asset.tag), "success")

@@ -14,6 +14,7 @@ from typing import NamedTuple
 from .errors import ProcurementRuleViolation
 from .local_time import paris_text, utc_to_paris
 from .money import format_eur
+from purchasing.domain.errors import N_
 
 # --- procedure thresholds -------------------------------------------------------------------
 
@@ -101,7 +102,7 @@ def thresholds_on(on: date | datetime) -> ThresholdSet:
     in_force = [row for row in THRESHOLDS if row.effective_from <= day]
     if not in_force:
         raise ProcurementRuleViolation(
-            f"Aucun seuil de procédure n'est connu au {day:%d/%m/%Y}.", code="no_thresholds_for_date"
+            N_("Aucun seuil de procédure n'est connu au %(day)s."), params={"day": format(day, '%d/%m/%Y')}, code="no_thresholds_for_date"
         )
     return max(in_force, key=lambda row: row.effective_from)
 
@@ -114,7 +115,7 @@ def procedure_for(estimated_total_ht: Decimal, on: date | datetime) -> Procedure
     """
     if not isinstance(estimated_total_ht, Decimal) or not estimated_total_ht.is_finite() or estimated_total_ht < 0:
         raise ProcurementRuleViolation(
-            "Le montant estimé doit être un montant positif en euros HT.", code="invalid_estimate"
+            N_("Le montant estimé doit être un montant positif en euros HT."), code="invalid_estimate"
         )
     day = _as_date(on)
     row = thresholds_on(day)
@@ -312,9 +313,11 @@ def check_publishable(tender: TenderData, on: date | datetime) -> list[Publicati
     if violations:
         count = len(violations)
         raise ProcurementRuleViolation(
-            f"La consultation {tender.reference} ne peut pas être publiée ({count} règle"
-            f"{'s' if count > 1 else ''} non respectée{'s' if count > 1 else ''}) : "
-            + " ".join(violation.message for violation in violations),
+            N_("La consultation %(reference)s ne peut pas être publiée (%(count)s règles non respectées) : "
+               "%(violations)s") if count > 1 else
+            N_("La consultation %(reference)s ne peut pas être publiée (1 règle non respectée) : %(violations)s"),
+            params={"reference": tender.reference, "count": count,
+                    "violations": " ".join(violation.message for violation in violations)},
             code="tender_not_publishable",
             details={"violations": [asdict(violation) for violation in violations]},
         )
@@ -338,15 +341,15 @@ def check_contract_duration(start: date, end: date) -> None:
     """
     if end < start:
         raise ProcurementRuleViolation(
-            f"La date de fin ({end:%d/%m/%Y}) précède la date de début ({start:%d/%m/%Y}).",
+            N_("La date de fin (%(end)s) précède la date de début (%(start)s)."), params={"end": format(end, '%d/%m/%Y'), "start": format(start, '%d/%m/%Y')},
             code="contract_end_before_start",
         )
     latest_end = _add_years(start, FRAMEWORK_MAX_YEARS) - timedelta(days=1)
     if end > latest_end:
         raise ProcurementRuleViolation(
-            f"Un accord-cadre dure au plus {FRAMEWORK_MAX_YEARS} ans (articles L2125-1 et R2162-4 du "
-            f"code de la commande publique) : commencé le {start:%d/%m/%Y}, il doit finir au plus tard "
-            f"le {latest_end:%d/%m/%Y}.",
+            N_("Un accord-cadre dure au plus %(FRAMEWORK_MAX_YEARS)s ans (articles L2125-1 et "
+               "R2162-4 du code de la commande publique) : commencé le %(start)s, il doit finir au "
+               "plus tard le %(latest_end)s."), params={"FRAMEWORK_MAX_YEARS": FRAMEWORK_MAX_YEARS, "start": format(start, '%d/%m/%Y'), "latest_end": format(latest_end, '%d/%m/%Y')},
             code="contract_too_long",
             details={"start": start.isoformat(), "end": end.isoformat()},
         )
