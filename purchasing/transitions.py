@@ -41,7 +41,7 @@ def status_changed(machine: StateMachine, expected: str, current: str | None) ->
     else:
         message = N_("%(subject)s a déjà changé de statut (statut actuel : « %(status)s ») : rechargez la page.")
     return StatusChanged(message, params={"subject": Term(machine.subject_fr),
-                                          "status": Term(machine.label(current)) if current else ""}, details={"machine": machine.name, "expected": expected, "current": current})
+                                          "status": machine.term(current) if current else ""}, details={"machine": machine.name, "expected": expected, "current": current})
 
 
 #: model -> callbacks ``(record, from_status, to_status)`` run after a transition's UPDATE succeeded, in its

@@ -326,7 +326,7 @@ class LabelSelectionRefused(DomainError):
 
     code = "labels_refused"
     http_status = 400
-    default_message = "Cochez au moins un équipement pour imprimer ses étiquettes."
+    default_message = N_("Cochez au moins un équipement pour imprimer ses étiquettes.")
 
 
 #: at most this many labels in one sheet (209 A4 pages)

@@ -21,7 +21,7 @@ bp = Blueprint("access", __name__)
 
 def _invalid_link():
     db.session.rollback()
-    return render_template("accounts/link_invalid.html", message=InvalidLink.default_message), 400
+    return render_template("accounts/link_invalid.html", message=_(InvalidLink.default_message)), 400
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

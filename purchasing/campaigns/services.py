@@ -54,13 +54,13 @@ COMMITMENT = StateMachine(
                "dropped": "retiré (non approuvé à la date limite)"},
     labels_en={"pending": "awaiting approval", "approved": "approved", "rejected": "rejected",
                "dropped": "dropped (not approved by the deadline)"},
-    subject_fr="L'engagement",
+    subject_fr=N_("L'engagement"),
 )
 
 
 class CampaignClosed(ConflictError):
     code = "campaign_closed"
-    default_message = "Cet achat groupé est clos : il n'accepte plus d'engagements."
+    default_message = N_("Cet achat groupé est clos : il n'accepte plus d'engagements.")
 
 
 def change_campaign_status(campaign: Campaign, to_status: str, actor, reason: str = "") -> CampaignEvent:
@@ -95,7 +95,7 @@ def total_quantity(campaign: Campaign) -> int:
 
 class CommitmentDecisionClosed(ConflictError):
     code = "commitment_decision_closed"
-    default_message = ("L'achat groupé est clos ou sa date limite est passée : l'engagement ne peut plus être "
+    default_message = N_("L'achat groupé est clos ou sa date limite est passée : l'engagement ne peut plus être "
                        "approuvé ni refusé.")
 
 

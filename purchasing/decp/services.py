@@ -34,7 +34,7 @@ MAX_LISTED = 500
 
 class InvalidPeriod(DomainError):
     code = "invalid_period"
-    default_message = "La période est invalide : la date de début doit précéder la date de fin."
+    default_message = N_("La période est invalide : la date de début doit précéder la date de fin.")
 
 
 # --- the syndicate's identity (the administrator's record, purchasing/syndicate) ---------------------------

@@ -38,7 +38,7 @@ class DocumentTypeRefused(DomainError):
     """The file's type is not accepted, or its content is not what its name says."""
 
     code = "document_type_refused"
-    default_message = "Ce type de fichier n'est pas accepté."
+    default_message = N_("Ce type de fichier n'est pas accepté.")
 
 
 @dataclass(frozen=True)

@@ -109,7 +109,7 @@ CPV_SOURCE = ("Vocabulaire commun pour les marchés publics (CPV), règlement (C
 
 class UnknownCpvCode(DomainError):
     code = "unknown_cpv"
-    default_message = "Ce code CPV n'existe pas dans la liste des codes informatiques."
+    default_message = N_("Ce code CPV n'existe pas dans la liste des codes informatiques.")
 
 
 @lru_cache(maxsize=1)

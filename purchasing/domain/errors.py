@@ -16,8 +16,16 @@ def N_(template: str) -> str:
 
 
 class Term(str):
-    """A French word or phrase given as a message's param that is itself in the catalogues (a status label, "La
-    commande"): translated with the message."""
+    """A French word or phrase given as a message's param, translated with the message: by its own translations
+    when it carries them (``Term("brouillon", en="draft")``, a status machine's labels), else through the catalogue
+    (a msgid marked with ``N_``, "La commande")."""
+
+    translations: dict[str, str]
+
+    def __new__(cls, text: str, **translations: str) -> "Term":
+        term = super().__new__(cls, text)
+        term.translations = translations
+        return term
 
 
 class DomainError(Exception):
@@ -47,16 +55,19 @@ class DomainError(Exception):
         self.details: dict[str, Any] = dict(details or {})
         super().__init__(self.message)
 
-    def render(self, translate=None) -> str:
-        """The message through ``translate`` (a gettext: msgid -> text; none: French), its params formatted in;
-        a param that is itself a DomainError (or a list of them, joined by spaces) is translated the same way."""
+    def render(self, translate=None, locale: str | None = None) -> str:
+        """The message through ``translate`` (a gettext: msgid -> text; none: French) for ``locale``, its params
+        formatted in; a param that is a ``Term`` or itself a DomainError (or a list of them, joined by spaces) is
+        translated the same way."""
         def value(param):
             if isinstance(param, DomainError):
-                return param.render(translate)
+                return param.render(translate, locale)
             if isinstance(param, Term):
-                return translate(param) if translate is not None else str(param)
+                if translate is None:
+                    return str(param)
+                return param.translations.get(locale or "") or translate(param)
             if isinstance(param, (list, tuple)) and param and all(isinstance(p, DomainError) for p in param):
-                return " ".join(p.render(translate) for p in param)
+                return " ".join(p.render(translate, locale) for p in param)
             return param
 
         text = translate(self.template) if translate is not None else self.template

@@ -68,11 +68,15 @@ class StateMachine:
         labels = self.labels_en if locale.lower().startswith("en") else self.labels_fr
         return labels.get(status, status)
 
+    def term(self, status: str) -> Term:
+        """The status's label as a message param: French, with its English."""
+        return Term(self.label(status), en=self.label(status, "en"))
+
     def check(self, from_status: str, to_status: str) -> None:
         """Raise TransitionNotAllowed, naming both statuses in French, unless the table allows it."""
         if self.is_allowed(from_status, to_status):
             return
-        source, target = Term(self.label(from_status)), Term(self.label(to_status))
+        source, target = self.term(from_status), self.term(to_status)
         if from_status in self.terminal:
             message = N_("%(subject)s est au statut final « %(source)s » : "
                          "le passage au statut « %(target)s » n'est plus possible.")

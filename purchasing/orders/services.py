@@ -40,7 +40,7 @@ CANCELLABLE = ("draft", "submitted", "approved")
 class ReasonRequired(DomainError):
     code = "reason_required"
     http_status = 422
-    default_message = "Le motif du refus est obligatoire."
+    default_message = N_("Le motif du refus est obligatoire.")
 
 
 class FourEyesRequired(DomainError):
@@ -48,7 +48,7 @@ class FourEyesRequired(DomainError):
 
     code = "four_eyes_required"
     http_status = 409
-    default_message = "Vous ne pouvez pas approuver ce que vous avez vous-même créé ou soumis."
+    default_message = N_("Vous ne pouvez pas approuver ce que vous avez vous-même créé ou soumis.")
 
 
 #: recorded in the approval's audit event when the member's "un seul élu" setting waived four-eyes

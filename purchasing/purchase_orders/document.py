@@ -22,7 +22,7 @@ class PurchaseOrderIncomplete(DomainError):
 
     code = "purchase_order_incomplete"
     http_status = 422
-    default_message = "Le bon de commande est incomplet."
+    default_message = N_("Le bon de commande est incomplet.")
 
 
 @dataclass(frozen=True)

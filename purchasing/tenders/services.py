@@ -58,7 +58,7 @@ class BidsSealed(DomainError):
 
     code = "bids_sealed"
     http_status = 403
-    default_message = ("Les offres sont sous pli scellé jusqu'à la date limite de remise des offres : "
+    default_message = N_("Les offres sont sous pli scellé jusqu'à la date limite de remise des offres : "
                        "leurs prix ne peuvent pas être consultés avant.")
 
 
@@ -327,7 +327,7 @@ LOT = StateMachine(
     terminal=frozenset({LotStatus.AWARDED, LotStatus.UNSUCCESSFUL}),
     labels_fr={"open": "ouvert", "awarded": "attribué", "unsuccessful": "infructueux"},
     labels_en={"open": "open", "awarded": "awarded", "unsuccessful": "unsuccessful"},
-    subject_fr="Le lot",
+    subject_fr=N_("Le lot"),
 )
 
 
