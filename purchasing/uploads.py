@@ -110,11 +110,13 @@ def read_upload(upload, *, max_bytes: int | None = None) -> bytes:
     except (AttributeError, OSError, ValueError):
         size = None  # not seekable: read one byte more than allowed and look
     if size is not None and size > max_bytes:
-        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."), params={"max_bytes": _mib(max_bytes)}, code="file_too_large",
+        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                            params={"max_bytes": _mib(max_bytes)}, code="file_too_large",
                             details={"max_bytes": max_bytes, "size": size})
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."), params={"max_bytes": _mib(max_bytes)}, code="file_too_large",
+        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                            params={"max_bytes": _mib(max_bytes)}, code="file_too_large",
                             details={"max_bytes": max_bytes})
     return data
 
@@ -160,26 +162,31 @@ def read_table(filename: str, data: bytes, *, allowed=("csv", "xlsx", "ods"),
     shown = [ext for ext, kind in EXTENSIONS.items() if kind in allowed and ext not in (".tsv", ".txt")]
     accepted = " ou ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]
     if extension is None and not by_content:
-        raise UploadRefused(N_("Format refusé : envoyez un fichier %(accepted)s."), params={"accepted": accepted}, code="bad_file_type",
+        raise UploadRefused(N_("Format refusé : envoyez un fichier %(accepted)s."),
+                            params={"accepted": accepted}, code="bad_file_type",
                             details={"accepted": accepted})
     if not data:
         raise UploadRefused(N_("Le fichier est vide."), code="empty_file")
     if len(data) > upload_limits.max_bytes:
-        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."), params={"max_bytes": _mib(upload_limits.max_bytes)},
+        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                            params={"max_bytes": _mib(upload_limits.max_bytes)},
                             code="file_too_large", details={"max_bytes": upload_limits.max_bytes})
     kind = sniff_kind(data)
     if by_content:
         if kind not in allowed:
             hint = " Enregistrez-le en .xlsx ou en CSV depuis votre tableur." if kind == "xls" else ""
             raise UploadRefused(N_("Le contenu du fichier n'est pas un tableau lisible : c'est "
-                                   "%(kind)s, pas un fichier %(accepted)s.%(hint)s"), params={"kind": KIND_LABELS.get(kind, kind), "accepted": accepted, "hint": hint},
+                                   "%(kind)s, pas un fichier %(accepted)s.%(hint)s"),
+                                params={"kind": KIND_LABELS.get(kind, kind), "accepted": accepted, "hint": hint},
                                 code="content_mismatch", details={"content": kind})
         extension = next(ext for ext, promised in EXTENSIONS.items() if promised == kind)
     expected = EXTENSIONS[extension]
     if kind != expected:
         hint = " Enregistrez-le en .xlsx ou en CSV depuis votre tableur." if kind == "xls" else ""
         raise UploadRefused(N_("Le contenu du fichier ne correspond pas à son extension "
-                               "%(extension)s : c'est %(kind)s, pas %(expected)s.%(hint)s"), params={"extension": extension, "kind": KIND_LABELS.get(kind, kind), "expected": KIND_LABELS[expected], "hint": hint},
+                               "%(extension)s : c'est %(kind)s, pas %(expected)s.%(hint)s"),
+                            params={"extension": extension, "kind": KIND_LABELS.get(kind, kind),
+                                    "expected": KIND_LABELS[expected], "hint": hint},
                             code="content_mismatch", details={"extension": extension, "content": kind})
     if kind == "csv":
         return _read_csv(data)
@@ -260,7 +267,9 @@ def _read_csv(data: bytes) -> Table:
             expected, line, seen = match.groups()
             raise UploadRefused(N_("Ligne %(line)s : %(seen)s valeurs pour %(expected)s colonnes "
                                    "(séparateur : %(separator)s). Vérifiez les guillemets et les "
-                                   "séparateurs de cette ligne."), params={"line": line, "seen": seen, "expected": expected, "separator": SEPARATOR_LABELS[separator]}, code="ragged_row",
+                                   "séparateurs de cette ligne."),
+                                params={"line": line, "seen": seen, "expected": expected,
+                                        "separator": SEPARATOR_LABELS[separator]}, code="ragged_row",
                                 details={"line": int(line), "expected": int(expected), "seen": int(seen)}) from None
         raise UploadRefused(N_("Le fichier CSV n'a pas pu être lu : vérifiez ses guillemets et ses séparateurs."),
                             code="unreadable_file") from None
@@ -276,18 +285,22 @@ def _check_zip(archive: zipfile.ZipFile, upload_limits: UploadLimits) -> None:
     total = sum(info.file_size for info in infos)
     if total > upload_limits.max_uncompressed_bytes:
         raise UploadRefused(N_("Classeur refusé : une fois décompressé il occupe %(total)s "
-                               "(%(max_uncompressed_bytes)s au plus)."), params={"total": _mib(total), "max_uncompressed_bytes": _mib(upload_limits.max_uncompressed_bytes)}, code="uncompressed_too_large",
+                               "(%(max_uncompressed_bytes)s au plus)."),
+                            params={"total": _mib(total),
+                                    "max_uncompressed_bytes": _mib(upload_limits.max_uncompressed_bytes)}, code="uncompressed_too_large",
                             details={"uncompressed_bytes": total, "max": upload_limits.max_uncompressed_bytes})
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > upload_limits.max_zip_ratio * max(info.compress_size, 1):
             raise UploadRefused(N_("Classeur refusé : son contenu est anormalement compressé (plus "
-                                   "de %(max_zip_ratio)s fois), comme une « bombe zip »."), params={"max_zip_ratio": upload_limits.max_zip_ratio}, code="zip_bomb",
+                                   "de %(max_zip_ratio)s fois), comme une « bombe zip »."),
+                                params={"max_zip_ratio": upload_limits.max_zip_ratio}, code="zip_bomb",
                                 details={"member": info.filename[:200]})
 
 
 def _too_many_cells(count: int, upload_limits: UploadLimits, what: str = "cellules"):
     return UploadRefused(N_("Classeur refusé : plus de %(max_cells)s %(what)s (enregistrez "
-                            "seulement les données à importer, ou coupez le fichier en plusieurs)."), params={"max_cells": _thousands(upload_limits.max_cells), "what": what},
+                            "seulement les données à importer, ou coupez le fichier en plusieurs)."),
+                         params={"max_cells": _thousands(upload_limits.max_cells), "what": what},
                          code="too_many_cells", details={"cells": count, "max_cells": upload_limits.max_cells})
 
 
@@ -408,7 +421,8 @@ def _read_workbook(data: bytes, kind: str, required_columns, sheet_score=None) -
                                engine=engine)
     except Exception:  # noqa: BLE001 - any parser failure is the user's file
         raise UploadRefused(N_("Le classeur n'a pas pu être lu : enregistrez-le de nouveau en "
-                               "%(ods)s ou en CSV depuis votre tableur."), params={"ods": '.xlsx' if kind == 'xlsx' else '.ods'},
+                               "%(ods)s ou en CSV depuis votre tableur."),
+                            params={"ods": '.xlsx' if kind == 'xlsx' else '.ods'},
                             code="unreadable_file") from None
     candidates = [(name, frame) for name, frame in sheets.items() if frame.size]
     if not candidates:
@@ -467,7 +481,9 @@ def _with_headers(raw: pd.DataFrame) -> Table:
             continue  # an empty column without title (a trailing separator): dropped
         if name in seen:
             raise UploadRefused(N_("La colonne « %(title)s » apparaît deux fois (colonnes %(name)s "
-                                   "et %(index)s) : gardez-en une seule."), params={"title": title.strip(), "name": _column_letter(seen[name]), "index": _column_letter(index)}, code="duplicate_column",
+                                   "et %(index)s) : gardez-en une seule."),
+                                params={"title": title.strip(), "name": _column_letter(seen[name]),
+                                        "index": _column_letter(index)}, code="duplicate_column",
                                 details={"column": title.strip(), "positions": [seen[name] + 1, index + 1]})
         seen[name] = index
         keep.append(index)

@@ -153,7 +153,8 @@ def handle_message(token: AgentToken, xml: bytes) -> AgentResult:
     if query == "PROLOG":
         return AgentResult("PROLOG")
     if query != "INVENTORY":
-        raise AgentRefused(N_("Requête d'agent non prise en charge « %(query)s »."), params={"query": query[:40]}, code="agent_query_unsupported",
+        raise AgentRefused(N_("Requête d'agent non prise en charge « %(query)s »."),
+                           params={"query": query[:40]}, code="agent_query_unsupported",
                            status=400)
     content = agent_xml._content(root)
     if content is None:

@@ -29,7 +29,8 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
     serials = [(s or "").strip() or None for s in (serial_numbers or [])]
     if serials and len(serials) != quantity:
         raise InvalidQuantity(N_("%(serials_count)s numéros de série pour %(quantity)s unités "
-                                 "livrées : donnez un numéro par unité, ou aucun."), params={"serials_count": len(serials), "quantity": quantity})
+                                 "livrées : donnez un numéro par unité, ou aucun."),
+                              params={"serials_count": len(serials), "quantity": quantity})
     given = [s for s in serials if s]
     if len(given) != len(set(given)):
         raise ConflictError(N_("Un numéro de série est répété dans la livraison."), code="duplicate_serial")

@@ -508,7 +508,8 @@ def check_can_leave(asset: Asset) -> None:
         raise ConflictError(
             N_("L'équipement %(tag)s contient un support de stockage : il ne peut pas quitter « "
                "%(name)s » tant qu'un effacement des données (méthode NIST SP 800-88, date, "
-               "opérateur, référence du certificat) n'a pas été enregistré."), params={"tag": asset.tag, "name": asset.member.name}, code="erasure_required")
+               "opérateur, référence du certificat) n'a pas été enregistré."),
+            params={"tag": asset.tag, "name": asset.member.name}, code="erasure_required")
 
 
 def asset_with_timeline(tag: str) -> Asset | None:

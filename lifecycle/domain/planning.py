@@ -140,7 +140,8 @@ def check_change(need: DeviceNeed, options: dict[str, ActionOption], first_year:
     if need.postponed_to is not None:
         if need.postponed_to > last_year:
             raise PlanningError(N_("Report impossible au-delà de %(last_year)s : le plan couvre "
-                                   "%(first_year)s à %(last_year)s."), params={"last_year": last_year, "first_year": first_year},
+                                   "%(first_year)s à %(last_year)s."),
+                                params={"last_year": last_year, "first_year": first_year},
                                 code="postponed_beyond_horizon", details={"last_year": last_year})
         if need.postponed_to < max(first_year, need.end_of_service.year):
             raise PlanningError(N_("Un report ne peut pas avancer le remplacement avant sa fin de service prévue."),

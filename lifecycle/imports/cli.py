@@ -69,7 +69,8 @@ def csv_chunks(path: Path, chunk_rows: int = CHUNK_ROWS):
         if first_line == 2:
             missing = [c for c, required, _doc in imports.COLUMNS if required and c not in frame.columns]
             if missing:
-                raise DomainError(N_("Colonne(s) obligatoire(s) absente(s) : %(columns)s."), params={"columns": ", ".join(missing)},
+                raise DomainError(N_("Colonne(s) obligatoire(s) absente(s) : %(columns)s."),
+                                  params={"columns": ", ".join(missing)},
                                   code="missing_columns")
         yield first_line, frame.reset_index(drop=True)
         first_line += len(frame)

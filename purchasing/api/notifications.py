@@ -65,7 +65,8 @@ def put_notification_preferences(body: PreferencesIn):
     allowed = {k.code for k in kinds_for(current_user)}
     refused = sorted({item.kind for item in body.items} - allowed)
     if refused:
-        raise ConflictError(N_("Votre rôle ne reçoit pas ces messages : %(kinds)s."), params={"kinds": ", ".join(refused)},
+        raise ConflictError(N_("Votre rôle ne reçoit pas ces messages : %(kinds)s."),
+                            params={"kinds": ", ".join(refused)},
                             code="kind_not_for_role", details={"kinds": refused})
     set_preferences(current_user, {item.kind: item.frequency for item in body.items})
     db.session.commit()

@@ -143,7 +143,8 @@ def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=Non
     others = total_quantity(campaign) - (existing.quantity if existing else 0)
     if campaign.max_quantity is not None and others + quantity > campaign.max_quantity:
         raise InvalidQuantity(
-            N_("La quantité dépasse le maximum de l'achat groupé : %(others)s unités disponibles."), params={"others": campaign.max_quantity - others},
+            N_("La quantité dépasse le maximum de l'achat groupé : %(others)s unités disponibles."),
+            params={"others": campaign.max_quantity - others},
             code="campaign_max_exceeded")
     threshold = Decimal(member.approval_threshold_ht)
     needs_approval = approval_needed(amount, threshold)
@@ -189,7 +190,8 @@ def _lock_decidable(commitment: CampaignCommitment, today: date, expected_quanti
     db.session.refresh(commitment)
     if expected_quantity is not None and expected_quantity != commitment.quantity:
         raise CommitmentChanged(N_("L'engagement vient d'être modifié (%(quantity)s unités) : "
-                                   "rechargez la page avant de décider."), params={"quantity": commitment.quantity}, details={"quantity": commitment.quantity})
+                                   "rechargez la page avant de décider."),
+                                params={"quantity": commitment.quantity}, details={"quantity": commitment.quantity})
     return campaign
 
 
@@ -281,7 +283,9 @@ def close_campaign(campaign: Campaign, actor, today: date) -> Campaign:
     if waiting and today <= campaign.deadline:
         raise ConflictError(
             N_("Clôture refusée avant la date limite du %(deadline)s : %(waiting_count)s "
-               "engagement(s) attendent encore la décision de l'approbateur de leur adhérent."), params={"deadline": format(campaign.deadline, '%d/%m/%Y'), "waiting_count": len(waiting)}, code="commitments_pending",
+               "engagement(s) attendent encore la décision de l'approbateur de leur adhérent."),
+            params={"deadline": format(campaign.deadline, '%d/%m/%Y'),
+                    "waiting_count": len(waiting)}, code="commitments_pending",
             details={"commitment_ids": [c.id for c in waiting]})
     for commitment in waiting:
         if commitment.status == CommitmentStatus.PENDING:

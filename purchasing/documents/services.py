@@ -268,7 +268,8 @@ def read_limited(stream: BinaryIO, filename: str, max_bytes: int | None = None) 
     content = stream.read(limit + 1)
     if len(content) > limit:
         raise DocumentTooLarge(N_("Le fichier « %(filename)s » dépasse la taille autorisée "
-                                  "(%(limit)s Mio au plus). Rien n'a été enregistré."), params={"filename": filename, "limit": format(limit / 1024 / 1024, '.0f')},
+                                  "(%(limit)s Mio au plus). Rien n'a été enregistré."),
+                               params={"filename": filename, "limit": format(limit / 1024 / 1024, '.0f')},
                                details={"max_bytes": limit})
     return content
 

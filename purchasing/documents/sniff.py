@@ -115,13 +115,15 @@ def sniff(content: bytes, filename: str) -> Sniffed:
                "%(ACCEPTED)s)."), params={"filename": filename, "ACCEPTED": ACCEPTED},
             details={"filename": filename, "accepted": ACCEPTED})
     if not content:
-        raise DocumentTypeRefused(N_("Le fichier « %(filename)s » est vide."), params={"filename": filename}, code="document_empty")
+        raise DocumentTypeRefused(N_("Le fichier « %(filename)s » est vide."),
+                                  params={"filename": filename}, code="document_empty")
     actual = content_type_of(content)
     if actual == "text" and expected.startswith("text/"):
         return Sniffed(expected, extension)
     if actual != expected:
         raise DocumentTypeRefused(
             N_("Le contenu du fichier « %(filename)s » ne correspond pas à son extension « "
-               ".%(extension)s » : c'est %(NAMES)s. Rien n'a été enregistré."), params={"filename": filename, "extension": extension, "NAMES": NAMES.get(actual, NAMES[None])},
+               ".%(extension)s » : c'est %(NAMES)s. Rien n'a été enregistré."),
+            params={"filename": filename, "extension": extension, "NAMES": NAMES.get(actual, NAMES[None])},
             details={"filename": filename, "extension": extension, "detected": actual or "unknown"})
     return Sniffed(expected, extension)

@@ -136,7 +136,8 @@ def check_cpv(value: str) -> str:
                              details={"value": value})
     if code not in cpv_codes():
         raise UnknownCpvCode(N_("Le code CPV %(code)s n'est pas dans la liste des codes "
-                                "informatiques de l'application (règlement (CE) n° 213/2008)."), params={"code": code}, details={"value": value})
+                                "informatiques de l'application (règlement (CE) n° 213/2008)."),
+                             params={"code": code}, details={"value": value})
     return code
 
 

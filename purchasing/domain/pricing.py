@@ -108,7 +108,8 @@ def grid_in_force(grids: Iterable[TariffGrid], on: date) -> TariffGrid:
     candidates = [grid for grid in grids if grid.effective_from <= on]
     if not candidates:
         raise PricingError(
-            N_("Aucune grille tarifaire n'est en vigueur au %(on)s."), params={"on": format(on, '%d/%m/%Y')}, code="no_tariff_grid"
+            N_("Aucune grille tarifaire n'est en vigueur au %(on)s."),
+            params={"on": format(on, '%d/%m/%Y')}, code="no_tariff_grid"
         )
     return max(candidates, key=lambda grid: grid.effective_from)
 
@@ -169,7 +170,8 @@ def validate_quantity(q: object, max_quantity: int | None = DEFAULT_MAX_QUANTITY
         raise InvalidQuantity(N_("La quantité doit être supérieure à zéro."), details=details)
     if max_quantity is not None and value > max_quantity:
         raise InvalidQuantity(
-            N_("La quantité %(value)s dépasse le maximum autorisé (%(max_quantity)s)."), params={"value": value, "max_quantity": max_quantity}, details=details
+            N_("La quantité %(value)s dépasse le maximum autorisé (%(max_quantity)s)."),
+            params={"value": value, "max_quantity": max_quantity}, details=details
         )
     return value
 

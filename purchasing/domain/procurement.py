@@ -102,7 +102,8 @@ def thresholds_on(on: date | datetime) -> ThresholdSet:
     in_force = [row for row in THRESHOLDS if row.effective_from <= day]
     if not in_force:
         raise ProcurementRuleViolation(
-            N_("Aucun seuil de procédure n'est connu au %(day)s."), params={"day": format(day, '%d/%m/%Y')}, code="no_thresholds_for_date"
+            N_("Aucun seuil de procédure n'est connu au %(day)s."),
+            params={"day": format(day, '%d/%m/%Y')}, code="no_thresholds_for_date"
         )
     return max(in_force, key=lambda row: row.effective_from)
 
@@ -341,7 +342,8 @@ def check_contract_duration(start: date, end: date) -> None:
     """
     if end < start:
         raise ProcurementRuleViolation(
-            N_("La date de fin (%(end)s) précède la date de début (%(start)s)."), params={"end": format(end, '%d/%m/%Y'), "start": format(start, '%d/%m/%Y')},
+            N_("La date de fin (%(end)s) précède la date de début (%(start)s)."),
+            params={"end": format(end, '%d/%m/%Y'), "start": format(start, '%d/%m/%Y')},
             code="contract_end_before_start",
         )
     latest_end = _add_years(start, FRAMEWORK_MAX_YEARS) - timedelta(days=1)
@@ -349,7 +351,9 @@ def check_contract_duration(start: date, end: date) -> None:
         raise ProcurementRuleViolation(
             N_("Un accord-cadre dure au plus %(FRAMEWORK_MAX_YEARS)s ans (articles L2125-1 et "
                "R2162-4 du code de la commande publique) : commencé le %(start)s, il doit finir au "
-               "plus tard le %(latest_end)s."), params={"FRAMEWORK_MAX_YEARS": FRAMEWORK_MAX_YEARS, "start": format(start, '%d/%m/%Y'), "latest_end": format(latest_end, '%d/%m/%Y')},
+               "plus tard le %(latest_end)s."),
+            params={"FRAMEWORK_MAX_YEARS": FRAMEWORK_MAX_YEARS, "start": format(start, '%d/%m/%Y'),
+                    "latest_end": format(latest_end, '%d/%m/%Y')},
             code="contract_too_long",
             details={"start": start.isoformat(), "end": end.isoformat()},
         )

@@ -99,7 +99,8 @@ def _validate_weights(weights: Mapping[str, int]) -> dict[str, int]:
         raise ProcurementRuleViolation(N_("Les pondérations doivent être des entiers positifs."), code="invalid_weight")
     if sum(weights.values()) != 100:
         raise ProcurementRuleViolation(
-            N_("La somme des pondérations est de %(values)s au lieu de 100."), params={"values": sum(weights.values())}, code="weights_not_100"
+            N_("La somme des pondérations est de %(values)s au lieu de 100."),
+            params={"values": sum(weights.values())}, code="weights_not_100"
         )
     return {kind: weight for kind, weight in weights.items() if weight > 0}
 
@@ -297,7 +298,8 @@ def _check_environmental_value(name: str, value: object) -> None:
         return
     if isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal)) or value < 0:
         raise ProcurementRuleViolation(
-            N_("Donnée environnementale invalide (%(name)s) : un nombre positif ou nul est attendu."), params={"name": name},
+            N_("Donnée environnementale invalide (%(name)s) : un nombre positif ou nul est attendu."),
+            params={"name": name},
             code="invalid_environmental_data",
         )
 

@@ -51,7 +51,8 @@ class Standstill:
 def rule_on(day: date) -> StandstillRule:
     in_force = [rule for rule in RULES if rule.effective_from <= day]
     if not in_force:
-        raise DomainError(N_("Aucune règle de délai de suspension n'est connue au %(day)s."), params={"day": format(day, '%d/%m/%Y')},
+        raise DomainError(N_("Aucune règle de délai de suspension n'est connue au %(day)s."),
+                          params={"day": format(day, '%d/%m/%Y')},
                           code="no_standstill_rule_for_date")
     return max(in_force, key=lambda rule: rule.effective_from)
 

@@ -250,7 +250,8 @@ def order_after_delivery(
         if delivered > ordered_qty_by_line[line]:
             raise InvalidQuantity(
                 N_("La quantité livrée (%(delivered)s) dépasse la quantité commandée (%(line)s) "
-                   "pour la ligne %(line2)s."), params={"delivered": delivered, "line": ordered_qty_by_line[line], "line2": line},
+                   "pour la ligne %(line2)s."),
+                params={"delivered": delivered, "line": ordered_qty_by_line[line], "line2": line},
                 code="over_delivery",
                 details={"line": str(line), "ordered": ordered_qty_by_line[line], "delivered": delivered},
             )

@@ -46,7 +46,7 @@ def count_inventory_rows(filename: str, data: bytes, *, member_id: int | None = 
 
 
 def start_inventory_import(user, member_id: int, filename: str, data: bytes, *, dry_run: bool,
-                           rows: int | None = None, locale: str = "fr", mapping=None) -> Job:
+                           rows: int | None = None, locale: str | None = None, mapping=None) -> Job:
     """The same file for the same member (and dry-run flag, and mapping) is one job: a double submission imports
     once. ``mapping`` (``lifecycle.imports.mapping.Mapping``): the column mapping the user confirmed."""
     mapping_json = mapping.as_json() if mapping is not None else None
@@ -153,7 +153,7 @@ def _price_list_import(job: Job, progress: Progress) -> Outcome:
 
 # --- sustainability report export ----------------------------------------------------------------
 
-def start_report_export(user, scope: str, scope_id: int | None, year: int, fmt: str, locale: str = "fr") -> Job:
+def start_report_export(user, scope: str, scope_id: int | None, year: int, fmt: str, locale: str | None = None) -> Job:
     if fmt not in ("xlsx", "csv"):
         raise DomainError(N_("Format refusé : xlsx ou csv."), code="bad_format")
     scope, scope_id, name = report_data.resolve_scope(user, scope, scope_id)
@@ -265,7 +265,7 @@ def _list_export(job: Job, progress: Progress) -> Outcome:
 
 # --- label sheet ---------------------------------------------------------------------------------
 
-def start_label_sheet(user, asset_ids: list[int], locale: str = "fr") -> Job:
+def start_label_sheet(user, asset_ids: list[int], locale: str | None = None) -> Job:
     """A sheet of the given assets (refused when empty or above MAX_LABELS, never cut silently)."""
     ids = lifecycle_services.label_ids(asset_ids, user=user)
     if not ids:

@@ -90,7 +90,8 @@ def start_job(kind: str, user, *, params: dict | None = None, title: str = "", k
             db.session.flush()
     params = dict(params or {})
     # the job speaks the language of the page (or API request) that started it: its messages are written in it
-    params.setdefault("locale", str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+    if not params.get("locale"):
+        params["locale"] = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     job = Job(kind=kind, owner_id=user.id, member_id=None if user.is_staff else user.member_id,
               status=JobStatus.QUEUED.value, params=params, title=title[:200], key=key,
               progress_total=total, created_dt=utcnow())

@@ -193,7 +193,8 @@ def create_purchase_order_for_orders(order_ids, actor) -> PurchaseOrder:
     found = {o.id: o for o in orders}
     unknown = [i for i in ids if i not in found]
     if unknown:
-        raise ConflictError(N_("Commande(s) inconnue(s) : %(orders)s."), params={"orders": ", ".join(map(str, unknown))},
+        raise ConflictError(N_("Commande(s) inconnue(s) : %(orders)s."),
+                            params={"orders": ", ".join(map(str, unknown))},
                             code="unknown_orders", details={"order_ids": unknown})
     not_approved = [o for o in orders if o.status != "approved"]
     if not_approved:
@@ -289,7 +290,9 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
         remaining = contract.max_amount_ht - contract.committed_ht
         raise ProcurementRuleViolation(
             N_("Envoi refusé : le bon de commande (%(total_ht)s HT) dépasse le montant restant du "
-               "contrat %(reference)s (%(remaining)s HT disponibles sur %(max_amount_ht)s HT)."), params={"total_ht": format_eur(po.total_ht), "reference": contract.reference, "remaining": format_eur(remaining), "max_amount_ht": format_eur(contract.max_amount_ht)},
+               "contrat %(reference)s (%(remaining)s HT disponibles sur %(max_amount_ht)s HT)."),
+            params={"total_ht": format_eur(po.total_ht), "reference": contract.reference,
+                    "remaining": format_eur(remaining), "max_amount_ht": format_eur(contract.max_amount_ht)},
             code="contract_ceiling_exceeded",
             details={"remaining_ht": str(remaining), "total_ht": str(po.total_ht)},
         )
@@ -345,12 +348,16 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
         if pl.delivered_quantity + quantity > pl.quantity:
             raise InvalidQuantity(
                 N_("Ligne %(name)s : %(quantity)s livrés dépasseraient la quantité commandée "
-                   "(%(quantity2)s, déjà %(delivered_quantity)s livrés)."), params={"name": pl.order_line.product.name, "quantity": quantity, "quantity2": pl.quantity, "delivered_quantity": pl.delivered_quantity}, code="over_delivery", details=on_line)
+                   "(%(quantity2)s, déjà %(delivered_quantity)s livrés)."),
+                params={"name": pl.order_line.product.name, "quantity": quantity, "quantity2": pl.quantity,
+                        "delivered_quantity": pl.delivered_quantity}, code="over_delivery", details=on_line)
         serial_list = parse_serials(serials.get(line_id, ""))
         if serial_list and len(serial_list) != quantity:
             raise InvalidQuantity(
                 N_("Ligne %(name)s : %(serial_list_count)s numéros de série pour %(quantity)s "
-                   "unités livrées."), params={"name": pl.order_line.product.name, "serial_list_count": len(serial_list), "quantity": quantity}, code="serial_count_mismatch", details={**on_line, "field": "serials"})
+                   "unités livrées."),
+                params={"name": pl.order_line.product.name, "serial_list_count": len(serial_list),
+                        "quantity": quantity}, code="serial_count_mismatch", details={**on_line, "field": "serials"})
         delivered[line_id] = (quantity, serial_list)
     if not delivered:
         raise InvalidQuantity(N_("Aucune quantité livrée n'a été saisie."), code="empty_delivery")

@@ -108,7 +108,8 @@ def parse_price_list(frame: pd.DataFrame, category_codes: set[str], progress=Non
     if frame.empty:
         raise DomainError(N_("Le bordereau ne contient aucune ligne."), code="empty_price_list")
     if len(frame) > MAX_ROWS:
-        raise DomainError(N_("Le bordereau dépasse %(MAX_ROWS)s lignes."), params={"MAX_ROWS": MAX_ROWS}, code="too_many_rows")
+        raise DomainError(N_("Le bordereau dépasse %(MAX_ROWS)s lignes."),
+                          params={"MAX_ROWS": MAX_ROWS}, code="too_many_rows")
     records = frame.to_dict("records")
     seen: dict[str, int] = {}
     lines = []

@@ -137,7 +137,8 @@ def _check_tender_input(data: TenderInput, exclude_id: int | None = None) -> str
     if exclude_id is not None:
         stmt = stmt.where(Tender.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise ConflictError(N_("Une consultation porte déjà la référence %(reference)s."), params={"reference": reference}, code="reference_taken")
+        raise ConflictError(N_("Une consultation porte déjà la référence %(reference)s."),
+                            params={"reference": reference}, code="reference_taken")
     if data.bid_deadline.tzinfo is None:
         raise DomainError(N_("La date limite doit être une date et heure avec fuseau horaire."), code="naive_deadline")
     if utc_to_paris(data.bid_deadline).date() <= data.publication_date:
@@ -164,7 +165,8 @@ def _flush_reference(tender: Tender, reference: str) -> None:
         with db.session.begin_nested():
             db.session.add(tender)
     except IntegrityError:
-        raise ConflictError(N_("Une consultation porte déjà la référence %(reference)s."), params={"reference": reference}, code="reference_taken") from None
+        raise ConflictError(N_("Une consultation porte déjà la référence %(reference)s."),
+                            params={"reference": reference}, code="reference_taken") from None
 
 
 def update_tender(tender: Tender, data: TenderInput) -> Tender:
@@ -202,7 +204,8 @@ def _cpv(value: str | None) -> str | None:
 def add_lot(tender: Tender, data: LotInput) -> TenderLot:
     _require_editable(tender)
     if any(lot.number == data.number for lot in tender.lots):
-        raise ConflictError(N_("Le lot n° %(number)s existe déjà."), params={"number": data.number}, code="lot_number_taken")
+        raise ConflictError(N_("Le lot n° %(number)s existe déjà."),
+                            params={"number": data.number}, code="lot_number_taken")
     if not 1 <= data.duration_months <= 48:
         raise ProcurementRuleViolation(N_("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4)."),
                                        code="duration_too_long")
@@ -221,7 +224,8 @@ def update_lot(lot: TenderLot, data: LotInput) -> TenderLot:
     tender = lot.tender
     _require_editable(tender)
     if any(other.number == data.number and other.id != lot.id for other in tender.lots):
-        raise ConflictError(N_("Le lot n° %(number)s existe déjà."), params={"number": data.number}, code="lot_number_taken")
+        raise ConflictError(N_("Le lot n° %(number)s existe déjà."),
+                            params={"number": data.number}, code="lot_number_taken")
     if not 1 <= data.duration_months <= 48:
         raise ProcurementRuleViolation(N_("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4)."),
                                        code="duration_too_long")
@@ -358,7 +362,8 @@ def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
                                            code="deadline_passed")
     elif to == "closed" and now < tender.bid_deadline:
         raise ConflictError(N_("La consultation ne peut être close qu'à la date limite de remise "
-                               "des offres (%(bid_deadline)s, heure de Paris)."), params={"bid_deadline": paris_text(tender.bid_deadline)}, code="deadline_not_reached")
+                               "des offres (%(bid_deadline)s, heure de Paris)."),
+                            params={"bid_deadline": paris_text(tender.bid_deadline)}, code="deadline_not_reached")
     elif to == "evaluated":
         undecided = [lot.number for lot in tender.lots if lot.bids and any(b.rank is None for b in lot.bids)]
         if undecided:
@@ -646,7 +651,8 @@ def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, act
     check_contract_duration(start_on, end_on)
     reference = contract_reference(lot)
     if db.session.scalar(select(FrameworkContract.id).where(FrameworkContract.reference == reference)):
-        raise ConflictError(N_("Un accord-cadre porte déjà la référence %(reference)s."), params={"reference": reference}, code="contract_exists")
+        raise ConflictError(N_("Un accord-cadre porte déjà la référence %(reference)s."),
+                            params={"reference": reference}, code="contract_exists")
     # the lot first: of several awards (or an award and an "unsuccessful") sent at once, one wins here
     _decide_lot(lot, LotStatus.AWARDED, actor,
                 f"Lot attribué à {bid.supplier.name} (rang {bid.rank}) ; accord-cadre {reference}.", now)
@@ -669,7 +675,8 @@ def link_existing_contract(lot: TenderLot, contract: FrameworkContract, actor, n
     """Record that an existing framework contract (entered before this tender was) results from this lot."""
     _require_lot_decidable(lot)
     if contract.tender_lot_id not in (None, lot.id):
-        raise ConflictError(N_("L'accord-cadre %(reference)s est déjà rattaché à un autre lot."), params={"reference": contract.reference},
+        raise ConflictError(N_("L'accord-cadre %(reference)s est déjà rattaché à un autre lot."),
+                            params={"reference": contract.reference},
                             code="contract_linked")
     _decide_lot(lot, LotStatus.AWARDED, actor,
                 f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", now)

@@ -79,12 +79,14 @@ def read_source(filename: str, data: bytes, *, upload_limits: uploads.UploadLimi
     upload_limits = upload_limits or uploads.limits()
     name = (filename or "").strip().lower()
     if not name.endswith(EXTENSIONS):
-        raise uploads.UploadRefused(N_("Format refusé : envoyez un fichier %(ACCEPTED_TEXT)s."), params={"ACCEPTED_TEXT": ACCEPTED_TEXT}, code="bad_file_type",
+        raise uploads.UploadRefused(N_("Format refusé : envoyez un fichier %(ACCEPTED_TEXT)s."),
+                                    params={"ACCEPTED_TEXT": ACCEPTED_TEXT}, code="bad_file_type",
                                     details={"accepted": ACCEPTED_TEXT})
     if not data or not data.strip(b"\xef\xbb\xbf \t\r\n"):
         raise uploads.UploadRefused(N_("Le fichier est vide."), code="empty_file")
     if len(data) > upload_limits.max_bytes:
-        raise uploads.UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."), params={"max_bytes": uploads._mib(upload_limits.max_bytes)},
+        raise uploads.UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                                    params={"max_bytes": uploads._mib(upload_limits.max_bytes)},
                                     code="file_too_large", details={"max_bytes": upload_limits.max_bytes})
     kind = uploads.sniff_kind(data)  # refuses a corrupted zip
     if kind == "zip":
@@ -152,5 +154,6 @@ def _read_archive(data: bytes, upload_limits: uploads.UploadLimits) -> SourceTab
             try:
                 rows.extend(glpi_json.parse_inventory_json(archive.read(name)))
             except DomainError as error:
-                raise DomainError(N_("%(name)s : %(message)s"), params={"name": name[:120], "message": error}, code=error.code) from None
+                raise DomainError(N_("%(name)s : %(message)s"),
+                                  params={"name": name[:120], "message": error}, code=error.code) from None
     return _structured("glpi_json", rows)

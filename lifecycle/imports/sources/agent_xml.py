@@ -60,7 +60,8 @@ def parse_inventory_zip(data: bytes) -> list[dict]:
         raise DomainError(N_("Archive zip illisible ou corrompue : vérifiez le fichier et recommencez."),
                           code="inventory_zip_corrupted") from error
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise DomainError(N_("L'archive contient trop de fichiers (%(MAX_ZIP_ENTRIES)s au plus)."), params={"MAX_ZIP_ENTRIES": MAX_ZIP_ENTRIES},
+        raise DomainError(N_("L'archive contient trop de fichiers (%(MAX_ZIP_ENTRIES)s au plus)."),
+                          params={"MAX_ZIP_ENTRIES": MAX_ZIP_ENTRIES},
                           code="inventory_zip_too_many")
     if sum(i.file_size for i in entries) > MAX_ZIP_TOTAL_BYTES:
         raise DomainError(N_("L'archive décompressée est trop volumineuse."), code="inventory_zip_too_large")
@@ -70,19 +71,23 @@ def parse_inventory_zip(data: bytes) -> list[dict]:
     rows: list[dict] = []
     for info in sorted(inventories, key=lambda i: i.filename):
         if info.file_size > MAX_ENTRY_BYTES:
-            raise DomainError(N_("« %(filename)s » est trop volumineux dans l'archive."), params={"filename": info.filename}, code="inventory_zip_too_large")
+            raise DomainError(N_("« %(filename)s » est trop volumineux dans l'archive."),
+                              params={"filename": info.filename}, code="inventory_zip_too_large")
         try:
             with archive.open(info) as handle:
                 content = handle.read(MAX_ENTRY_BYTES + 1)  # the declared size may lie
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as error:
-            raise DomainError(N_("Archive zip corrompue : « %(filename)s » ne peut pas être lu."), params={"filename": info.filename},
+            raise DomainError(N_("Archive zip corrompue : « %(filename)s » ne peut pas être lu."),
+                              params={"filename": info.filename},
                               code="inventory_zip_corrupted") from error
         if len(content) > MAX_ENTRY_BYTES:
-            raise DomainError(N_("« %(filename)s » est trop volumineux dans l'archive."), params={"filename": info.filename}, code="inventory_zip_too_large")
+            raise DomainError(N_("« %(filename)s » est trop volumineux dans l'archive."),
+                              params={"filename": info.filename}, code="inventory_zip_too_large")
         try:
             rows.extend(parse_inventory_xml(content))
         except DomainError as error:
-            raise DomainError(N_("« %(filename)s » : %(message)s"), params={"filename": info.filename, "message": error}, code=error.code) from error
+            raise DomainError(N_("« %(filename)s » : %(message)s"),
+                              params={"filename": info.filename, "message": error}, code=error.code) from error
     return rows
 
 
@@ -103,7 +108,8 @@ def _parse(data: bytes) -> Element:
         raise DomainError(N_("Document XML refusé : les DTD et entités ne sont pas acceptées dans un inventaire."),
                           code="inventory_xml_forbidden") from error
     except (ParseError, ValueError, UnicodeError) as error:
-        raise DomainError(N_("Document XML mal formé (%(error)s)."), params={"error": _short(error)}, code="inventory_xml_invalid") from error
+        raise DomainError(N_("Document XML mal formé (%(error)s)."),
+                          params={"error": _short(error)}, code="inventory_xml_invalid") from error
     _upper_tags(root)
     return root
 

@@ -48,7 +48,8 @@ def parse_inventory_json(data: bytes) -> list[dict]:
         if not isinstance(inventory, dict) or not isinstance(inventory.get("content"), dict):
             where = f" (élément n° {position})" if len(inventories) > 1 else ""
             raise DomainError(N_("Ce fichier JSON n'est pas un inventaire GLPI : il manque l'objet "
-                                 "« content » (matériel, BIOS, processeurs…)%(where)s."), params={"where": where}, code="not_an_inventory",
+                                 "« content » (matériel, BIOS, processeurs…)%(where)s."),
+                              params={"where": where}, code="not_an_inventory",
                               details={"position": position})
         rows.append(inventory_row(inventory))
     return rows
@@ -69,7 +70,8 @@ def _json_lines(text: str):
                 documents.append(json.loads(line))
             except json.JSONDecodeError as error:
                 raise DomainError(N_("Le fichier JSON est mal formé (ligne %(lineno)s, colonne "
-                                     "%(colno)s) : il n'a pas pu être lu."), params={"lineno": error.lineno, "colno": error.colno}, code="bad_json") from None
+                                     "%(colno)s) : il n'a pas pu être lu."),
+                                  params={"lineno": error.lineno, "colno": error.colno}, code="bad_json") from None
     if len(documents) < 2:
         raise DomainError(N_("Le fichier JSON est mal formé : il n'a pas pu être lu."), code="bad_json")
     return documents
