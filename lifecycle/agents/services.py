@@ -38,8 +38,8 @@ PROLOG_FREQ_HOURS = 24
 class AgentRefused(DomainError):
     """The agent's request is refused; ``status`` is the HTTP status to answer."""
 
-    def __init__(self, message: str, *, code: str, status: int):
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, code: str, status: int, params: dict | None = None):
+        super().__init__(message, code=code, params=params)
         self.status = status
 
 
