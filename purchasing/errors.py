@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.i18n import error_message
 
 log = logging.getLogger(__name__)
 
@@ -56,11 +57,11 @@ def init_app(app: Flask) -> None:
         """A business rule refused the operation: 4xx with the rule's message, nothing written."""
         db.session.rollback()
         if wants_problem_json():
-            return problem(error.http_status, error.message, code=error.code, **({"details": error.details}
+            return problem(error.http_status, error_message(error), code=error.code, **({"details": error.details}
                                                                                  if error.details else {}))
         return render_template("errors/error.html", status=error.http_status,
                                title=str(_TITLES.get(error.http_status, _l("Erreur"))),
-                               detail=error.message), error.http_status
+                               detail=error_message(error)), error.http_status
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):

@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 from babel import Locale
 from babel.numbers import NumberPattern, get_decimal_symbol, get_group_symbol, parse_pattern
-from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_time, get_locale
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date, format_time, get_locale, get_translations
 from flask_login import current_user
 
 from purchasing.extensions import babel
@@ -17,6 +17,8 @@ from purchasing.extensions import babel
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a CLI command, a job started outside a request: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
@@ -25,6 +27,13 @@ def select_locale() -> str:
     if request:
         return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def error_message(error) -> str:
+    """A ``DomainError``'s message in the current language (the user's, the session's or Accept-Language): its
+    French template translated through the catalogue, its params formatted in. The error's ``message`` stays
+    French (logs, audit); its ``code`` is the same in every language."""
+    return error.render(get_translations().ugettext, str(get_locale()))
 
 
 @lru_cache(maxsize=16)

@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from purchasing.domain.errors import ConflictError
+from purchasing.domain.errors import N_, ConflictError, Term
 from purchasing.domain.states import StateMachine
 from purchasing.extensions import db
 
@@ -31,17 +31,17 @@ class StatusChanged(ConflictError):
     """Another request changed the record's status between this request's read and its write (lost race)."""
 
     code = "status_changed"
-    default_message = "L'élément a déjà changé de statut : rechargez la page."
+    default_message = N_("L'élément a déjà changé de statut : rechargez la page.")
 
 
 def status_changed(machine: StateMachine, expected: str, current: str | None) -> StatusChanged:
     """The 409 of a lost race, naming the status now in force in French."""
     if current is None:
-        message = f"{machine.subject_fr} n'existe plus : rechargez la page."
+        message = N_("%(subject)s n'existe plus : rechargez la page.")
     else:
-        message = (f"{machine.subject_fr} a déjà changé de statut (statut actuel : « {machine.label(current)} ») : "
-                   "rechargez la page.")
-    return StatusChanged(message, details={"machine": machine.name, "expected": expected, "current": current})
+        message = N_("%(subject)s a déjà changé de statut (statut actuel : « %(status)s ») : rechargez la page.")
+    return StatusChanged(message, params={"subject": Term(machine.subject_fr),
+                                          "status": machine.term(current) if current else ""}, details={"machine": machine.name, "expected": expected, "current": current})
 
 
 #: model -> callbacks ``(record, from_status, to_status)`` run after a transition's UPDATE succeeded, in its

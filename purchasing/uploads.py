@@ -24,7 +24,7 @@ import pandas as pd
 from charset_normalizer import from_bytes
 from flask import current_app, has_app_context
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 
 #: extension -> the kind of content it promises
 EXTENSIONS = {".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx", ".ods": "ods"}
@@ -110,11 +110,13 @@ def read_upload(upload, *, max_bytes: int | None = None) -> bytes:
     except (AttributeError, OSError, ValueError):
         size = None  # not seekable: read one byte more than allowed and look
     if size is not None and size > max_bytes:
-        raise UploadRefused(f"Fichier trop volumineux : {_mib(max_bytes)} au plus.", code="file_too_large",
+        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                            params={"max_bytes": _mib(max_bytes)}, code="file_too_large",
                             details={"max_bytes": max_bytes, "size": size})
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise UploadRefused(f"Fichier trop volumineux : {_mib(max_bytes)} au plus.", code="file_too_large",
+        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                            params={"max_bytes": _mib(max_bytes)}, code="file_too_large",
                             details={"max_bytes": max_bytes})
     return data
 
@@ -131,8 +133,8 @@ def sniff_kind(data: bytes) -> str:
                 if "xl/workbook.xml" in names:
                     return "xlsx"
         except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError):
-            raise UploadRefused("Le fichier est une archive zip abîmée : il n'a pas pu être ouvert. "
-                                "Enregistrez-le de nouveau depuis votre tableur.", code="corrupted_zip") from None
+            raise UploadRefused(N_("Le fichier est une archive zip abîmée : il n'a pas pu être ouvert. "
+                                   "Enregistrez-le de nouveau depuis votre tableur."), code="corrupted_zip") from None
         return "zip"
     if data.startswith(OLE2_MAGIC):
         return "xls"
@@ -160,26 +162,31 @@ def read_table(filename: str, data: bytes, *, allowed=("csv", "xlsx", "ods"),
     shown = [ext for ext, kind in EXTENSIONS.items() if kind in allowed and ext not in (".tsv", ".txt")]
     accepted = " ou ".join([", ".join(shown[:-1]), shown[-1]]) if len(shown) > 1 else shown[0]
     if extension is None and not by_content:
-        raise UploadRefused(f"Format refusé : envoyez un fichier {accepted}.", code="bad_file_type",
+        raise UploadRefused(N_("Format refusé : envoyez un fichier %(accepted)s."),
+                            params={"accepted": accepted}, code="bad_file_type",
                             details={"accepted": accepted})
     if not data:
-        raise UploadRefused("Le fichier est vide.", code="empty_file")
+        raise UploadRefused(N_("Le fichier est vide."), code="empty_file")
     if len(data) > upload_limits.max_bytes:
-        raise UploadRefused(f"Fichier trop volumineux : {_mib(upload_limits.max_bytes)} au plus.",
+        raise UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                            params={"max_bytes": _mib(upload_limits.max_bytes)},
                             code="file_too_large", details={"max_bytes": upload_limits.max_bytes})
     kind = sniff_kind(data)
     if by_content:
         if kind not in allowed:
             hint = " Enregistrez-le en .xlsx ou en CSV depuis votre tableur." if kind == "xls" else ""
-            raise UploadRefused(f"Le contenu du fichier n'est pas un tableau lisible : c'est "
-                                f"{KIND_LABELS.get(kind, kind)}, pas un fichier {accepted}.{hint}",
+            raise UploadRefused(N_("Le contenu du fichier n'est pas un tableau lisible : c'est "
+                                   "%(kind)s, pas un fichier %(accepted)s.%(hint)s"),
+                                params={"kind": KIND_LABELS.get(kind, kind), "accepted": accepted, "hint": hint},
                                 code="content_mismatch", details={"content": kind})
         extension = next(ext for ext, promised in EXTENSIONS.items() if promised == kind)
     expected = EXTENSIONS[extension]
     if kind != expected:
         hint = " Enregistrez-le en .xlsx ou en CSV depuis votre tableur." if kind == "xls" else ""
-        raise UploadRefused(f"Le contenu du fichier ne correspond pas à son extension {extension} : "
-                            f"c'est {KIND_LABELS.get(kind, kind)}, pas {KIND_LABELS[expected]}.{hint}",
+        raise UploadRefused(N_("Le contenu du fichier ne correspond pas à son extension "
+                               "%(extension)s : c'est %(kind)s, pas %(expected)s.%(hint)s"),
+                            params={"extension": extension, "kind": KIND_LABELS.get(kind, kind),
+                                    "expected": KIND_LABELS[expected], "hint": hint},
                             code="content_mismatch", details={"extension": extension, "content": kind})
     if kind == "csv":
         return _read_csv(data)
@@ -208,7 +215,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding.replace("-sig", "")
             except UnicodeDecodeError:
-                raise UploadRefused("Le fichier annonce un encodage (marque BOM) qu'il ne respecte pas.",
+                raise UploadRefused(N_("Le fichier annonce un encodage (marque BOM) qu'il ne respecte pas."),
                                     code="bad_encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
@@ -216,8 +223,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         pass
     best = from_bytes(data[:200_000], cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
-        raise UploadRefused("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou en CSV "
-                            "(séparateur : point-virgule) depuis votre tableur.", code="bad_encoding")
+        raise UploadRefused(N_("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou en CSV "
+                               "(séparateur : point-virgule) depuis votre tableur."), code="bad_encoding")
     high = set(data) - set(range(128))
     if high & set(range(0x80, 0xA0)):
         encoding = "cp1252"
@@ -228,7 +235,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError:  # 0x81, 0x8D, 0x8F, 0x90, 0x9D are not Windows-1252
-        raise UploadRefused("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8.",
+        raise UploadRefused(N_("Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8."),
                             code="bad_encoding") from None
 
 
@@ -246,23 +253,25 @@ _RAGGED = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 def _read_csv(data: bytes) -> Table:
     text, encoding = decode_text(data)
     if "\x00" in text:
-        raise UploadRefused("Le fichier contient des caractères nuls : ce n'est pas un fichier texte CSV.",
+        raise UploadRefused(N_("Le fichier contient des caractères nuls : ce n'est pas un fichier texte CSV."),
                             code="binary_content")
     separator = sniff_separator(text)
     try:
         raw = pd.read_csv(io.StringIO(text), sep=separator, header=None, dtype=str, keep_default_na=False,
                           engine="c", skip_blank_lines=True)
     except pd.errors.EmptyDataError:
-        raise UploadRefused("Le fichier est vide.", code="empty_file") from None
+        raise UploadRefused(N_("Le fichier est vide."), code="empty_file") from None
     except pd.errors.ParserError as error:
         match = _RAGGED.search(str(error))
         if match:
             expected, line, seen = match.groups()
-            raise UploadRefused(f"Ligne {line} : {seen} valeurs pour {expected} colonnes (séparateur : "
-                                f"{SEPARATOR_LABELS[separator]}). Vérifiez les guillemets et les séparateurs "
-                                "de cette ligne.", code="ragged_row",
+            raise UploadRefused(N_("Ligne %(line)s : %(seen)s valeurs pour %(expected)s colonnes "
+                                   "(séparateur : %(separator)s). Vérifiez les guillemets et les "
+                                   "séparateurs de cette ligne."),
+                                params={"line": line, "seen": seen, "expected": expected,
+                                        "separator": SEPARATOR_LABELS[separator]}, code="ragged_row",
                                 details={"line": int(line), "expected": int(expected), "seen": int(seen)}) from None
-        raise UploadRefused("Le fichier CSV n'a pas pu être lu : vérifiez ses guillemets et ses séparateurs.",
+        raise UploadRefused(N_("Le fichier CSV n'a pas pu être lu : vérifiez ses guillemets et ses séparateurs."),
                             code="unreadable_file") from None
     table = _with_headers(raw)
     table.kind, table.encoding, table.separator = "csv", encoding, separator
@@ -275,19 +284,23 @@ def _check_zip(archive: zipfile.ZipFile, upload_limits: UploadLimits) -> None:
     infos = archive.infolist()
     total = sum(info.file_size for info in infos)
     if total > upload_limits.max_uncompressed_bytes:
-        raise UploadRefused(f"Classeur refusé : une fois décompressé il occupe {_mib(total)} "
-                            f"({_mib(upload_limits.max_uncompressed_bytes)} au plus).", code="uncompressed_too_large",
+        raise UploadRefused(N_("Classeur refusé : une fois décompressé il occupe %(total)s "
+                               "(%(max_uncompressed_bytes)s au plus)."),
+                            params={"total": _mib(total),
+                                    "max_uncompressed_bytes": _mib(upload_limits.max_uncompressed_bytes)}, code="uncompressed_too_large",
                             details={"uncompressed_bytes": total, "max": upload_limits.max_uncompressed_bytes})
     for info in infos:
         if info.file_size > 1024 * 1024 and info.file_size > upload_limits.max_zip_ratio * max(info.compress_size, 1):
-            raise UploadRefused("Classeur refusé : son contenu est anormalement compressé (plus de "
-                                f"{upload_limits.max_zip_ratio} fois), comme une « bombe zip ».", code="zip_bomb",
+            raise UploadRefused(N_("Classeur refusé : son contenu est anormalement compressé (plus "
+                                   "de %(max_zip_ratio)s fois), comme une « bombe zip »."),
+                                params={"max_zip_ratio": upload_limits.max_zip_ratio}, code="zip_bomb",
                                 details={"member": info.filename[:200]})
 
 
 def _too_many_cells(count: int, upload_limits: UploadLimits, what: str = "cellules"):
-    return UploadRefused(f"Classeur refusé : plus de {_thousands(upload_limits.max_cells)} {what} (enregistrez "
-                         "seulement les données à importer, ou coupez le fichier en plusieurs).",
+    return UploadRefused(N_("Classeur refusé : plus de %(max_cells)s %(what)s (enregistrez "
+                            "seulement les données à importer, ou coupez le fichier en plusieurs)."),
+                         params={"max_cells": _thousands(upload_limits.max_cells), "what": what},
                          code="too_many_cells", details={"cells": count, "max_cells": upload_limits.max_cells})
 
 
@@ -386,10 +399,10 @@ def _check_ods_cells(archive: zipfile.ZipFile, upload_limits: UploadLimits) -> N
                             raise _too_many_cells(max(covered, sheet_area), upload_limits)
                         element.clear()
     except KeyError:
-        raise UploadRefused("Classeur ODS incomplet : il n'a pas de contenu (content.xml).",
+        raise UploadRefused(N_("Classeur ODS incomplet : il n'a pas de contenu (content.xml)."),
                             code="unreadable_file") from None
     except SyntaxError:  # xml.etree.ElementTree.ParseError
-        raise UploadRefused("Classeur ODS abîmé : son contenu XML n'a pas pu être lu.", code="unreadable_file") from None
+        raise UploadRefused(N_("Classeur ODS abîmé : son contenu XML n'a pas pu être lu."), code="unreadable_file") from None
 
 
 def _repeat(value) -> int:
@@ -407,12 +420,13 @@ def _read_workbook(data: bytes, kind: str, required_columns, sheet_score=None) -
         sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=str, keep_default_na=False,
                                engine=engine)
     except Exception:  # noqa: BLE001 - any parser failure is the user's file
-        raise UploadRefused(f"Le classeur n'a pas pu être lu : enregistrez-le de nouveau en "
-                            f"{'.xlsx' if kind == 'xlsx' else '.ods'} ou en CSV depuis votre tableur.",
+        raise UploadRefused(N_("Le classeur n'a pas pu être lu : enregistrez-le de nouveau en "
+                               "%(ods)s ou en CSV depuis votre tableur."),
+                            params={"ods": '.xlsx' if kind == 'xlsx' else '.ods'},
                             code="unreadable_file") from None
     candidates = [(name, frame) for name, frame in sheets.items() if frame.size]
     if not candidates:
-        raise UploadRefused("Le classeur ne contient aucune donnée.", code="empty_file")
+        raise UploadRefused(N_("Le classeur ne contient aucune donnée."), code="empty_file")
     chosen = candidates[0]
     wanted = {_normalise(c) for c in required_columns}
     if wanted:
@@ -450,7 +464,7 @@ def _column_letter(index: int) -> str:
 def _with_headers(raw: pd.DataFrame) -> Table:
     """The first row as titles: duplicate or empty titles refused (naming the column), cells stripped."""
     if raw.empty:
-        raise UploadRefused("Le fichier est vide.", code="empty_file")
+        raise UploadRefused(N_("Le fichier est vide."), code="empty_file")
     raw = raw.fillna("").astype(str)
     titles = [str(v) for v in raw.iloc[0].tolist()]
     body = raw.iloc[1:]
@@ -460,19 +474,22 @@ def _with_headers(raw: pd.DataFrame) -> Table:
         if not name:
             column = body.iloc[:, index] if len(body) else pd.Series(dtype=str)
             if column.astype(str).str.strip().ne("").any():
-                raise UploadRefused(f"La colonne {_column_letter(index)} (n° {index + 1}) a des valeurs mais pas de "
-                                    "titre : donnez-lui un titre en première ligne ou supprimez-la.",
+                raise UploadRefused(N_("La colonne %(index)s (n° %(index2)s) a des valeurs mais "
+                                       "pas de titre : donnez-lui un titre en première ligne ou "
+                                       "supprimez-la."), params={"index": _column_letter(index), "index2": index + 1},
                                     code="empty_column_title", details={"column": index + 1})
             continue  # an empty column without title (a trailing separator): dropped
         if name in seen:
-            raise UploadRefused(f"La colonne « {title.strip()} » apparaît deux fois (colonnes {_column_letter(seen[name])} "
-                                f"et {_column_letter(index)}) : gardez-en une seule.", code="duplicate_column",
+            raise UploadRefused(N_("La colonne « %(title)s » apparaît deux fois (colonnes %(name)s "
+                                   "et %(index)s) : gardez-en une seule."),
+                                params={"title": title.strip(), "name": _column_letter(seen[name]),
+                                        "index": _column_letter(index)}, code="duplicate_column",
                                 details={"column": title.strip(), "positions": [seen[name] + 1, index + 1]})
         seen[name] = index
         keep.append(index)
         names.append(name)
     if not names:
-        raise UploadRefused("La première ligne doit contenir les titres des colonnes.", code="no_header")
+        raise UploadRefused(N_("La première ligne doit contenir les titres des colonnes."), code="no_header")
     # cells stripped with str.strip over each column's values (the .str accessor is a slow loop per cell)
     frame = pd.DataFrame({name: pd.Series(list(map(str.strip, body.iloc[:, index].tolist())), dtype=str)
                           for name, index in zip(names, keep)})

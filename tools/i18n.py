@@ -20,7 +20,7 @@ def run(*args: str) -> None:
 
 
 def update() -> None:
-    run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
+    run("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "N_", "--no-location", "--sort-output",
         "--omit-header", "-o", str(POT), ".")
     run("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
 

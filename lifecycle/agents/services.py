@@ -26,7 +26,7 @@ from lifecycle.imports.columns import CANONICAL_NAMES
 from lifecycle.imports.sources import agent_xml
 from purchasing.api.services import hash_token
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import db
 from purchasing.scoping import member_scope
 
@@ -38,8 +38,8 @@ PROLOG_FREQ_HOURS = 24
 class AgentRefused(DomainError):
     """The agent's request is refused; ``status`` is the HTTP status to answer."""
 
-    def __init__(self, message: str, *, code: str, status: int):
-        super().__init__(message, code=code)
+    def __init__(self, message: str, *, code: str, status: int, params: dict | None = None):
+        super().__init__(message, code=code, params=params)
         self.status = status
 
 
@@ -73,14 +73,14 @@ def revoke_token(token: AgentToken, actor) -> None:
 def token_for_secret(secret: str) -> AgentToken:
     """The active token of this secret; unknown or revoked: 401."""
     if not secret or len(secret) > 100:
-        raise AgentRefused("Jeton d'agent inconnu.", code="agent_token_unknown", status=401)
+        raise AgentRefused(N_("Jeton d'agent inconnu."), code="agent_token_unknown", status=401)
     token = db.session.scalars(select(AgentToken).where(AgentToken.token_hash == hash_token(secret))).first()
     if token is None:
-        raise AgentRefused("Jeton d'agent inconnu.", code="agent_token_unknown", status=401)
+        raise AgentRefused(N_("Jeton d'agent inconnu."), code="agent_token_unknown", status=401)
     if token.revoked_dt is not None:
-        raise AgentRefused("Ce jeton d'agent a été révoqué.", code="agent_token_revoked", status=401)
+        raise AgentRefused(N_("Ce jeton d'agent a été révoqué."), code="agent_token_revoked", status=401)
     if not token.member.is_active:
-        raise AgentRefused("L'adhérent de ce jeton n'est plus actif.", code="agent_member_inactive", status=401)
+        raise AgentRefused(N_("L'adhérent de ce jeton n'est plus actif."), code="agent_member_inactive", status=401)
     return token
 
 
@@ -95,7 +95,7 @@ def take_rate(token: AgentToken, *, limit: int, window_seconds: int) -> None:
                                .values(window_count=AgentToken.window_count + 1, last_used_dt=now)
                                .execution_options(synchronize_session=False)).rowcount
     if not taken:
-        raise AgentRefused("Trop de requêtes pour ce jeton d'agent : réessayez plus tard.", code="agent_rate_limited",
+        raise AgentRefused(N_("Trop de requêtes pour ce jeton d'agent : réessayez plus tard."), code="agent_rate_limited",
                            status=429)
 
 
@@ -104,7 +104,7 @@ def take_rate(token: AgentToken, *, limit: int, window_seconds: int) -> None:
 def decode_message(body: bytes) -> bytes:
     """The XML of an agent's message: zlib (RFC 1950), gzip (RFC 1952) or plain, at most MAX_MESSAGE_BYTES."""
     if not body:
-        raise AgentRefused("Message vide.", code="agent_message_empty", status=400)
+        raise AgentRefused(N_("Message vide."), code="agent_message_empty", status=400)
     try:
         if body[:1] == b"\x78":
             inflater = zlib.decompressobj()
@@ -115,9 +115,9 @@ def decode_message(body: bytes) -> bytes:
         else:
             data = body
     except zlib.error as error:
-        raise AgentRefused("Message compressé illisible.", code="agent_message_corrupted", status=400) from error
+        raise AgentRefused(N_("Message compressé illisible."), code="agent_message_corrupted", status=400) from error
     if len(data) > MAX_MESSAGE_BYTES:
-        raise AgentRefused("Message trop volumineux.", code="agent_message_too_large", status=413)
+        raise AgentRefused(N_("Message trop volumineux."), code="agent_message_too_large", status=413)
     return data
 
 
@@ -153,11 +153,12 @@ def handle_message(token: AgentToken, xml: bytes) -> AgentResult:
     if query == "PROLOG":
         return AgentResult("PROLOG")
     if query != "INVENTORY":
-        raise AgentRefused(f"Requête d'agent non prise en charge « {query[:40]} ».", code="agent_query_unsupported",
+        raise AgentRefused(N_("Requête d'agent non prise en charge « %(query)s »."),
+                           params={"query": query[:40]}, code="agent_query_unsupported",
                            status=400)
     content = agent_xml._content(root)
     if content is None:
-        raise AgentRefused("Inventaire sans élément CONTENT.", code="inventory_xml_not_inventory", status=400)
+        raise AgentRefused(N_("Inventaire sans élément CONTENT."), code="inventory_xml_not_inventory", status=400)
     rows = agent_xml.computer_rows(content, agent_xml._text(root, "DEVICEID"))
     # one inventory of a token at a time (PostgreSQL row lock until commit): two sends of one new machine
     # cannot both create it; the second waits, then matches what the first created
@@ -182,8 +183,8 @@ def plan_rows(member_id: int, rows: list[dict]) -> matching.MatchPlan:
     plan = matching.plan_import(member_id, typed)
     problems = [(e.row, e.column, e.reason) for e in errors] + [(e.row, e.column, e.reason) for e in plan.errors]
     if problems:
-        raise AgentRefused("Inventaire refusé : " + " ; ".join(f"{column} : {reason}"
-                                                               for _row, column, reason in problems[:5]),
+        raise AgentRefused(N_("Inventaire refusé : %(problems)s"),
+                           params={"problems": " ; ".join(f"{column} : {reason}" for _row, column, reason in problems[:5])},
                            code="agent_inventory_refused", status=409)
     return plan
 

@@ -12,9 +12,10 @@ from lifecycle.agents.forms import AgentTokenForm
 from lifecycle.agents.models import AgentToken
 from lifecycle.assets.views import MANAGE, _import_member_choices, bp
 from purchasing.auth import roles_required
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import csrf, db
 from purchasing.scoping import get_scoped_or_404
+from purchasing.i18n import error_message
 
 agent_bp = Blueprint("agents", __name__, url_prefix="/agent")
 csrf.exempt(agent_bp)
@@ -76,8 +77,8 @@ def inventory(secret: str):
         return _refusal(400, error)
     except IntegrityError:  # another token's agent created the same device meanwhile (unique serial)
         db.session.rollback()
-        return _refusal(409, DomainError("Un autre envoi a enregistré cet équipement au même moment : l'agent "
-                                         "réessaiera au prochain contact.", code="agent_inventory_conflict"))
+        return _refusal(409, DomainError(N_("Un autre envoi a enregistré cet équipement au même moment : l'agent "
+                                            "réessaiera au prochain contact."), code="agent_inventory_conflict"))
     if result.query == "PROLOG":
         xml = services.reply_xml(RESPONSE="SEND", PROLOG_FREQ=services.PROLOG_FREQ_HOURS)
     else:
@@ -88,7 +89,7 @@ def inventory(secret: str):
 
 def _refusal(status: int, error: DomainError) -> Response:
     """A refusal the agent logs (its status line) and a person reading the answer understands."""
-    response = Response(f"{error.code}: {error.message}\n", status=status, mimetype="text/plain")
+    response = Response(f"{error.code}: {error_message(error)}\n", status=status, mimetype="text/plain")
     response.headers["X-Error-Code"] = error.code
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="agent"'

@@ -12,7 +12,7 @@ from lifecycle.assets.models import Asset, Origin
 from lifecycle.assets.services import (add_event, flush_new_assets, holds_storage_for, reserve_tags,
                                        serials_taken, warranty_end_from)
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, InvalidQuantity
+from purchasing.domain.errors import N_, ConflictError, InvalidQuantity
 from purchasing.extensions import db
 
 
@@ -22,20 +22,23 @@ def receive_delivered_line(order_line: Any, quantity: int, serial_numbers: list[
     ``serial_numbers`` (optional) gives one serial per unit. Flushes, never commits. Returns the assets.
     """
     if not isinstance(quantity, int) or quantity <= 0:
-        raise InvalidQuantity("La quantité livrée doit être un nombre entier positif.")
+        raise InvalidQuantity(N_("La quantité livrée doit être un nombre entier positif."))
     if quantity > order_line.quantity:
-        raise InvalidQuantity(f"{quantity} unités reçues pour une ligne de {order_line.quantity} unités commandées.")
+        raise InvalidQuantity(N_("%(quantity)s unités reçues pour une ligne de %(quantity2)s "
+                                 "unités commandées."), params={"quantity": quantity, "quantity2": order_line.quantity})
     serials = [(s or "").strip() or None for s in (serial_numbers or [])]
     if serials and len(serials) != quantity:
-        raise InvalidQuantity(f"{len(serials)} numéros de série pour {quantity} unités livrées : "
-                              "donnez un numéro par unité, ou aucun.")
+        raise InvalidQuantity(N_("%(serials_count)s numéros de série pour %(quantity)s unités "
+                                 "livrées : donnez un numéro par unité, ou aucun."),
+                              params={"serials_count": len(serials), "quantity": quantity})
     given = [s for s in serials if s]
     if len(given) != len(set(given)):
-        raise ConflictError("Un numéro de série est répété dans la livraison.", code="duplicate_serial")
+        raise ConflictError(N_("Un numéro de série est répété dans la livraison."), code="duplicate_serial")
     if given:
         taken = serials_taken(given)
         if taken:
-            raise ConflictError("Numéro(s) de série déjà enregistré(s) : " + ", ".join(sorted(taken)),
+            raise ConflictError(N_("Numéro(s) de série déjà enregistré(s) : %(serials)s"),
+                                params={"serials": ", ".join(sorted(taken))},
                                 code="duplicate_serial")
     product = order_line.product
     category = product.category

@@ -24,7 +24,7 @@ from purchasing.catalogue.models import Category, Product
 from purchasing.documents import services as documents
 from purchasing.documents.models import DocumentKind, OwnerKind
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, DomainError, TransitionNotAllowed
+from purchasing.domain.errors import N_, ConflictError, DomainError, TransitionNotAllowed
 from purchasing.extensions import db
 from purchasing.members.models import Member, Site
 from purchasing.members.services import resolve_sites
@@ -120,7 +120,8 @@ def serials_taken(serials: list[str]) -> list[str]:
 
 
 def duplicate_serial(serial: str) -> ConflictError:
-    return ConflictError(f"Le numéro de série « {serial} » est déjà enregistré sur un autre équipement.",
+    return ConflictError(N_("Le numéro de série « %(serial)s » est déjà enregistré sur un autre "
+                            "équipement."), params={"serial": serial},
                          code="duplicate_serial", details={"field": "serial_number"})
 
 
@@ -136,8 +137,8 @@ def flush_new_assets(assets: list[Asset]) -> None:
         serials = [asset.serial_number for asset in assets if asset.serial_number]
         if len(serials) == 1:
             raise duplicate_serial(serials[0]) from None
-        raise ConflictError("Un des numéros de série vient d'être enregistré sur un autre équipement : "
-                            + ", ".join(serials), code="duplicate_serial",
+        raise ConflictError(N_("Un des numéros de série vient d'être enregistré sur un autre équipement : "
+                               "%(serials)s"), params={"serials": ", ".join(serials)}, code="duplicate_serial",
                             details={"field": "serial_number"}) from None
 
 
@@ -162,10 +163,10 @@ def create_asset(*, member_id: int, category: Category, product: Product | None 
 def create_asset_by_hand(*, member_id: int, category_id: int, actor, origin: str, **fields) -> Asset:
     """A donation received or a device missing from the inventory, entered through the form."""
     if origin not in (Origin.DONATION, Origin.IMPORTED):
-        raise DomainError("Origine non autorisée pour une saisie manuelle.", code="bad_origin")
+        raise DomainError(N_("Origine non autorisée pour une saisie manuelle."), code="bad_origin")
     category = db.session.get(Category, category_id)
     if category is None or not category.is_device:
-        raise DomainError("Catégorie d'équipement inconnue.", code="unknown_category")
+        raise DomainError(N_("Catégorie d'équipement inconnue."), code="unknown_category")
     return create_asset(member_id=member_id, category=category, actor=actor, origin=origin, **fields)
 
 
@@ -325,7 +326,7 @@ class LabelSelectionRefused(DomainError):
 
     code = "labels_refused"
     http_status = 400
-    default_message = "Cochez au moins un équipement pour imprimer ses étiquettes."
+    default_message = N_("Cochez au moins un équipement pour imprimer ses étiquettes.")
 
 
 #: at most this many labels in one sheet (209 A4 pages)
@@ -341,12 +342,12 @@ def label_ids(ids: list[int] | None = None, filters: InventoryFilter | None = No
         ids = [asset.id for asset in db.session.scalars(stmt)]
     ids = sorted(set(ids or ()))
     if not ids:
-        raise LabelSelectionRefused("Cochez au moins un équipement pour imprimer ses étiquettes.",
+        raise LabelSelectionRefused(N_("Cochez au moins un équipement pour imprimer ses étiquettes."),
                                     code="no_assets")
     if len(ids) > MAX_LABELS:
         raise LabelSelectionRefused(
-            f"La sélection compte plus de {MAX_LABELS} équipements : affinez les filtres ou cochez moins "
-            "d'équipements.", code="too_many_labels")
+            N_("La sélection compte plus de %(MAX_LABELS)s équipements : affinez les filtres ou "
+               "cochez moins d'équipements."), params={"MAX_LABELS": MAX_LABELS}, code="too_many_labels")
     stmt = member_scope(select(Asset.id), Asset, user).where(Asset.id.in_(ids)).order_by(Asset.id)
     return list(db.session.scalars(stmt))
 
@@ -426,13 +427,13 @@ def update_placement(asset: Asset, *, site_id: int | None, assigned_to: str, act
     """Record where the asset is (a site of its member) and who uses it; an audited event keeps the old values."""
     assigned_to = (assigned_to or "").strip()
     if asset.status == "retired":
-        raise TransitionNotAllowed("Un équipement sorti de l'inventaire ne change plus de site ni d'affectation.",
+        raise TransitionNotAllowed(N_("Un équipement sorti de l'inventaire ne change plus de site ni d'affectation."),
                                    code="asset_retired")
     site = None
     if site_id:
         site = db.session.get(Site, site_id)
         if site is None or site.member_id != asset.member_id:
-            raise DomainError("Ce site n'appartient pas à l'adhérent de l'équipement.", code="foreign_site")
+            raise DomainError(N_("Ce site n'appartient pas à l'adhérent de l'équipement."), code="foreign_site")
     if (site_id or None, assigned_to) == (asset.site_id, asset.assigned_to or ""):
         return None
     event = add_event(asset, "placement", actor, reason=reason, from_site=asset.site_name,
@@ -458,7 +459,7 @@ def warranty_end_from(start: date, warranty_years: int | None) -> date | None:
 def update_warranty(asset: Asset, warranty_end_date: date | None, actor) -> AssetEvent | None:
     """Record the warranty's end date (audited in the timeline with the previous value)."""
     if asset.status == "retired":
-        raise TransitionNotAllowed("Un équipement sorti de l'inventaire ne change plus de garantie.",
+        raise TransitionNotAllowed(N_("Un équipement sorti de l'inventaire ne change plus de garantie."),
                                    code="asset_retired")
     if warranty_end_date == asset.warranty_end_date:
         return None
@@ -475,12 +476,12 @@ def record_erasure(asset: Asset, *, method: str, performed_on: date, operator: s
                    actor, certificate_file: tuple[str, BinaryIO] | None = None) -> DataErasure:
     """Record the erasure; ``certificate_file`` (name, stream) is stored as the record's certificate document."""
     if method not in ERASURE_METHODS:
-        raise DomainError("Méthode d'effacement inconnue.", code="unknown_erasure_method")
+        raise DomainError(N_("Méthode d'effacement inconnue."), code="unknown_erasure_method")
     if asset.status == "retired":
-        raise TransitionNotAllowed("L'équipement est sorti de l'inventaire : aucun effacement ne peut plus "
-                                   "être enregistré.")
+        raise TransitionNotAllowed(N_("L'équipement est sorti de l'inventaire : aucun effacement ne peut plus "
+                                      "être enregistré."))
     if not (operator or "").strip():
-        raise DomainError("Indiquez l'opérateur qui a effacé les données.", code="operator_required")
+        raise DomainError(N_("Indiquez l'opérateur qui a effacé les données."), code="operator_required")
     erasure = DataErasure(asset_id=asset.id, member_id=asset.member_id, method=method, performed_on=performed_on,
                           operator=operator.strip(), certificate_ref=check_certificate_ref(certificate_ref),
                           author_id=actor_id(actor))
@@ -505,9 +506,10 @@ def check_can_leave(asset: Asset) -> None:
     """Equipment holding storage leaves its member only after an erasure recorded while it held it."""
     if asset.holds_storage and latest_erasure(asset) is None:
         raise ConflictError(
-            f"L'équipement {asset.tag} contient un support de stockage : il ne peut pas quitter "
-            f"« {asset.member.name} » tant qu'un effacement des données (méthode NIST SP 800-88, date, "
-            "opérateur, référence du certificat) n'a pas été enregistré.", code="erasure_required")
+            N_("L'équipement %(tag)s contient un support de stockage : il ne peut pas quitter « "
+               "%(name)s » tant qu'un effacement des données (méthode NIST SP 800-88, date, "
+               "opérateur, référence du certificat) n'a pas été enregistré."),
+            params={"tag": asset.tag, "name": asset.member.name}, code="erasure_required")
 
 
 def asset_with_timeline(tag: str) -> Asset | None:

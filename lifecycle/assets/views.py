@@ -35,6 +35,7 @@ from purchasing.list_exports import DATE, DATETIME, INTEGER, MONEY, Column
 from purchasing.pagination import paginate_flat
 from purchasing.params import database_id, query_int
 from purchasing.scoping import get_scoped_or_404
+from purchasing.i18n import error_message
 
 bp = Blueprint("lifecycle", __name__, url_prefix="/lifecycle")
 
@@ -165,8 +166,8 @@ def attempt(asset_id: int, form_key: str, form, action):
         action()
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(_(error.message))
-        return _render_show(_managed_asset(asset_id), error.http_status, refusal=_(error.message),
+        form.form_errors.append(error_message(error))
+        return _render_show(_managed_asset(asset_id), error.http_status, refusal=error_message(error),
                             **{form_key: form})
     return None
 
@@ -175,9 +176,9 @@ def _form_error(form, error: DomainError, fields: dict[str, str]) -> None:
     """A domain refusal shown on the form: on the field its code names, else above the form."""
     name = fields.get(error.code) or error.details.get("field")
     if name and name in form:
-        form[name].errors = [*form[name].errors, _(error.message)]
+        form[name].errors = [*form[name].errors, error_message(error)]
     else:
-        form.form_errors.append(_(error.message))
+        form.form_errors.append(error_message(error))
 
 
 @bp.get("/scan")
@@ -345,11 +346,11 @@ def erasure(asset_id: int):
                                 actor=current_user, certificate_file=certificate)
     except DocumentRefused as error:
         db.session.rollback()
-        form.certificate_file.errors = [error.message]
+        form.certificate_file.errors = [error_message(error)]
         return _render_show(get_scoped_or_404(Asset, asset_id), 422, erasure_form=form)
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(_(error.message))
+        form.form_errors.append(error_message(error))
         return _render_show(_managed_asset(asset_id), error.http_status, erasure_form=form)
     db.session.commit()
     flash(_("Effacement des données enregistré."), "success")

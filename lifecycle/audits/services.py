@@ -14,7 +14,7 @@ from lifecycle.assets.services import ACTIVE_STATUSES, actor_id, add_event, site
 from lifecycle.audits.models import Audit, AuditScan
 from lifecycle.domain.states import AUDIT
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.extensions import db
 from purchasing.scoping import member_scope
 from purchasing.transitions import apply_transition, lock_for_update
@@ -24,7 +24,7 @@ from purchasing.transitions import apply_transition, lock_for_update
 
 def start_audit(member_id: int, site: str, actor) -> Audit:
     if not (site or "").strip():
-        raise DomainError("Indiquez le site inventorié.", code="site_required")
+        raise DomainError(N_("Indiquez le site inventorié."), code="site_required")
     audit = Audit(member_id=member_id, site_id=site_id_for(member_id, site), author_id=actor_id(actor))
     db.session.add(audit)
     db.session.flush()
@@ -34,10 +34,10 @@ def start_audit(member_id: int, site: str, actor) -> Audit:
 def scan_tags(audit: Audit, raw: str) -> int:
     lock_for_update(AUDIT, audit, read=True)  # closing waits for a scan being recorded
     if audit.status != "open":
-        raise ConflictError("Cet inventaire physique est clôturé.", code="audit_closed")
+        raise ConflictError(N_("Cet inventaire physique est clôturé."), code="audit_closed")
     tags = [t.strip().upper() for t in (raw or "").replace(",", "\n").split() if t.strip()]
     if not tags:
-        raise DomainError("Saisissez ou scannez au moins une étiquette.", code="no_tag")
+        raise DomainError(N_("Saisissez ou scannez au moins une étiquette."), code="no_tag")
     known = set(db.session.scalars(select(AuditScan.tag).where(AuditScan.audit_id == audit.id)))
     added = 0
     for tag in dict.fromkeys(tags):
@@ -79,7 +79,7 @@ def audit_result(audit: Audit) -> AuditResult:
 
 def close_audit(audit: Audit, actor) -> AuditResult:
     if audit.status != "open":
-        raise ConflictError("Cet inventaire physique est déjà clôturé.", code="audit_closed")
+        raise ConflictError(N_("Cet inventaire physique est déjà clôturé."), code="audit_closed")
     apply_transition(AUDIT, audit, "closed", values={"closed_dt": utcnow()})  # closed twice at once: one wins
     result = audit_result(audit)
     for asset in result.moved:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 
 #: a certificate's reference as operators print it: letters, digits, spaces and - _ . /, starting with a letter or a
 #: digit and holding at least one digit, 3 to 120 characters (the API's document carries the same pattern)
@@ -46,8 +46,8 @@ def check_certificate_ref(reference: str) -> str:
     reference = (reference or "").strip()
     low, high = CERTIFICATE_REF_LENGTH
     if not low <= len(reference) <= high or not CERTIFICATE_REF.match(reference):
-        raise DomainError("Référence du certificat non reconnue : lettres, chiffres et - _ . / avec au moins un "
-                          "chiffre, par exemple EFF-2026-0042.", code="invalid_certificate_ref")
+        raise DomainError(N_("Référence du certificat non reconnue : lettres, chiffres et - _ . / avec au moins un "
+                             "chiffre, par exemple EFF-2026-0042."), code="invalid_certificate_ref")
     return reference
 
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.domain.money import vat_amount
 from purchasing.domain.pricing import line_total
 
@@ -139,13 +139,15 @@ def check_change(need: DeviceNeed, options: dict[str, ActionOption], first_year:
     last_year = first_year + horizon - 1
     if need.postponed_to is not None:
         if need.postponed_to > last_year:
-            raise PlanningError(f"Report impossible au-delà de {last_year} : le plan couvre {first_year} à {last_year}.",
+            raise PlanningError(N_("Report impossible au-delà de %(last_year)s : le plan couvre "
+                                   "%(first_year)s à %(last_year)s."),
+                                params={"last_year": last_year, "first_year": first_year},
                                 code="postponed_beyond_horizon", details={"last_year": last_year})
         if need.postponed_to < max(first_year, need.end_of_service.year):
-            raise PlanningError("Un report ne peut pas avancer le remplacement avant sa fin de service prévue.",
+            raise PlanningError(N_("Un report ne peut pas avancer le remplacement avant sa fin de service prévue."),
                                 code="postponed_before_end", details={"year": need.end_of_service.year})
     if need.action is not None and need.action not in allowed_actions(options, need.remedies):
-        raise PlanningError("Cette action n'est pas possible pour cet équipement.", code="action_not_allowed",
+        raise PlanningError(N_("Cette action n'est pas possible pour cet équipement."), code="action_not_allowed",
                             details={"allowed": list(allowed_actions(options, need.remedies))})
 
 

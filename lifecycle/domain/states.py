@@ -6,6 +6,7 @@ registered in purchasing's MACHINES, as it was listed there before; the pool-lis
 are used by their services only, as before.
 """
 
+from purchasing.domain.errors import N_
 from purchasing.domain.states import StateMachine, register
 
 _ASSET_ACTIVE = ("in_stock", "in_service", "in_repair", "refurbishing", "in_pool")
@@ -47,7 +48,7 @@ ASSET = register(StateMachine(
         "in_pool": "in the reuse pool",
         "retired": "retired",
     },
-    subject_fr="L'équipement",
+    subject_fr=N_("L'équipement"),
 ))
 
 #: a pool listing is reserved by a claim, then given (the donor confirms, or its delay to decline ends) or put back
@@ -61,7 +62,7 @@ POOL_LISTING = StateMachine(
                "withdrawn": "retiré"},
     labels_en={"open": "offered", "reserved": "reserved, awaiting the donor's answer", "claimed": "claimed",
                "withdrawn": "withdrawn"},
-    subject_fr="L'annonce de la bourse",
+    subject_fr=N_("L'annonce de la bourse"),
 )
 #: a physical audit is closed once
 AUDIT = StateMachine(
@@ -71,5 +72,5 @@ AUDIT = StateMachine(
     terminal=frozenset({"closed"}),
     labels_fr={"open": "en cours", "closed": "clôturé"},
     labels_en={"open": "open", "closed": "closed"},
-    subject_fr="L'inventaire physique",
+    subject_fr=N_("L'inventaire physique"),
 )

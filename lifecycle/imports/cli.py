@@ -24,7 +24,7 @@ from lifecycle.imports import mapping as mappings
 from lifecycle.imports import matching
 from lifecycle.imports.validation import Validator
 from purchasing import uploads
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import db
 from purchasing.members.models import Member
 
@@ -54,7 +54,7 @@ def csv_chunks(path: Path, chunk_rows: int = CHUNK_ROWS):
     with open(path, "rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
     if not sample.strip():
-        raise DomainError("Le fichier est vide.", code="empty_file")
+        raise DomainError(N_("Le fichier est vide."), code="empty_file")
     cut = sample if len(sample) < SAMPLE_BYTES else sample[:sample.rfind(b"\n") + 1] or sample
     text, encoding = uploads.decode_text(cut)
     separator = uploads.sniff_separator(text)
@@ -69,7 +69,8 @@ def csv_chunks(path: Path, chunk_rows: int = CHUNK_ROWS):
         if first_line == 2:
             missing = [c for c, required, _doc in imports.COLUMNS if required and c not in frame.columns]
             if missing:
-                raise DomainError("Colonne(s) obligatoire(s) absente(s) : " + ", ".join(missing) + ".",
+                raise DomainError(N_("Colonne(s) obligatoire(s) absente(s) : %(columns)s."),
+                                  params={"columns": ", ".join(missing)},
                                   code="missing_columns")
         yield first_line, frame.reset_index(drop=True)
         first_line += len(frame)
@@ -100,7 +101,7 @@ def import_file(path: Path, member: Member, *, dry_run: bool, actor=None, chunk_
             echo(f"{uploads._thousands(report.rows):>10} lignes lues, {uploads._thousands(len(report.errors))} "
                  f"erreur(s) ({time.monotonic() - started:.1f} s)")
     if report.rows == 0:
-        raise DomainError("Le fichier ne contient aucune ligne d'équipement.", code="no_rows")
+        raise DomainError(N_("Le fichier ne contient aucune ligne d'équipement."), code="no_rows")
     if report.errors:
         report.imported = 0
     return report

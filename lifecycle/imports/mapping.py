@@ -26,7 +26,7 @@ import pandas as pd
 
 from lifecycle.imports.columns import CANONICAL_COLUMNS, CANONICAL_NAMES
 from purchasing import uploads
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 
 
 
@@ -259,22 +259,27 @@ def check_mapping(mapping: Mapping, headers: list[str]) -> None:
     """Refuse a mapping naming an unknown target, a header the file does not have, a column twice."""
     unknown = [h for h in mapping.columns if h not in headers]
     if unknown:
-        raise DomainError(f"La colonne « {unknown[0][:80]} » n'est pas dans le fichier.", code="unknown_header")
+        raise DomainError(N_("La colonne « %(unknown)s » n'est pas dans le fichier."),
+                          params={"unknown": unknown[0][:80]}, code="unknown_header")
     seen: dict[str, str] = {}
     for header, target in mapping.columns.items():
         if not target:
             continue
         if target not in TARGETS:
-            raise DomainError(f"Colonne de destination inconnue « {target[:80]} ».", code="unknown_target")
+            raise DomainError(N_("Colonne de destination inconnue « %(target)s »."),
+                              params={"target": target[:80]}, code="unknown_target")
         if target in seen:
-            raise DomainError(f"Les colonnes « {seen[target][:80]} » et « {header[:80]} » vont toutes deux dans "
-                              f"« {target} » : gardez-en une seule.", code="duplicate_target")
+            raise DomainError(N_("Les colonnes « %(target)s » et « %(header)s » vont toutes deux "
+                                 "dans « %(target2)s » : gardez-en une seule."),
+                              params={"target": seen[target][:80], "header": header[:80],
+                                      "target2": target}, code="duplicate_target")
         seen[target] = header
     for column, words in mapping.values.items():
         allowed = _allowed_values(column)
         for word, value in words.items():
             if value and allowed is not None and value not in allowed:
-                raise DomainError(f"Valeur « {value[:80]} » refusée pour « {column} ».", code="unknown_value")
+                raise DomainError(N_("Valeur « %(value)s » refusée pour « %(column)s »."),
+                                  params={"value": value[:80], "column": column}, code="unknown_value")
 
 
 def _allowed_values(column: str):

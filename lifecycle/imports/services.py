@@ -13,7 +13,7 @@ from lifecycle.assets import hardware
 from lifecycle.imports import bulk, limits
 from lifecycle.imports.validation import FALSE_WORDS, TRUE_WORDS, RowError, Validator  # noqa: F401 - stage 3
 from purchasing import uploads
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.members.services import resolve_sites
 
 #: (column, required, description) — the documented columns, in the template's order
@@ -92,15 +92,16 @@ def prepare(filename: str, data: bytes, *, member_id: int | None = None, mapping
 
     source = read_source(filename, data, upload_limits=limits.inventory_limits())
     if len(source) > limits.max_rows():
-        raise DomainError(f"Trop de lignes : {uploads._thousands(limits.max_rows())} au plus par import en ligne ; "
-                          "au-delà, la commande « flask lifecycle import » importe un fichier CSV de toute taille.",
+        raise DomainError(N_("Trop de lignes : %(max_rows)s au plus par import en ligne ; au-delà, "
+                             "la commande « flask lifecycle import » importe un fichier CSV de "
+                             "toute taille."), params={"max_rows": uploads._thousands(limits.max_rows())},
                           code="too_many_rows", details={"max_rows": limits.max_rows()})
     if mapping is None:
         saved = mappings.saved_mapping(member_id, source.kind, source.headers) if member_id else None
         mapping = mappings.propose(source, mappings.mapping_of(saved) if saved else None).mapping
     if not source.canonical and "category_code" not in mapping.targets() and not mapping.default_category:
-        raise DomainError("Aucune colonne ne donne la catégorie des équipements (category_code, « Type », "
-                          "« Catégorie »…) : associez-en une ou choisissez une catégorie pour toutes les lignes.",
+        raise DomainError(N_("Aucune colonne ne donne la catégorie des équipements (category_code, « Type », "
+                             "« Catégorie »…) : associez-en une ou choisissez une catégorie pour toutes les lignes."),
                           code="missing_columns")
     frame = mappings.apply(source, mapping)
     return source, mapping, frame

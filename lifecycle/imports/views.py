@@ -26,6 +26,7 @@ from purchasing.catalogue.models import Category
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
 from purchasing.jobs import kinds as job_kinds
+from purchasing.i18n import error_message
 
 STASH = "inventory_import"
 
@@ -60,7 +61,7 @@ def import_inventory():
                 outcome = _run(upload.filename, data, member_id, bool(form.dry_run.data), proposal.mapping,
                                full=bool(form.full.data))
             except DomainError as error:
-                form.file.errors = [error.message]
+                form.file.errors = [error_message(error)]
                 status = 422
             else:
                 if not isinstance(outcome, imports.ImportReport):
@@ -182,7 +183,7 @@ def import_mapping():
                                full=bool(stash.get("full")))
                 except DomainError as error:
                     db.session.rollback()
-                    problems, status = [error.message], 422
+                    problems, status = [error_message(error)], 422
                 else:
                     if not isinstance(outcome, imports.ImportReport):
                         return outcome
@@ -192,7 +193,7 @@ def import_mapping():
     try:
         preview = mappings.preview(source, mapping)
     except DomainError as error:
-        preview, problems, status = None, problems + [error.message], 422
+        preview, problems, status = None, problems + [error_message(error)], 422
     return render_template("lifecycle/import_mapping.html", form=form, source=source, proposal=proposal,
                            mapping=mapping, columns=_column_rows(source, proposal, mapping), words=words,
                            word_choices=_word_choices(categories), targets=_target_choices(), preview=preview,

@@ -15,7 +15,7 @@ from lifecycle.domain.states import POOL_LISTING
 from lifecycle.pool.models import PoolListing
 from purchasing.catalogue.models import Product
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.extensions import db
 from purchasing.mail import messages as mail
 from purchasing.accounts.models import Role
@@ -28,7 +28,7 @@ from purchasing.transitions import apply_transition
 
 def offer_to_pool(asset: Asset, *, condition: str, note: str, actor) -> PoolListing:
     if condition not in CONDITIONS:
-        raise DomainError("État inconnu.", code="unknown_condition")
+        raise DomainError(N_("État inconnu."), code="unknown_condition")
     change_asset_status(asset, "in_pool", actor, reason=note, kind="offered", condition=condition)
     listing = PoolListing(asset_id=asset.id, offering_member_id=asset.member_id, category_id=asset.category_id,
                           condition=condition, note=(note or "").strip())
@@ -41,8 +41,8 @@ def offer_to_pool(asset: Asset, *, condition: str, note: str, actor) -> PoolList
 def take_off_pool(listing: PoolListing) -> None:
     """Close an open listing (withdrawn from the pool, or its asset retired); a reserved one must be declined first."""
     if listing.status == "reserved":
-        raise ConflictError("Cet équipement est réservé par un autre adhérent : refusez d'abord sa demande, puis "
-                            "retirez-le de la bourse.", code="listing_reserved")
+        raise ConflictError(N_("Cet équipement est réservé par un autre adhérent : refusez d'abord sa demande, puis "
+                            "retirez-le de la bourse."), code="listing_reserved")
     if listing.status != "open":
         raise _listing_taken()
     apply_transition(POOL_LISTING, listing, "withdrawn", conflict=_listing_taken)
@@ -54,13 +54,13 @@ def withdraw_listing(listing: PoolListing, actor) -> None:
 
 
 def _listing_taken(_current: str | None = None) -> ConflictError:
-    return ConflictError("Cet équipement n'est plus disponible dans la bourse : il vient d'être réservé par un "
-                         "autre adhérent ou retiré par son propriétaire.", code="listing_taken")
+    return ConflictError(N_("Cet équipement n'est plus disponible dans la bourse : il vient d'être réservé par un "
+                         "autre adhérent ou retiré par son propriétaire."), code="listing_taken")
 
 
 def _reservation_decided(_current: str | None = None) -> ConflictError:
-    return ConflictError("Cette réservation a déjà reçu sa réponse : l'équipement a été donné, ou la demande "
-                         "refusée.", code="reservation_decided")
+    return ConflictError(N_("Cette réservation a déjà reçu sa réponse : l'équipement a été donné, ou la demande "
+                         "refusée."), code="reservation_decided")
 
 
 def decline_delay_days() -> int:
@@ -81,14 +81,14 @@ def claim_listing(listing: PoolListing, member_id: int, actor) -> PoolListing:
     a recorded erasure first. The donor is told and may decline until ``decline_until``
     (lifecycle/domain/pool.py); the item moves when the donor confirms or when the delay ends."""
     if not member_id or db.session.get(Member, member_id) is None:
-        raise DomainError("Choisissez l'adhérent qui reçoit l'équipement.", code="member_required")
+        raise DomainError(N_("Choisissez l'adhérent qui reçoit l'équipement."), code="member_required")
     if listing.offering_member_id == member_id:
-        raise DomainError("Vous ne pouvez pas réclamer un équipement que votre collectivité propose.",
+        raise DomainError(N_("Vous ne pouvez pas réclamer un équipement que votre collectivité propose."),
                           code="own_listing")
     if listing.status != "open":
         raise _listing_taken()
     if was_declined_for(listing, member_id):
-        raise ConflictError("Le donateur a déjà refusé la demande de votre collectivité pour cet équipement.",
+        raise ConflictError(N_("Le donateur a déjà refusé la demande de votre collectivité pour cet équipement."),
                             code="claim_declined")
     asset = listing.asset
     check_can_leave(asset)
@@ -130,12 +130,12 @@ def decline_claim(listing: PoolListing, actor, reason: str) -> None:
     claimant is told, and that member cannot claim the offer again."""
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Indiquez pourquoi vous refusez cette demande : le demandeur en est informé.",
+        raise DomainError(N_("Indiquez pourquoi vous refusez cette demande : le demandeur en est informé."),
                           code="reason_required", details={"field": "reason"})
     if listing.status != "reserved":
         raise _reservation_decided()
     if not pool_rules.can_decline(utcnow(), listing.decline_until):
-        raise ConflictError("Le délai pour refuser cette demande est passé : l'équipement est donné au demandeur.",
+        raise ConflictError(N_("Le délai pour refuser cette demande est passé : l'équipement est donné au demandeur."),
                             code="decline_period_over")
     asset, claimant_id = listing.asset, listing.claimed_by_member_id
     apply_transition(POOL_LISTING, listing, "open", conflict=_reservation_decided,

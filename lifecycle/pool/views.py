@@ -24,6 +24,7 @@ from purchasing.extensions import db
 from purchasing.i18n import _filter_date
 from purchasing.pagination import paginate_flat
 from purchasing.params import database_id
+from purchasing.i18n import error_message
 
 
 @bp.post("/assets/<int:asset_id>/offer")
@@ -104,7 +105,7 @@ def claim(listing_id: int):
         services.claim_listing(listing, member_id, current_user)
     except DomainError as error:
         db.session.rollback()
-        return render_template("lifecycle/claim_refused.html", listing=listing, message=error.message), \
+        return render_template("lifecycle/claim_refused.html", listing=listing, message=error_message(error)), \
             error.http_status
     db.session.commit()
     flash(_("Équipement %(tag)s réservé pour %(member)s. %(donor)s peut refuser jusqu'au %(until)s ; sans refus, "

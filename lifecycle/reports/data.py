@@ -27,7 +27,7 @@ from lifecycle.reports.indicators import (
 from lifecycle.retirement.models import Retirement
 from purchasing.accounts.models import MEMBER_ROLES
 from purchasing.catalogue.models import Category, Product
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import db
 from purchasing.members.models import Member, MemberKind
 from purchasing.orders.models import Order, OrderLine
@@ -82,7 +82,7 @@ class ScopeIdRequired(DomainError):
 
     code = "scope_id_required"
     http_status = 400
-    default_message = "Choisissez l'EPCI ou l'adhérent."
+    default_message = N_("Choisissez l'EPCI ou l'adhérent.")
 
 
 def default_scope(user) -> str:

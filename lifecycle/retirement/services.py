@@ -10,7 +10,7 @@ from lifecycle.assets.models import Asset
 from lifecycle.assets.services import change_asset_status, check_can_leave
 from lifecycle.pool.services import open_listing_for, take_off_pool
 from lifecycle.retirement.models import Retirement, RetirementRoute
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.domain.identifiers import is_valid_siret
 from purchasing.extensions import db
 
@@ -24,16 +24,17 @@ def retire_asset(asset: Asset, *, route: str, retired_on: date, actor, recipient
                  recipient_siret: str = "", certificate_ref: str = "", note: str = "") -> Retirement:
     routes = {r.value for r in RetirementRoute}
     if route not in routes:
-        raise DomainError("Filière de sortie inconnue.", code="unknown_route")
+        raise DomainError(N_("Filière de sortie inconnue."), code="unknown_route")
     recipient, certificate_ref = (recipient or "").strip(), (certificate_ref or "").strip()
     siret = (recipient_siret or "").replace(" ", "").strip()
     if route == RetirementRoute.WEEE and not certificate_ref:
-        raise DomainError("Le recyclage par la filière DEEE exige la référence du certificat de l'éco-organisme.",
+        raise DomainError(N_("Le recyclage par la filière DEEE exige la référence du certificat de l'éco-organisme."),
                           code="weee_certificate_required")
     if route == RetirementRoute.DONATED and not recipient:
-        raise DomainError("Un don exige le nom du bénéficiaire.", code="recipient_required")
+        raise DomainError(N_("Un don exige le nom du bénéficiaire."), code="recipient_required")
     if siret and not is_valid_siret(siret):
-        raise DomainError(f"Le SIRET « {siret} » n'est pas valide (14 chiffres avec clé de contrôle).",
+        raise DomainError(N_("Le SIRET « %(siret)s » n'est pas valide (14 chiffres avec clé de "
+                             "contrôle)."), params={"siret": siret},
                           code="invalid_siret")
     if route in ROUTES_LEAVING:
         check_can_leave(asset)

@@ -11,6 +11,7 @@ from lifecycle.retirement import services
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.i18n import error_message
 
 
 @bp.post("/assets/<int:asset_id>/retire")
@@ -26,8 +27,8 @@ def retire(asset_id: int):
                               certificate_ref=form.certificate_ref.data or "", note=form.note.data or "")
     except DomainError as error:  # the asset page again, the refusal on the form, what was typed kept
         db.session.rollback()
-        form.form_errors.append(error.message)
-        return _render_show(_managed_asset(asset_id), error.http_status, refusal=error.message, retire_form=form)
+        form.form_errors.append(error_message(error))
+        return _render_show(_managed_asset(asset_id), error.http_status, refusal=error_message(error), retire_form=form)
     db.session.commit()
     flash(_("Équipement sorti de l'inventaire."), "success")
     return redirect(url_for("lifecycle.show", asset_id=asset.id))

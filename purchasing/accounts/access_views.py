@@ -14,13 +14,14 @@ from purchasing.accounts.tokens import InvalidLink, Purpose
 from purchasing.auth import roles_required
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.i18n import error_message
 
 bp = Blueprint("access", __name__)
 
 
 def _invalid_link():
     db.session.rollback()
-    return render_template("accounts/link_invalid.html", message=InvalidLink.default_message), 400
+    return render_template("accounts/link_invalid.html", message=_(InvalidLink.default_message)), 400
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
@@ -76,7 +77,7 @@ def request_email_change():
         passwords.request_email_change(current_user, form.new_email.data)
     except DomainError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error_message(error), "error")
         return redirect(url_for("accounts.account"))
     db.session.commit()
     flash(_("Un lien de confirmation a été envoyé à %(email)s : l'adresse de votre compte changera quand vous "
@@ -99,7 +100,7 @@ def confirm_email(token: str):
             return _invalid_link()
         except DomainError as error:
             db.session.rollback()
-            return render_template("accounts/link_invalid.html", message=error.message), 409
+            return render_template("accounts/link_invalid.html", message=error_message(error)), 409
         db.session.commit()
         flash(_("Adresse e-mail modifiée : connectez-vous désormais avec %(email)s.", email=user.email), "success")
         return redirect(url_for("main.home") if current_user.is_authenticated else url_for("accounts.login"))

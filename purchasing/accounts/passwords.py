@@ -18,7 +18,7 @@ from purchasing.accounts.services import create_user, email_taken, end_sessions,
 from purchasing.security import services as security
 from purchasing.security.models import EventKind
 from purchasing.accounts.tokens import Purpose
-from purchasing.domain.errors import ConflictError
+from purchasing.domain.errors import N_, ConflictError
 from purchasing.extensions import db
 from purchasing.mail import messages
 
@@ -38,7 +38,7 @@ def invite_user(data, actor) -> User:
 def send_invitation(user: User, actor, now: datetime | None = None) -> None:
     """(Re)send the invitation: earlier invitation links stop working."""
     if not user.is_enabled:
-        raise ConflictError("Ce compte est désactivé : réactivez-le avant d'envoyer une invitation.",
+        raise ConflictError(N_("Ce compte est désactivé : réactivez-le avant d'envoyer une invitation."),
                             code="user_disabled")
     messages.invitation(user, tokens.issue(user, Purpose.INVITATION, now=now), actor)
 
@@ -78,9 +78,9 @@ def request_email_change(user: User, new_email: str, now: datetime | None = None
     """Mail a confirmation link to the new address; the address changes only when it is confirmed."""
     new_email = normalise_email(new_email)
     if new_email == user.email:
-        raise ConflictError("C'est déjà l'adresse de votre compte.", code="same_email")
+        raise ConflictError(N_("C'est déjà l'adresse de votre compte."), code="same_email")
     if email_taken(new_email, exclude_id=user.id):
-        raise ConflictError("Un utilisateur a déjà cette adresse e-mail.", code="email_taken")
+        raise ConflictError(N_("Un utilisateur a déjà cette adresse e-mail."), code="email_taken")
     messages.email_change(user, new_email, tokens.issue(user, Purpose.EMAIL_CHANGE, new_email=new_email, now=now))
 
 
@@ -88,7 +88,7 @@ def confirm_email_change(token: str, now: datetime | None = None) -> User:
     row = tokens.use(token, Purpose.EMAIL_CHANGE, now)
     user = row.user
     if email_taken(row.new_email, exclude_id=user.id):
-        raise ConflictError("Un utilisateur a déjà cette adresse e-mail.", code="email_taken")
+        raise ConflictError(N_("Un utilisateur a déjà cette adresse e-mail."), code="email_taken")
     old_email = user.email
     user.email = row.new_email
     db.session.flush()

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from purchasing.accounts.models import User
 from purchasing.db_types import UTCDateTime, utcnow
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import db
 
 
@@ -60,7 +60,7 @@ class AccountToken(db.Model):
 class InvalidLink(DomainError):
     code = "invalid_link"
     http_status = 400
-    default_message = ("Ce lien n'est pas valide, a déjà servi ou a expiré. Demandez-en un nouveau "
+    default_message = N_("Ce lien n'est pas valide, a déjà servi ou a expiré. Demandez-en un nouveau "
                        "(« Mot de passe oublié ? » sur la page de connexion, ou auprès de l'administrateur).")
 
 

@@ -11,6 +11,7 @@ from purchasing.api.framework import api_route
 from purchasing.decp import services
 from purchasing.domain.errors import DomainError
 from purchasing.errors import problem
+from purchasing.i18n import error_message
 
 #: ``from`` and ``to`` are the query parameters' names (``from`` is a Python keyword: a model built by name)
 #: what the document says of a date: empty (the default applies) or an ISO calendar day of 2000-2099. The service
@@ -43,7 +44,7 @@ def decp_file(query):
     try:
         period_from, period_to = services.parse_period(getattr(query, "from"), query.to, today)
     except DomainError as error:
-        return problem(422, error.message, code=error.code, details=error.details)
+        return problem(422, error_message(error), code=error.code, details=error.details)
     built = services.period_file(period_from, period_to, today)
     response = Response(built.content, mimetype="application/json")
     response.headers["Content-Disposition"] = f"attachment; filename={built.file_name}"

@@ -21,6 +21,7 @@ from purchasing.errors import problem
 from purchasing import params
 from purchasing.extensions import csrf, db
 from purchasing.pagination import FlatPage, count_capped, flat_page
+from purchasing.i18n import error_message
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # Token authentication only, never the session cookie: there is nothing for CSRF to ride on.
@@ -274,7 +275,7 @@ def business_problem(error: DomainError):
     """
     db.session.rollback()
     status = error.http_status if error.http_status in (403, 404, 409, 413, 429) else 409
-    return problem(status, error.message, code=error.code, **({"details": error.details} if error.details else {}))
+    return problem(status, error_message(error), code=error.code, **({"details": error.details} if error.details else {}))
 
 
 class ApiAbort(Exception):

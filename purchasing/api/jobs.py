@@ -19,7 +19,7 @@ from lifecycle.reports import data as report_data
 from purchasing.accounts.models import Role
 from purchasing.api.framework import PageQuery, Text, api_route, integral
 from purchasing.api.schemas import IdIn, Input, Output, ReportScope
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.extensions import db
 from purchasing.jobs import kinds, services
 from purchasing.jobs.views import file_response, progress_text
@@ -105,10 +105,10 @@ def start_inventory_import(body: InventoryImportIn):
     try:
         data = base64.b64decode(body.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        raise DomainError("Le contenu n'est pas du base64 valide.", code="bad_base64") from None
+        raise DomainError(N_("Le contenu n'est pas du base64 valide."), code="bad_base64") from None
     if current_user.is_staff:
         if body.member_id is None:
-            raise DomainError("Indiquez l'adhérent (member_id) dont vous importez l'inventaire.",
+            raise DomainError(N_("Indiquez l'adhérent (member_id) dont vous importez l'inventaire."),
                               code="member_required")
         member_id = body.member_id
         from purchasing.members.models import Member
@@ -167,7 +167,7 @@ def job_result(job_id: int):
     """Le fichier produit par une tâche terminée (409 tant qu'elle n'est pas terminée, 404 sans fichier)"""
     job = _job_or_404(job_id, with_result=True)
     if not job.finished:
-        raise ConflictError("La tâche n'est pas terminée.", code="job_not_finished")
+        raise ConflictError(N_("La tâche n'est pas terminée."), code="job_not_finished")
     if job.status != "done" or not job.result_name or job.result_data is None:
         abort(404)
     return file_response(job)

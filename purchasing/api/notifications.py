@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from purchasing.api.framework import api_route
 from purchasing.api.schemas import Input
-from purchasing.domain.errors import ConflictError
+from purchasing.domain.errors import N_, ConflictError
 from purchasing.extensions import db
 from purchasing.mail.preferences import KIND_BY_CODE, KINDS, Frequency, kinds_for, preferences_of, set_preferences
 
@@ -65,7 +65,8 @@ def put_notification_preferences(body: PreferencesIn):
     allowed = {k.code for k in kinds_for(current_user)}
     refused = sorted({item.kind for item in body.items} - allowed)
     if refused:
-        raise ConflictError("Votre rôle ne reçoit pas ces messages : " + ", ".join(refused) + ".",
+        raise ConflictError(N_("Votre rôle ne reçoit pas ces messages : %(kinds)s."),
+                            params={"kinds": ", ".join(refused)},
                             code="kind_not_for_role", details={"kinds": refused})
     set_preferences(current_user, {item.kind: item.frequency for item in body.items})
     db.session.commit()

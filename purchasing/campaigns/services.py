@@ -31,7 +31,7 @@ from purchasing.catalogue import services as catalogue
 from purchasing.catalogue.models import Offer
 from purchasing.db_types import utcnow
 from purchasing.domain import pricing as domain
-from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity
+from purchasing.domain.errors import N_, ConflictError, DomainError, InvalidQuantity
 from purchasing.domain.money import format_eur
 from purchasing.domain.states import CAMPAIGN, StateMachine, approval_needed
 from purchasing.extensions import db
@@ -61,13 +61,13 @@ COMMITMENT = StateMachine(
                "dropped": "retiré (non approuvé à la date limite)", WITHDRAWN: "retiré par l'adhérent"},
     labels_en={"pending": "awaiting approval", "approved": "approved", "rejected": "rejected",
                "dropped": "dropped (not approved by the deadline)", WITHDRAWN: "withdrawn by the member"},
-    subject_fr="L'engagement",
+    subject_fr=N_("L'engagement"),
 )
 
 
 class CampaignClosed(ConflictError):
     code = "campaign_closed"
-    default_message = "Cet achat groupé est clos : il n'accepte plus d'engagements."
+    default_message = N_("Cet achat groupé est clos : il n'accepte plus d'engagements.")
 
 
 def change_campaign_status(campaign: Campaign, to_status: str, actor, reason: str = "") -> CampaignEvent:
@@ -82,9 +82,9 @@ def create_campaign(offer_id, title: str, deadline: date, min_quantity: int, max
     if max_quantity is not None:
         max_quantity = domain.validate_quantity(max_quantity, max_quantity=None)
         if max_quantity < min_quantity:
-            raise InvalidQuantity("La quantité maximale doit être au moins égale à la quantité minimale.")
+            raise InvalidQuantity(N_("La quantité maximale doit être au moins égale à la quantité minimale."))
     if deadline < today:
-        raise ConflictError("La date limite doit être aujourd'hui ou plus tard.", code="deadline_past")
+        raise ConflictError(N_("La date limite doit être aujourd'hui ou plus tard."), code="deadline_past")
     campaign = Campaign(title=title.strip() or offer.product.name, offer_id=offer.id, deadline=deadline,
                         min_quantity=min_quantity, max_quantity=max_quantity, status="open", created_by_id=actor.id)
     db.session.add(campaign)
@@ -119,7 +119,7 @@ def committed_totals(campaign_ids) -> dict[int, int]:
 
 class CommitmentDecisionClosed(ConflictError):
     code = "commitment_decision_closed"
-    default_message = ("L'achat groupé est clos ou sa date limite est passée : l'engagement ne peut plus être "
+    default_message = N_("L'achat groupé est clos ou sa date limite est passée : l'engagement ne peut plus être "
                        "approuvé ni refusé.")
 
 
@@ -165,8 +165,8 @@ def _members_commitment(campaign: Campaign, member) -> CampaignCommitment | None
 
 class NoCommitment(InvalidQuantity):
     code = "no_commitment"
-    default_message = ("Votre collectivité n'a pas d'engagement à retirer : la quantité doit être supérieure "
-                       "à zéro.")
+    default_message = N_("Votre collectivité n'a pas d'engagement à retirer : la quantité doit être supérieure "
+                         "à zéro.")
 
 
 def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=None) -> CampaignCommitment:
@@ -185,8 +185,8 @@ def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=Non
         return _withdraw(campaign, member, actor)
     quantity = domain.validate_quantity(quantity)
     if member.billing_siret is None:  # the orders the campaign creates at closing are billed to that SIRET
-        raise ConflictError("Votre collectivité n'a pas de SIRET de facturation : le syndicat doit le renseigner "
-                            "avant tout engagement dans un achat groupé.", code="no_billing_siret")
+        raise ConflictError(N_("Votre collectivité n'a pas de SIRET de facturation : le syndicat doit le renseigner "
+                            "avant tout engagement dans un achat groupé."), code="no_billing_siret")
     shown = estimate(campaign, member, today).unit_price_ht  # the member's unit price on the page, HT
     amount = domain.line_total(shown, quantity)
     existing = _members_commitment(campaign, member)
@@ -194,7 +194,8 @@ def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=Non
     others = total_quantity(campaign) - (existing.quantity if counted else 0)
     if campaign.max_quantity is not None and others + quantity > campaign.max_quantity:
         raise InvalidQuantity(
-            f"La quantité dépasse le maximum de l'achat groupé : {campaign.max_quantity - others} unités disponibles.",
+            N_("La quantité dépasse le maximum de l'achat groupé : %(others)s unités disponibles."),
+            params={"others": campaign.max_quantity - others},
             code="campaign_max_exceeded")
     threshold = Decimal(member.approval_threshold_ht)
     needs_approval = approval_needed(amount, threshold)
@@ -211,7 +212,7 @@ def commit_quantity(campaign: Campaign, member, quantity, today: date, actor=Non
             with db.session.begin_nested():  # two first commitments of one member at once: one wins
                 db.session.add(existing)
         except IntegrityError:
-            raise ConflictError("Un engagement de votre collectivité vient d'être enregistré : rechargez la page.",
+            raise ConflictError(N_("Un engagement de votre collectivité vient d'être enregistré : rechargez la page."),
                                 code="commitment_exists") from None
         existing.events.append(CommitmentEvent(commitment_id=existing.id, actor_id=actor_id, from_status=None,
                                                to_status=target, quantity=quantity, reason=reason,
@@ -256,8 +257,9 @@ def _lock_decidable(commitment: CampaignCommitment, today: date, expected_quanti
     if commitment.status != CommitmentStatus.PENDING:  # decided, or withdrawn by its member, meanwhile
         raise status_changed(COMMITMENT, CommitmentStatus.PENDING, commitment.status)
     if expected_quantity is not None and expected_quantity != commitment.quantity:
-        raise CommitmentChanged(f"L'engagement vient d'être modifié ({commitment.quantity} unités) : rechargez "
-                                "la page avant de décider.", details={"quantity": commitment.quantity})
+        raise CommitmentChanged(N_("L'engagement vient d'être modifié (%(quantity)s unités) : "
+                                   "rechargez la page avant de décider."),
+                                params={"quantity": commitment.quantity}, details={"quantity": commitment.quantity})
     return campaign
 
 
@@ -277,7 +279,7 @@ def reject_commitment(commitment: CampaignCommitment, actor, reason: str, today:
                       expected_quantity: int | None = None) -> CampaignCommitment:
     """The member's approver refuses a pending commitment before the deadline (reason required)."""
     if not (reason or "").strip():
-        raise DomainError("Le motif du refus est obligatoire.", code="reason_required")
+        raise DomainError(N_("Le motif du refus est obligatoire."), code="reason_required")
     campaign = _lock_decidable(commitment, today, expected_quantity)
     change_commitment_status(commitment, CommitmentStatus.REJECTED, actor, reason=reason)
     settle(Role.APPROVER, commitment.member_id, _campaign_link(campaign))
@@ -348,8 +350,10 @@ def close_campaign(campaign: Campaign, actor, today: date) -> Campaign:
     waiting = [c for c in campaign.commitments if c.status == CommitmentStatus.PENDING]
     if waiting and today <= campaign.deadline:
         raise ConflictError(
-            f"Clôture refusée avant la date limite du {campaign.deadline:%d/%m/%Y} : {len(waiting)} engagement(s) "
-            "attendent encore la décision de l'approbateur de leur adhérent.", code="commitments_pending",
+            N_("Clôture refusée avant la date limite du %(deadline)s : %(waiting_count)s "
+               "engagement(s) attendent encore la décision de l'approbateur de leur adhérent."),
+            params={"deadline": format(campaign.deadline, '%d/%m/%Y'),
+                    "waiting_count": len(waiting)}, code="commitments_pending",
             details={"commitment_ids": [c.id for c in waiting]})
     for commitment in waiting:
         if commitment.status == CommitmentStatus.PENDING:

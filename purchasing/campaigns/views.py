@@ -22,6 +22,7 @@ from purchasing.params import database_id
 from purchasing.navigation import register
 from purchasing.list_exports import DATE, INTEGER, MONEY, Column
 from purchasing.pagination import paginate
+from purchasing.i18n import error_message
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 OFFICERS = (Role.PURCHASING_OFFICER, Role.ADMIN)
@@ -78,7 +79,7 @@ def create():
                                                 date.today())
         except DomainError as exc:
             db.session.rollback()
-            error = exc.message
+            error = error_message(exc)
         else:
             db.session.commit()
             flash(_("Achat groupé ouvert."), "success")
@@ -118,9 +119,9 @@ def commit(campaign_id: int):
                                               actor=current_user)
     except DomainError as error:  # a bad quantity, a closed campaign…: the page again, the error on the quantity
         db.session.rollback()
-        form.quantity.errors = [*form.quantity.errors, _(error.message)]
+        form.quantity.errors = [*form.quantity.errors, error_message(error)]
         return _show(_campaign_or_404(campaign_id), status=error.http_status, commit_form=form,
-                     refusal=_(error.message))
+                     refusal=error_message(error))
     db.session.commit()
     if commitment.status == services.WITHDRAWN:
         flash(_("Engagement retiré : votre collectivité ne participe plus à cet achat groupé."), "success")
@@ -154,7 +155,7 @@ def approve_commitment(campaign_id: int, commitment_id: int):
         services.approve_commitment(commitment, current_user, date.today(), _expected_quantity())
     except DomainError as error:  # four-eyes, the quantity changed meanwhile…: the page again, saying why
         db.session.rollback()
-        return _show(_campaign_or_404(campaign_id), status=error.http_status, refusal=_(error.message))
+        return _show(_campaign_or_404(campaign_id), status=error.http_status, refusal=error_message(error))
     db.session.commit()
     flash(_("Engagement approuvé."), "success")
     return redirect(url_for("campaigns.show", campaign_id=campaign_id))
@@ -187,7 +188,7 @@ def close(campaign_id: int):
         services.close_campaign(campaign, current_user, date.today())
     except DomainError as error:  # commitments still waiting…: said on the page, nothing written
         db.session.rollback()
-        form.form_errors.append(error.message)
+        form.form_errors.append(error_message(error))
         return _show(_campaign_or_404(campaign_id), status=error.http_status, confirm_form=form)
     db.session.commit()
     flash(_("Achat groupé clôturé."), "success")

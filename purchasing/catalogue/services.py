@@ -22,7 +22,7 @@ from lifecycle.domain import carbon, durability
 from lifecycle.pool import services as pool_services
 from purchasing.catalogue.models import Category, Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
-from purchasing.domain.errors import DomainError, PricingError
+from purchasing.domain.errors import N_, DomainError, PricingError
 from purchasing.domain.money import format_eur, round_cents, ttc, vat_amount
 from purchasing.domain.pricing import member_unit_price
 from purchasing.extensions import db
@@ -37,7 +37,7 @@ MAX_SEARCH_WORDS = 8
 class OfferUnavailable(DomainError):
     code = "offer_unavailable"
     http_status = 422
-    default_message = "Cette offre n'existe pas ou ne peut plus être commandée."
+    default_message = N_("Cette offre n'existe pas ou ne peut plus être commandée.")
 
 
 #: the folded text stays short enough for a B-tree index entry on PostgreSQL (≈2.7 kB at most)

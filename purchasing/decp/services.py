@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 
 from purchasing.contracts.models import ContractModification, DecpPublication, FrameworkContract
 from purchasing.domain import decp
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.domain.procurement import procedure_for
 from purchasing.extensions import db
 from purchasing.syndicate.services import current_identity
@@ -34,7 +34,7 @@ MAX_LISTED = 500
 
 class InvalidPeriod(DomainError):
     code = "invalid_period"
-    default_message = "La période est invalide : la date de début doit précéder la date de fin."
+    default_message = N_("La période est invalide : la date de début doit précéder la date de fin.")
 
 
 # --- the syndicate's identity (the administrator's record, purchasing/syndicate) ---------------------------
@@ -171,13 +171,13 @@ def parse_period(period_from: str | None, period_to: str | None, today: date) ->
         start = date.fromisoformat(period_from) if period_from else date(today.year, 1, 1)
         end = date.fromisoformat(period_to) if period_to else today
     except (TypeError, ValueError):
-        raise InvalidPeriod("Dates de la période invalides : format attendu AAAA-MM-JJ (par exemple 2026-01-31).",
+        raise InvalidPeriod(N_("Dates de la période invalides : format attendu AAAA-MM-JJ (par exemple 2026-01-31)."),
                             details={"from": period_from, "to": period_to}) from None
     if end < start:
-        raise InvalidPeriod("La date de fin de la période précède sa date de début.",
+        raise InvalidPeriod(N_("La date de fin de la période précède sa date de début."),
                             details={"from": start.isoformat(), "to": end.isoformat()})
     if start.year < 2000 or end.year > 2099:
-        raise InvalidPeriod("La période doit être comprise entre l'an 2000 et l'an 2099.",
+        raise InvalidPeriod(N_("La période doit être comprise entre l'an 2000 et l'an 2099."),
                             details={"from": start.isoformat(), "to": end.isoformat()})
     return start, end
 
@@ -185,7 +185,7 @@ def parse_period(period_from: str | None, period_to: str | None, today: date) ->
 def period_entries(period_from: date, period_to: date, today: date) -> list[ContractEntry]:
     """Contracts at or above the threshold notified in the period, or with a modification notified in it."""
     if period_to < period_from:
-        raise InvalidPeriod("La date de fin de la période précède sa date de début.")
+        raise InvalidPeriod(N_("La date de fin de la période précède sa date de début."))
     modified = select(ContractModification.contract_id).where(
         ContractModification.notified_on.between(period_from, period_to))
     stmt = select(FrameworkContract).where(FrameworkContract.notified_on.between(period_from, period_to)
@@ -242,7 +242,8 @@ def period_file(period_from: date, period_to: date, today: date) -> DecpFile:
     document = decp.decp_document([e.record for e in exported])
     errors = schema_errors(document)
     if errors:  # a whole-file rule the per-record check could not see (e.g. two identical records)
-        raise DomainError("Le fichier DECP ne respecte pas le schéma : " + " ; ".join(errors[:5]),
+        raise DomainError(N_("Le fichier DECP ne respecte pas le schéma : %(errors)s"),
+                          params={"errors": " ; ".join(errors[:5])},
                           code="decp_schema_error")
     content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
     return DecpFile(document=document, content=content, file_name=file_name(period_from, period_to),
@@ -256,7 +257,7 @@ def publish_period(period_from: date, period_to: date, actor, today: date) -> De
     contract_ids = [e.contract.id for e in built.exported if not e.published]
     modification_ids = [m.id for e in built.exported for m in e.unpublished_modifications]
     if not contract_ids and not modification_ids:
-        raise ConflictError("Rien à publier sur cette période : tout est déjà publié ou les données manquent.",
+        raise ConflictError(N_("Rien à publier sur cette période : tout est déjà publié ou les données manquent."),
                             code="nothing_to_publish")
     publication = DecpPublication(period_from=period_from, period_to=period_to, published_on=today,
                                   file_name=built.file_name, sha256=hashlib.sha256(built.content).hexdigest(),
@@ -271,8 +272,8 @@ def publish_period(period_from: date, period_to: date, actor, today: date) -> De
                                   .values(decp_publication_id=publication.id)
                                   .execution_options(synchronize_session=False)).rowcount
         if done != len(ids):
-            raise ConflictError("Une autre publication vient d'enregistrer une partie de ces contrats : "
-                                "rechargez la page.", code="already_published")
+            raise ConflictError(N_("Une autre publication vient d'enregistrer une partie de ces contrats : "
+                                   "rechargez la page."), code="already_published")
     db.session.expire_all()
     return publication
 
@@ -288,10 +289,10 @@ def publications(limit: int = 50) -> list[DecpPublication]:
 def set_notification_date(contract: FrameworkContract, notified_on: date, today: date) -> None:
     """The day the contract was notified; fixed once published (DECP data are only amended by modifications)."""
     if contract.decp_publication_id is not None:
-        raise ConflictError("Les données essentielles de ce contrat sont publiées : la date de notification ne "
-                            "change plus (enregistrez une modification).", code="already_published")
+        raise ConflictError(N_("Les données essentielles de ce contrat sont publiées : la date de notification ne "
+                               "change plus (enregistrez une modification)."), code="already_published")
     if notified_on > today:
-        raise DomainError("La date de notification ne peut pas être dans le futur.", code="notification_in_future")
+        raise DomainError(N_("La date de notification ne peut pas être dans le futur."), code="notification_in_future")
     contract.notified_on = notified_on
     db.session.flush()
 
@@ -307,18 +308,18 @@ class ModificationInput:
 def add_modification(contract: FrameworkContract, data: ModificationInput, today: date) -> ContractModification:
     """A modification (avenant) notified after the contract: numbered 1, 2, 3… in order."""
     if contract.notified_on is None:
-        raise DomainError("Renseignez d'abord la date de notification du contrat.", code="missing_notification_date")
+        raise DomainError(N_("Renseignez d'abord la date de notification du contrat."), code="missing_notification_date")
     if data.notified_on < contract.notified_on or data.notified_on > today:
-        raise DomainError("La modification est notifiée entre la notification du contrat et aujourd'hui.",
+        raise DomainError(N_("La modification est notifiée entre la notification du contrat et aujourd'hui."),
                           code="invalid_modification_date")
     if not data.object.strip():
-        raise DomainError("Décrivez l'objet de la modification.", code="object_required")
+        raise DomainError(N_("Décrivez l'objet de la modification."), code="object_required")
     if data.new_max_amount_ht is None and data.new_duration_months is None:
-        raise DomainError("Indiquez le nouveau montant ou la nouvelle durée.", code="nothing_modified")
+        raise DomainError(N_("Indiquez le nouveau montant ou la nouvelle durée."), code="nothing_modified")
     if data.new_max_amount_ht is not None and data.new_max_amount_ht <= 0:
-        raise DomainError("Le nouveau montant doit être positif.", code="invalid_amount")
+        raise DomainError(N_("Le nouveau montant doit être positif."), code="invalid_amount")
     if data.new_duration_months is not None and not 1 <= data.new_duration_months <= 48:
-        raise DomainError("La nouvelle durée est de 1 à 48 mois.", code="invalid_duration")
+        raise DomainError(N_("La nouvelle durée est de 1 à 48 mois."), code="invalid_duration")
     last = db.session.scalar(select(func.max(ContractModification.number))
                              .where(ContractModification.contract_id == contract.id)) or 0
     modification = ContractModification(contract_id=contract.id, number=last + 1, notified_on=data.notified_on,
@@ -328,7 +329,7 @@ def add_modification(contract: FrameworkContract, data: ModificationInput, today
         with db.session.begin_nested():  # two modifications added at once: the second gets a 409, not a 500
             db.session.add(modification)
     except IntegrityError:
-        raise ConflictError("Une autre modification vient d'être enregistrée : rechargez la page.",
+        raise ConflictError(N_("Une autre modification vient d'être enregistrée : rechargez la page."),
                             code="modification_exists") from None
     db.session.expire(contract, ["modifications"])
     return modification

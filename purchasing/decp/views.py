@@ -17,6 +17,7 @@ from purchasing.decp.forms import ModificationForm, NotificationForm, PublishFor
 from purchasing.domain import decp
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.i18n import error_message
 
 bp = Blueprint("decp", __name__, url_prefix="/decp")
 OFFICERS = (Role.ADMIN, Role.PURCHASING_OFFICER)
@@ -35,7 +36,7 @@ def index():
     try:
         period_from, period_to = _period(today)
     except DomainError as problem:
-        error, status = problem.message, 422
+        error, status = error_message(problem), 422
         period_from, period_to = date(today.year, 1, 1), today
     built = services.period_file(period_from, period_to, today)
     publish_form = PublishForm(formdata=None, period_from=period_from.isoformat(), period_to=period_to.isoformat())
@@ -52,7 +53,7 @@ def download():
     try:
         period_from, period_to = _period(today)
     except DomainError as problem:
-        abort(422, problem.message)
+        abort(422, error_message(problem))
     built = services.period_file(period_from, period_to, today)
     return Response(built.content, mimetype="application/json",
                     headers={"Content-Disposition": f"attachment; filename={built.file_name}"})

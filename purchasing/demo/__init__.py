@@ -15,6 +15,7 @@ DEMO_MODULES = [
     "purchasing.demo.catalogue",
     "purchasing.demo.tenders",
     "purchasing.demo.identity",  # members' addresses, SIRETs, sites; suppliers' order e-mail; the syndicate
+    "purchasing.demo.campaigns",  # members commit with their billing SIRET
     "purchasing.demo.lifecycle",  # uses the catalogue demo's products when present
     "purchasing.demo.history",  # orders and pool claims over two years, for the reports
     "purchasing.demo.purchase_orders",  # the latest history orders on delivered purchase orders

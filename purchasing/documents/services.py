@@ -26,7 +26,7 @@ from purchasing.accounts.models import STAFF_ROLES, Role
 from purchasing.contracts.models import FrameworkContract
 from purchasing.documents.models import Document, DocumentKind, OwnerKind
 from purchasing.documents.sniff import DocumentTypeRefused, sniff
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.extensions import db
 from purchasing.orders.models import Order, OrderLine
 from purchasing.purchase_orders.models import Delivery, PurchaseOrder, PurchaseOrderLine
@@ -144,8 +144,8 @@ def load_owner(kind: str, owner_id: int, user) -> Owner:
 
 def require_readable(owner: Owner) -> None:
     if owner.sealed:
-        raise tenders.BidsSealed("Les pièces des offres sont sous pli scellé jusqu'à la date limite de remise "
-                                 "des offres : elles ne peuvent pas être consultées avant.")
+        raise tenders.BidsSealed(N_("Les pièces des offres sont sous pli scellé jusqu'à la date limite de remise "
+                                    "des offres : elles ne peuvent pas être consultées avant."))
 
 
 def can_attach(owner: Owner, user) -> bool:
@@ -267,8 +267,9 @@ def read_limited(stream: BinaryIO, filename: str, max_bytes: int | None = None) 
     limit = max_bytes if max_bytes is not None else current_app.config["DOCUMENT_MAX_BYTES"]
     content = stream.read(limit + 1)
     if len(content) > limit:
-        raise DocumentTooLarge(f"Le fichier « {filename} » dépasse la taille autorisée "
-                               f"({limit / 1024 / 1024:.0f} Mio au plus). Rien n'a été enregistré.",
+        raise DocumentTooLarge(N_("Le fichier « %(filename)s » dépasse la taille autorisée "
+                                  "(%(limit)s Mio au plus). Rien n'a été enregistré."),
+                               params={"filename": filename, "limit": format(limit / 1024 / 1024, '.0f')},
                                details={"max_bytes": limit})
     return content
 
@@ -278,11 +279,11 @@ def attach(owner: Owner, kind: str, filename: str, stream: BinaryIO, user) -> Do
     if user.role not in WRITERS[owner.kind] or not (user.is_staff or user.member_id == owner.member_id):
         abort(403)
     if owner.kind is OwnerKind.BID and not owner.open_for_bids:
-        raise BidDocumentsClosed("La date limite de remise des offres est passée : aucune pièce ne peut plus "
-                                 "être ajoutée à une offre.")
+        raise BidDocumentsClosed(N_("La date limite de remise des offres est passée : aucune pièce ne peut plus "
+                                    "être ajoutée à une offre."))
     allowed = [k.value for k in KINDS[owner.kind]]
     if kind not in allowed:
-        raise DomainError("Ce type de pièce ne peut pas être joint ici.", code="document_kind_not_allowed",
+        raise DomainError(N_("Ce type de pièce ne peut pas être joint ici."), code="document_kind_not_allowed",
                           details={"allowed": allowed})
     name = clean_filename(filename)
     content = read_limited(stream, name)
@@ -310,10 +311,10 @@ def delete_document(document: Document, owner: Owner, user) -> None:
 def check_deletable(document: Document, owner: Owner, user) -> None:
     """Refuse (409 kept documents, 403 others' documents) what :func:`delete_document` would refuse."""
     if owner.kind is OwnerKind.BID:
-        raise ConflictError("Les pièces d'une offre font partie de l'offre reçue : elles ne peuvent pas être "
-                            "supprimées.", code="bid_document_kept")
+        raise ConflictError(N_("Les pièces d'une offre font partie de l'offre reçue : elles ne peuvent pas être "
+                               "supprimées."), code="bid_document_kept")
     if _is_erasure_certificate(document):
-        raise ConflictError("Ce certificat est celui d'un effacement enregistré : il ne peut pas être supprimé.",
+        raise ConflictError(N_("Ce certificat est celui d'un effacement enregistré : il ne peut pas être supprimé."),
                             code="erasure_certificate_kept")
     if not can_delete(document, owner, user):
         abort(403)

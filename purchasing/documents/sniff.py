@@ -11,7 +11,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 
 ODT = "application/vnd.oasis.opendocument.text"
 ODS = "application/vnd.oasis.opendocument.spreadsheet"
@@ -38,7 +38,7 @@ class DocumentTypeRefused(DomainError):
     """The file's type is not accepted, or its content is not what its name says."""
 
     code = "document_type_refused"
-    default_message = "Ce type de fichier n'est pas accepté."
+    default_message = N_("Ce type de fichier n'est pas accepté.")
 
 
 @dataclass(frozen=True)
@@ -111,16 +111,19 @@ def sniff(content: bytes, filename: str) -> Sniffed:
     expected = EXTENSIONS.get(extension)
     if expected is None:
         raise DocumentTypeRefused(
-            f"Le fichier « {filename} » n'est pas d'un type accepté (types acceptés : {ACCEPTED}).",
+            N_("Le fichier « %(filename)s » n'est pas d'un type accepté (types acceptés : "
+               "%(ACCEPTED)s)."), params={"filename": filename, "ACCEPTED": ACCEPTED},
             details={"filename": filename, "accepted": ACCEPTED})
     if not content:
-        raise DocumentTypeRefused(f"Le fichier « {filename} » est vide.", code="document_empty")
+        raise DocumentTypeRefused(N_("Le fichier « %(filename)s » est vide."),
+                                  params={"filename": filename}, code="document_empty")
     actual = content_type_of(content)
     if actual == "text" and expected.startswith("text/"):
         return Sniffed(expected, extension)
     if actual != expected:
         raise DocumentTypeRefused(
-            f"Le contenu du fichier « {filename} » ne correspond pas à son extension « .{extension} » : "
-            f"c'est {NAMES.get(actual, NAMES[None])}. Rien n'a été enregistré.",
+            N_("Le contenu du fichier « %(filename)s » ne correspond pas à son extension « "
+               ".%(extension)s » : c'est %(NAMES)s. Rien n'a été enregistré."),
+            params={"filename": filename, "extension": extension, "NAMES": NAMES.get(actual, NAMES[None])},
             details={"filename": filename, "extension": extension, "detected": actual or "unknown"})
     return Sniffed(expected, extension)

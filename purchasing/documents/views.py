@@ -16,6 +16,7 @@ from purchasing.documents.models import OwnerKind
 from purchasing.documents.responses import download_response
 from purchasing.domain.errors import DomainError
 from purchasing.extensions import db
+from purchasing.i18n import error_message
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 ALL = tuple(Role)
@@ -88,7 +89,7 @@ def upload():
                                    current_user)
     except DomainError as error:
         db.session.rollback()
-        return _refused(owner, error.message, error.http_status)
+        return _refused(owner, error_message(error), error.http_status)
     db.session.commit()
     flash(_("Pièce « %(name)s » jointe.", name=document.original_name), "success")
     return redirect(owner_url(owner))

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import NamedTuple
 
 from .errors import DomainError
+from purchasing.domain.errors import N_
 
 # --- publication threshold ----------------------------------------------------------------------
 
@@ -108,7 +109,7 @@ CPV_SOURCE = ("Vocabulaire commun pour les marchés publics (CPV), règlement (C
 
 class UnknownCpvCode(DomainError):
     code = "unknown_cpv"
-    default_message = "Ce code CPV n'existe pas dans la liste des codes informatiques."
+    default_message = N_("Ce code CPV n'existe pas dans la liste des codes informatiques.")
 
 
 @lru_cache(maxsize=1)
@@ -130,11 +131,13 @@ def check_cpv(value: str) -> str:
     """The 8-digit code of the list, or UnknownCpvCode with a French message."""
     code = normalise_cpv(value)
     if not (len(code) == 8 and code.isdigit()):
-        raise UnknownCpvCode(f"« {value} » n'est pas un code CPV : 8 chiffres attendus (par exemple 30213100).",
+        raise UnknownCpvCode(N_("« %(value)s » n'est pas un code CPV : 8 chiffres attendus (par "
+                                "exemple 30213100)."), params={"value": value},
                              details={"value": value})
     if code not in cpv_codes():
-        raise UnknownCpvCode(f"Le code CPV {code} n'est pas dans la liste des codes informatiques de l'application "
-                             "(règlement (CE) n° 213/2008).", details={"value": value})
+        raise UnknownCpvCode(N_("Le code CPV %(code)s n'est pas dans la liste des codes "
+                                "informatiques de l'application (règlement (CE) n° 213/2008)."),
+                             params={"code": code}, details={"value": value})
     return code
 
 

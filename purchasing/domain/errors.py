@@ -1,10 +1,31 @@
 """Domain errors: every rule the pure core refuses is raised as a ``DomainError``.
 
-The web layer turns them into a 4xx answer showing ``message`` (French, for the user) and
-the API returns ``code`` (stable, for programs) and ``details`` (structured, JSON-friendly).
+A message is a French template marked with ``N_`` (a Babel extraction keyword, see tools/i18n.py) and its
+``params``: ``message`` is the French text (logs, audit, jobs' records); the web layer, the API and the jobs
+translate ``template`` with the params in the reader's language (``purchasing.i18n.error_message``), so the
+core stays free of Flask. The API returns ``code`` (stable, for programs, the same in every language) and
+``details`` (structured, JSON-friendly).
 """
 
 from typing import Any
+
+
+def N_(template: str) -> str:
+    """Marks a French message for extraction into the catalogues; returns it unchanged (translated later)."""
+    return template
+
+
+class Term(str):
+    """A French word or phrase given as a message's param, translated with the message: by its own translations
+    when it carries them (``Term("brouillon", en="draft")``, a status machine's labels), else through the catalogue
+    (a msgid marked with ``N_``, "La commande")."""
+
+    translations: dict[str, str]
+
+    def __new__(cls, text: str, **translations: str) -> "Term":
+        term = super().__new__(cls, text)
+        term.translations = translations
+        return term
 
 
 class DomainError(Exception):
@@ -13,7 +34,7 @@ class DomainError(Exception):
     #: stable machine-readable identifier, overridable per instance
     code: str = "domain_error"
     #: used when no message is given
-    default_message: str = "L'opération a été refusée par les règles de gestion."
+    default_message: str = N_("L'opération a été refusée par les règles de gestion.")
     #: the HTTP status the web layer and the API answer with (422: the input breaks a rule)
     http_status: int = 422
 
@@ -23,12 +44,36 @@ class DomainError(Exception):
         *,
         code: str | None = None,
         details: dict[str, Any] | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
-        self.message: str = message or self.default_message
+        #: the French template (a msgid of the catalogues) and the values it is formatted with
+        self.template: str = message or self.default_message
+        self.params: dict[str, Any] = dict(params or {})
+        self.message: str = self.render()
         if code is not None:
             self.code = code
         self.details: dict[str, Any] = dict(details or {})
         super().__init__(self.message)
+
+    def render(self, translate=None, locale: str | None = None) -> str:
+        """The message through ``translate`` (a gettext: msgid -> text; none: French) for ``locale``, its params
+        formatted in; a param that is a ``Term`` or itself a DomainError (or a list of them, joined by spaces) is
+        translated the same way."""
+        def value(param):
+            if isinstance(param, DomainError):
+                return param.render(translate, locale)
+            if isinstance(param, Term):
+                if translate is None:
+                    return str(param)
+                return param.translations.get(locale or "") or translate(param)
+            if isinstance(param, (list, tuple)) and param and all(isinstance(p, DomainError) for p in param):
+                return " ".join(p.render(translate, locale) for p in param)
+            return param
+
+        text = translate(self.template) if translate is not None else self.template
+        if not self.params:
+            return text
+        return text % {name: value(param) for name, param in self.params.items()}
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form for the API and for audit records."""
@@ -51,25 +96,25 @@ class TransitionNotAllowed(DomainError):
     http_status = 409
 
     code = "transition_not_allowed"
-    default_message = "Ce changement de statut n'est pas autorisé."
+    default_message = N_("Ce changement de statut n'est pas autorisé.")
 
 
 class InvalidQuantity(DomainError):
     """A quantity that is not a positive whole number within bounds."""
 
     code = "invalid_quantity"
-    default_message = "La quantité saisie n'est pas valide."
+    default_message = N_("La quantité saisie n'est pas valide.")
 
 
 class PricingError(DomainError):
     """A tariff grid, price break or amount that cannot produce a price."""
 
     code = "pricing_error"
-    default_message = "Le prix ne peut pas être calculé."
+    default_message = N_("Le prix ne peut pas être calculé.")
 
 
 class ProcurementRuleViolation(DomainError):
     """A rule of public procurement (Code de la commande publique) is not met."""
 
     code = "procurement_rule_violation"
-    default_message = "Une règle de la commande publique n'est pas respectée."
+    default_message = N_("Une règle de la commande publique n'est pas respectée.")

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .errors import InvalidQuantity, PricingError
 from .money import round_cents
+from purchasing.domain.errors import N_
 
 RATE_PLACES = Decimal("0.0001")
 DEFAULT_MAX_QUANTITY = 10_000
@@ -77,7 +78,8 @@ def validate_bands(bands: Iterable[Band]) -> tuple[Band, ...]:
     problems = _band_problems(ordered)
     if problems:
         raise PricingError(
-            "La grille tarifaire n'est pas valide : " + " ; ".join(problems) + ".",
+            N_("La grille tarifaire n'est pas valide : %(problems)s."),
+            params={"problems": " ; ".join(problems)},
             code="invalid_tariff_grid",
             details={"problems": problems},
         )
@@ -96,7 +98,7 @@ class TariffGrid:
         object.__setattr__(self, "bands", validate_bands(self.bands))
         if not self.deliberation_ref.strip():
             raise PricingError(
-                "La grille tarifaire doit citer la délibération qui l'a votée.",
+                N_("La grille tarifaire doit citer la délibération qui l'a votée."),
                 code="invalid_tariff_grid",
             )
 
@@ -106,7 +108,8 @@ def grid_in_force(grids: Iterable[TariffGrid], on: date) -> TariffGrid:
     candidates = [grid for grid in grids if grid.effective_from <= on]
     if not candidates:
         raise PricingError(
-            f"Aucune grille tarifaire n'est en vigueur au {on:%d/%m/%Y}.", code="no_tariff_grid"
+            N_("Aucune grille tarifaire n'est en vigueur au %(on)s."),
+            params={"on": format(on, '%d/%m/%Y')}, code="no_tariff_grid"
         )
     return max(candidates, key=lambda grid: grid.effective_from)
 
@@ -116,14 +119,14 @@ def band_for_population(grid_or_bands: TariffGrid | Iterable[Band], population: 
     bands = grid_or_bands.bands if isinstance(grid_or_bands, TariffGrid) else validate_bands(grid_or_bands)
     if isinstance(population, bool) or not isinstance(population, int) or population < 0:
         raise PricingError(
-            "La population de l'adhérent doit être un nombre entier positif ou nul.",
+            N_("La population de l'adhérent doit être un nombre entier positif ou nul."),
             code="invalid_population",
             details={"population": repr(population)},
         )
     for band in bands:
         if band.contains(population):
             return band
-    raise PricingError("Aucune tranche ne correspond à cette population.", code="no_band")  # unreachable once validated
+    raise PricingError(N_("Aucune tranche ne correspond à cette population."), code="no_band")  # unreachable once validated
 
 
 def member_unit_price(offer_unit_price_ht: Decimal, fee_rate: Decimal) -> Decimal:
@@ -131,15 +134,15 @@ def member_unit_price(offer_unit_price_ht: Decimal, fee_rate: Decimal) -> Decima
     _require_decimal(offer_unit_price_ht, "prix unitaire")
     _require_decimal(fee_rate, "taux de frais")
     if offer_unit_price_ht < 0:
-        raise PricingError("Le prix unitaire ne peut pas être négatif.", code="negative_price")
+        raise PricingError(N_("Le prix unitaire ne peut pas être négatif."), code="negative_price")
     if not Decimal(0) <= fee_rate < Decimal(1):
-        raise PricingError("Le taux de frais doit être compris entre 0 % et moins de 100 %.", code="invalid_fee_rate")
+        raise PricingError(N_("Le taux de frais doit être compris entre 0 et 100 %, 100 exclu."), code="invalid_fee_rate")
     return round_cents(offer_unit_price_ht * (Decimal(1) + fee_rate))
 
 
 def _require_decimal(value: object, what: str) -> None:
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise PricingError(f"Le {what} doit être un nombre décimal.", code="invalid_amount")
+        raise PricingError(N_("Le %(what)s doit être un nombre décimal."), params={"what": what}, code="invalid_amount")
 
 
 # --- quantities -----------------------------------------------------------------------------
@@ -162,12 +165,13 @@ def validate_quantity(q: object, max_quantity: int | None = DEFAULT_MAX_QUANTITY
     elif isinstance(q, str) and _INTEGER_TEXT.fullmatch(q.strip()):
         value = int(q.strip())
     if value is None:
-        raise InvalidQuantity("La quantité doit être un nombre entier.", details=details)
+        raise InvalidQuantity(N_("La quantité doit être un nombre entier."), details=details)
     if value <= 0:
-        raise InvalidQuantity("La quantité doit être supérieure à zéro.", details=details)
+        raise InvalidQuantity(N_("La quantité doit être supérieure à zéro."), details=details)
     if max_quantity is not None and value > max_quantity:
         raise InvalidQuantity(
-            f"La quantité {value} dépasse le maximum autorisé ({max_quantity}).", details=details
+            N_("La quantité %(value)s dépasse le maximum autorisé (%(max_quantity)s)."),
+            params={"value": value, "max_quantity": max_quantity}, details=details
         )
     return value
 
@@ -192,7 +196,7 @@ class PriceBreak:
         validate_quantity(self.min_quantity, max_quantity=None)
         _require_decimal(self.unit_price_ht, "prix unitaire")
         if self.unit_price_ht < 0:
-            raise PricingError("Le prix unitaire ne peut pas être négatif.", code="negative_price")
+            raise PricingError(N_("Le prix unitaire ne peut pas être négatif."), code="negative_price")
 
 
 def _sorted_breaks(breaks: Iterable[PriceBreak]) -> list[PriceBreak]:
@@ -200,7 +204,7 @@ def _sorted_breaks(breaks: Iterable[PriceBreak]) -> list[PriceBreak]:
     quantities = [price_break.min_quantity for price_break in ordered]
     if len(set(quantities)) != len(quantities):
         raise PricingError(
-            "Deux paliers de prix portent sur la même quantité minimale.", code="duplicate_price_break"
+            N_("Deux paliers de prix portent sur la même quantité minimale."), code="duplicate_price_break"
         )
     return ordered
 
@@ -214,7 +218,7 @@ def unit_price_at(breaks: Iterable[PriceBreak], quantity: int) -> Decimal:
     applicable = [b for b in _sorted_breaks(breaks) if b.min_quantity <= quantity]
     if not applicable:
         raise PricingError(
-            f"Aucun prix n'est défini pour une quantité de {quantity}.",
+            N_("Aucun prix n'est défini pour une quantité de %(quantity)s."), params={"quantity": quantity},
             code="no_price_break",
             details={"quantity": quantity},
         )
@@ -296,7 +300,7 @@ def revenue_neutral_flat_rate(rows: Iterable[FeeRow]) -> Decimal:
         total_fees += base_amount_ht * fee_rate
     if total_base <= 0:
         raise PricingError(
-            "Aucun achat sur la période : le taux forfaitaire équivalent ne peut pas être calculé.",
+            N_("Aucun achat sur la période : le taux forfaitaire équivalent ne peut pas être calculé."),
             code="no_purchases",
         )
     return (total_fees / total_base).quantize(RATE_PLACES, rounding=ROUND_HALF_UP)

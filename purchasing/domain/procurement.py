@@ -6,14 +6,15 @@ on the date the consultation is launched. Texts are named in comments; where a d
 not certain it is not given (check Légifrance before relying on it).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import NamedTuple
 
-from .errors import ProcurementRuleViolation
+from .errors import DomainError, ProcurementRuleViolation
 from .local_time import paris_text, utc_to_paris
 from .money import format_eur
+from purchasing.domain.errors import N_
 
 # --- procedure thresholds -------------------------------------------------------------------
 
@@ -101,7 +102,8 @@ def thresholds_on(on: date | datetime) -> ThresholdSet:
     in_force = [row for row in THRESHOLDS if row.effective_from <= day]
     if not in_force:
         raise ProcurementRuleViolation(
-            f"Aucun seuil de procédure n'est connu au {day:%d/%m/%Y}.", code="no_thresholds_for_date"
+            N_("Aucun seuil de procédure n'est connu au %(day)s."),
+            params={"day": format(day, '%d/%m/%Y')}, code="no_thresholds_for_date"
         )
     return max(in_force, key=lambda row: row.effective_from)
 
@@ -114,7 +116,7 @@ def procedure_for(estimated_total_ht: Decimal, on: date | datetime) -> Procedure
     """
     if not isinstance(estimated_total_ht, Decimal) or not estimated_total_ht.is_finite() or estimated_total_ht < 0:
         raise ProcurementRuleViolation(
-            "Le montant estimé doit être un montant positif en euros HT.", code="invalid_estimate"
+            N_("Le montant estimé doit être un montant positif en euros HT."), code="invalid_estimate"
         )
     day = _as_date(on)
     row = thresholds_on(day)
@@ -208,12 +210,22 @@ class TenderData:
 
 @dataclass(frozen=True)
 class RuleViolation:
-    """One unmet rule: a stable code, the text it comes from, a French message, the lot if any."""
+    """One unmet rule: a stable code, the text it comes from, a French message, the lot if any; ``error`` carries the
+    message's template and params, so that the refusal reads in the reader's language (purchasing.i18n)."""
 
     code: str
     rule: str
     message: str
     lot_number: int | None = None
+    error: DomainError | None = field(default=None, compare=False, repr=False)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "rule": self.rule, "message": self.message, "lot_number": self.lot_number}
+
+
+def _violation(code: str, rule: str, template: str, lot_number: int | None = None, **params) -> RuleViolation:
+    error = DomainError(template, params=params)
+    return RuleViolation(code, rule, error.message, lot_number, error)
 
 
 @dataclass(frozen=True)
@@ -231,47 +243,52 @@ def _lot_violations(lot: LotData, launch_date: date) -> tuple[list[RuleViolation
     warnings: list[PublicationWarning] = []
     name = f"Lot {lot.number} (« {lot.title} »)"
 
-    def refuse(code: str, rule: str, message: str) -> None:
-        violations.append(RuleViolation(code, rule, f"{name} : {message}", lot.number))
+    def refuse(code: str, rule: str, template: str, **params) -> None:
+        detail = DomainError(template, params=params)
+        violations.append(_violation(code, rule, N_("Lot %(number)s (« %(title)s ») : %(detail)s"), lot.number,
+                                     number=lot.number, title=lot.title, detail=detail))
 
     if lot.max_amount_ht is None:
         refuse("missing_max_amount", "CCP R2162-4",
-               "un accord-cadre doit indiquer un montant maximum (article R2162-4 du code de la commande publique).")
+               N_("un accord-cadre doit indiquer un montant maximum (article R2162-4 du code de la commande "
+                  "publique)."))
     elif lot.max_amount_ht <= 0:
-        refuse("invalid_max_amount", "CCP R2162-4", "le montant maximum doit être supérieur à zéro.")
+        refuse("invalid_max_amount", "CCP R2162-4", N_("le montant maximum doit être supérieur à zéro."))
 
     if lot.duration_months <= 0:
-        refuse("invalid_duration", "CCP L2125-1", "la durée doit être d'au moins un mois.")
+        refuse("invalid_duration", "CCP L2125-1", N_("la durée doit être d'au moins un mois."))
     elif lot.duration_months > FRAMEWORK_MAX_MONTHS:
         refuse("duration_too_long", "CCP L2125-1, R2162-4",
-               f"la durée de {lot.duration_months} mois dépasse le maximum de {FRAMEWORK_MAX_MONTHS} mois "
-               "(4 ans) d'un accord-cadre (articles L2125-1 et R2162-4 du code de la commande publique).")
+               N_("la durée de %(months)s mois dépasse le maximum de %(maximum)s mois (4 ans) d'un accord-cadre "
+                  "(articles L2125-1 et R2162-4 du code de la commande publique)."),
+               months=lot.duration_months, maximum=FRAMEWORK_MAX_MONTHS)
 
     kinds = [criterion.kind for criterion in lot.criteria]
     unknown = sorted(set(kinds) - CRITERION_KINDS)
     if unknown:
-        refuse("unknown_criterion", APP_RULE_CRITERIA, f"critère(s) inconnu(s) : {', '.join(unknown)}.")
+        refuse("unknown_criterion", APP_RULE_CRITERIA, N_("critère(s) inconnu(s) : %(kinds)s."),
+               kinds=", ".join(unknown))
     if len(set(kinds)) != len(kinds):
-        refuse("duplicate_criterion", APP_RULE_CRITERIA, "un même critère figure plusieurs fois.")
+        refuse("duplicate_criterion", APP_RULE_CRITERIA, N_("un même critère figure plusieurs fois."))
     if any(criterion.weight <= 0 for criterion in lot.criteria):
-        refuse("invalid_weight", APP_RULE_WEIGHTS, "chaque critère doit avoir une pondération positive.")
+        refuse("invalid_weight", APP_RULE_WEIGHTS, N_("chaque critère doit avoir une pondération positive."))
     total_weight = sum(criterion.weight for criterion in lot.criteria)
     if total_weight != 100:
         refuse("weights_not_100", APP_RULE_WEIGHTS,
-               f"la somme des pondérations des critères est de {total_weight} au lieu de 100.")
+               N_("la somme des pondérations des critères est de %(total)s au lieu de 100."), total=total_weight)
     if "price" not in kinds:
         refuse("missing_price_criterion", "CCP R2152-7",
-               "les critères d'attribution doivent comprendre le prix ou le coût (article R2152-7 "
-               "du code de la commande publique).")
+               N_("les critères d'attribution doivent comprendre le prix ou le coût (article R2152-7 "
+                  "du code de la commande publique)."))
 
     if "environmental" not in kinds:
         rule = "Loi Climat et Résilience art. 35, CCP L2152-7, décret n° 2022-767"
         if launch_date >= ENVIRONMENTAL_CRITERION_MANDATORY_FROM:
             refuse("missing_environmental_criterion", rule,
-                   "au moins un critère d'attribution doit prendre en compte les caractéristiques "
-                   "environnementales de l'offre (article L2152-7 du code de la commande publique, "
-                   "issu de l'article 35 de la loi Climat et Résilience ; décret n° 2022-767), "
-                   "obligatoire pour les consultations lancées à compter du 21 août 2026.")
+                   N_("au moins un critère d'attribution doit prendre en compte les caractéristiques "
+                      "environnementales de l'offre (article L2152-7 du code de la commande publique, "
+                      "issu de l'article 35 de la loi Climat et Résilience ; décret n° 2022-767), "
+                      "obligatoire pour les consultations lancées à compter du 21 août 2026."))
         else:
             warnings.append(PublicationWarning(
                 "missing_environmental_criterion", rule,
@@ -293,17 +310,16 @@ def check_publishable(tender: TenderData, on: date | datetime) -> list[Publicati
     violations: list[RuleViolation] = []
     warnings: list[PublicationWarning] = []
     if not tender.lots:
-        violations.append(RuleViolation("no_lots", "CCP L2113-10",
-                                         "La consultation doit comporter au moins un lot."))
+        violations.append(_violation("no_lots", "CCP L2113-10", N_("La consultation doit comporter au moins un lot.")))
     numbers = [lot.number for lot in tender.lots]
     if len(set(numbers)) != len(numbers):
-        violations.append(RuleViolation("duplicate_lot_number", APP_RULE_LOTS,
-                                        "Deux lots portent le même numéro."))
+        violations.append(_violation("duplicate_lot_number", APP_RULE_LOTS, N_("Deux lots portent le même numéro.")))
     if utc_to_paris(tender.bid_deadline).date() <= tender.publication_date:
-        violations.append(RuleViolation(
+        violations.append(_violation(
             "deadline_before_publication", APP_RULE_DATES,
-            f"La date limite de remise des offres ({paris_text(tender.bid_deadline)}, heure de Paris) doit être "
-            f"postérieure à la date de publication ({tender.publication_date:%d/%m/%Y}).",
+            N_("La date limite de remise des offres (%(deadline)s, heure de Paris) doit être postérieure à la date de "
+               "publication (%(published)s)."),
+            deadline=paris_text(tender.bid_deadline), published=f"{tender.publication_date:%d/%m/%Y}",
         ))
     for lot in tender.lots:
         lot_violations, lot_warnings = _lot_violations(lot, launch_date)
@@ -312,11 +328,13 @@ def check_publishable(tender: TenderData, on: date | datetime) -> list[Publicati
     if violations:
         count = len(violations)
         raise ProcurementRuleViolation(
-            f"La consultation {tender.reference} ne peut pas être publiée ({count} règle"
-            f"{'s' if count > 1 else ''} non respectée{'s' if count > 1 else ''}) : "
-            + " ".join(violation.message for violation in violations),
+            N_("La consultation %(reference)s ne peut pas être publiée (%(count)s règles non respectées) : "
+               "%(violations)s") if count > 1 else
+            N_("La consultation %(reference)s ne peut pas être publiée (1 règle non respectée) : %(violations)s"),
+            params={"reference": tender.reference, "count": count,
+                    "violations": [violation.error for violation in violations]},
             code="tender_not_publishable",
-            details={"violations": [asdict(violation) for violation in violations]},
+            details={"violations": [violation.as_dict() for violation in violations]},
         )
     return warnings
 
@@ -338,15 +356,18 @@ def check_contract_duration(start: date, end: date) -> None:
     """
     if end < start:
         raise ProcurementRuleViolation(
-            f"La date de fin ({end:%d/%m/%Y}) précède la date de début ({start:%d/%m/%Y}).",
+            N_("La date de fin (%(end)s) précède la date de début (%(start)s)."),
+            params={"end": format(end, '%d/%m/%Y'), "start": format(start, '%d/%m/%Y')},
             code="contract_end_before_start",
         )
     latest_end = _add_years(start, FRAMEWORK_MAX_YEARS) - timedelta(days=1)
     if end > latest_end:
         raise ProcurementRuleViolation(
-            f"Un accord-cadre dure au plus {FRAMEWORK_MAX_YEARS} ans (articles L2125-1 et R2162-4 du "
-            f"code de la commande publique) : commencé le {start:%d/%m/%Y}, il doit finir au plus tard "
-            f"le {latest_end:%d/%m/%Y}.",
+            N_("Un accord-cadre dure au plus %(FRAMEWORK_MAX_YEARS)s ans (articles L2125-1 et "
+               "R2162-4 du code de la commande publique) : commencé le %(start)s, il doit finir au "
+               "plus tard le %(latest_end)s."),
+            params={"FRAMEWORK_MAX_YEARS": FRAMEWORK_MAX_YEARS, "start": format(start, '%d/%m/%Y'),
+                    "latest_end": format(latest_end, '%d/%m/%Y')},
             code="contract_too_long",
             details={"start": start.isoformat(), "end": end.isoformat()},
         )

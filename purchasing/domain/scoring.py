@@ -14,6 +14,7 @@ from typing import Any
 
 from .errors import PricingError, ProcurementRuleViolation
 from .local_time import paris_text
+from purchasing.domain.errors import N_
 
 POINTS = Decimal("0.01")
 TWENTY = Decimal(20)
@@ -33,16 +34,16 @@ def price_score(max_points: Decimal | int, lowest_price: Decimal, bid_price: Dec
     """Price points: max × lowest price / bid price, half-up to 2 decimals (lowest bid gets max)."""
     for value in (lowest_price, bid_price):
         if not isinstance(value, Decimal) or not value.is_finite() or value <= 0:
-            raise PricingError("Les prix comparés doivent être des montants positifs.", code="invalid_bid_price")
+            raise PricingError(N_("Les prix comparés doivent être des montants positifs."), code="invalid_bid_price")
     if lowest_price > bid_price:
-        raise PricingError("Le prix le plus bas ne peut pas dépasser le prix de l'offre.", code="invalid_bid_price")
+        raise PricingError(N_("Le prix le plus bas ne peut pas dépasser le prix de l'offre."), code="invalid_bid_price")
     return _points(Decimal(max_points) * lowest_price / bid_price)
 
 
 def scaled_score(score_20: Decimal, weight: Decimal | int) -> Decimal:
     """A mark out of 20 turned into points out of ``weight``: score / 20 × weight."""
     if not isinstance(score_20, Decimal) or not Decimal(0) <= score_20 <= TWENTY:
-        raise ProcurementRuleViolation("Une note doit être comprise entre 0 et 20.", code="invalid_score")
+        raise ProcurementRuleViolation(N_("Une note doit être comprise entre 0 et 20."), code="invalid_score")
     return _points(score_20 / TWENTY * Decimal(weight))
 
 
@@ -92,13 +93,14 @@ def _validate_weights(weights: Mapping[str, int]) -> dict[str, int]:
     unknown = sorted(set(weights) - set(CRITERION_KINDS))
     if unknown:
         raise ProcurementRuleViolation(
-            f"Critère(s) inconnu(s) : {', '.join(unknown)}.", code="unknown_criterion"
+            N_("Critère(s) inconnu(s) : %(unknown)s."), params={"unknown": ', '.join(unknown)}, code="unknown_criterion"
         )
     if any(isinstance(w, bool) or not isinstance(w, int) or w < 0 for w in weights.values()):
-        raise ProcurementRuleViolation("Les pondérations doivent être des entiers positifs.", code="invalid_weight")
+        raise ProcurementRuleViolation(N_("Les pondérations doivent être des entiers positifs."), code="invalid_weight")
     if sum(weights.values()) != 100:
         raise ProcurementRuleViolation(
-            f"La somme des pondérations est de {sum(weights.values())} au lieu de 100.", code="weights_not_100"
+            N_("La somme des pondérations est de %(values)s au lieu de 100."),
+            params={"values": sum(weights.values())}, code="weights_not_100"
         )
     return {kind: weight for kind, weight in weights.items() if weight > 0}
 
@@ -227,11 +229,12 @@ def evaluate_lot(
         return []
     active_weights = _validate_weights(weights)
     if len({bid.bid_id for bid in bids}) != len(bids):
-        raise ProcurementRuleViolation("Deux offres portent le même identifiant.", code="duplicate_bid")
+        raise ProcurementRuleViolation(N_("Deux offres portent le même identifiant."), code="duplicate_bid")
     missing = _missing_data(bids, active_weights)
     if missing:
         raise ProcurementRuleViolation(
-            "L'analyse des offres est incomplète : " + " ; ".join(missing) + ".",
+            N_("L'analyse des offres est incomplète : %(missing)s."),
+            params={"missing": " ; ".join(missing)},
             code="incomplete_evaluation",
             details={"missing": missing},
         )
@@ -295,7 +298,8 @@ def _check_environmental_value(name: str, value: object) -> None:
         return
     if isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal)) or value < 0:
         raise ProcurementRuleViolation(
-            f"Donnée environnementale invalide ({name}) : un nombre positif ou nul est attendu.",
+            N_("Donnée environnementale invalide (%(name)s) : un nombre positif ou nul est attendu."),
+            params={"name": name},
             code="invalid_environmental_data",
         )
 
@@ -331,7 +335,7 @@ def environmental_score_from_data(
     counted = {name: pair for name, pair in pairs.items() if pair[1] is not None}
     if not counted:
         raise ProcurementRuleViolation(
-            "Aucune donnée environnementale dans le lot : la note doit être attribuée par l'analyse des offres.",
+            N_("Aucune donnée environnementale dans le lot : la note doit être attribuée par l'analyse des offres."),
             code="no_environmental_data",
         )
     performances = [

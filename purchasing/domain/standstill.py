@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .errors import DomainError
+from purchasing.domain.errors import N_
 
 CHANNELS = ("electronic", "post")
 
@@ -50,7 +51,8 @@ class Standstill:
 def rule_on(day: date) -> StandstillRule:
     in_force = [rule for rule in RULES if rule.effective_from <= day]
     if not in_force:
-        raise DomainError(f"Aucune règle de délai de suspension n'est connue au {day:%d/%m/%Y}.",
+        raise DomainError(N_("Aucune règle de délai de suspension n'est connue au %(day)s."),
+                          params={"day": format(day, '%d/%m/%Y')},
                           code="no_standstill_rule_for_date")
     return max(in_force, key=lambda rule: rule.effective_from)
 
@@ -59,9 +61,9 @@ def standstill_for(procedure_kind: str, sent_on: date, channel: str, bidders: in
     """The standstill period of letters sent on ``sent_on`` by ``channel`` (electronic or post) for a consultation
     of ``procedure_kind`` (purchasing.domain.procurement.PROCEDURE_KINDS) that received ``bidders`` offers."""
     if channel not in CHANNELS:
-        raise DomainError("Mode d'envoi inconnu : électronique ou courrier.", code="invalid_channel")
+        raise DomainError(N_("Mode d'envoi inconnu : électronique ou courrier."), code="invalid_channel")
     if bidders < 1:
-        raise DomainError("Aucune offre : il n'y a pas de lettre à envoyer.", code="no_bids")
+        raise DomainError(N_("Aucune offre : il n'y a pas de lettre à envoyer."), code="no_bids")
     rule = rule_on(sent_on)
     if procedure_kind != "formal":
         return Standstill(False, 0, sent_on,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .errors import InvalidQuantity, PricingError, TransitionNotAllowed
+from purchasing.domain.errors import N_, Term
 
 Transitions = frozenset[tuple[str, str]]
 
@@ -67,20 +68,22 @@ class StateMachine:
         labels = self.labels_en if locale.lower().startswith("en") else self.labels_fr
         return labels.get(status, status)
 
+    def term(self, status: str) -> Term:
+        """The status's label as a message param: French, with its English."""
+        return Term(self.label(status), en=self.label(status, "en"))
+
     def check(self, from_status: str, to_status: str) -> None:
         """Raise TransitionNotAllowed, naming both statuses in French, unless the table allows it."""
         if self.is_allowed(from_status, to_status):
             return
-        source, target = self.label(from_status), self.label(to_status)
+        source, target = self.term(from_status), self.term(to_status)
         if from_status in self.terminal:
-            message = (
-                f"{self.subject_fr} est au statut final « {source} » : "
-                f"le passage au statut « {target} » n'est plus possible."
-            )
+            message = N_("%(subject)s est au statut final « %(source)s » : "
+                         "le passage au statut « %(target)s » n'est plus possible.")
         else:
-            message = f"{self.subject_fr} ne peut pas passer du statut « {source} » au statut « {target} »."
+            message = N_("%(subject)s ne peut pas passer du statut « %(source)s » au statut « %(target)s ».")
         raise TransitionNotAllowed(
-            message,
+            message, params={"subject": Term(self.subject_fr), "source": source, "target": target},
             details={
                 "machine": self.name,
                 "from": from_status,
@@ -122,7 +125,7 @@ ORDER = StateMachine(
         "delivered": "delivered",
         "cancelled": "cancelled",
     },
-    subject_fr="La commande",
+    subject_fr=N_("La commande"),
 )
 
 PURCHASE_ORDER = StateMachine(
@@ -151,7 +154,7 @@ PURCHASE_ORDER = StateMachine(
         "delivered": "delivered",
         "cancelled": "cancelled",
     },
-    subject_fr="Le bon de commande",
+    subject_fr=N_("Le bon de commande"),
 )
 
 CAMPAIGN = StateMachine(
@@ -177,7 +180,7 @@ CAMPAIGN = StateMachine(
         "delivered": "delivered",
         "cancelled": "cancelled",
     },
-    subject_fr="L'achat groupé",
+    subject_fr=N_("L'achat groupé"),
 )
 
 TENDER = StateMachine(
@@ -208,7 +211,7 @@ TENDER = StateMachine(
         "unsuccessful": "unsuccessful",
         "cancelled": "cancelled",
     },
-    subject_fr="La consultation",
+    subject_fr=N_("La consultation"),
 )
 
 #: every registered machine by name: purchasing's own, and the ones other packages register (the lifecycle's
@@ -232,27 +235,28 @@ def order_after_delivery(
     Over-delivery, unknown lines and an empty delivery are refused: they mean a data-entry error.
     """
     if not ordered_qty_by_line:
-        raise InvalidQuantity("La commande ne contient aucune ligne.", code="empty_order")
+        raise InvalidQuantity(N_("La commande ne contient aucune ligne."), code="empty_order")
     unknown = set(delivered_qty_by_line) - set(ordered_qty_by_line)
     if unknown:
         raise InvalidQuantity(
-            "Une livraison porte sur une ligne absente de la commande.",
+            N_("Une livraison porte sur une ligne absente de la commande."),
             details={"lines": sorted(map(str, unknown))},
         )
     for line, delivered in delivered_qty_by_line.items():
         if isinstance(delivered, bool) or not isinstance(delivered, int) or delivered < 0:
             raise InvalidQuantity(
-                "La quantité livrée doit être un nombre entier positif ou nul.", details={"line": str(line)}
+                N_("La quantité livrée doit être un nombre entier positif ou nul."), details={"line": str(line)}
             )
         if delivered > ordered_qty_by_line[line]:
             raise InvalidQuantity(
-                f"La quantité livrée ({delivered}) dépasse la quantité commandée "
-                f"({ordered_qty_by_line[line]}) pour la ligne {line}.",
+                N_("La quantité livrée (%(delivered)s) dépasse la quantité commandée (%(line)s) "
+                   "pour la ligne %(line2)s."),
+                params={"delivered": delivered, "line": ordered_qty_by_line[line], "line2": line},
                 code="over_delivery",
                 details={"line": str(line), "ordered": ordered_qty_by_line[line], "delivered": delivered},
             )
     if sum(delivered_qty_by_line.values()) == 0:
-        raise InvalidQuantity("Aucune quantité livrée n'a été saisie.", code="empty_delivery")
+        raise InvalidQuantity(N_("Aucune quantité livrée n'a été saisie."), code="empty_delivery")
     fully_delivered = all(
         delivered_qty_by_line.get(line, 0) >= ordered for line, ordered in ordered_qty_by_line.items()
     )
@@ -263,7 +267,7 @@ def approval_needed(order_total_ht: Decimal, threshold_ht: Decimal) -> bool:
     """True when an approver must decide: above the member's threshold; at or under it, automatic."""
     for value in (order_total_ht, threshold_ht):
         if not isinstance(value, Decimal) or not value.is_finite():
-            raise PricingError("Les montants doivent être des nombres décimaux.", code="invalid_amount")
+            raise PricingError(N_("Les montants doivent être des nombres décimaux."), code="invalid_amount")
     if threshold_ht < 0:
-        raise PricingError("Le seuil d'approbation ne peut pas être négatif.", code="invalid_threshold")
+        raise PricingError(N_("Le seuil d'approbation ne peut pas être négatif."), code="invalid_threshold")
     return order_total_ht > threshold_ht

@@ -11,13 +11,14 @@ from datetime import date
 from importlib import import_module
 
 from flask import Flask
+from flask_babel import gettext as _
 
 from lifecycle.assets import services as lifecycle_services, tags
 from lifecycle.imports import services as inventory_imports
 from lifecycle.reports import data as report_data
 from lifecycle.reports.export import report_tables, to_csv, to_xlsx
 from purchasing.accounts.models import User
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import db
 from purchasing.jobs.models import Job
 from purchasing.jobs.services import Outcome, Progress, input_data, register_job_kind, start_job
@@ -45,7 +46,7 @@ def count_inventory_rows(filename: str, data: bytes, *, member_id: int | None = 
 
 
 def start_inventory_import(user, member_id: int, filename: str, data: bytes, *, dry_run: bool,
-                           rows: int | None = None, locale: str = "fr", mapping=None) -> Job:
+                           rows: int | None = None, locale: str | None = None, mapping=None) -> Job:
     """The same file for the same member (and dry-run flag, and mapping) is one job: a double submission imports
     once. ``mapping`` (``lifecycle.imports.mapping.Mapping``): the column mapping the user confirmed."""
     mapping_json = mapping.as_json() if mapping is not None else None
@@ -56,7 +57,8 @@ def start_inventory_import(user, member_id: int, filename: str, data: bytes, *, 
         params["mapping"] = mapping_json
     return start_job(INVENTORY_IMPORT, user, key=key, input_file=(filename, data), total=rows,
                      params=params,
-                     title=("Vérification" if dry_run else "Import") + f" d'inventaire : {filename}")
+                     title=(_("Vérification d'inventaire : %(file)s", file=filename) if dry_run
+                            else _("Import d'inventaire : %(file)s", file=filename)))
 
 
 def _inventory_import(job: Job, progress: Progress) -> Outcome:
@@ -79,12 +81,14 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
         plan = matching.plan_import(member_id, rows)  # stage 4: the member's assets are updated, not duplicated
         errors = errors + [inventory_imports.RowError(e.row, e.column, e.reason) for e in plan.errors]
     if errors:
-        raise DomainError(f"Le fichier contient {len(errors)} erreur(s) : rien n'a été importé.", code="row_errors",
+        raise DomainError(N_("Le fichier contient %(errors_count)s erreur(s) : rien n'a été "
+                             "importé."), params={"errors_count": len(errors)}, code="row_errors",
                           details={"rows": total, "error_count": len(errors),
                                    "errors": [asdict(e) for e in errors[:1000]]})
     if job.params.get("dry_run"):
         return Outcome(summary={"rows": total, "imported": 0, "dry_run": True, **plan.counts()},
-                       message=f"Vérification terminée : {total} lignes sans erreur, rien n'a été importé.")
+                       message=_("Vérification terminée : %(total)s lignes sans erreur, rien n'a été importé.",
+                                 total=total))
     # a real import without row errors is matched once, in the write's transaction (below): the same errors
     # (a serial of another member's asset…) fail the job there, before anything is committed
 
@@ -95,7 +99,8 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
         inventory_imports.attach_sites(member_id, rows, created=new_sites)
         final = matching.plan_import(member_id, rows)
         if final.errors:
-            raise DomainError(f"Le fichier contient {len(final.errors)} erreur(s) : rien n'a été importé.",
+            raise DomainError(N_("Le fichier contient %(errors_count)s erreur(s) : rien n'a été "
+                                 "importé."), params={"errors_count": len(final.errors)},
                               code="row_errors", details={"rows": total, "error_count": len(final.errors),
                                                           "errors": [asdict(e) for e in final.errors[:1000]]})
         matching.apply_plan(final, db.session.get(User, owner_id), filename=name)
@@ -103,7 +108,7 @@ def _inventory_import(job: Job, progress: Progress) -> Outcome:
                 "new_sites": new_sites}
 
     return Outcome(summary={"rows": total, "dry_run": False},
-                   message=f"{total} équipements importés.", write=write)
+                   message=_("%(total)s équipements importés.", total=total), write=write)
 
 
 # --- tender price list (a supplier's bid) ------------------------------------------------------------
@@ -118,7 +123,7 @@ def start_price_list_import(user, lot, supplier, filename: str, data: bytes, *, 
     digest = hashlib.sha256(data).hexdigest()
     return start_job(PRICE_LIST_IMPORT, user, key=f"{PRICE_LIST_IMPORT}:{lot.id}:{supplier.id}:{digest}",
                      input_file=(filename, data), total=rows, params={"lot_id": lot.id, "supplier_id": supplier.id},
-                     title=f"Bordereau de prix de {supplier.name} : {filename}")
+                     title=_("Bordereau de prix de %(supplier)s : %(file)s", supplier=supplier.name, file=filename))
 
 
 def _price_list_import(job: Job, progress: Progress) -> Outcome:
@@ -138,22 +143,23 @@ def _price_list_import(job: Job, progress: Progress) -> Outcome:
     def write() -> dict:
         lot, supplier = db.session.get(TenderLot, lot_id), db.session.get(Supplier, supplier_id)
         if lot is None or supplier is None:
-            raise DomainError("Le lot ou le fournisseur n'existe plus.", code="not_found")
+            raise DomainError(N_("Le lot ou le fournisseur n'existe plus."), code="not_found")
         bid = tenders.import_bid(lot, supplier, name, b"", lines=lines)
         return {"lines": bid.line_count, "url": url_for("tenders.show", tender_id=lot.tender_id)}
 
-    return Outcome(summary={"rows": len(frame)}, message=f"Offre reçue : {len(lines)} lignes importées.", write=write)
+    return Outcome(summary={"rows": len(frame)}, message=_("Offre reçue : %(count)s lignes importées.", count=len(lines)),
+                   write=write)
 
 
 # --- sustainability report export ----------------------------------------------------------------
 
-def start_report_export(user, scope: str, scope_id: int | None, year: int, fmt: str, locale: str = "fr") -> Job:
+def start_report_export(user, scope: str, scope_id: int | None, year: int, fmt: str, locale: str | None = None) -> Job:
     if fmt not in ("xlsx", "csv"):
-        raise DomainError("Format refusé : xlsx ou csv.", code="bad_format")
+        raise DomainError(N_("Format refusé : xlsx ou csv."), code="bad_format")
     scope, scope_id, name = report_data.resolve_scope(user, scope, scope_id)
     return start_job(REPORT_EXPORT, user, total=3,
                      params={"scope": scope, "scope_id": scope_id, "year": year, "fmt": fmt, "locale": locale},
-                     title=f"Rapport durabilité {year} — {name} ({fmt.upper()})")
+                     title=_("Rapport durabilité %(year)s — %(name)s (%(fmt)s)", year=year, name=name, fmt=fmt.upper()))
 
 
 def _report_export(job: Job, progress: Progress) -> Outcome:
@@ -172,20 +178,20 @@ def _report_export(job: Job, progress: Progress) -> Outcome:
         content, mimetype = ("\ufeff" + to_csv(tables)).encode("utf-8"), "text/csv"
     filename = _filename(scope, scope_id, p["year"], p["fmt"])
     return Outcome(summary={"scope": scope, "scope_id": scope_id, "year": p["year"]},
-                   message=f"Rapport prêt : {filename}.", file=(filename, mimetype, content))
+                   message=_("Rapport prêt : %(file)s.", file=filename), file=(filename, mimetype, content))
 
 
 # --- orders export -------------------------------------------------------------------------------
 
 def start_orders_export(user, member_id: int | None, start: date | None, end: date | None, fmt: str) -> Job:
     if fmt not in ("xlsx", "csv"):
-        raise DomainError("Format refusé : xlsx ou csv.", code="bad_format")
+        raise DomainError(N_("Format refusé : xlsx ou csv."), code="bad_format")
     if member_id and not user.is_staff and member_id != user.member_id:
         member_id = user.member_id  # a member user exports their own member's orders only
     return start_job(ORDERS_EXPORT, user,
                      params={"member_id": member_id, "start": start.isoformat() if start else None,
                              "end": end.isoformat() if end else None, "fmt": fmt},
-                     title=f"Export des commandes ({fmt.upper()})")
+                     title=_("Export des commandes (%(fmt)s)", fmt=fmt.upper()))
 
 
 def _orders_export(job: Job, progress: Progress) -> Outcome:
@@ -212,7 +218,7 @@ def _orders_export(job: Job, progress: Progress) -> Outcome:
         name, mimetype = "commandes.csv", "text/csv"
         content = "".join(order_exports.csv_chunks(order_exports.ORDER_COLUMNS, rows())).encode("utf-8")
     progress(written[0], written[0], "Fichier écrit.", force=True)
-    return Outcome(summary={"lines": written[0]}, message=f"{written[0]} lignes de commande exportées.",
+    return Outcome(summary={"lines": written[0]}, message=_("%(count)s lignes de commande exportées.", count=written[0]),
                    file=(name, mimetype, content))
 
 
@@ -226,12 +232,12 @@ def start_list_export(user, name: str, args, fmt: str, locale: str | None = None
     from purchasing import list_exports
 
     if fmt not in ("xlsx", "csv"):
-        raise DomainError("Format refusé : xlsx ou csv.", code="bad_format")
+        raise DomainError(N_("Format refusé : xlsx ou csv."), code="bad_format")
     entry = list_exports.REGISTRY[name]
     pairs = [[k, v] for k, v in list_exports.export_args(args).items(multi=True)]
     return start_job(LIST_EXPORT, user, params={"list": name, "args": pairs, "fmt": fmt,
                                                 "locale": locale or str(get_locale() or "fr")},
-                     title=f"Export : {entry.filename} ({fmt.upper()})")
+                     title=_("Export : %(file)s (%(fmt)s)", file=entry.filename, fmt=fmt.upper()))
 
 
 def _list_export(job: Job, progress: Progress) -> Outcome:
@@ -244,38 +250,39 @@ def _list_export(job: Job, progress: Progress) -> Outcome:
     p = job.params
     entry = list_exports.REGISTRY.get(p.get("list"))
     if entry is None:
-        raise DomainError("Liste inconnue.", code="unknown_list")
+        raise DomainError(N_("Liste inconnue."), code="unknown_list")
     owner = _owner(job)
     if owner is None or owner.role not in entry.roles:
-        raise DomainError("Cette liste ne vous est pas ouverte.", code="forbidden")
+        raise DomainError(N_("Cette liste ne vous est pas ouverte."), code="forbidden")
     args = MultiDict([tuple(pair) for pair in p.get("args") or []])
     with current_app.test_request_context(query_string=args):
         g._login_user = owner
         progress(0, None, force=True)
         name, mimetype, content, rows = list_exports.export_file(entry, args, p["fmt"], progress=progress)
     progress(rows, rows, "Fichier écrit.", force=True)
-    return Outcome(summary={"lines": rows}, message=f"{rows} lignes exportées.", file=(name, mimetype, content))
+    return Outcome(summary={"lines": rows}, message=_("%(count)s lignes exportées.", count=rows), file=(name, mimetype, content))
 
 
 # --- label sheet ---------------------------------------------------------------------------------
 
-def start_label_sheet(user, asset_ids: list[int], locale: str = "fr") -> Job:
+def start_label_sheet(user, asset_ids: list[int], locale: str | None = None) -> Job:
     """A sheet of the given assets (refused when empty or above MAX_LABELS, never cut silently)."""
     ids = lifecycle_services.label_ids(asset_ids, user=user)
     if not ids:
-        raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
+        raise DomainError(N_("Aucun de ces équipements n'est dans votre inventaire."), code="no_assets")
     return start_job(LABEL_SHEET, user, params={"ids": ids, "locale": locale}, total=len(ids),
-                     title=f"Planche de {len(ids)} étiquettes")
+                     title=_("Planche de %(count)s étiquettes", count=len(ids)))
 
 
 def _label_sheet(job: Job, progress: Progress) -> Outcome:
     assets = lifecycle_services.assets_for_labels(job.params["ids"], _owner(job))
     if not assets:
-        raise DomainError("Aucun de ces équipements n'est dans votre inventaire.", code="no_assets")
+        raise DomainError(N_("Aucun de ces équipements n'est dans votre inventaire."), code="no_assets")
     html, page_count = tags.sheet_html(assets, standalone=True, progress=progress)
     progress(len(assets), len(assets), force=True)
     return Outcome(summary={"labels": len(assets), "pages": page_count},
-                   message=f"Planche de {len(assets)} étiquettes prête ({page_count} pages A4).",
+                   message=_("Planche de %(count)s étiquettes prête (%(pages)s pages A4).", count=len(assets),
+                             pages=page_count),
                    file=(f"etiquettes-{job.id}.html", "text/html", html.encode("utf-8")))
 
 

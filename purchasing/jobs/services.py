@@ -17,20 +17,23 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable
 
 from flask import current_app, g
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 from sqlalchemy import event, false, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.sql import Select
 
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.extensions import db
+from purchasing.i18n import error_message
 from purchasing.jobs.queue import crontab, enqueue, get_huey, register_periodic
 from purchasing.jobs.models import Job, JobStatus
 
@@ -85,8 +88,12 @@ def start_job(kind: str, user, *, params: dict | None = None, title: str = "", k
         if existing is not None:
             existing.key = None
             db.session.flush()
+    params = dict(params or {})
+    # the job speaks the language of the page (or API request) that started it: its messages are written in it
+    if not params.get("locale"):
+        params["locale"] = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     job = Job(kind=kind, owner_id=user.id, member_id=None if user.is_staff else user.member_id,
-              status=JobStatus.QUEUED.value, params=params or {}, title=title[:200], key=key,
+              status=JobStatus.QUEUED.value, params=params, title=title[:200], key=key,
               progress_total=total, created_dt=utcnow())
     if input_file is not None:
         job.input_name, job.input_data = input_file[0][:200], input_file[1]
@@ -181,11 +188,13 @@ def execute(job_id: int, *, final_attempt: bool = True) -> None:
     job = db.session.get(Job, job_id, populate_existing=True)
     kind = KINDS.get(job.kind)
     progress = Progress(job_id)
+    locale = (job.params or {}).get("locale") or "fr"
     try:
         if kind is None:
-            raise DomainError("Type de tâche inconnu : « %s »." % job.kind, code="unknown_job_kind")
+            raise DomainError(N_("Type de tâche inconnu : « %(kind)s »."), params={"kind": job.kind},
+                              code="unknown_job_kind")
         # the handler runs as the job's owner (scoping, roles) and in the language of the page that started it
-        with current_app.test_request_context(), force_locale(job.params.get("locale") or "fr"):
+        with current_app.test_request_context(), force_locale(locale):
             g._login_user = job.owner
             outcome = kind.handler(job, progress)
             # end the read transaction of phase 1 (on SQLite a write after other connections' commits needs it)
@@ -215,22 +224,34 @@ def execute(job_id: int, *, final_attempt: bool = True) -> None:
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
+        with _in_locale(locale):
+            text = error_message(error)
         _write_aside(job_id, {"status": JobStatus.FAILED.value, "finished_dt": utcnow(), "updated_dt": utcnow(),
-                              "error": error.message, "result": {"code": error.code, **(error.details or {})}})
+                              "error": text, "result": {"code": error.code, **(error.details or {})}})
         log.info("job %s failed: %s", job_id, error.message)
     except Exception as error:
         db.session.rollback()
         reason = f"{type(error).__name__}: {error}"[:1000]
+        with _in_locale(locale):
+            if final_attempt:
+                text = _("Erreur inattendue, la tâche a échoué après plusieurs essais (%(reason)s).", reason=reason)
+            else:
+                text = _("Essai en échec, nouvel essai prévu (%(reason)s).", reason=reason)
         if final_attempt:
             _write_aside(job_id, {"status": JobStatus.FAILED.value, "finished_dt": utcnow(),
-                                  "updated_dt": utcnow(),
-                                  "error": "Erreur inattendue, la tâche a échoué après plusieurs essais "
-                                           f"({reason})."})
+                                  "updated_dt": utcnow(), "error": text})
         else:
             # back in the queue: the consumer runs it again after the retry delay (Huey's backoff)
-            _write_aside(job_id, {"status": JobStatus.QUEUED.value, "updated_dt": utcnow(),
-                                  "error": f"Essai en échec, nouvel essai prévu ({reason})."})
+            _write_aside(job_id, {"status": JobStatus.QUEUED.value, "updated_dt": utcnow(), "error": text})
         raise
+
+
+@contextmanager
+def _in_locale(locale: str):
+    """The job's language (that of the page which started it) for the texts written about it outside its
+    handler, a failure's reason: a job keeps the texts it shows, read by the user who started it."""
+    with current_app.test_request_context(), force_locale(locale):
+        yield
 
 
 def requeue_stale_jobs() -> int:

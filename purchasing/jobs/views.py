@@ -15,6 +15,7 @@ from purchasing.extensions import db
 from purchasing.jobs import kinds, services
 from purchasing.jobs.models import Job
 from purchasing.pagination import paginate
+from purchasing.i18n import error_message
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 
@@ -138,7 +139,7 @@ def start_label_sheet():
     try:
         job = kinds.start_label_sheet(current_user, ids, _locale())
     except DomainError as error:
-        flash(error.message, "error")
+        flash(error_message(error), "error")
         return redirect(url_for("lifecycle.index"))
     return _started(job)
 

@@ -8,9 +8,10 @@ from sqlalchemy import select, update
 
 from purchasing.accounts.models import User
 from purchasing.db_types import utcnow
+from purchasing.domain.errors import N_
 from purchasing.extensions import db
 from purchasing.mail.models import MessageStatus, OutboxMessage
-from purchasing.mail.outbox import absolute_url, enqueue
+from purchasing.mail.outbox import absolute_url, enqueue, mail_text
 from purchasing.mail.preferences import Frequency
 
 
@@ -37,8 +38,10 @@ def build_digests(now: datetime | None = None) -> DigestReport:
             _mark(items, None)
             continue
         digest = enqueue(kind="digest", event_key=f"digest:{day.isoformat()}", recipient=user.email, user=user,
-                         subject=f"Parc commun : votre résumé du {day:%d/%m/%Y} "
-                                 f"({len(items)} message{'s' if len(items) > 1 else ''})",
+                         subject=mail_text(N_("Parc commun : votre résumé du %(day)s (%(count)s messages)")
+                                           if len(items) > 1 else
+                                           N_("Parc commun : votre résumé du %(day)s (1 message)"),
+                                           day=f"{day:%d/%m/%Y}", count=len(items)),
                          template="digest", context={"items": items, "day": day, "member": user.member},
                          link=absolute_url("notifications.index"), frequency=Frequency.IMMEDIATE)
         if digest is None:

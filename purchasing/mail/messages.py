@@ -10,10 +10,11 @@ from datetime import date
 from sqlalchemy import select
 
 from purchasing.accounts.models import Role, User
+from purchasing.domain.errors import N_
 from purchasing.domain.money import format_eur
 from purchasing.extensions import db
 from purchasing.mail.models import OutboxMessage
-from purchasing.mail.outbox import Attachment, absolute_url, enqueue, enqueue_for_users
+from purchasing.mail.outbox import Attachment, absolute_url, enqueue, enqueue_for_users, mail_text
 from purchasing.members.models import Member
 from purchasing.notifications.services import link, notify, users_with_role
 from purchasing.purchase_orders.models import PurchaseOrder
@@ -28,7 +29,8 @@ def _member_users(member_id: int, *roles: str) -> list[User]:
 
 def approval_requested(order) -> int:
     """To the member's approvers: an order over the threshold waits for them."""
-    subject = f"Commande {order.reference} à approuver — {order.member.name}"
+    subject = mail_text(N_("Commande %(reference)s à approuver — %(member)s"), reference=order.reference,
+                        member=order.member.name)
     return enqueue_for_users(
         users_with_role(Role.APPROVER, order.member_id), kind="approval_requested",
         event_key=f"order:{order.id}:approval_requested", subject=subject, template="approval_requested",
@@ -40,7 +42,9 @@ def approval_requested(order) -> int:
 def order_decided(order, reason: str = "") -> int:
     """To the requester: the approver approved or rejected the order (with the reason)."""
     approved = order.status == "approved"
-    subject = (f"Commande {order.reference} {'approuvée' if approved else 'refusée'} — {order.member.name}")
+    subject = mail_text(N_("Commande %(reference)s approuvée — %(member)s") if approved
+                        else N_("Commande %(reference)s refusée — %(member)s"),
+                        reference=order.reference, member=order.member.name)
     return enqueue_for_users(
         [order.created_by], kind="order_decided", event_key=f"order:{order.id}:{order.status}", subject=subject,
         template="order_decided",
@@ -57,7 +61,8 @@ def delivery_recorded(order, delivered_now: int) -> int:
     delivered_total = sum(line.delivered_quantity for line in order.lines)
     return enqueue_for_users(
         users.values(), kind="delivery_recorded", event_key=f"order:{order.id}:delivered:{delivered_total}",
-        subject=f"Commande {order.reference} : livraison reçue — {order.member.name}", template="delivery_recorded",
+        subject=mail_text(N_("Commande %(reference)s : livraison reçue — %(member)s"), reference=order.reference,
+                          member=order.member.name), template="delivery_recorded",
         context={"order": order, "member": order.member, "delivered_now": delivered_now,
                  "complete": order.status == "delivered"},
         link=absolute_url("orders.show", order_id=order.id), object_type="order", object_id=order.id)
@@ -103,7 +108,7 @@ def delivery_failed(message: OutboxMessage) -> None:
     notify(officers, text, page)
     enqueue_for_users(
         officers, kind="purchase_order_failed", event_key=f"purchase_order:{po.id}:mail_failed:{message.id}",
-        subject=f"Bon de commande {po.reference} non remis au fournisseur", template="purchase_order_failed",
+        subject=mail_text(N_("Bon de commande %(reference)s non remis au fournisseur"), reference=po.reference), template="purchase_order_failed",
         context={"po": po, "recipient": message.recipient, "error": message.last_error},
         link=absolute_url("purchase_orders.show", po_id=po.id), object_type="purchase_order", object_id=po.id)
 
@@ -122,13 +127,15 @@ def pool_reserved(listing, asset, donor_member, claimant_member, actor) -> int:
            "refusez avant la date indiquée.", link("lifecycle.show", asset_id=asset.id))
     count = enqueue_for_users(
         donors, kind="pool", event_key=f"pool:{listing.id}:reserved:{claimant_member.id}",
-        subject=f"Bourse de réemploi : {claimant_member.name} demande votre équipement {asset.tag}",
+        subject=mail_text(N_("Bourse de réemploi : %(member)s demande votre équipement %(tag)s"),
+                          tag=asset.tag, member=claimant_member.name),
         template="pool_reserved", context={**context, "member": donor_member}, link=asset_page, object_type="asset",
         object_id=asset.id, exclude=actor)
     count += enqueue_for_users(
         _member_users(claimant_member.id, Role.SECRETARY), kind="pool",
         event_key=f"pool:{listing.id}:reserved_for:{claimant_member.id}",
-        subject=f"Bourse de réemploi : l'équipement {asset.tag} est réservé pour {claimant_member.name}",
+        subject=mail_text(N_("Bourse de réemploi : l'équipement %(tag)s est réservé pour %(member)s"),
+                          tag=asset.tag, member=claimant_member.name),
         template="pool_reserved_for", context={**context, "member": claimant_member},
         link=absolute_url("lifecycle.pool"), object_type="asset", object_id=asset.id, exclude=actor)
     return count
@@ -141,12 +148,14 @@ def pool_claimed(listing, asset, donor_member, claimant_member, actor) -> int:
                "actor": actor}
     count = enqueue_for_users(
         _member_users(donor_member.id, Role.SECRETARY), kind="pool", event_key=f"pool:{listing.id}:claimed",
-        subject=f"Bourse de réemploi : votre équipement {asset.tag} est donné à {claimant_member.name}",
+        subject=mail_text(N_("Bourse de réemploi : votre équipement %(tag)s est donné à %(member)s"),
+                          tag=asset.tag, member=claimant_member.name),
         template="pool_claimed", context={**context, "member": donor_member},
         link=absolute_url("lifecycle.pool"), object_type="asset", object_id=asset.id, exclude=actor)
     count += enqueue_for_users(
         _member_users(claimant_member.id, Role.SECRETARY), kind="pool", event_key=f"pool:{listing.id}:claimed_for",
-        subject=f"Bourse de réemploi : l'équipement {asset.tag} est donné à {claimant_member.name}",
+        subject=mail_text(N_("Bourse de réemploi : l'équipement %(tag)s est donné à %(member)s"),
+                          tag=asset.tag, member=claimant_member.name),
         template="pool_claimed_for", context={**context, "member": claimant_member},
         link=absolute_url("lifecycle.show", asset_id=asset.id), object_type="asset", object_id=asset.id,
         exclude=actor)
@@ -158,7 +167,8 @@ def pool_declined(listing, asset, donor_member, claimant_member, actor, reason: 
     return enqueue_for_users(
         _member_users(claimant_member.id, Role.SECRETARY), kind="pool",
         event_key=f"pool:{listing.id}:declined:{claimant_member.id}",
-        subject=f"Bourse de réemploi : {donor_member.name} ne donne pas l'équipement {asset.tag}",
+        subject=mail_text(N_("Bourse de réemploi : %(member)s ne donne pas l'équipement %(tag)s"),
+                          tag=asset.tag, member=donor_member.name),
         template="pool_declined",
         context={"listing": listing, "asset": asset, "donor": donor_member, "claimant": claimant_member,
                  "actor": actor, "reason": reason, "member": claimant_member},
@@ -171,7 +181,8 @@ def contract_consumed(contract, share_percent) -> int:
     return enqueue_for_users(
         users_with_role(Role.PURCHASING_OFFICER), kind="contract_alert",
         event_key=f"contract:{contract.id}:consumption:80",
-        subject=f"Contrat {contract.reference} consommé à {share_percent} %", template="contract_consumed",
+        subject=mail_text(N_("Contrat %(reference)s consommé à %(percent)s %%"), reference=contract.reference,
+                          percent=share_percent), template="contract_consumed",
         context={"contract": contract, "percent": share_percent, "remaining": format_eur(contract.remaining_ht),
                  "maximum": format_eur(contract.max_amount_ht)},
         link=absolute_url("purchase_orders.contracts"), object_type="contract", object_id=contract.id)
@@ -180,7 +191,8 @@ def contract_consumed(contract, share_percent) -> int:
 def contract_expiring(contract, today: date) -> int:
     return enqueue_for_users(
         users_with_role(Role.PURCHASING_OFFICER), kind="contract_alert", event_key=f"contract:{contract.id}:expiry:90",
-        subject=f"Contrat {contract.reference} : échéance le {contract.end_on:%d/%m/%Y}", template="contract_expiring",
+        subject=mail_text(N_("Contrat %(reference)s : échéance le %(day)s"), reference=contract.reference,
+                          day=f"{contract.end_on:%d/%m/%Y}"), template="contract_expiring",
         context={"contract": contract, "days": (contract.end_on - today).days},
         link=absolute_url("purchase_orders.contracts"), object_type="contract", object_id=contract.id)
 
@@ -192,15 +204,16 @@ def _all_secretaries() -> list[User]:
 
 
 def campaign_opened(campaign) -> int:
-    return _campaign_message(campaign, "opened", f"Achat groupé ouvert : {campaign.title}")
+    return _campaign_message(campaign, "opened", mail_text(N_("Achat groupé ouvert : %(title)s"), title=campaign.title))
 
 
 def campaign_closing(campaign) -> int:
     return _campaign_message(campaign, "closing:3",
-                             f"Achat groupé « {campaign.title} » : clôture le {campaign.deadline:%d/%m/%Y}")
+                             mail_text(N_("Achat groupé « %(title)s » : clôture le %(day)s"), title=campaign.title,
+                                       day=f"{campaign.deadline:%d/%m/%Y}"))
 
 
-def _campaign_message(campaign, event: str, subject: str) -> int:
+def _campaign_message(campaign, event: str, subject) -> int:
     page = absolute_url("campaigns.show", campaign_id=campaign.id)
     count = 0
     for user in _all_secretaries():
@@ -215,7 +228,8 @@ def warranty_ending(asset, today: date) -> int:
     return enqueue_for_users(
         _member_users(asset.member_id, Role.SECRETARY), kind="warranty",
         event_key=f"asset:{asset.id}:warranty:60:{asset.warranty_end_date}",
-        subject=f"Fin de garantie le {asset.warranty_end_date:%d/%m/%Y} : {asset.name} ({asset.tag})",
+        subject=mail_text(N_("Fin de garantie le %(day)s : %(name)s (%(tag)s)"),
+                          day=f"{asset.warranty_end_date:%d/%m/%Y}", name=asset.name, tag=asset.tag),
         template="warranty_ending",
         context={"asset": asset, "member": asset.member, "days": (asset.warranty_end_date - today).days},
         link=absolute_url("lifecycle.show", asset_id=asset.id), object_type="asset", object_id=asset.id)
@@ -232,7 +246,7 @@ def _token_key(token: str) -> str:
 
 def invitation(user, token: str, invited_by) -> OutboxMessage | None:
     return enqueue(kind="invitation", event_key=f"invitation:{_token_key(token)}", recipient=user.email, user=user,
-                   subject="Votre compte Parc commun : choisissez votre mot de passe", template="invitation",
+                   subject=mail_text(N_("Votre compte Parc commun : choisissez votre mot de passe")), template="invitation",
                    context={"user": user, "member": user.member, "invited_by": invited_by, "hours": 48},
                    link=absolute_url("access.set_password", token=token), object_type="user", object_id=user.id,
                    personal=True)
@@ -240,7 +254,7 @@ def invitation(user, token: str, invited_by) -> OutboxMessage | None:
 
 def password_reset(user, token: str) -> OutboxMessage | None:
     return enqueue(kind="password_reset", event_key=f"password_reset:{_token_key(token)}", recipient=user.email, user=user,
-                   subject="Parc commun : réinitialisation de votre mot de passe", template="password_reset",
+                   subject=mail_text(N_("Parc commun : réinitialisation de votre mot de passe")), template="password_reset",
                    context={"user": user, "member": user.member, "minutes": 60},
                    link=absolute_url("access.reset_password", token=token), object_type="user", object_id=user.id,
                    personal=True)
@@ -249,7 +263,7 @@ def password_reset(user, token: str) -> OutboxMessage | None:
 def email_change(user, new_email: str, token: str) -> OutboxMessage | None:
     """To the new address (the change is made when its owner confirms)."""
     return enqueue(kind="email_change", event_key=f"email_change:{_token_key(token)}", recipient=new_email,
-                   subject="Parc commun : confirmez votre nouvelle adresse e-mail", template="email_change",
+                   subject=mail_text(N_("Parc commun : confirmez votre nouvelle adresse e-mail")), template="email_change",
                    context={"user": user, "member": user.member, "new_email": new_email},
                    link=absolute_url("access.confirm_email", token=token), object_type="user", object_id=user.id,
                    personal=True)
@@ -258,6 +272,6 @@ def email_change(user, new_email: str, token: str) -> OutboxMessage | None:
 def email_changed_notice(user, old_email: str) -> OutboxMessage | None:
     """To the previous address, once the change is confirmed (so that a stolen session is noticed)."""
     return enqueue(kind="email_changed", event_key=f"email_changed:{user.id}:{user.email}", recipient=old_email,
-                   subject="Parc commun : votre adresse e-mail a été modifiée", template="email_changed",
+                   subject=mail_text(N_("Parc commun : votre adresse e-mail a été modifiée")), template="email_changed",
                    context={"user": user, "member": user.member, "old_email": old_email},
                    link=absolute_url("accounts.login"), object_type="user", object_id=user.id)

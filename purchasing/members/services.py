@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import Select
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.domain.identifiers import normalise_insee_code, normalise_siren
 from purchasing.db_types import utcnow
 from purchasing.extensions import db
@@ -186,7 +186,7 @@ class DuplicateError(DomainError):
 
     code = "duplicate"
     http_status = 409
-    default_message = "Cette valeur vient d'être enregistrée par une autre requête."
+    default_message = N_("Cette valeur vient d'être enregistrée par une autre requête.")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from purchasing.catalogue.models import Condition, Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
 from purchasing.domain import pricing as domain_pricing
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.states import ORDER, approval_needed
 from purchasing.domain.vat import DocumentTotals, VatLine, document_totals
@@ -40,7 +40,7 @@ CANCELLABLE = ("draft", "submitted", "approved")
 class ReasonRequired(DomainError):
     code = "reason_required"
     http_status = 422
-    default_message = "Le motif du refus est obligatoire."
+    default_message = N_("Le motif du refus est obligatoire.")
 
 
 class FourEyesRequired(DomainError):
@@ -48,7 +48,7 @@ class FourEyesRequired(DomainError):
 
     code = "four_eyes_required"
     http_status = 409
-    default_message = "Vous ne pouvez pas approuver ce que vous avez vous-même créé ou soumis."
+    default_message = N_("Vous ne pouvez pas approuver ce que vous avez vous-même créé ou soumis.")
 
 
 #: recorded in the approval's audit event when the member's "un seul élu" setting waived four-eyes
@@ -67,9 +67,10 @@ def check_four_eyes(member, author_ids, actor, what: str) -> str:
     if member.single_elected_user:
         return FOUR_EYES_WAIVED
     raise FourEyesRequired(
-        f"Vous avez vous-même créé ou soumis {what} : un autre élu ou le DGS de la collectivité doit "
-        "l'approuver (contrôle à quatre yeux). Si votre collectivité n'a qu'un seul élu utilisateur, "
-        "l'administrateur du syndicat peut l'indiquer sur la fiche de l'adhérent (« un seul élu »).",
+        N_("Vous avez vous-même créé ou soumis %(what)s : un autre élu ou le DGS de la "
+           "collectivité doit l'approuver (contrôle à quatre yeux). Si votre collectivité n'a "
+           "qu'un seul élu utilisateur, l'administrateur du syndicat peut l'indiquer sur la fiche "
+           "de l'adhérent (« un seul élu »)."), params={"what": what},
         details={"member_id": member.id})
 
 
@@ -84,7 +85,7 @@ def _get_or_create_cart(user) -> Order:
     cart = get_cart(user)
     if cart is None:
         if user.member_id is None:
-            raise ConflictError("Seuls les utilisateurs d'un adhérent ont un panier.", code="no_member")
+            raise ConflictError(N_("Seuls les utilisateurs d'un adhérent ont un panier."), code="no_member")
         cart = Order(member_id=user.member_id, created_by_id=user.id, status="draft")
         db.session.add(cart)
         db.session.flush()
@@ -126,11 +127,11 @@ def add_to_cart(user, offer_id, quantity, today: date) -> OrderLine:
 
 # --- delivery site, billing identity, engagement number (issue 12) --------------------------------
 
-NO_BILLING_SIRET = ("Votre collectivité n'a pas de SIRET de facturation : le syndicat doit le renseigner "
-                    "avant toute commande.")
-UNKNOWN_SITE = "Choisissez un site de livraison du carnet d'adresses de votre collectivité."
-NO_SITE = "Choisissez le site de livraison avant de soumettre la commande."
-ENGAGEMENT_REQUIRED = "Votre collectivité exige un numéro d'engagement (Chorus Pro) sur chaque commande."
+NO_BILLING_SIRET = N_("Votre collectivité n'a pas de SIRET de facturation : le syndicat doit le renseigner "
+                       "avant toute commande.")
+UNKNOWN_SITE = N_("Choisissez un site de livraison du carnet d'adresses de votre collectivité.")
+NO_SITE = N_("Choisissez le site de livraison avant de soumettre la commande.")
+ENGAGEMENT_REQUIRED = N_("Votre collectivité exige un numéro d'engagement (Chorus Pro) sur chaque commande.")
 
 
 def delivery_sites(member_id: int) -> list[Site]:
@@ -182,7 +183,7 @@ def create_order(user, lines, today: date, delivery_site: int | str | None = Non
     given twice is one line with the quantities added. The API's counterpart of the cart.
     """
     if user.member_id is None:
-        raise ConflictError("Seuls les utilisateurs d'un adhérent peuvent commander.", code="no_member")
+        raise ConflictError(N_("Seuls les utilisateurs d'un adhérent peuvent commander."), code="no_member")
     quantities: dict[int, int] = {}
     offers = {}
     for offer_id, quantity in lines:
@@ -191,7 +192,7 @@ def create_order(user, lines, today: date, delivery_site: int | str | None = Non
         offers[offer.id] = offer
         quantities[offer.id] = domain_pricing.validate_quantity(quantities.get(offer.id, 0) + quantity)
     if not quantities:
-        raise ConflictError("Le panier est vide.", code="empty_cart")
+        raise ConflictError(N_("Le panier est vide."), code="empty_cart")
     member = db.session.get(Member, user.member_id)
     if member.billing_siret is None:
         raise ConflictError(NO_BILLING_SIRET, code="no_billing_siret")
@@ -239,8 +240,8 @@ def update_cart(cart: Order, quantities: dict[int, object], delivery_site: int |
     return cart
 
 
-def cart_quantity_errors(cart: Order, quantities: dict[int, object]) -> dict[int, str]:
-    """The quantities typed in the cart that :func:`update_cart` would refuse: line id -> French message."""
+def cart_quantity_errors(cart: Order, quantities: dict[int, object]) -> dict[int, DomainError]:
+    """The quantities typed in the cart that :func:`update_cart` would refuse: line id -> the error (translated by the page)."""
     errors = {}
     for line in cart.lines:
         raw = quantities.get(line.id)
@@ -249,7 +250,7 @@ def cart_quantity_errors(cart: Order, quantities: dict[int, object]) -> dict[int
         try:
             domain_pricing.validate_quantity(raw)
         except DomainError as error:
-            errors[line.id] = error.message
+            errors[line.id] = error
     return errors
 
 
@@ -285,7 +286,7 @@ def cart_item_count(user) -> int:
 
 def _require_status(order: Order, status: str) -> None:
     if order.status != status:
-        raise ConflictError("Cette commande n'est plus un panier : elle ne peut plus être modifiée.",
+        raise ConflictError(N_("Cette commande n'est plus un panier : elle ne peut plus être modifiée."),
                             code="not_a_cart")
 
 
@@ -304,7 +305,7 @@ def _link(order: Order) -> str:
 def submit_order(order: Order, actor, today: date) -> Order:
     """Freeze the prices (grid in force today), submit, and approve automatically at or under the threshold."""
     if not order.lines:
-        raise ConflictError("Le panier est vide.", code="empty_cart")
+        raise ConflictError(N_("Le panier est vide."), code="empty_cart")
     site = db.session.get(Site, order.delivery_site_id) if order.delivery_site_id else None
     problems = submission_problems(order.member, site, order.engagement_number)
     if problems:

@@ -25,6 +25,7 @@ from purchasing.members.models import Site
 from purchasing.orders.models import Order
 from purchasing.list_exports import DATETIME, MONEY, Column
 from purchasing.pagination import paginate_flat
+from purchasing.i18n import error_message
 
 bp = Blueprint("orders", __name__)
 
@@ -92,7 +93,8 @@ def update_cart():
     form = CartForm(sites=services.delivery_sites(cart.member_id), engagement_required=cart.member.engagement_required)
     valid = form.validate_on_submit()
     quantities = {line.id: request.form.get(f"qty-{line.id}", str(line.quantity)) for line in cart.lines}
-    line_errors = services.cart_quantity_errors(cart, quantities)
+    line_errors = {line_id: error_message(error)
+                   for line_id, error in services.cart_quantity_errors(cart, quantities).items()}
     if line_errors:
         form.form_errors.append(_("Une quantité saisie n'est pas valide : corrigez la ligne signalée."))
         valid = False
@@ -100,7 +102,7 @@ def update_cart():
         # refused before anything is written: French messages on the fields
         site = db.session.get(Site, form.delivery_site_id.data) if form.delivery_site_id.data else None
         for name, message, _code in services.submission_problems(cart.member, site, form.engagement_number.data):
-            (form[name].errors.append(message) if name else form.form_errors.append(message))
+            (form[name].errors.append(_(message)) if name else form.form_errors.append(_(message)))
             valid = False
     if not valid:  # nothing written; every typed value shown again
         return _render_cart(cart, form, 422, typed=quantities, line_errors=line_errors)
@@ -111,7 +113,7 @@ def update_cart():
             services.submit_order(cart, current_user, date.today())
     except DomainError as error:  # an offer no longer orderable…: the cart again, saying why, nothing written
         db.session.rollback()
-        form.form_errors.append(_(error.message))
+        form.form_errors.append(error_message(error))
         return _render_cart(services.get_cart(current_user), form, error.http_status, typed=quantities)
     if request.form.get("action") == "submit":
         db.session.commit()
@@ -214,7 +216,7 @@ def approve(order_id: int):
         services.approve(order, current_user)
     except DomainError as error:  # four-eyes, already decided…: the order page again, saying why
         db.session.rollback()
-        return _render_show(_order_or_404(order_id), error.http_status, refusal=_(error.message))
+        return _render_show(_order_or_404(order_id), error.http_status, refusal=error_message(error))
     db.session.commit()
     flash(_("Commande %(ref)s approuvée.", ref=order.reference), "success")
     return redirect(url_for("orders.show", order_id=order.id))

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from purchasing.domain import pricing as domain
-from purchasing.domain.errors import PricingError
+from purchasing.domain.errors import N_, PricingError
 from purchasing.extensions import db
 from purchasing.members.models import Member
 from purchasing.orders.models import Order, OrderLine
@@ -73,7 +73,8 @@ def _grid_in_force(on_date: date) -> TariffGrid:
         .order_by(TariffGrid.effective_from.desc(), TariffGrid.version.desc()).limit(1)
     ).first()
     if grid is None:
-        raise PricingError(f"Aucune grille tarifaire n'est en vigueur au {on_date:%d/%m/%Y}.", code="no_tariff_grid")
+        raise PricingError(N_("Aucune grille tarifaire n'est en vigueur au %(on_date)s."),
+                           params={"on_date": format(on_date, '%d/%m/%Y')}, code="no_tariff_grid")
     return grid
 
 
@@ -121,8 +122,10 @@ def create_grid_version(effective_from: date, deliberation_ref: str, bands: list
     previous = latest_grid()
     if previous is not None and effective_from <= previous.effective_from:
         raise PricingError(
-            f"La nouvelle version doit entrer en vigueur après la version {previous.version} "
-            f"({previous.effective_from:%d/%m/%Y}).", code="grid_date_not_after_previous")
+            N_("La nouvelle version doit entrer en vigueur après la version %(version)s "
+               "(%(effective_from)s)."),
+            params={"version": previous.version,
+                    "effective_from": format(previous.effective_from, '%d/%m/%Y')}, code="grid_date_not_after_previous")
     grid = TariffGrid(version=(previous.version + 1) if previous else 1, effective_from=effective_from,
                       deliberation_ref=deliberation_ref.strip(), created_by_id=getattr(actor, "id", None))
     grid.bands = [TariffBand(label=b.label, min_population=b.min_population, max_population=b.max_population,

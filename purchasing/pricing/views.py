@@ -18,6 +18,7 @@ from purchasing.pagination import paginate
 from purchasing.pricing import services
 from purchasing.pricing.forms import GridForm, PeriodForm
 from purchasing.pricing.models import TariffGrid
+from purchasing.i18n import error_message
 
 bp = Blueprint("pricing", __name__, url_prefix="/admin")
 register("pricing.index", _l("Grilles tarifaires"), {Role.ADMIN}, order=70)
@@ -73,7 +74,7 @@ def create():
                                                 current_user)
         except DomainError as exc:
             db.session.rollback()
-            error = exc.message
+            error = error_message(exc)
         else:
             db.session.commit()
             flash(_("Version %(version)s de la grille créée.", version=grid.version), "success")

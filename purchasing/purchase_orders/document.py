@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.syndicate.services import current_identity
 from purchasing.domain.vat import DocumentTotals, VatBreakdown, VatLine, document_totals, rate_percent
 
@@ -22,7 +22,7 @@ class PurchaseOrderIncomplete(DomainError):
 
     code = "purchase_order_incomplete"
     http_status = 422
-    default_message = "Le bon de commande est incomplet."
+    default_message = N_("Le bon de commande est incomplet.")
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,8 @@ def assemble_document(*, reference: str, issue_date: date, buyer: Party, seller:
     missing = list(dict.fromkeys(missing))
     if missing:
         raise PurchaseOrderIncomplete(
-            f"Le bon de commande {reference} ne peut pas être produit : " + " ; ".join(missing) + ".",
+            N_("Le bon de commande %(reference)s ne peut pas être produit : %(missing)s."),
+            params={"reference": reference, "missing": " ; ".join(missing)},
             details={"missing": missing})
     totals = document_totals(VatLine(line.vat_rate, line.line_total_ht) for line in lines)
     return PurchaseOrderDocument(reference=reference, issue_date=issue_date, buyer=buyer, seller=seller,

@@ -19,7 +19,7 @@ from purchasing.accounts.models import Role
 from purchasing.catalogue.models import Offer, Product
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
-from purchasing.domain.errors import ConflictError, DomainError, InvalidQuantity, ProcurementRuleViolation
+from purchasing.domain.errors import N_, ConflictError, DomainError, InvalidQuantity, ProcurementRuleViolation
 from purchasing.domain.money import format_eur, round_cents
 from purchasing.domain.pricing import line_total, validate_quantity
 from purchasing.domain.states import PURCHASE_ORDER, order_after_delivery
@@ -166,7 +166,7 @@ def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
     """
     contract = db.session.get(FrameworkContract, contract_id) if contract_id else None
     if contract is None:
-        raise ConflictError("Ce contrat n'existe pas.", code="unknown_contract")
+        raise ConflictError(N_("Ce contrat n'existe pas."), code="unknown_contract")
     candidates = db.session.scalars(_unplaced_lines_stmt().where(Offer.contract_id == contract.id)
                                     .with_only_columns(OrderLine.order_id).distinct()).all()
     _lock_orders(candidates)
@@ -174,7 +174,7 @@ def create_purchase_order(contract_id: int, actor) -> PurchaseOrder:
                                .options(joinedload(OrderLine.order)).order_by(OrderLine.id)
                                .execution_options(populate_existing=True)).unique().all()
     if not lines:
-        raise ConflictError("Aucune ligne approuvée à commander pour ce contrat.", code="nothing_to_place")
+        raise ConflictError(N_("Aucune ligne approuvée à commander pour ce contrat."), code="nothing_to_place")
     return _new_purchase_order(contract, lines, actor)
 
 
@@ -186,33 +186,34 @@ def create_purchase_order_for_orders(order_ids, actor) -> PurchaseOrder:
     """
     ids = sorted({int(i) for i in order_ids})
     if not ids:
-        raise ConflictError("Indiquez au moins une commande.", code="no_orders")
+        raise ConflictError(N_("Indiquez au moins une commande."), code="no_orders")
     orders = _lock_orders(ids)
     db.session.scalars(select(OrderLine).where(OrderLine.order_id.in_(ids)).options(joinedload(OrderLine.offer))
                        .execution_options(populate_existing=True)).unique().all()
     found = {o.id: o for o in orders}
     unknown = [i for i in ids if i not in found]
     if unknown:
-        raise ConflictError("Commande(s) inconnue(s) : " + ", ".join(map(str, unknown)) + ".",
+        raise ConflictError(N_("Commande(s) inconnue(s) : %(orders)s."),
+                            params={"orders": ", ".join(map(str, unknown))},
                             code="unknown_orders", details={"order_ids": unknown})
     not_approved = [o for o in orders if o.status != "approved"]
     if not_approved:
-        raise ConflictError("Seules les commandes approuvées peuvent être passées au fournisseur : "
-                            + ", ".join(f"{o.reference or o.id} ({o.status})" for o in not_approved) + ".",
+        raise ConflictError(N_("Seules les commandes approuvées peuvent être passées au fournisseur : %(orders)s."),
+                            params={"orders": ", ".join(f"{o.reference or o.id} ({o.status})" for o in not_approved)},
                             code="orders_not_approved", details={"order_ids": [o.id for o in not_approved]})
     lines = [line for o in sorted(orders, key=lambda o: o.id) for line in o.lines]
     placed = set(db.session.scalars(select(PurchaseOrderLine.order_line_id)
                                     .where(PurchaseOrderLine.order_line_id.in_([line.id for line in lines]))))
     if placed:
-        raise ConflictError("Certaines lignes de ces commandes sont déjà sur un bon de commande.",
+        raise ConflictError(N_("Certaines lignes de ces commandes sont déjà sur un bon de commande."),
                             code="already_placed", details={"order_line_ids": sorted(placed)})
     contract_ids = {line.offer.contract_id for line in lines}
     if len(contract_ids) != 1:
-        raise ConflictError("Les commandes relèvent de plusieurs contrats : un bon de commande porte sur un "
-                            "seul contrat (un seul fournisseur).", code="several_contracts",
+        raise ConflictError(N_("Les commandes relèvent de plusieurs contrats : un bon de commande porte sur un "
+                               "seul contrat (un seul fournisseur)."), code="several_contracts",
                             details={"contract_ids": sorted(contract_ids)})
     if not lines:
-        raise ConflictError("Aucune ligne à commander.", code="nothing_to_place")
+        raise ConflictError(N_("Aucune ligne à commander."), code="nothing_to_place")
     contract = db.session.get(FrameworkContract, contract_ids.pop())
     return _new_purchase_order(contract, lines, actor)
 
@@ -234,7 +235,7 @@ def _new_purchase_order(contract: FrameworkContract, lines, actor) -> PurchaseOr
         with db.session.begin_nested():  # belt and braces behind the order locks: one line, one purchase order
             db.session.flush()
     except IntegrityError:
-        raise ConflictError("Ces lignes viennent d'être mises sur un autre bon de commande : rechargez la page.",
+        raise ConflictError(N_("Ces lignes viennent d'être mises sur un autre bon de commande : rechargez la page."),
                             code="already_placed") from None
     return po
 
@@ -288,9 +289,10 @@ def send_purchase_order(po: PurchaseOrder, actor) -> PurchaseOrder:
     if contract.committed_ht + po.total_ht > contract.max_amount_ht:
         remaining = contract.max_amount_ht - contract.committed_ht
         raise ProcurementRuleViolation(
-            f"Envoi refusé : le bon de commande ({format_eur(po.total_ht)} HT) dépasse le montant restant du "
-            f"contrat {contract.reference} ({format_eur(remaining)} HT disponibles sur "
-            f"{format_eur(contract.max_amount_ht)} HT).",
+            N_("Envoi refusé : le bon de commande (%(total_ht)s HT) dépasse le montant restant du "
+               "contrat %(reference)s (%(remaining)s HT disponibles sur %(max_amount_ht)s HT)."),
+            params={"total_ht": format_eur(po.total_ht), "reference": contract.reference,
+                    "remaining": format_eur(remaining), "max_amount_ht": format_eur(contract.max_amount_ht)},
             code="contract_ceiling_exceeded",
             details={"remaining_ht": str(remaining), "total_ht": str(po.total_ht)},
         )
@@ -345,16 +347,20 @@ def record_delivery(po: PurchaseOrder, quantities: dict[int, object], serials: d
         pl = lines[line_id]
         if pl.delivered_quantity + quantity > pl.quantity:
             raise InvalidQuantity(
-                f"Ligne {pl.order_line.product.name} : {quantity} livrés dépasseraient la quantité commandée "
-                f"({pl.quantity}, déjà {pl.delivered_quantity} livrés).", code="over_delivery", details=on_line)
+                N_("Ligne %(name)s : %(quantity)s livrés dépasseraient la quantité commandée "
+                   "(%(quantity2)s, déjà %(delivered_quantity)s livrés)."),
+                params={"name": pl.order_line.product.name, "quantity": quantity, "quantity2": pl.quantity,
+                        "delivered_quantity": pl.delivered_quantity}, code="over_delivery", details=on_line)
         serial_list = parse_serials(serials.get(line_id, ""))
         if serial_list and len(serial_list) != quantity:
             raise InvalidQuantity(
-                f"Ligne {pl.order_line.product.name} : {len(serial_list)} numéros de série pour {quantity} "
-                f"unités livrées.", code="serial_count_mismatch", details={**on_line, "field": "serials"})
+                N_("Ligne %(name)s : %(serial_list_count)s numéros de série pour %(quantity)s "
+                   "unités livrées."),
+                params={"name": pl.order_line.product.name, "serial_list_count": len(serial_list),
+                        "quantity": quantity}, code="serial_count_mismatch", details={**on_line, "field": "serials"})
         delivered[line_id] = (quantity, serial_list)
     if not delivered:
-        raise InvalidQuantity("Aucune quantité livrée n'a été saisie.", code="empty_delivery")
+        raise InvalidQuantity(N_("Aucune quantité livrée n'a été saisie."), code="empty_delivery")
     assets = []
     touched_orders = set()
     for line_id, (quantity, serial_list) in delivered.items():
@@ -399,15 +405,15 @@ def record_delivery_by_order_lines(po: PurchaseOrder, lines, actor) -> list:
     by_order_line = {pl.order_line_id: pl.id for pl in po.lines}
     unknown = sorted({ol for ol, _q, _s in lines if ol not in by_order_line})
     if unknown:
-        raise InvalidQuantity("Ligne(s) de commande absente(s) de ce bon de commande : "
-                              + ", ".join(map(str, unknown)) + ".", code="unknown_order_line",
+        raise InvalidQuantity(N_("Ligne(s) de commande absente(s) de ce bon de commande : %(lines)s."),
+                              params={"lines": ", ".join(map(str, unknown))}, code="unknown_order_line",
                               details={"order_line_ids": unknown})
     quantities: dict[int, object] = {}
     serials: dict[int, str] = {}
     for order_line_id, quantity, serial_numbers in lines:
         pl_id = by_order_line[order_line_id]
         if pl_id in quantities:
-            raise InvalidQuantity("Une ligne de commande est donnée deux fois.", code="repeated_line")
+            raise InvalidQuantity(N_("Une ligne de commande est donnée deux fois."), code="repeated_line")
         quantities[pl_id] = quantity
         serials[pl_id] = "\n".join(serial_numbers or [])
     return record_delivery(po, quantities, serials, actor)

@@ -27,6 +27,7 @@ from purchasing.list_exports import DATE, DATETIME, MONEY, NUMBER, Column
 from purchasing.pagination import flat_page, paginate, paginate_flat
 from purchasing.decp.forms import ModificationForm, NotificationForm
 from purchasing.purchase_orders import services
+from purchasing.i18n import error_message
 
 bp = Blueprint("purchase_orders", __name__)
 OFFICERS = (Role.PURCHASING_OFFICER, Role.ADMIN)
@@ -196,10 +197,10 @@ def delivery(po_id: int):
             services.record_delivery(po, quantities, serials, current_user)
         except DomainError as exc:  # nothing written; the form again with what was typed, the error on its line
             db.session.rollback()
-            error = exc.message
+            error = error_message(exc)
             if exc.details.get("purchase_order_line_id"):
                 line_error = {"line_id": exc.details["purchase_order_line_id"],
-                              "field": exc.details.get("field", "qty"), "message": exc.message}
+                              "field": exc.details.get("field", "qty"), "message": error_message(exc)}
             po = _po_or_404(po_id)
         else:
             db.session.commit()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.sql import Select
 
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.domain.identifiers import is_valid_siret, normalise_siren, siren_of_siret
 from purchasing.extensions import db
 from purchasing.members.models import fold_for_search
@@ -49,10 +49,10 @@ def siret_taken(siret: str, exclude_id: int | None = None) -> bool:
 def _apply(supplier: Supplier, data: SupplierData) -> None:
     siret = normalise_siren(data.siret)
     if not is_valid_siret(siret):
-        raise DomainError("Ce SIRET n'est pas valide : 14 chiffres dont le dernier est une clé de contrôle.",
+        raise DomainError(N_("Ce SIRET n'est pas valide : 14 chiffres dont le dernier est une clé de contrôle."),
                           code="invalid_siret")
     if siret_taken(siret, exclude_id=supplier.id):
-        raise ConflictError("Un fournisseur a déjà ce SIRET.", code="siret_taken")
+        raise ConflictError(N_("Un fournisseur a déjà ce SIRET."), code="siret_taken")
     supplier.name = data.name.strip()
     supplier.search_name = fold_for_search(supplier.name)
     supplier.siret = siret

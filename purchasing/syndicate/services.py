@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.domain.identifiers import is_valid_siret, normalise_siren
 from purchasing.extensions import db
 from purchasing.syndicate.models import SyndicateIdentity
@@ -39,7 +39,7 @@ class IdentityData:
 def update_identity(data: IdentityData) -> SyndicateIdentity:
     siret = normalise_siren(data.siret)
     if siret and not is_valid_siret(siret):
-        raise DomainError("Ce SIRET n'est pas valide : 14 chiffres avec une clé de contrôle.", code="invalid_siret")
+        raise DomainError(N_("Ce SIRET n'est pas valide : 14 chiffres avec une clé de contrôle."), code="invalid_siret")
     identity = current_identity()
     for f in fields(IdentityData):
         setattr(identity, f.name, (getattr(data, f.name) or "").strip())

@@ -14,6 +14,7 @@ from purchasing.domain.decp import UnknownCpvCode, check_cpv
 
 from purchasing.forms import choice_id, choices, ConfirmField, DateField, FrenchDecimalField, IntegerField, strip_filter
 from purchasing.domain.local_time import NonexistentLocalTime, paris_to_utc
+from purchasing.i18n import error_message
 
 CRITERION_LABELS = {
     "price": _l("Prix"),
@@ -37,7 +38,7 @@ def _known_cpv(form, field) -> None:
     try:
         field.data = check_cpv(field.data)
     except UnknownCpvCode as error:
-        raise ValidationError(error.message) from None
+        raise ValidationError(error_message(error)) from None
 
 
 def cpv_field():

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from purchasing import uploads
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 from purchasing.params import INT32_MAX
 
 #: column -> (required, French description) — the documented template
@@ -106,9 +106,10 @@ def parse_price_list(frame: pd.DataFrame, category_codes: set[str], progress=Non
     if missing:
         _raise(errors)
     if frame.empty:
-        raise DomainError("Le bordereau ne contient aucune ligne.", code="empty_price_list")
+        raise DomainError(N_("Le bordereau ne contient aucune ligne."), code="empty_price_list")
     if len(frame) > MAX_ROWS:
-        raise DomainError(f"Le bordereau dépasse {MAX_ROWS} lignes.", code="too_many_rows")
+        raise DomainError(N_("Le bordereau dépasse %(MAX_ROWS)s lignes."),
+                          params={"MAX_ROWS": MAX_ROWS}, code="too_many_rows")
     records = frame.to_dict("records")
     seen: dict[str, int] = {}
     lines = []
@@ -210,8 +211,15 @@ def _optional_int(get, row, column, errors, default=None, minimum=0):
 def _raise(errors: list[RowError]) -> None:
     shown = errors[:MAX_ERRORS_SHOWN]
     more = len(errors) - len(shown)
-    message = (f"Le bordereau de prix est refusé, aucune ligne n'a été importée ({len(errors)} erreur"
-               f"{'s' if len(errors) > 1 else ''}) : " + " ; ".join(str(error) for error in shown)
-               + (f" ; et {more} autres erreurs." if more else "."))
-    raise DomainError(message, code="invalid_price_list",
+    listed = " ; ".join(str(error) for error in shown)
+    if more:
+        message = N_("Le bordereau de prix est refusé, aucune ligne n'a été importée (%(count)s erreurs) : "
+                     "%(errors)s ; et %(more)s autres erreurs.")
+    elif len(errors) > 1:
+        message = N_("Le bordereau de prix est refusé, aucune ligne n'a été importée (%(count)s erreurs) : "
+                     "%(errors)s.")
+    else:
+        message = N_("Le bordereau de prix est refusé, aucune ligne n'a été importée (1 erreur) : %(errors)s.")
+    raise DomainError(message, params={"count": len(errors), "errors": listed, "more": more},
+                      code="invalid_price_list",
                       details={"errors": [{"row": e.row, "column": e.column, "reason": e.reason} for e in errors]})

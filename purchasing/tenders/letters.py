@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from purchasing.domain.errors import ConflictError, DomainError
+from purchasing.domain.errors import N_, ConflictError, DomainError
 from purchasing.domain.money import format_eur
 from purchasing.domain.procurement import procedure_for
 from purchasing.domain.standstill import Standstill, standstill_for
@@ -87,15 +87,15 @@ def build_letter(lot: TenderLot, bid: Bid, sent_on: date, channel: str) -> Lette
     from purchasing.tenders import services
 
     if bid.lot_id != lot.id:
-        raise DomainError("Cette offre ne porte pas sur ce lot.", code="wrong_bid")
+        raise DomainError(N_("Cette offre ne porte pas sur ce lot."), code="wrong_bid")
     contract = services.lot_contract(lot)
     if lot.status != "awarded" or contract is None:
-        raise ConflictError("Les lettres aux candidats sont rédigées une fois le lot attribué.",
+        raise ConflictError(N_("Les lettres aux candidats sont rédigées une fois le lot attribué."),
                             code="lot_not_awarded")
     ranked = services.ranked_bids(lot)
     winner = next((b for b in ranked if b.supplier_id == contract.supplier_id), None)
     if winner is None:  # a contract of this lot whose supplier made no bid: not produced by the award
-        raise ConflictError("L'attributaire du lot n'a pas d'offre sur ce lot.", code="winner_without_bid")
+        raise ConflictError(N_("L'attributaire du lot n'a pas d'offre sur ce lot."), code="winner_without_bid")
     standstill = standstill_for(procedure_for(lot.tender.estimated_total_ht, lot.tender.publication_date).kind,
                                 sent_on, channel, len(ranked))
     buyer = db.session.get(SyndicateIdentity, 1)

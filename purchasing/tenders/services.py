@@ -17,7 +17,7 @@ from purchasing.domain.local_time import paris_text, utc_to_paris
 from purchasing.contracts.models import FrameworkContract
 from purchasing.db_types import utcnow
 from purchasing.domain.decp import check_cpv
-from purchasing.domain.errors import ConflictError, DomainError, ProcurementRuleViolation
+from purchasing.domain.errors import N_, ConflictError, DomainError, ProcurementRuleViolation
 from purchasing.domain.procurement import (
     CriterionData,
     LotData,
@@ -58,7 +58,7 @@ class BidsSealed(DomainError):
 
     code = "bids_sealed"
     http_status = 403
-    default_message = ("Les offres sont sous pli scellé jusqu'à la date limite de remise des offres : "
+    default_message = N_("Les offres sont sous pli scellé jusqu'à la date limite de remise des offres : "
                        "leurs prix ne peuvent pas être consultés avant.")
 
 
@@ -137,14 +137,15 @@ def _check_tender_input(data: TenderInput, exclude_id: int | None = None) -> str
     if exclude_id is not None:
         stmt = stmt.where(Tender.id != exclude_id)
     if db.session.scalar(stmt) is not None:
-        raise ConflictError(f"Une consultation porte déjà la référence {reference}.", code="reference_taken")
+        raise ConflictError(N_("Une consultation porte déjà la référence %(reference)s."),
+                            params={"reference": reference}, code="reference_taken")
     if data.bid_deadline.tzinfo is None:
-        raise DomainError("La date limite doit être une date et heure avec fuseau horaire.", code="naive_deadline")
+        raise DomainError(N_("La date limite doit être une date et heure avec fuseau horaire."), code="naive_deadline")
     if utc_to_paris(data.bid_deadline).date() <= data.publication_date:
-        raise ProcurementRuleViolation("La date limite de remise des offres doit être postérieure à la date de "
-                                       "publication.", code="deadline_before_publication")
+        raise ProcurementRuleViolation(N_("La date limite de remise des offres doit être postérieure à la date de "
+                                          "publication."), code="deadline_before_publication")
     if not Decimal("0") < data.abnormally_low_ratio < Decimal("1"):
-        raise DomainError("Le seuil d'offre anormalement basse doit être compris entre 0 et 1 (par exemple 0,70).",
+        raise DomainError(N_("Le seuil d'offre anormalement basse doit être compris entre 0 et 1 (par exemple 0,70)."),
                           code="invalid_ratio")
     return reference
 
@@ -164,7 +165,8 @@ def _flush_reference(tender: Tender, reference: str) -> None:
         with db.session.begin_nested():
             db.session.add(tender)
     except IntegrityError:
-        raise ConflictError(f"Une consultation porte déjà la référence {reference}.", code="reference_taken") from None
+        raise ConflictError(N_("Une consultation porte déjà la référence %(reference)s."),
+                            params={"reference": reference}, code="reference_taken") from None
 
 
 def update_tender(tender: Tender, data: TenderInput) -> Tender:
@@ -179,7 +181,7 @@ def update_tender(tender: Tender, data: TenderInput) -> Tender:
 
 def _require_editable(tender: Tender) -> None:
     if tender.status not in EDITABLE:
-        raise ConflictError("La consultation n'est plus modifiable : seuls les brouillons le sont.",
+        raise ConflictError(N_("La consultation n'est plus modifiable : seuls les brouillons le sont."),
                             code="tender_not_editable")
 
 
@@ -202,12 +204,13 @@ def _cpv(value: str | None) -> str | None:
 def add_lot(tender: Tender, data: LotInput) -> TenderLot:
     _require_editable(tender)
     if any(lot.number == data.number for lot in tender.lots):
-        raise ConflictError(f"Le lot n° {data.number} existe déjà.", code="lot_number_taken")
+        raise ConflictError(N_("Le lot n° %(number)s existe déjà."),
+                            params={"number": data.number}, code="lot_number_taken")
     if not 1 <= data.duration_months <= 48:
-        raise ProcurementRuleViolation("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4).",
+        raise ProcurementRuleViolation(N_("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4)."),
                                        code="duration_too_long")
     if data.estimated_amount_ht < 0 or (data.max_amount_ht is not None and data.max_amount_ht <= 0):
-        raise DomainError("Les montants doivent être positifs.", code="invalid_amount")
+        raise DomainError(N_("Les montants doivent être positifs."), code="invalid_amount")
     lot = TenderLot(number=data.number, title=data.title.strip(), estimated_quantities=data.estimated_quantities.strip(),
                     estimated_amount_ht=data.estimated_amount_ht, max_amount_ht=data.max_amount_ht,
                     duration_months=data.duration_months, status=LotStatus.OPEN, cpv_code=_cpv(data.cpv_code))
@@ -221,12 +224,13 @@ def update_lot(lot: TenderLot, data: LotInput) -> TenderLot:
     tender = lot.tender
     _require_editable(tender)
     if any(other.number == data.number and other.id != lot.id for other in tender.lots):
-        raise ConflictError(f"Le lot n° {data.number} existe déjà.", code="lot_number_taken")
+        raise ConflictError(N_("Le lot n° %(number)s existe déjà."),
+                            params={"number": data.number}, code="lot_number_taken")
     if not 1 <= data.duration_months <= 48:
-        raise ProcurementRuleViolation("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4).",
+        raise ProcurementRuleViolation(N_("La durée d'un accord-cadre est de 1 à 48 mois (CCP L2125-1, R2162-4)."),
                                        code="duration_too_long")
     if data.estimated_amount_ht < 0 or (data.max_amount_ht is not None and data.max_amount_ht <= 0):
-        raise DomainError("Les montants doivent être positifs.", code="invalid_amount")
+        raise DomainError(N_("Les montants doivent être positifs."), code="invalid_amount")
     lot.number, lot.title = data.number, data.title.strip()
     lot.estimated_quantities = data.estimated_quantities.strip()
     lot.estimated_amount_ht, lot.max_amount_ht = data.estimated_amount_ht, data.max_amount_ht
@@ -240,8 +244,8 @@ def set_lot_cpv(lot: TenderLot, cpv_code: str | None) -> TenderLot:
     """The CPV code of a lot at any stage, until its contract's essential data are published (DECP)."""
     contract = lot_contract(lot)
     if contract is not None and contract.decp_publication_id is not None:
-        raise ConflictError("Les données essentielles du contrat de ce lot sont publiées : le code CPV ne change "
-                            "plus.", code="already_published")
+        raise ConflictError(N_("Les données essentielles du contrat de ce lot sont publiées : le code CPV ne change "
+                               "plus."), code="already_published")
     lot.cpv_code = _cpv(cpv_code)
     db.session.flush()
     return lot
@@ -251,13 +255,13 @@ def set_criterion(lot: TenderLot, kind: str, weight: int, environmental_mode: st
     """Add or replace the lot's criterion of this kind."""
     _require_editable(lot.tender)
     if kind not in ("price", "technical", "environmental", "delivery"):
-        raise DomainError("Critère inconnu.", code="unknown_criterion")
+        raise DomainError(N_("Critère inconnu."), code="unknown_criterion")
     if not 1 <= weight <= 100:
-        raise DomainError("La pondération est un entier de 1 à 100.", code="invalid_weight")
+        raise DomainError(N_("La pondération est un entier de 1 à 100."), code="invalid_weight")
     if kind == "environmental":
         environmental_mode = environmental_mode or EnvironmentalMode.COMPUTED
         if environmental_mode not in set(EnvironmentalMode):
-            raise DomainError("Mode de notation environnementale inconnu.", code="invalid_mode")
+            raise DomainError(N_("Mode de notation environnementale inconnu."), code="invalid_mode")
     else:
         environmental_mode = None
     criterion = next((c for c in lot.criteria if c.kind == kind), None)
@@ -274,10 +278,10 @@ def copy_criteria(source: TenderLot) -> list[TenderLot]:
     """Give every other lot of the tender the source lot's criteria (kinds, weights, modes), replacing theirs."""
     _require_editable(source.tender)
     if not source.criteria:
-        raise DomainError("Ce lot n'a aucun critère à copier.", code="no_criteria")
+        raise DomainError(N_("Ce lot n'a aucun critère à copier."), code="no_criteria")
     targets = [lot for lot in source.tender.lots if lot.id != source.id]
     if not targets:
-        raise DomainError("La consultation n'a pas d'autre lot.", code="single_lot")
+        raise DomainError(N_("La consultation n'a pas d'autre lot."), code="single_lot")
     wanted = {c.kind: (c.weight, c.environmental_mode) for c in source.criteria}
     for lot in targets:
         for criterion in list(lot.criteria):
@@ -327,7 +331,7 @@ LOT = StateMachine(
     terminal=frozenset({LotStatus.AWARDED, LotStatus.UNSUCCESSFUL}),
     labels_fr={"open": "ouvert", "awarded": "attribué", "unsuccessful": "infructueux"},
     labels_en={"open": "open", "awarded": "awarded", "unsuccessful": "unsuccessful"},
-    subject_fr="Le lot",
+    subject_fr=N_("Le lot"),
 )
 
 
@@ -354,21 +358,23 @@ def change_tender_status(tender: Tender, to: str, actor=None, reason: str = "",
     if to == "published":
         warnings = check_publishable(tender_data(tender), now.date())
         if now >= tender.bid_deadline:
-            raise ProcurementRuleViolation("La date limite de remise des offres est déjà passée.",
+            raise ProcurementRuleViolation(N_("La date limite de remise des offres est déjà passée."),
                                            code="deadline_passed")
     elif to == "closed" and now < tender.bid_deadline:
-        raise ConflictError("La consultation ne peut être close qu'à la date limite de remise des offres "
-                            f"({paris_text(tender.bid_deadline)}, heure de Paris).", code="deadline_not_reached")
+        raise ConflictError(N_("La consultation ne peut être close qu'à la date limite de remise "
+                               "des offres (%(bid_deadline)s, heure de Paris)."),
+                            params={"bid_deadline": paris_text(tender.bid_deadline)}, code="deadline_not_reached")
     elif to == "evaluated":
         undecided = [lot.number for lot in tender.lots if lot.bids and any(b.rank is None for b in lot.bids)]
         if undecided:
-            raise ConflictError("Les offres des lots " + ", ".join(map(str, undecided)) + " n'ont pas été classées.",
+            raise ConflictError(N_("Les offres des lots %(lots)s n'ont pas été classées."),
+                                params={"lots": ", ".join(map(str, undecided))},
                                 code="not_evaluated")
     elif to in ("awarded", "unsuccessful"):
         if any(lot.status == LotStatus.OPEN for lot in tender.lots):
-            raise ConflictError("Chaque lot doit être attribué ou déclaré infructueux.", code="lots_undecided")
+            raise ConflictError(N_("Chaque lot doit être attribué ou déclaré infructueux."), code="lots_undecided")
     elif to == "cancelled" and not (reason or "").strip():
-        raise DomainError("Indiquez le motif de l'annulation.", code="reason_required")
+        raise DomainError(N_("Indiquez le motif de l'annulation."), code="reason_required")
     reason_text = reason
     if to == "published":
         reason_text = " ".join(part for part in [reason, procedure(tender).explanation,
@@ -400,10 +406,10 @@ def import_bid(lot: TenderLot, supplier: Supplier, filename: str, content: bytes
     tender = lot.tender
     lock_for_update(TENDER, tender, read=True)  # closing the tender waits for a bid being recorded
     if tender.status not in OPEN_FOR_BIDS or now >= tender.bid_deadline:
-        raise ConflictError("La consultation ne reçoit pas d'offres (non publiée ou date limite passée).",
+        raise ConflictError(N_("La consultation ne reçoit pas d'offres (non publiée ou date limite passée)."),
                             code="bids_not_open")
     if lot.status != LotStatus.OPEN:
-        raise ConflictError("Ce lot n'est plus ouvert.", code="lot_closed")
+        raise ConflictError(N_("Ce lot n'est plus ouvert."), code="lot_closed")
     if lines is None:
         frame = imports.read_frame(filename, content)
         lines = imports.parse_price_list(frame, category_codes())
@@ -414,7 +420,7 @@ def import_bid(lot: TenderLot, supplier: Supplier, filename: str, content: bytes
             with db.session.begin_nested():  # two imports of the same supplier's bid at once: one wins
                 db.session.add(bid)
         except IntegrityError:
-            raise ConflictError("Une offre de ce fournisseur sur ce lot vient d'être enregistrée : rechargez la page.",
+            raise ConflictError(N_("Une offre de ce fournisseur sur ce lot vient d'être enregistrée : rechargez la page."),
                                 code="bid_exists") from None
     else:
         db.session.execute(delete(BidLine).where(BidLine.bid_id == bid.id))
@@ -442,15 +448,15 @@ def add_score(bid: Bid, kind: str, score: Decimal, justification: str, evaluator
     require_unsealed(tender, now)
     lock_for_update(TENDER, tender, read=True)  # the evaluation waits for a mark being entered
     if tender.status != "closed":
-        raise ConflictError("Les notes se saisissent quand la consultation est close et pas encore évaluée.",
+        raise ConflictError(N_("Les notes se saisissent quand la consultation est close et pas encore évaluée."),
                             code="not_closed")
     if kind not in ("technical", "environmental"):
-        raise DomainError("Seules les valeurs technique et environnementale sont notées par les évaluateurs.",
+        raise DomainError(N_("Seules les valeurs technique et environnementale sont notées par les évaluateurs."),
                           code="invalid_kind")
     if score is None or not Decimal(0) <= score <= Decimal(20):
-        raise DomainError("La note doit être comprise entre 0 et 20.", code="invalid_score")
+        raise DomainError(N_("La note doit être comprise entre 0 et 20."), code="invalid_score")
     if not (justification or "").strip():
-        raise DomainError("La justification écrite de la note est obligatoire.", code="justification_required")
+        raise DomainError(N_("La justification écrite de la note est obligatoire."), code="justification_required")
     entry = BidScore(bid_id=bid.id, kind=kind, score=score.quantize(Decimal("0.01")),
                      justification=justification.strip(), evaluator_id=evaluator.id)
     db.session.add(entry)
@@ -540,7 +546,7 @@ def evaluate_tender(tender: Tender, actor, now: datetime | None = None) -> None:
     """Score and rank every lot's bids (domain.scoring.evaluate_lot), store the results, mark evaluated."""
     require_unsealed(tender, now)
     if tender.status != "closed":
-        raise ConflictError("Seule une consultation close peut être évaluée.", code="not_closed")
+        raise ConflictError(N_("Seule une consultation close peut être évaluée."), code="not_closed")
     for lot in tender.lots:
         if not lot.bids:
             continue
@@ -624,9 +630,9 @@ def _require_lot_decidable(lot: TenderLot) -> None:
     """Lot decisions of one tender are serialised: the tender row is locked until the end of the transaction."""
     lock_for_update(TENDER, lot.tender)
     if lot.tender.status != "evaluated":
-        raise ConflictError("Un lot s'attribue après l'évaluation de la consultation.", code="not_evaluated")
+        raise ConflictError(N_("Un lot s'attribue après l'évaluation de la consultation."), code="not_evaluated")
     if lot.status != LotStatus.OPEN:
-        raise ConflictError("Ce lot a déjà été attribué ou déclaré infructueux.", code="lot_decided")
+        raise ConflictError(N_("Ce lot a déjà été attribué ou déclaré infructueux."), code="lot_decided")
 
 
 def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, actor,
@@ -636,16 +642,17 @@ def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, act
     _require_lot_decidable(lot)
     ranked = ranked_bids(lot, now)
     if not ranked:
-        raise ConflictError("Aucune offre sur ce lot : déclarez-le infructueux.", code="no_bids")
+        raise ConflictError(N_("Aucune offre sur ce lot : déclarez-le infructueux."), code="no_bids")
     bid = bid or ranked[0]
     if bid.lot_id != lot.id:
-        raise DomainError("Cette offre ne porte pas sur ce lot.", code="wrong_bid")
+        raise DomainError(N_("Cette offre ne porte pas sur ce lot."), code="wrong_bid")
     if lot.max_amount_ht is None:
-        raise ProcurementRuleViolation("Le lot n'a pas de montant maximum (CCP R2162-4).", code="missing_max_amount")
+        raise ProcurementRuleViolation(N_("Le lot n'a pas de montant maximum (CCP R2162-4)."), code="missing_max_amount")
     check_contract_duration(start_on, end_on)
     reference = contract_reference(lot)
     if db.session.scalar(select(FrameworkContract.id).where(FrameworkContract.reference == reference)):
-        raise ConflictError(f"Un accord-cadre porte déjà la référence {reference}.", code="contract_exists")
+        raise ConflictError(N_("Un accord-cadre porte déjà la référence %(reference)s."),
+                            params={"reference": reference}, code="contract_exists")
     # the lot first: of several awards (or an award and an "unsuccessful") sent at once, one wins here
     _decide_lot(lot, LotStatus.AWARDED, actor,
                 f"Lot attribué à {bid.supplier.name} (rang {bid.rank}) ; accord-cadre {reference}.", now)
@@ -656,7 +663,8 @@ def award_lot(lot: TenderLot, bid: Bid | None, start_on: date, end_on: date, act
         with db.session.begin_nested():  # a contract entered by hand with this reference meanwhile
             db.session.add(contract)
     except IntegrityError:
-        raise ConflictError(f"Un accord-cadre porte déjà la référence {reference} : rechargez la page.",
+        raise ConflictError(N_("Un accord-cadre porte déjà la référence %(reference)s : rechargez "
+                               "la page."), params={"reference": reference},
                             code="contract_exists") from None
     create_offers(contract, bid_lines(bid, now))
     _decide_tender_if_complete(lot.tender, actor, now)
@@ -667,7 +675,8 @@ def link_existing_contract(lot: TenderLot, contract: FrameworkContract, actor, n
     """Record that an existing framework contract (entered before this tender was) results from this lot."""
     _require_lot_decidable(lot)
     if contract.tender_lot_id not in (None, lot.id):
-        raise ConflictError(f"L'accord-cadre {contract.reference} est déjà rattaché à un autre lot.",
+        raise ConflictError(N_("L'accord-cadre %(reference)s est déjà rattaché à un autre lot."),
+                            params={"reference": contract.reference},
                             code="contract_linked")
     _decide_lot(lot, LotStatus.AWARDED, actor,
                 f"Lot rattaché à l'accord-cadre existant {contract.reference} ({contract.supplier.name}).", now)
@@ -679,7 +688,7 @@ def link_existing_contract(lot: TenderLot, contract: FrameworkContract, actor, n
 def declare_unsuccessful(lot: TenderLot, actor, reason: str, now: datetime | None = None) -> None:
     _require_lot_decidable(lot)
     if not (reason or "").strip():
-        raise DomainError("Indiquez le motif (aucune offre, offres inappropriées, irrégulières ou inacceptables).",
+        raise DomainError(N_("Indiquez le motif (aucune offre, offres inappropriées, irrégulières ou inacceptables)."),
                           code="reason_required")
     _decide_lot(lot, LotStatus.UNSUCCESSFUL, actor, reason.strip(), now)
     _decide_tender_if_complete(lot.tender, actor, now or utcnow())

@@ -40,6 +40,7 @@ from purchasing.tenders.forms import (
 )
 from purchasing.tenders.models import Bid, TenderLot
 from purchasing.domain.local_time import paris_to_utc, utc_to_paris
+from purchasing.i18n import error_message
 
 bp = Blueprint("tenders", __name__, url_prefix="/tenders")
 OFFICERS = (Role.ADMIN, Role.PURCHASING_OFFICER)
@@ -127,7 +128,7 @@ def create():
             tender = services.create_tender(_tender_input(form))
         except DomainError as error:
             db.session.rollback()
-            form.reference.errors = [*form.reference.errors, error.message]
+            form.reference.errors = [*form.reference.errors, error_message(error)]
         else:
             db.session.commit()
             flash(_("Consultation « %(ref)s » créée.", ref=tender.reference), "success")
@@ -148,7 +149,7 @@ def edit(tender_id: int):
             services.update_tender(tender, _tender_input(form))
         except DomainError as error:
             db.session.rollback()
-            form.reference.errors = [*form.reference.errors, error.message]
+            form.reference.errors = [*form.reference.errors, error_message(error)]
         else:
             db.session.commit()
             flash(_("Consultation enregistrée."), "success")
@@ -209,7 +210,7 @@ def add_lot(tender_id: int):
         services.add_lot(tender, _lot_input(form))
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(error.message)
+        form.form_errors.append(error_message(error))
         return _render_show(_tender_or_404(tender_id), error.http_status, lot_form=form)
     db.session.commit()
     flash(_("Lot ajouté."), "success")
@@ -226,7 +227,7 @@ def edit_lot(lot_id: int):
             services.update_lot(lot, _lot_input(form))
         except DomainError as error:
             db.session.rollback()
-            form.number.errors = [*form.number.errors, error.message]
+            form.number.errors = [*form.number.errors, error_message(error)]
         else:
             db.session.commit()
             flash(_("Lot enregistré."), "success")
@@ -255,7 +256,7 @@ def set_criterion(lot_id: int):
         services.set_criterion(lot, form.kind.data, form.weight.data, form.environmental_mode.data)
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(error.message)
+        form.form_errors.append(error_message(error))
         lot = _lot_or_404(lot_id)
         return _render_show(lot.tender, error.http_status, criterion_form=form, criterion_lot_id=lot.id)
     db.session.commit()
@@ -272,7 +273,7 @@ def copy_criteria(lot_id: int):
         targets = services.copy_criteria(lot)
     except DomainError as error:  # the tender page again, saying why
         db.session.rollback()
-        flash(error.message, "error")
+        flash(error_message(error), "error")
         return _render_show(_lot_or_404(lot_id).tender, error.http_status)
     db.session.commit()
     flash(_("Critères du lot %(n)s copiés vers les lots %(others)s.", n=lot.number,
@@ -313,7 +314,7 @@ def upload_bid(lot_id: int):
             bid = services.import_bid(lot, supplier, upload.filename or "", content)
         except DomainError as error:
             db.session.rollback()
-            form.price_list.errors = [error.message]
+            form.price_list.errors = [error_message(error)]
             error_details = error.details.get("errors", [])
         else:
             db.session.commit()
@@ -375,7 +376,7 @@ def evaluate(tender_id: int):
     except DomainError as error:  # the tender page again, saying which bids still lack a score
         db.session.rollback()
         tender = _tender_or_404(tender_id)
-        return _render_show(tender, error.http_status, evaluation_error=error.message,
+        return _render_show(tender, error.http_status, evaluation_error=error_message(error),
                             evaluation_gaps=services.evaluation_gaps(tender))
     db.session.commit()
     flash(_("Offres notées et classées."), "success")
@@ -465,7 +466,7 @@ def set_cpv(lot_id: int):
         services.set_lot_cpv(lot, form.cpv_code.data)
     except DomainError as error:
         db.session.rollback()
-        form.cpv_code.errors = [*form.cpv_code.errors, error.message]
+        form.cpv_code.errors = [*form.cpv_code.errors, error_message(error)]
         return _render_lot(_lot_or_404(lot_id), error.http_status, cpv_form=form)
     db.session.commit()
     flash(_("Code CPV du lot enregistré."), "success")
@@ -485,7 +486,7 @@ def award(lot_id: int):
         contract = services.award_lot(lot, bid, form.start_on.data, form.end_on.data, current_user)
     except DomainError as error:
         db.session.rollback()
-        form.form_errors.append(error.message)
+        form.form_errors.append(error_message(error))
         return _render_lot(_lot_or_404(lot_id), error.http_status, award_form=form)
     db.session.commit()
     flash(_("Lot attribué : accord-cadre %(ref)s créé, ses prix sont au catalogue.", ref=contract.reference), "success")

@@ -48,3 +48,33 @@ def test_an_empty_message_falls_back_to_the_default():
 
 def test_repr_names_the_class_code_and_message():
     assert repr(ConflictError("Déjà pris.")) == "ConflictError(code='conflict', message='Déjà pris.')"
+
+
+# --- templates and params (issue 15: translated at the boundary, French in ``message``) --------------------------
+
+def test_a_message_is_a_template_formatted_in_french_and_kept_for_translation():
+    from purchasing.domain.errors import N_, DomainError, Term
+
+    inner = DomainError(N_("Ligne %(line)s refusée."), params={"line": 3})
+    error = DomainError(N_("%(subject)s : %(status)s ; %(inner)s (%(pct)s %%)"),
+                        params={"subject": Term("La commande"), "status": Term("brouillon", en="draft"),
+                                "inner": inner, "pct": 5}, code="x")
+    assert error.message == str(error) == "La commande : brouillon ; Ligne 3 refusée. (5 %)"
+    assert error.template == "%(subject)s : %(status)s ; %(inner)s (%(pct)s %%)" and error.code == "x"
+    english = {"%(subject)s : %(status)s ; %(inner)s (%(pct)s %%)": "%(subject)s: %(status)s; %(inner)s (%(pct)s %%)",
+               "Ligne %(line)s refusée.": "Line %(line)s refused.", "La commande": "The order"}
+    assert error.render(lambda msgid: english.get(msgid, msgid), "en") == "The order: draft; Line 3 refused. (5 %)"
+    # a Term without the locale's own translation goes through the catalogue
+    assert error.render(lambda msgid: english.get(msgid, msgid), "de").startswith("The order: brouillon;")
+
+
+def test_a_message_without_params_is_not_formatted_and_a_list_of_errors_is_joined():
+    from purchasing.domain.errors import N_, DomainError
+
+    assert DomainError(N_("Entre 0 et 100 %.")).message == "Entre 0 et 100 %."
+    assert DomainError().template == DomainError.default_message
+    listed = DomainError(N_("Refusé : %(all)s"), params={"all": [DomainError(N_("a.")), DomainError(N_("b."))]})
+    assert listed.message == "Refusé : a. b."
+    english = {"Refusé : %(all)s": "Refused: %(all)s", "a.": "A.", "b.": "B."}
+    assert listed.render(english.get, "en") == "Refused: A. B."
+    assert DomainError(N_("%(x)s"), params={"x": []}).message == "[]"

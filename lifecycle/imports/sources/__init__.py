@@ -79,12 +79,14 @@ def read_source(filename: str, data: bytes, *, upload_limits: uploads.UploadLimi
     upload_limits = upload_limits or uploads.limits()
     name = (filename or "").strip().lower()
     if not name.endswith(EXTENSIONS):
-        raise uploads.UploadRefused(f"Format refusé : envoyez un fichier {ACCEPTED_TEXT}.", code="bad_file_type",
+        raise uploads.UploadRefused(N_("Format refusé : envoyez un fichier %(ACCEPTED_TEXT)s."),
+                                    params={"ACCEPTED_TEXT": ACCEPTED_TEXT}, code="bad_file_type",
                                     details={"accepted": ACCEPTED_TEXT})
     if not data or not data.strip(b"\xef\xbb\xbf \t\r\n"):
-        raise uploads.UploadRefused("Le fichier est vide.", code="empty_file")
+        raise uploads.UploadRefused(N_("Le fichier est vide."), code="empty_file")
     if len(data) > upload_limits.max_bytes:
-        raise uploads.UploadRefused(f"Fichier trop volumineux : {uploads._mib(upload_limits.max_bytes)} au plus.",
+        raise uploads.UploadRefused(N_("Fichier trop volumineux : %(max_bytes)s au plus."),
+                                    params={"max_bytes": uploads._mib(upload_limits.max_bytes)},
                                     code="file_too_large", details={"max_bytes": upload_limits.max_bytes})
     kind = uploads.sniff_kind(data)  # refuses a corrupted zip
     if kind == "zip":
@@ -98,7 +100,7 @@ def read_source(filename: str, data: bytes, *, upload_limits: uploads.UploadLimi
     table = uploads.read_table(filename, data, allowed=TABLE_KINDS, upload_limits=upload_limits,
                                sheet_score=header_score, by_content=True)
     if table.frame.empty:
-        raise DomainError("Le fichier ne contient que la ligne des titres : aucune ligne d'équipement à importer.",
+        raise DomainError(N_("Le fichier ne contient que la ligne des titres : aucune ligne d'équipement à importer."),
                           code="no_rows")
     source_kind, item_type = classify_table(table.headers)
     frame = table.frame.copy()
@@ -118,7 +120,7 @@ def _text_start(data: bytes) -> bytes:
 
 def _structured(kind: str, rows: list[dict]) -> SourceTable:
     if not rows:
-        raise DomainError("Le fichier ne contient aucun équipement à importer.", code="no_rows")
+        raise DomainError(N_("Le fichier ne contient aucun équipement à importer."), code="no_rows")
     frame = pd.DataFrame([{name: _text(row.get(name)) for name in CANONICAL_NAMES} for row in rows],
                          columns=CANONICAL_NAMES, dtype=str)
     return SourceTable(kind=kind, headers=list(CANONICAL_NAMES), frame=frame, canonical=True)
@@ -145,12 +147,13 @@ def _read_archive(data: bytes, upload_limits: uploads.UploadLimits) -> SourceTab
             return _structured("agent_xml", _agent_rows(data, archive=True))
         jsons = [name for name, low in zip(names, lowered) if low.endswith(".json")]
         if not jsons:
-            raise uploads.UploadRefused("Cette archive zip ne contient ni inventaire XML (.xml) ni inventaire GLPI "
-                                        "(.json).", code="unsupported_archive")
+            raise uploads.UploadRefused(N_("Cette archive zip ne contient ni inventaire XML (.xml) ni inventaire GLPI "
+                                           "(.json)."), code="unsupported_archive")
         rows: list[dict] = []
         for name in sorted(jsons):
             try:
                 rows.extend(glpi_json.parse_inventory_json(archive.read(name)))
             except DomainError as error:
-                raise DomainError(f"{name[:120]} : {error.message}", code=error.code) from None
+                raise DomainError(N_("%(name)s : %(message)s"),
+                                  params={"name": name[:120], "message": error}, code=error.code) from None
     return _structured("glpi_json", rows)

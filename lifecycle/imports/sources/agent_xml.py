@@ -19,7 +19,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from lifecycle.domain import hardware
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 
 #: what a zip may hold (an archive of a whole fleet's agent files): entries, each entry's and the total size
 MAX_ZIP_ENTRIES = 20_000
@@ -45,8 +45,8 @@ def parse_inventory_xml(data: bytes) -> list[dict]:
     root = _parse(data)
     content = _content(root)
     if content is None:
-        raise DomainError("Ce fichier XML n'est pas un inventaire d'agent (OCS, FusionInventory ou GLPI) : "
-                          "l'élément REQUEST/CONTENT est absent.", code="inventory_xml_not_inventory")
+        raise DomainError(N_("Ce fichier XML n'est pas un inventaire d'agent (OCS, FusionInventory ou GLPI) : "
+                             "l'élément REQUEST/CONTENT est absent."), code="inventory_xml_not_inventory")
     device_id = _text(root, "DEVICEID") or _text(content, "DEVICEID")
     return computer_rows(content, device_id)
 
@@ -57,32 +57,37 @@ def parse_inventory_zip(data: bytes) -> list[dict]:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = [i for i in archive.infolist() if not i.is_dir() and not _hidden(i.filename)]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
-        raise DomainError("Archive zip illisible ou corrompue : vérifiez le fichier et recommencez.",
+        raise DomainError(N_("Archive zip illisible ou corrompue : vérifiez le fichier et recommencez."),
                           code="inventory_zip_corrupted") from error
     if len(entries) > MAX_ZIP_ENTRIES:
-        raise DomainError(f"L'archive contient trop de fichiers ({MAX_ZIP_ENTRIES} au plus).",
+        raise DomainError(N_("L'archive contient trop de fichiers (%(MAX_ZIP_ENTRIES)s au plus)."),
+                          params={"MAX_ZIP_ENTRIES": MAX_ZIP_ENTRIES},
                           code="inventory_zip_too_many")
     if sum(i.file_size for i in entries) > MAX_ZIP_TOTAL_BYTES:
-        raise DomainError("L'archive décompressée est trop volumineuse.", code="inventory_zip_too_large")
+        raise DomainError(N_("L'archive décompressée est trop volumineuse."), code="inventory_zip_too_large")
     inventories = [i for i in entries if i.filename.lower().endswith((".xml", ".ocs"))]
     if not inventories:
-        raise DomainError("L'archive ne contient aucun inventaire XML (.xml ou .ocs).", code="inventory_zip_empty")
+        raise DomainError(N_("L'archive ne contient aucun inventaire XML (.xml ou .ocs)."), code="inventory_zip_empty")
     rows: list[dict] = []
     for info in sorted(inventories, key=lambda i: i.filename):
         if info.file_size > MAX_ENTRY_BYTES:
-            raise DomainError(f"« {info.filename} » est trop volumineux dans l'archive.", code="inventory_zip_too_large")
+            raise DomainError(N_("« %(filename)s » est trop volumineux dans l'archive."),
+                              params={"filename": info.filename}, code="inventory_zip_too_large")
         try:
             with archive.open(info) as handle:
                 content = handle.read(MAX_ENTRY_BYTES + 1)  # the declared size may lie
         except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, OSError, EOFError) as error:
-            raise DomainError(f"Archive zip corrompue : « {info.filename} » ne peut pas être lu.",
+            raise DomainError(N_("Archive zip corrompue : « %(filename)s » ne peut pas être lu."),
+                              params={"filename": info.filename},
                               code="inventory_zip_corrupted") from error
         if len(content) > MAX_ENTRY_BYTES:
-            raise DomainError(f"« {info.filename} » est trop volumineux dans l'archive.", code="inventory_zip_too_large")
+            raise DomainError(N_("« %(filename)s » est trop volumineux dans l'archive."),
+                              params={"filename": info.filename}, code="inventory_zip_too_large")
         try:
             rows.extend(parse_inventory_xml(content))
         except DomainError as error:
-            raise DomainError(f"« {info.filename} » : {error.message}", code=error.code) from error
+            raise DomainError(N_("« %(filename)s » : %(message)s"),
+                              params={"filename": info.filename, "message": error}, code=error.code) from error
     return rows
 
 
@@ -96,14 +101,15 @@ def looks_like_inventory_xml(data: bytes) -> bool:
 
 def _parse(data: bytes) -> Element:
     if not data or not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        raise DomainError("Ce fichier n'est pas un document XML.", code="inventory_xml_invalid")
+        raise DomainError(N_("Ce fichier n'est pas un document XML."), code="inventory_xml_invalid")
     try:
         root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as error:
-        raise DomainError("Document XML refusé : les DTD et entités ne sont pas acceptées dans un inventaire.",
+        raise DomainError(N_("Document XML refusé : les DTD et entités ne sont pas acceptées dans un inventaire."),
                           code="inventory_xml_forbidden") from error
     except (ParseError, ValueError, UnicodeError) as error:
-        raise DomainError(f"Document XML mal formé ({_short(error)}).", code="inventory_xml_invalid") from error
+        raise DomainError(N_("Document XML mal formé (%(error)s)."),
+                          params={"error": _short(error)}, code="inventory_xml_invalid") from error
     _upper_tags(root)
     return root
 

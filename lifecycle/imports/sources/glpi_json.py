@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 
-from purchasing.domain.errors import DomainError
+from purchasing.domain.errors import N_, DomainError
 
 #: GLPI's ``hardware.chassis_type`` (SMBIOS enclosure types as the agent writes them) → category code
 CHASSIS = {
@@ -42,13 +42,14 @@ def parse_inventory_json(data: bytes) -> list[dict]:
         document = document["inventories"]
     inventories = document if isinstance(document, list) else [document]
     if not inventories:
-        raise DomainError("Le fichier JSON ne contient aucun inventaire.", code="no_rows")
+        raise DomainError(N_("Le fichier JSON ne contient aucun inventaire."), code="no_rows")
     rows = []
     for position, inventory in enumerate(inventories, start=1):
         if not isinstance(inventory, dict) or not isinstance(inventory.get("content"), dict):
             where = f" (élément n° {position})" if len(inventories) > 1 else ""
-            raise DomainError("Ce fichier JSON n'est pas un inventaire GLPI : il manque l'objet « content » "
-                              f"(matériel, BIOS, processeurs…){where}.", code="not_an_inventory",
+            raise DomainError(N_("Ce fichier JSON n'est pas un inventaire GLPI : il manque l'objet "
+                                 "« content » (matériel, BIOS, processeurs…)%(where)s."),
+                              params={"where": where}, code="not_an_inventory",
                               details={"position": position})
         rows.append(inventory_row(inventory))
     return rows
@@ -58,7 +59,7 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DomainError("Le fichier JSON n'est pas en UTF-8 : il n'a pas pu être lu.", code="bad_encoding") from None
+        raise DomainError(N_("Le fichier JSON n'est pas en UTF-8 : il n'a pas pu être lu."), code="bad_encoding") from None
 
 
 def _json_lines(text: str):
@@ -68,10 +69,11 @@ def _json_lines(text: str):
             try:
                 documents.append(json.loads(line))
             except json.JSONDecodeError as error:
-                raise DomainError(f"Le fichier JSON est mal formé (ligne {error.lineno}, colonne {error.colno}) : "
-                                  "il n'a pas pu être lu.", code="bad_json") from None
+                raise DomainError(N_("Le fichier JSON est mal formé (ligne %(lineno)s, colonne "
+                                     "%(colno)s) : il n'a pas pu être lu."),
+                                  params={"lineno": error.lineno, "colno": error.colno}, code="bad_json") from None
     if len(documents) < 2:
-        raise DomainError("Le fichier JSON est mal formé : il n'a pas pu être lu.", code="bad_json")
+        raise DomainError(N_("Le fichier JSON est mal formé : il n'a pas pu être lu."), code="bad_json")
     return documents
 
 
