@@ -78,6 +78,10 @@ def _forget(conn) -> None:
     conn.info.pop(PENDING, None)
 
 
+def _forget_on_checkin(_dbapi_connection, connection_record) -> None:
+    connection_record.info.pop(PENDING, None)  # the pool rolled back whatever the connection had not committed
+
+
 class CatalogueCache:
     """One app's (one worker's) cache: rendered fragments and tariff grids, each entry keyed by the token."""
 
@@ -118,6 +122,7 @@ def init_app(app: Flask) -> None:
     event.listen(engine, "before_cursor_execute", _mark)
     event.listen(engine, "commit", _replace_token_before_commit)
     event.listen(engine, "rollback", _forget)
+    event.listen(engine.pool, "checkin", _forget_on_checkin)
 
 
 def cache() -> CatalogueCache:
