@@ -58,6 +58,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     with app.app_context():
         _tune_sqlite(app)
+    from purchasing.catalogue import cache as catalogue_cache
+
+    catalogue_cache.init_app(app)  # before any request or command writes: it watches the engine
 
     _register_models()
     from purchasing import params

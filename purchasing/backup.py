@@ -39,9 +39,9 @@ from purchasing.extensions import db
 
 ARCHIVE_FORMAT = "parc-commun-sauvegarde"
 ARCHIVE_FORMAT_VERSION = 1
-#: Tables that a freshly migrated database already fills (Alembic's own table, the seeded categories):
-#: rows there do not make a database "non-empty".
-MIGRATION_FILLED_TABLES = frozenset({"alembic_version", "category"})
+#: Tables that a freshly migrated database already fills (Alembic's own table, the seeded categories, the
+#: catalogue's version token): rows there do not make a database "non-empty".
+MIGRATION_FILLED_TABLES = frozenset({"alembic_version", "category", "cache_version"})
 POSTGRES_TOOLS = ("pg_dump", "pg_restore", "psql")
 
 

@@ -67,6 +67,10 @@ class Config:
     MAX_ITEMS_PER_PAGE = 100
     #: flat lists count exactly up to this many rows, then say "more than" (purchasing/pagination.py)
     LIST_COUNT_CAP = 10_000
+    #: the catalogue page's content cached per worker under the catalogue's version token (purchasing/catalogue/cache.py),
+    #: at most this many characters of HTML per worker
+    CATALOGUE_CACHE = True
+    CATALOGUE_CACHE_CHARS = 8_000_000
     #: above this many active members the staff's member filter lists only the selected one (no 35,000 options)
     MEMBER_SELECT_LIMIT = 1_000
     #: the donor's delay to decline a claim of its pool offer, in days; None: the rule of lifecycle/domain/pool.py

@@ -3,7 +3,7 @@
 Add each new area's models module here.
 """
 from purchasing.accounts.models import LoginAddressThrottle, LoginThrottle, User  # noqa: F401
-from purchasing.catalogue.models import Category, Offer, PriceBreak, Product  # noqa: F401
+from purchasing.catalogue.models import CacheVersion, Category, Offer, PriceBreak, Product  # noqa: F401
 from purchasing.contracts.models import ContractModification, DecpPublication, FrameworkContract  # noqa: F401
 from purchasing.members.models import Member, MemberContact, MemberSiret, Site, SiteMergeLog  # noqa: F401
 from purchasing.orders.models import Order, OrderEvent, OrderLine  # noqa: F401

@@ -108,18 +108,32 @@ def _sorted_items(locale: str, count: int) -> tuple[NavItem, ...]:
     return tuple(sorted(_ITEMS[:count], key=lambda i: (i.order, str(i.label))))
 
 
+def _static_entries(user) -> tuple[tuple[NavItem, str, str], ...]:
+    """(entry, URL, label) of the entries ``user``'s role sees, in order, in the page's language: what does not
+    change from one page to the next, built once per app, role, language and script root."""
+    locale = str(get_locale())
+    key = (user.role, locale, request.script_root, len(_ITEMS))
+    menus = current_app.extensions.setdefault("navigation_menus", {})
+    entries = menus.get(key)
+    if entries is None:
+        endpoints = current_app.view_functions
+        entries = tuple((item, url_for(item.endpoint), str(item.label))
+                        for item in _sorted_items(locale, len(_ITEMS))
+                        if user.role in item.roles and item.endpoint in endpoints)
+        menus[key] = entries
+    return entries
+
+
 def items_for(user) -> list[dict]:
     """The user's menu: entries and groups in order; each group holds its entries (``children``)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    endpoints = current_app.view_functions
-    visible = [item for item in _sorted_items(str(get_locale()), len(_ITEMS))
-               if user.role in item.roles and item.endpoint in endpoints]
-    current = current_entry(visible, request.endpoint or "")
+    static = _static_entries(user)
+    current = current_entry([item for item, _url, _label in static], request.endpoint or "")
     entries = []
-    for item in visible:
+    for item, url, label in static:
         count = item.count(user) if item.count else 0
-        entries.append({"url": url_for(item.endpoint), "label": item.label, "endpoint": item.endpoint,
+        entries.append({"url": url, "label": label, "endpoint": item.endpoint,
                         "active": item.endpoint == current, "order": item.order, "group": GROUP_OF.get(item.endpoint),
                         "count": count,
                         "count_label": item.count_label(count) if item.count_label and count else ""})
@@ -136,7 +150,7 @@ def items_for(user) -> list[dict]:
             continue
         if name not in groups:
             label, order = GROUPS[name]
-            groups[name] = {"group": name, "label": label, "order": order, "children": [], "active": False}
+            groups[name] = {"group": name, "label": str(label), "order": order, "children": [], "active": False}
             result.append(groups[name])
         groups[name]["children"].append(entry)
         groups[name]["active"] = groups[name]["active"] or entry["active"]

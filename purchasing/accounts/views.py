@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 
 from purchasing import list_exports
 from purchasing.accounts import passwords, services
@@ -40,6 +42,10 @@ login_manager.login_message = _l("Connectez-vous pour accéder à cette page.")
 login_manager.login_message_category = "info"
 
 
+#: built once (every request runs it; building the statement and its options cost as much as running it)
+_USER_WITH_MEMBER = select(User).options(joinedload(User.member)).where(User.id == bindparam("user_id"))
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     """The user of a session cookie ("<id>:<auth_version>", see ``User.get_id``), if that session still holds.
@@ -51,7 +57,7 @@ def load_user(session_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit() and len(user_id) <= 9 and len(version) <= 9):
         return None
     # the member with the user (one query): member users' pages read it (prices, scope, the layout)
-    user = db.session.get(User, int(user_id), options=[db.joinedload(User.member)])
+    user = db.session.execute(_USER_WITH_MEMBER, {"user_id": int(user_id)}).scalar_one_or_none()
     if user is None or not user.is_enabled or user.auth_version != int(version):
         return None
     return user

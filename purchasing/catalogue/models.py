@@ -155,3 +155,15 @@ class PriceBreak(db.Model):
     offer_id: Mapped[int] = mapped_column(ForeignKey("offer.id", ondelete="CASCADE"), index=True)
     min_quantity: Mapped[int]
     unit_price_ht: Mapped[Decimal] = mapped_column(Money())
+
+
+class CacheVersion(db.Model):
+    """The version token of a cached area (purchasing/catalogue/cache.py): replaced in the same transaction as any
+    write of the tables the area's pages read, so that every worker's next request sees the change."""
+
+    __tablename__ = "cache_version"
+
+    #: the area ("catalogue")
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    #: random, never reused (a rolled-back change leaves the previous token, not a number another change takes)
+    token: Mapped[str] = mapped_column(String(32))

@@ -4,22 +4,23 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, g, render_template, request
+from flask import Blueprint, abort, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from purchasing import list_exports
 from purchasing.accounts.models import Role
 from purchasing.auth import roles_required
+from purchasing.catalogue import cache as catalogue_cache
 from purchasing.catalogue import services
 from purchasing.catalogue.forms import AddToCartForm, CatalogueSearchForm
 from purchasing.catalogue.models import Product
 from purchasing.list_exports import MONEY, NUMBER, Column
 from purchasing.navigation import ALL_ROLES, register
 from purchasing.pagination import paginate
-from purchasing.pricing import services as pricing
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 register("catalogue.index", _l("Catalogue"), ALL_ROLES, order=10)
@@ -27,18 +28,23 @@ register("catalogue.index", _l("Catalogue"), ALL_ROLES, order=10)
 ALL = tuple(ALL_ROLES)
 
 
-def _fee_rate(today: date) -> Decimal:
-    """Member users see their member's price; staff see the base prices."""
-    if current_user.member is None:
-        return Decimal(0)
-    return pricing.fee_rate_for(current_user.member, today)
-
-
 def _user_fee_rate() -> Decimal:
-    """The user's fee rate today, read once per request (the export's price columns read it on every row)."""
+    """The user's fee rate today (0 for staff: base prices), read once per request (the export's price columns
+    read it on every row), from the grid cached per catalogue version."""
     if "_catalogue_fee_rate" not in g:
-        g._catalogue_fee_rate = _fee_rate(date.today())
+        g._catalogue_fee_rate = catalogue_cache.fee_rate(current_user.member, date.today(), _catalogue_token())
     return g._catalogue_fee_rate
+
+
+def _catalogue_token() -> str | None:
+    """The catalogue's version token, read once per request (None: no cache for this request)."""
+    if "_catalogue_token" not in g:
+        g._catalogue_token = catalogue_cache.current_token()
+    return g._catalogue_token
+
+
+#: longer query strings are rendered without the cache (a key stays small)
+MAX_CACHED_QUERY = 512
 
 
 def _catalogue_filtered(args):
@@ -54,6 +60,12 @@ def _catalogue_filtered(args):
         sort=form.sort.data if form.sort.data in services.SORTS else "name",
     )
     return form, services.search_products(query, _user_fee_rate())
+
+
+def render_fragment(name: str, **context) -> str:
+    """A template rendered alone: its own context, Flask's globals (request, url_for, the translations), none of the
+    layout's context processors (menu, notifications) that a page's content does not read."""
+    return current_app.jinja_env.get_template(name).render(**context)
 
 
 def _price(product: Product) -> Decimal | None:
@@ -84,13 +96,28 @@ CATALOGUE_EXPORT = list_exports.register(
 @bp.get("/")
 @roles_required(*ALL)
 def index():
-    form, stmt = CATALOGUE_EXPORT.filtered(request.args)
+    """The list, its content cached as HTML per (catalogue version, day, language, member or not, fee rate, query):
+    all it depends on (templates/catalogue/_results.html), so that two members of one band share it and a
+    member of another band never gets it."""
+    is_member = current_user.member is not None
+    token = _catalogue_token()
     fee_rate = _user_fee_rate()
-    pagination = paginate(stmt)
-    prices = services.displayed_prices(pagination.items, fee_rate)
-    costs = services.displayed_costs(pagination.items, fee_rate)
-    return render_template("catalogue/index.html", form=form, pagination=pagination, prices=prices, costs=costs,
-                           is_member=current_user.member is not None, export_endpoint=CATALOGUE_EXPORT.endpoint)
+    key = None
+    content = None
+    if token is not None and len(request.query_string) <= MAX_CACHED_QUERY:
+        key = (token, date.today(), str(get_locale()), is_member, fee_rate, request.script_root,
+               request.query_string)
+        content = catalogue_cache.cache().fragment(key)
+    if content is None:
+        form, stmt = CATALOGUE_EXPORT.filtered(request.args)
+        pagination = paginate(stmt)
+        content = render_fragment("catalogue/_results.html", form=form, pagination=pagination,
+                                  prices=services.displayed_prices(pagination.items, fee_rate),
+                                  costs=services.displayed_costs(pagination.items, fee_rate), is_member=is_member,
+                                  export_endpoint=CATALOGUE_EXPORT.endpoint)
+        if key is not None:
+            catalogue_cache.cache().keep_fragment(key, content)
+    return render_template("catalogue/index.html", content=Markup(content))
 
 
 @bp.get("/products/<int:product_id>")

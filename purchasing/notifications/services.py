@@ -1,7 +1,7 @@
 """In-app notifications. Services flush, never commit."""
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from purchasing.accounts.models import User
 from purchasing.extensions import db
@@ -24,9 +24,13 @@ def users_with_role(role: str, member_id: int | None = None) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
+#: built once: every page's layout counts the user's unread notifications
+_UNREAD = select(func.count(Notification.id)).where(Notification.user_id == bindparam("user_id"),
+                                                    Notification.is_read.is_(False))
+
+
 def unread_count(user) -> int:
-    return db.session.scalar(select(func.count(Notification.id))
-                             .where(Notification.user_id == user.id, Notification.is_read.is_(False))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def for_user(user):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from lifecycle.domain import carbon
@@ -274,14 +274,18 @@ def approval_rule(order: Order) -> ApprovalRule:
     return ApprovalRule(threshold, approval_needed(order.total_ht, threshold))
 
 
+#: units in a user's cart (the cart of get_cart: the user's oldest draft); built once: every member page counts it,
+#: and building the statement cost several times what running it does
+_CART_UNITS = select(func.coalesce(func.sum(OrderLine.quantity), 0)).where(
+    OrderLine.order_id == select(func.min(Order.id))
+    .where(Order.created_by_id == bindparam("user_id"), Order.status == "draft").scalar_subquery())
+
+
 def cart_item_count(user) -> int:
     """Units in the user's cart (the "Panier" menu entry's count); 0 without a cart."""
     if getattr(user, "member_id", None) is None:
         return 0
-    cart_id = (select(func.min(Order.id)).where(Order.created_by_id == user.id, Order.status == "draft")
-               .scalar_subquery())  # the cart of get_cart
-    return int(db.session.scalar(select(func.coalesce(func.sum(OrderLine.quantity), 0))
-                                 .where(OrderLine.order_id == cart_id)) or 0)
+    return int(db.session.scalar(_CART_UNITS, {"user_id": user.id}) or 0)
 
 
 def _require_status(order: Order, status: str) -> None:

@@ -78,6 +78,11 @@ def _grid_in_force(on_date: date) -> TariffGrid:
     return grid
 
 
+def tariff_in_force(on_date: date) -> domain.TariffGrid:
+    """The grid in force on ``on_date`` as plain domain data (what a cache may keep beyond the request)."""
+    return _to_domain(grid_in_force(on_date))
+
+
 def band_for(member, on_date: date) -> tuple[TariffGrid, domain.Band]:
     """The grid in force and the member's band (EPCIs and syndicates are banded by their population too)."""
     grid = grid_in_force(on_date)
