@@ -6,7 +6,7 @@ product, category, offer, price break, tariff grid or band gives a new token, so
 request renders afresh.
 
 Revision ID: catcache_01
-Revises: scale_02
+Revises: pool_02
 """
 import secrets
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "catcache_01"
-down_revision = "scale_02"
+down_revision = "pool_02"  # re-chained at merge, after the pool reservation (decisions.md: one head)
 branch_labels = None
 depends_on = None
 
