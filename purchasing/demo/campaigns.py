@@ -19,8 +19,8 @@ def load(rng: random.Random) -> str:
         return "Achat groupé : déjà chargé."
     # the catalogue demo's products (its framework contracts), not a catalogue that was there before the demo
     demo_contracts = select(FrameworkContract.id).where(FrameworkContract.reference.in_([c[0] for c in CONTRACTS]))
-    products = list(db.session.scalars(select(Product).join(Offer).where(Offer.contract_id.in_(demo_contracts))
-                                       .order_by(Product.id).distinct()
+    offered = select(Offer.product_id).where(Offer.contract_id.in_(demo_contracts))
+    products = list(db.session.scalars(select(Product).where(Product.id.in_(offered)).order_by(Product.id)
                                        .options(selectinload(Product.offers), selectinload(Product.category))))
     if not any(p.category.code == "monitor_24" and p.condition == Condition.NEW for p in products):
         return "Achat groupé : pas d'écran 24 pouces neuf au catalogue de démonstration."
