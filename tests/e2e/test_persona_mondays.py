@@ -17,9 +17,14 @@ PERSONAS = ["secretaire@petite-commune.demo", "secretaire@moyenne-commune.demo",
 
 
 def _rows_shown(page: Page) -> int:
-    """Rows of the list the link opened: the first table of the page, or of the part its anchor names."""
+    """Rows of the list the link opened: the first table of the page; with an anchor, the first table inside the
+    element it names (a section) or else after it (a heading)."""
     fragment = page.url.partition("#")[2]
-    tables = page.locator(f"main #{fragment} table.table" if fragment else "main table.table")
+    tables = page.locator("main table.table")
+    if fragment:
+        inside = page.locator(f"main #{fragment} table.table")
+        tables = inside if inside.count() else page.locator(
+            f"xpath=//*[@id='{fragment}']/following::table[contains(concat(' ', @class, ' '), ' table ')]")
     if not tables.count():
         return 0
     rows = tables.first.locator("tbody tr")
