@@ -26,12 +26,15 @@ def redis_url():
         pytest.skip("needs Redis: set TEST_REDIS_URL=redis://127.0.0.1:6379/<db>")
     import redis
 
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5)
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5).ping()
+        client.ping()
     except redis.RedisError as error:
         if os.environ.get("CI"):
             pytest.fail(f"Redis unreachable at {REDIS_URL}: {error}")
         pytest.skip(f"Redis unreachable at {REDIS_URL}: {error}")
+    finally:
+        client.close()  # its socket closed here, not left to the garbage collector (a ResourceWarning)
     return REDIS_URL
 
 
@@ -118,3 +121,5 @@ def test_a_periodic_task_runs_once_per_minute_across_two_consumers_on_redis(redi
         assert calls == [1]
     finally:
         first.flush()
+        for huey in (first, second):
+            huey.storage.pool.disconnect()  # the test's own queues: their sockets closed, not garbage-collected
