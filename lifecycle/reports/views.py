@@ -105,15 +105,20 @@ def _parse_scope():
     if year is None:
         abort(400, description=_("Année invalide : choisissez une année entre %(first)d et %(last)d.",
                                  first=FIRST_YEAR, last=today.year))
+    scope, scope_id, target = _requested_scope()
+    return scope, scope_id, year, target, today
+
+
+def _requested_scope():
+    """The address's scope and id (a bad scope a 400, a bad id a 404), held by ``resolve_scope``: member users to
+    their member (403/404), an id required below the territory (shared with the API)."""
     scope = request.args.get("scope", report_data.default_scope(current_user))
     if scope not in ("territory", "epci", "member"):
         abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
     scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
     if request.args.get("id") and scope_id is None:
         abort(404)
-    # member users held to their member (403/404), an id required below the territory (shared with the API)
-    scope, scope_id, target = report_data.resolve_scope(current_user, scope, scope_id)
-    return scope, scope_id, year, target, today
+    return report_data.resolve_scope(current_user, scope, scope_id)
 
 
 def _build():
@@ -174,13 +179,7 @@ def sustainability():
     staff = current_user.is_staff
     scope, scope_id = None, None
     if not staff:  # a member user's scope is their member: another scope a 403, another member a 404
-        scope = request.args.get("scope", report_data.default_scope(current_user))
-        if scope not in ("territory", "epci", "member"):
-            abort(400, description=_("Périmètre invalide : territoire, EPCI ou adhérent."))
-        scope_id = query_int("id", None, minimum=1, maximum=MAX_ID) if request.args.get("id") else None
-        if request.args.get("id") and scope_id is None:
-            abort(404)
-        scope, scope_id, _target = report_data.resolve_scope(current_user, scope, scope_id)
+        scope, scope_id, _target = _requested_scope()
     epcis = report_data.epci_choices() if staff else []
     form = ReportScopeForm(request.args, staff=staff,
                            members=member_services.member_picker_entries(active_only=False) if staff else (),
